@@ -1,0 +1,128 @@
+# OpenDynamips: build, tests, firmware, demo.
+#
+#   make            build/dynamips, build/dynagen, build/nvram_export
+#   make check      install missing test dependencies (as root), run every test
+#   make demo       boot the demo image on an emulated c7200, console here
+#   make firmware   rebuild guest/images from guest/ (needs mips-linux-gnu-gcc)
+#   make install PREFIX=/usr/local
+
+CC       ?= gcc
+PYTHON   ?= /usr/bin/python3
+PREFIX   ?= /usr/local
+BUILD    := build
+JOBS     ?= 2
+
+WARN     := -Wall -Wextra -Werror -Wno-unused-parameter
+CSTD     := -std=c11 -D_GNU_SOURCE
+OPT      ?= -O2 -g
+CPPFLAGS := -Isrc -I$(BUILD)/gen
+CFLAGS   := $(CSTD) $(OPT) $(WARN) -pthread
+LDLIBS   := -pthread -lm
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+LIB_SRCS := $(wildcard src/core/*.c src/mem/*.c src/cpu/mips64/*.c \
+                       src/dev/*.c src/machine/*/*.c src/hv/*.c src/net/*.c)
+ROM_BIN  := guest/images/c7200_rom.bin
+
+# ---------------------------------------------------------------- objects
+OBJ      := $(BUILD)/obj
+ASAN     := $(BUILD)/asan
+LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/rom_blob.o
+SAN_OBJS := $(LIB_SRCS:%.c=$(ASAN)/obj/%.o) $(OBJ)/rom_blob.o
+
+.PHONY: all check demo firmware firmware-verify install clean unit guest-tests \
+        integration asan fuzz bench deps
+all: $(BUILD)/dynamips $(BUILD)/nvram_export $(BUILD)/dynagen
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -pthread $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+# The ROM monitor (built from guest/rom, committed prebuilt) is linked in.
+$(OBJ)/rom_blob.o: $(ROM_BIN) src/machine/c7200/rom_blob.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -DROM_BIN='"$(abspath $(ROM_BIN))"' src/machine/c7200/rom_blob.S -o $@
+
+$(BUILD)/libdyn.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(ASAN)/libdyn.a: $(SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/dynamips: $(OBJ)/src/main/dynamips.o $(BUILD)/libdyn.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/nvram_export: $(OBJ)/src/main/nvram_export.o $(BUILD)/libdyn.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/dynagen: $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/dynagen/*.c)) $(BUILD)/libdyn.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(ASAN)/dynamips: $(ASAN)/obj/src/main/dynamips.o $(ASAN)/libdyn.a
+	$(CC) $(SAN_FLAGS) -pthread $^ -o $@ $(LDLIBS)
+
+asan: $(ASAN)/dynamips
+
+# ---------------------------------------------------------------- tests
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/unit/%.c $(ASAN)/libdyn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -pthread $(SAN_FLAGS) $< $(ASAN)/libdyn.a \
+	    -o $@ -lcmocka $(LDLIBS)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+deps:
+	@sh tests/deps.sh
+
+guest-tests: all asan
+	$(PYTHON) -m pytest -q guest/tests
+
+integration: all asan
+	$(PYTHON) -m pytest -q tests/integration
+
+firmware:
+	$(MAKE) -C guest images
+
+firmware-verify:
+	@if command -v mips-linux-gnu-gcc >/dev/null; then \
+	    $(MAKE) -C guest verify; \
+	else echo "firmware-verify: mips-linux-gnu-gcc not installed, skipped"; fi
+
+check: deps
+	$(MAKE) -j$(JOBS) all asan $(UNIT_BINS)
+	$(MAKE) firmware-verify
+	$(MAKE) unit
+	$(PYTHON) -m pytest -q guest/tests tests/integration
+
+demo: all
+	./$(BUILD)/dynamips -P 7200 -X guest/images/hello.elf
+
+bench: all
+	$(PYTHON) bench/cpu_bench.py
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/dynamips/images
+	install -m 755 $(BUILD)/dynamips $(BUILD)/nvram_export $(BUILD)/dynagen \
+	    $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 guest/images/*.elf guest/images/*.bin guest/images/SHA256SUMS \
+	    $(DESTDIR)$(PREFIX)/share/dynamips/images/
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C guest clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,48 @@
+/*
+ * The process event loop: one thread (epoll) owns every socket of the
+ * process (hypervisor, consoles, NIOs) and runs timers. Other threads hand
+ * it work with evloop_call(), which is thread-safe.
+ */
+#ifndef CORE_EVLOOP_H
+#define CORE_EVLOOP_H
+
+#include <stdint.h>
+
+struct evloop;
+
+enum { EV_READ = 1, EV_WRITE = 2, EV_ERROR = 4 };
+
+typedef void (*ev_fd_cb)(struct evloop *ev, int fd, unsigned events, void *arg);
+typedef void (*ev_fn)(void *arg);
+
+struct evloop *evloop_create(void);
+/* Stops and joins the loop thread if running, then frees. fds stay open. */
+void evloop_destroy(struct evloop *ev);
+
+/* fd registration; call from the loop thread, or before the loop runs. */
+int evloop_add_fd(struct evloop *ev, int fd, unsigned events, ev_fd_cb cb,
+                  void *arg);
+int evloop_mod_fd(struct evloop *ev, int fd, unsigned events);
+int evloop_del_fd(struct evloop *ev, int fd);
+
+/* Run fn(arg) on the loop thread soon; thread-safe. Returns 0 or -errno. */
+int evloop_call(struct evloop *ev, ev_fn fn, void *arg);
+
+/*
+ * Timers (loop thread or before the loop runs): fn(arg) after delay_ms, then
+ * every period_ms if non-zero. Returns an id > 0, or a negative errno.
+ */
+long evloop_add_timer(struct evloop *ev, unsigned delay_ms, unsigned period_ms,
+                      ev_fn fn, void *arg);
+void evloop_del_timer(struct evloop *ev, long id);
+
+/* Run in the calling thread until evloop_stop(); returns 0. */
+int evloop_run(struct evloop *ev);
+/* Run in a new thread. */
+int evloop_start_thread(struct evloop *ev);
+/* Ask the loop to return; thread-safe, idempotent. */
+void evloop_stop(struct evloop *ev);
+/* Nonzero when called from the loop thread. */
+int evloop_in_loop(struct evloop *ev);
+
+#endif

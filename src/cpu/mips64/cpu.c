@@ -1,0 +1,250 @@
+/*
+ * CPU life cycle and the run loop: reset, interrupt delivery between
+ * instructions, the Count/Compare timer, WAIT, and stop/halt requests
+ * from other threads.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "cpu/mips64/cpu_internal.h"
+
+/* Instructions between checks of host time for the timer. */
+#define SLICE_INSNS 1024u
+
+const char *const mips_gpr_names[32] = {
+    "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
+    "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+    "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
+    "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra",
+};
+
+int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
+                  struct physmap *pm, struct logger *log)
+{
+    memset(cpu, 0, sizeof(*cpu));
+    if (cfg->tlb_entries <= 0 || cfg->tlb_entries > MIPS_TLB_MAX ||
+        cfg->count_hz == 0)
+        return -EINVAL;
+    cpu->cfg_prid = cfg->prid;
+    cpu->cfg_config = cfg->config;
+    cpu->cfg_info = cfg->info;
+    cpu->tlb_entries = cfg->tlb_entries;
+    cpu->count_hz = cfg->count_hz;
+    cpu->deterministic = cfg->deterministic;
+    cpu->bus_mask = cfg->bus_mask ? cfg->bus_mask : ~0ull;
+    cpu->pm = pm;
+    cpu->log = log;
+    cpu->dec = mips_decoder_get();
+    pthread_mutex_init(&cpu->wait_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&cpu->wait_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    mips_cpu_reset(cpu);
+    return 0;
+}
+
+void mips_cpu_destroy(struct mips_cpu *cpu)
+{
+    pthread_mutex_destroy(&cpu->wait_lock);
+    pthread_cond_destroy(&cpu->wait_cond);
+}
+
+/*
+ * Architectural reset (R4000 manual §5.4.1): PC = 0xBFC00000, Status with
+ * BEV and ERL set, Random = N-1, Wired = 0. GPRs are undefined after reset;
+ * the platform presets them (c7200.md §2.2: zero, SP 0x80004000).
+ */
+void mips_cpu_reset(struct mips_cpu *cpu)
+{
+    memset(cpu->gpr, 0, sizeof(cpu->gpr));
+    cpu->gpr[29] = 0xFFFFFFFF80004000ull; /* c7200.md §2.2 SP preset */
+    cpu->hi = cpu->lo = 0;
+    memset(cpu->cp0, 0, sizeof(cpu->cp0));
+    memset(cpu->cp0_set1, 0, sizeof(cpu->cp0_set1));
+    memset(cpu->fpr, 0, sizeof(cpu->fpr));
+    memset(cpu->tlb, 0, sizeof(cpu->tlb));
+    cpu->fcr31 = 0;
+    cpu->ll_bit = 0;
+    cpu->pc = 0xFFFFFFFFBFC00000ull;
+    cpu->cp0[CP0_STATUS] = ST_BEV | ST_ERL;
+    cpu->cp0[CP0_CONFIG] = cpu->cfg_config;
+    cpu->cp0[CP0_PRID] = cpu->cfg_prid;
+    cpu->cp0[CP0_INFO] = cpu->cfg_info;
+    cpu->timer_pending = 0;
+    cpu->waiting = 0;
+    cpu->in_delay_slot = 0;
+    cpu->exc_loop_count = 0;
+    cpu->last_exc_pc = ~0ull;
+    __atomic_store_n(&cpu->irq_lines, 0, __ATOMIC_RELEASE);
+    cpu->mode_key = ~0u;
+    mips_tc_flush(cpu);
+    mips_update_mode(cpu);
+    uint64_t now = mips_time_ns(cpu);
+    cpu->count_base = 0;
+    cpu->time_base_ns = now;
+    mips_timer_rearm(cpu, now);
+    cpu_attention(cpu);
+}
+
+static void cpu_wake(struct mips_cpu *cpu)
+{
+    pthread_mutex_lock(&cpu->wait_lock);
+    pthread_cond_signal(&cpu->wait_cond);
+    pthread_mutex_unlock(&cpu->wait_lock);
+}
+
+void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level)
+{
+    if (line < 0 || line > 7)
+        return;
+    uint32_t bit = 1u << line;
+    uint32_t old;
+    if (level)
+        old = __atomic_fetch_or(&cpu->irq_lines, bit, __ATOMIC_ACQ_REL);
+    else
+        old = __atomic_fetch_and(&cpu->irq_lines, ~bit, __ATOMIC_ACQ_REL);
+    if (((old & bit) != 0) != (level != 0)) {
+        cpu_attention(cpu);
+        if (level)
+            cpu_wake(cpu);
+    }
+}
+
+void mips_cpu_request_stop(struct mips_cpu *cpu)
+{
+    __atomic_store_n(&cpu->stop_request, 1, __ATOMIC_RELEASE);
+    cpu_attention(cpu);
+    cpu_wake(cpu);
+}
+
+void mips_cpu_halt(struct mips_cpu *cpu, const char *why)
+{
+    log_msg(cpu->log, "CPU", "VM halted at pc=0x%016" PRIx64 ": %s", cpu->pc,
+            why);
+    __atomic_store_n(&cpu->state, CPU_HALTED, __ATOMIC_RELEASE);
+    mips_cpu_request_stop(cpu);
+}
+
+/* Sleep until an interrupt line, the timer or a stop request. */
+static void cpu_wait(struct mips_cpu *cpu)
+{
+    uint32_t st = (uint32_t)cpu->cp0[CP0_STATUS];
+    for (;;) {
+        if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
+            return;
+        uint64_t now = mips_time_ns(cpu);
+        mips_timer_check(cpu, now);
+        /* WAIT ends when an unmasked interrupt is pending (RM7000 manual,
+         * WAIT), whatever IE says. */
+        if (mips_cause_read(cpu) & st & ST_IM_MASK)
+            return;
+        if (cpu->deterministic) {
+            /* Skip time forward to the next timer event. */
+            uint64_t dl = cpu->compare_deadline_ns;
+            uint64_t need = (uint64_t)(((unsigned __int128)dl * 2 *
+                                        cpu->count_hz + 999999999u) /
+                                       1000000000u);
+            if (need > cpu->insn_count)
+                cpu->insn_count = need;
+            continue;
+        }
+        uint64_t dl = cpu->compare_deadline_ns;
+        struct timespec ts = {.tv_sec = (time_t)(dl / 1000000000u),
+                              .tv_nsec = (long)(dl % 1000000000u)};
+        pthread_mutex_lock(&cpu->wait_lock);
+        if (!__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE))
+            pthread_cond_timedwait(&cpu->wait_cond, &cpu->wait_lock, &ts);
+        pthread_mutex_unlock(&cpu->wait_lock);
+        __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
+    }
+}
+
+/* Between instructions: timer, stop requests, WAIT, interrupts. */
+static int cpu_service(struct mips_cpu *cpu)
+{
+    __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
+        return -1;
+    mips_timer_check(cpu, mips_time_ns(cpu));
+    if (cpu->waiting) {
+        cpu->waiting = 0;
+        cpu_wait(cpu);
+        if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
+            return -1;
+    }
+    if (mips_irq_deliverable(cpu)) {
+        cpu->exception_taken = 0;
+        mips_take_interrupt(cpu);
+        __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
+    }
+    return 0;
+}
+
+uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n)
+{
+    uint64_t start = cpu->insn_count;
+    while (cpu->insn_count - start < n) {
+        if (__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
+            cpu_service(cpu) < 0)
+            break;
+        mips_exec_one(cpu);
+        if (((cpu->insn_count - start) & (SLICE_INSNS - 1)) == 0)
+            cpu_attention(cpu);
+    }
+    return cpu->insn_count - start;
+}
+
+void mips_cpu_run(struct mips_cpu *cpu)
+{
+    __atomic_store_n(&cpu->stop_request, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&cpu->state, CPU_RUNNING, __ATOMIC_RELEASE);
+    cpu_attention(cpu);
+    for (;;) {
+        if (__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
+            cpu_service(cpu) < 0)
+            break;
+        for (unsigned i = 0; i < SLICE_INSNS; i++) {
+            mips_exec_one(cpu);
+            if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+                break;
+        }
+        cpu_attention(cpu); /* time to look at the clock */
+    }
+    int expected = CPU_RUNNING;
+    __atomic_compare_exchange_n(&cpu->state, &expected, CPU_STOPPED, 0,
+                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+void mips_cpu_dump(const struct mips_cpu *cpu, FILE *out)
+{
+    fprintf(out, "PC  = 0x%016" PRIx64 "  insns = %" PRIu64 "\n", cpu->pc,
+            cpu->insn_count);
+    for (int i = 0; i < 32; i += 2)
+        fprintf(out, "%-4s= 0x%016" PRIx64 "  %-4s= 0x%016" PRIx64 "\n",
+                mips_gpr_names[i], cpu->gpr[i], mips_gpr_names[i + 1],
+                cpu->gpr[i + 1]);
+    fprintf(out, "HI  = 0x%016" PRIx64 "  LO  = 0x%016" PRIx64 "\n", cpu->hi,
+            cpu->lo);
+    fprintf(out, "Status = 0x%08" PRIx64 "  Cause = 0x%08x  EPC = 0x%016" PRIx64
+            "\n", cpu->cp0[CP0_STATUS], mips_cause_read(cpu), cpu->cp0[CP0_EPC]);
+    fprintf(out, "BadVAddr = 0x%016" PRIx64 "  EntryHi = 0x%016" PRIx64
+            "  Compare = 0x%08" PRIx64 "\n", cpu->cp0[CP0_BADVADDR],
+            cpu->cp0[CP0_ENTRYHI], cpu->cp0[CP0_COMPARE]);
+}
+
+void mips_cpu_dump_tlb(const struct mips_cpu *cpu, FILE *out)
+{
+    for (int i = 0; i < cpu->tlb_entries; i++) {
+        const struct tlb_entry *e = &cpu->tlb[i];
+        if (!((e->lo0 | e->lo1) & 2))
+            continue;
+        fprintf(out, "TLB%02d: mask=0x%08" PRIx64 " hi=0x%016" PRIx64
+                " lo0=0x%08" PRIx64 " lo1=0x%08" PRIx64 "%s\n", i, e->mask,
+                e->hi, e->lo0, e->lo1, e->global ? " G" : "");
+    }
+}

@@ -1,0 +1,192 @@
+/*
+ * MIPS64 CPU model (R4600/R4700/R5000/RM527x/RM7000 class) following the
+ * R4000 and RM7000 manuals: 64-bit GPRs, HI/LO, CP0 with TLB, exceptions
+ * with architectural vectors, Count/Compare paced by host time, and the FPU
+ * register file with its moves and loads/stores.
+ *
+ * One CPU runs on one host thread (mips_cpu_run). Other threads talk to it
+ * through mips_cpu_set_irq() and mips_cpu_request_stop(), which are safe
+ * from any thread.
+ */
+#ifndef CPU_MIPS64_CPU_H
+#define CPU_MIPS64_CPU_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/mips64/decode.h"
+
+struct physmap;
+struct logger;
+
+/* CP0 register numbers (R4000 manual, table 4-1; RM7000 manual ch. 6) */
+enum {
+    CP0_INDEX = 0, CP0_RANDOM = 1, CP0_ENTRYLO0 = 2, CP0_ENTRYLO1 = 3,
+    CP0_CONTEXT = 4, CP0_PAGEMASK = 5, CP0_WIRED = 6, CP0_INFO = 7,
+    CP0_BADVADDR = 8, CP0_COUNT = 9, CP0_ENTRYHI = 10, CP0_COMPARE = 11,
+    CP0_STATUS = 12, CP0_CAUSE = 13, CP0_EPC = 14, CP0_PRID = 15,
+    CP0_CONFIG = 16, CP0_LLADDR = 17, CP0_WATCHLO = 18, CP0_WATCHHI = 19,
+    CP0_XCONTEXT = 20, CP0_ECC = 26, CP0_CACHEERR = 27, CP0_TAGLO = 28,
+    CP0_TAGHI = 29, CP0_ERROREPC = 30,
+};
+
+/* Status bits (R4000 manual, figure 4-11) */
+#define ST_IE 0x00000001u
+#define ST_EXL 0x00000002u
+#define ST_ERL 0x00000004u
+#define ST_KSU_MASK 0x00000018u
+#define ST_KSU_SUPER 0x00000008u
+#define ST_KSU_USER 0x00000010u
+#define ST_UX 0x00000020u
+#define ST_SX 0x00000040u
+#define ST_KX 0x00000080u
+#define ST_IM_MASK 0x0000FF00u
+#define ST_BEV 0x00400000u
+#define ST_FR 0x04000000u
+#define ST_CU0 0x10000000u
+#define ST_CU1 0x20000000u
+#define ST_CU2 0x40000000u
+
+/* Cause bits (R4000 manual, figure 4-12) */
+#define CAUSE_BD 0x80000000u
+#define CAUSE_CE_SHIFT 28
+#define CAUSE_IP_MASK 0x0000FF00u
+#define CAUSE_IP_SW 0x00000300u
+#define CAUSE_EXC_MASK 0x0000007Cu
+
+/* Exception codes (R4000 manual, table 5-5) */
+enum {
+    EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4,
+    EXC_ADES = 5, EXC_IBE = 6, EXC_DBE = 7, EXC_SYS = 8, EXC_BP = 9,
+    EXC_RI = 10, EXC_CPU = 11, EXC_OV = 12, EXC_TR = 13, EXC_FPE = 15,
+    EXC_WATCH = 23,
+};
+
+/* Processor IDs (c7200.md §2.1, mips64.md §3.4) */
+#define PRID_R4600 0x00002012u
+#define PRID_R4700 0x00002112u
+#define PRID_R5000 0x00002312u
+#define PRID_RM7000 0x00002721u
+#define PRID_RM527X 0x00002812u
+#define PRID_BCM1250 0x00040102u
+
+#define MIPS_TLB_MAX 64
+
+struct tlb_entry {
+    uint64_t mask; /* PageMask bits 24..13 */
+    uint64_t hi;   /* R, VPN2, ASID (G kept separately) */
+    uint64_t lo0;
+    uint64_t lo1;
+    int global;
+};
+
+/* Translation cache entry: guest virtual 4 KB page -> host or device. */
+struct tc_entry {
+    uint64_t tag;      /* va page | mode key; TC_INVALID when empty */
+    uint8_t *host;     /* RAM page base, NULL for device pages */
+    uint64_t pa_page;  /* physical page address */
+    int writable;      /* stores may use host directly */
+};
+
+#define TC_BITS 10
+#define TC_SIZE (1u << TC_BITS)
+#define TC_INVALID 1ull
+
+enum mips_cpu_state {
+    CPU_STOPPED = 0,
+    CPU_RUNNING,
+    CPU_HALTED, /* the guest did something the VM can't continue from */
+};
+
+struct mips_cpu_config {
+    uint32_t prid;
+    int tlb_entries;          /* 48 or 64 */
+    uint32_t config;          /* CP0 Config (c7200.md §2.2: 0x00C08FF0) */
+    uint32_t info;            /* CP0 r7 (c7200.md §2.2: 0x20000000) */
+    uint64_t count_hz;        /* Count rate */
+    int deterministic;        /* time derived from executed instructions */
+    uint64_t bus_mask;        /* physical address bus mask */
+};
+
+struct mips_cpu {
+    /* architectural state */
+    uint64_t gpr[32];
+    uint64_t hi, lo;
+    uint64_t pc;
+    uint64_t cp0[32];
+    uint64_t cp0_set1[32];    /* RM7000 CFC0/CTC0 control registers */
+    uint64_t fpr[32];
+    uint32_t fcr31;
+    int ll_bit;
+    struct tlb_entry tlb[MIPS_TLB_MAX];
+    int tlb_entries;
+    uint32_t random_seed;
+
+    /* execution bookkeeping */
+    int in_delay_slot;        /* executing the slot of a branch at pc */
+    int exception_taken;      /* set when the current instruction trapped */
+    int waiting;              /* WAIT executed: sleep until an interrupt */
+    uint64_t insn_count;
+    const struct mips_decoder *dec;
+
+    /* interrupts: lines 2..7 from devices, any thread */
+    uint32_t irq_lines;       /* atomic; bit n = line n */
+    uint32_t attention;       /* atomic; nonzero = leave the fast loop */
+    int timer_pending;        /* Count reached Compare (IP7) */
+
+    /* timer */
+    uint64_t count_hz;
+    int deterministic;
+    uint64_t count_base;      /* Count at time_base */
+    uint64_t time_base_ns;
+    uint64_t compare_deadline_ns;
+
+    /* memory */
+    struct physmap *pm;
+    uint64_t bus_mask;
+    unsigned mode_key;        /* privilege/addressing key of tc tags */
+    struct tc_entry tc[TC_SIZE];
+    uint64_t fetch_page;      /* va page of fetch_host, or TC_INVALID */
+    uint8_t *fetch_host;
+
+    /* run control */
+    int state;                /* enum mips_cpu_state, atomic */
+    int stop_request;         /* atomic */
+    pthread_mutex_t wait_lock;
+    pthread_cond_t wait_cond;
+    unsigned exc_loop_count;  /* exceptions without progress */
+    uint64_t last_exc_pc;
+
+    /* debugging */
+    FILE *trace;              /* executed-instruction log, or NULL */
+    struct logger *log;
+    uint32_t cfg_config, cfg_info, cfg_prid;
+};
+
+int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
+                  struct physmap *pm, struct logger *log);
+void mips_cpu_destroy(struct mips_cpu *cpu);
+
+/* Architectural reset: PC 0xBFC00000, Status BEV|ERL, TLB cleared. */
+void mips_cpu_reset(struct mips_cpu *cpu);
+
+/* Run until stopped (by request or by the guest halting the VM). */
+void mips_cpu_run(struct mips_cpu *cpu);
+/* Execute at most n instructions (tests); returns the number executed. */
+uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n);
+
+/* Any thread. */
+void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level);
+void mips_cpu_request_stop(struct mips_cpu *cpu);
+void mips_cpu_halt(struct mips_cpu *cpu, const char *why);
+
+void mips_cpu_dump(const struct mips_cpu *cpu, FILE *out);
+void mips_cpu_dump_tlb(const struct mips_cpu *cpu, FILE *out);
+
+/* Disassemble one word at pc into buf; returns buf. */
+char *mips_disasm(uint32_t insn, uint64_t pc, char *buf, size_t len);
+
+extern const char *const mips_gpr_names[32];
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * Shared between the files of the MIPS64 CPU model: memory access paths,
+ * exceptions, CP0 and timer helpers.
+ */
+#ifndef CPU_MIPS64_CPU_INTERNAL_H
+#define CPU_MIPS64_CPU_INTERNAL_H
+
+#include "cpu/mips64/cpu.h"
+#include "mem/physmap.h"
+
+enum mips_access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
+
+#define SEXT32(x) ((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
+
+static inline void cpu_attention(struct mips_cpu *cpu)
+{
+    __atomic_store_n(&cpu->attention, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- exceptions (exception.c) ---- */
+
+/* Raise exception `code` for the instruction at cpu->pc. */
+void mips_exception(struct mips_cpu *cpu, int code);
+/* Address error / TLB exceptions record BadVAddr (and Context, EntryHi). */
+void mips_exception_addr(struct mips_cpu *cpu, int code, uint64_t va);
+void mips_exception_tlb(struct mips_cpu *cpu, int code, uint64_t va,
+                        int refill);
+void mips_exception_cpu(struct mips_cpu *cpu, int unit);
+void mips_take_interrupt(struct mips_cpu *cpu);
+
+/* ---- memory (mmu.c) ---- */
+
+void mips_tc_flush(struct mips_cpu *cpu);
+void mips_update_mode(struct mips_cpu *cpu);
+
+/*
+ * Translate va for an access; on failure the exception has been raised
+ * and -1 is returned.
+ */
+int mips_translate(struct mips_cpu *cpu, uint64_t va, int acc, uint64_t *pa,
+                   int *cached, int *writable);
+
+/* Slow paths: fill the translation cache, or go to the device. */
+int mips_mem_read_slow(struct mips_cpu *cpu, uint64_t va, unsigned size,
+                       int acc, uint64_t *val);
+int mips_mem_write_slow(struct mips_cpu *cpu, uint64_t va, unsigned size,
+                        uint64_t val);
+
+static inline struct tc_entry *mips_tc_lookup(struct mips_cpu *cpu,
+                                              uint64_t va)
+{
+    return &cpu->tc[(va >> 12) & (TC_SIZE - 1)];
+}
+
+static inline uint64_t mips_tc_tag(const struct mips_cpu *cpu, uint64_t va)
+{
+    return (va & ~0xFFFull) | cpu->mode_key;
+}
+
+/* Aligned loads/stores: 0 on success, -1 when an exception was raised. */
+static inline int mips_read(struct mips_cpu *cpu, uint64_t va, unsigned size,
+                            uint64_t *val)
+{
+    if (__builtin_expect(va & (size - 1), 0)) {
+        mips_exception_addr(cpu, EXC_ADEL, va);
+        return -1;
+    }
+    struct tc_entry *e = mips_tc_lookup(cpu, va);
+    if (__builtin_expect(e->tag == mips_tc_tag(cpu, va) && e->host != NULL, 1)) {
+        const uint8_t *p = e->host + (va & 0xFFF);
+        switch (size) {
+        case 1: *val = *p; break;
+        case 2: *val = be16_load(p); break;
+        case 4: *val = be32_load(p); break;
+        default: *val = be64_load(p); break;
+        }
+        return 0;
+    }
+    return mips_mem_read_slow(cpu, va, size, ACC_LOAD, val);
+}
+
+static inline int mips_write(struct mips_cpu *cpu, uint64_t va, unsigned size,
+                             uint64_t val)
+{
+    if (__builtin_expect(va & (size - 1), 0)) {
+        mips_exception_addr(cpu, EXC_ADES, va);
+        return -1;
+    }
+    struct tc_entry *e = mips_tc_lookup(cpu, va);
+    if (__builtin_expect(e->tag == mips_tc_tag(cpu, va) && e->writable, 1)) {
+        uint8_t *p = e->host + (va & 0xFFF);
+        switch (size) {
+        case 1: *p = (uint8_t)val; break;
+        case 2: be16_store(p, (uint16_t)val); break;
+        case 4: be32_store(p, (uint32_t)val); break;
+        default: be64_store(p, val); break;
+        }
+        return 0;
+    }
+    return mips_mem_write_slow(cpu, va, size, val);
+}
+
+/* Instruction fetch; a fault is raised against cpu->pc (the branch when
+ * fetching a delay slot). */
+int mips_fetch_at(struct mips_cpu *cpu, uint64_t va, uint32_t *insn);
+static inline int mips_fetch(struct mips_cpu *cpu, uint32_t *insn)
+{
+    return mips_fetch_at(cpu, cpu->pc, insn);
+}
+
+/* ---- interpreter (interp.c) ---- */
+void mips_exec_one(struct mips_cpu *cpu);
+
+/* ---- CP0 and timer (cp0.c) ---- */
+
+uint64_t mips_cp0_read(struct mips_cpu *cpu, int reg);
+void mips_cp0_write(struct mips_cpu *cpu, int reg, uint64_t val);
+uint32_t mips_cause_read(const struct mips_cpu *cpu);
+int mips_irq_deliverable(const struct mips_cpu *cpu);
+uint64_t mips_time_ns(const struct mips_cpu *cpu);
+uint32_t mips_count_now(const struct mips_cpu *cpu, uint64_t now_ns);
+void mips_timer_rearm(struct mips_cpu *cpu, uint64_t now_ns);
+/* Raise IP7 if Count passed Compare; returns nonzero if it did. */
+int mips_timer_check(struct mips_cpu *cpu, uint64_t now_ns);
+
+void mips_tlbr(struct mips_cpu *cpu);
+void mips_tlbwi(struct mips_cpu *cpu);
+void mips_tlbwr(struct mips_cpu *cpu);
+void mips_tlbp(struct mips_cpu *cpu);
+/* Find the TLB entry mapping va (first match) or -1. */
+int mips_tlb_find(const struct mips_cpu *cpu, uint64_t va, int compat32);
+
+/* Effective privilege: 0 kernel, 1 supervisor, 2 user. */
+static inline int mips_priv(const struct mips_cpu *cpu)
+{
+    uint32_t st = (uint32_t)cpu->cp0[CP0_STATUS];
+    if (st & (ST_EXL | ST_ERL))
+        return 0;
+    return (st & ST_KSU_MASK) >> 3 > 2 ? 2 : (int)((st & ST_KSU_MASK) >> 3);
+}
+
+#endif
