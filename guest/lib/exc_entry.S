@@ -137,11 +137,12 @@ exc_save:
 	mfc0	$t0, C0_CAUSE
 	sd	$t0, EXC_F_CAUSE($k0)
 
+	/* o32: the callee may use 16 bytes above its sp; keep 32 spare. */
 	move	$a0, $k0
 	lw	$a1, EXC_F_VECTOR($k0)
-	lui	$sp, %hi(exc_stack_top)
+	lui	$sp, %hi(exc_stack_top - 32)
 	jal	exc_dispatch
-	addiu	$sp, $sp, %lo(exc_stack_top)
+	addiu	$sp, $sp, %lo(exc_stack_top - 32)
 
 	/* Restore: Status first (EXL kept on) so EPC cannot be overwritten. */
 	lui	$k0, %hi(exc_frame)

@@ -96,14 +96,17 @@ static int fmt_number(fmt_put_t put, void *ctx, const struct fmt_spec *s,
 static int fmt_string(fmt_put_t put, void *ctx, const struct fmt_spec *s,
                       const char *str)
 {
-    struct fmt_spec plain = *s;
+    struct fmt_spec plain;
     int len = 0;
 
     if (str == 0)
         str = "(null)";
     while (str[len] != '\0' && (s->prec < 0 || len < s->prec))
         len++;
+    /* Field members set one by one: no memcpy (the ROM has no libc). */
+    plain.left = s->left;
     plain.zero = 0;
+    plain.width = s->width;
     plain.prec = -1;
     return fmt_field(put, ctx, &plain, "", str, len);
 }
@@ -189,12 +192,11 @@ int vformat(fmt_put_t put, void *ctx, const char *fmt, va_list ap)
             out += fmt_string(put, ctx, &s, va_arg(ap, const char *));
             break;
         case 'c': {
-            char c[2] = { (char)va_arg(ap, int), '\0' };
-            struct fmt_spec cs = s;
+            char c = (char)va_arg(ap, int);
 
-            cs.prec = -1;
-            cs.zero = 0;
-            out += fmt_field(put, ctx, &cs, "", c, 1);
+            s.prec = -1;
+            s.zero = 0;
+            out += fmt_field(put, ctx, &s, "", &c, 1);
             break;
         }
         default: /* "%%" and unknown conversions print themselves */
