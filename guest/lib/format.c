@@ -117,7 +117,7 @@ int vformat(fmt_put_t put, void *ctx, const char *fmt, va_list ap)
 
     while (*fmt != '\0') {
         struct fmt_spec s = { 0, 0, 0, -1 };
-        int lng = 0; /* 0 = int, 2 = long long */
+        int lng = 0; /* 0 = int, 1 = long, 2 = long long */
         uint64_t v;
         int64_t sv;
         char ch;
@@ -171,15 +171,24 @@ int vformat(fmt_put_t put, void *ctx, const char *fmt, va_list ap)
         switch (ch) {
         case 'd':
         case 'i':
-            sv = lng >= 2 ? va_arg(ap, long long) : va_arg(ap, long);
+            if (lng >= 2)
+                sv = va_arg(ap, long long);
+            else if (lng == 1)
+                sv = va_arg(ap, long);
+            else
+                sv = va_arg(ap, int);
             v = sv < 0 ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv;
             out += fmt_number(put, ctx, &s, v, sv < 0, 10, 0, "");
             break;
         case 'u':
         case 'x':
         case 'X':
-            v = lng >= 2 ? va_arg(ap, unsigned long long)
-                         : va_arg(ap, unsigned long);
+            if (lng >= 2)
+                v = va_arg(ap, unsigned long long);
+            else if (lng == 1)
+                v = va_arg(ap, unsigned long);
+            else
+                v = va_arg(ap, unsigned int);
             out += fmt_number(put, ctx, &s, v, 0, ch == 'u' ? 10 : 16,
                               ch == 'X', "");
             break;
