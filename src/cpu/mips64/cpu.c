@@ -185,6 +185,23 @@ static int cpu_service(struct mips_cpu *cpu)
     return 0;
 }
 
+/*
+ * Instructions to run before looking at the clock again. In deterministic
+ * mode the slice ends exactly where Count reaches Compare, so the timer
+ * interrupt lands on the same instruction in every run.
+ */
+static uint64_t cpu_slice(const struct mips_cpu *cpu)
+{
+    if (!cpu->deterministic)
+        return SLICE_INSNS;
+    uint64_t at = (uint64_t)(((unsigned __int128)cpu->compare_deadline_ns *
+                              2 * cpu->count_hz + 999999999u) / 1000000000u);
+    if (at <= cpu->insn_count)
+        return 1;
+    return at - cpu->insn_count < SLICE_INSNS ? at - cpu->insn_count
+                                              : SLICE_INSNS;
+}
+
 uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n)
 {
     uint64_t start = cpu->insn_count;
@@ -192,9 +209,15 @@ uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n)
         if (__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
             cpu_service(cpu) < 0)
             break;
-        mips_exec_one(cpu);
-        if (((cpu->insn_count - start) & (SLICE_INSNS - 1)) == 0)
-            cpu_attention(cpu);
+        uint64_t end = cpu->insn_count + cpu_slice(cpu);
+        if (end - start > n)
+            end = start + n;
+        while (cpu->insn_count < end) {
+            mips_exec_one(cpu);
+            if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+                break;
+        }
+        cpu_attention(cpu);
     }
     return cpu->insn_count - start;
 }
@@ -208,7 +231,8 @@ void mips_cpu_run(struct mips_cpu *cpu)
         if (__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
             cpu_service(cpu) < 0)
             break;
-        for (unsigned i = 0; i < SLICE_INSNS; i++) {
+        uint64_t end = cpu->insn_count + cpu_slice(cpu);
+        while (cpu->insn_count < end) {
             mips_exec_one(cpu);
             if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
                 break;

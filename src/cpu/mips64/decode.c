@@ -73,6 +73,8 @@ static void decoder_build(void)
                     if (k >= 32) continue;
                     keymask = 0xFC1F0000; keybits = (op << 26) | (k << 16); break;
                 case 0x10:
+                    if (k >= 16 && k < 32)
+                        continue; /* CO set: keyed by function instead */
                     if (k < 32) {
                         keymask = 0xFFE00000; keybits = (op << 26) | (k << 21);
                     } else {

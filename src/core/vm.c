@@ -1,0 +1,258 @@
+/* Virtual router life cycle: create, start the CPU thread, stop, destroy. */
+#include "core/vm.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+extern const struct machine_ops c7200_machine_ops;
+
+const struct machine_ops *machine_find(const char *platform)
+{
+    static const struct machine_ops *const all[] = {&c7200_machine_ops};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (strcmp(all[i]->name, platform) == 0)
+            return all[i];
+    return NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void vm_config_init(struct vm_config *cfg, const struct machine_ops *mops)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->name = strdup("default");
+    cfg->platform = mops->name;
+    cfg->ram_mmap = 1;
+    cfg->confreg = 0x2102; /* c7200.md §18 */
+    cfg->con.type = VTTY_TERM;
+    cfg->con.port_name = "Console";
+    cfg->aux.type = VTTY_NONE;
+    cfg->aux.port_name = "AUX";
+    if (mops->defaults)
+        mops->defaults(cfg);
+}
+
+void vm_config_free(struct vm_config *cfg)
+{
+    free(cfg->name);
+    free(cfg->image);
+    free(cfg->npe);
+    free(cfg->midplane);
+    free(cfg->mac);
+    free(cfg->trace_path);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+static void config_copy(struct vm_config *dst, const struct vm_config *src)
+{
+    *dst = *src;
+    dst->name = dup_or_null(src->name);
+    dst->image = dup_or_null(src->image);
+    dst->npe = dup_or_null(src->npe);
+    dst->midplane = dup_or_null(src->midplane);
+    dst->mac = dup_or_null(src->mac);
+    dst->trace_path = dup_or_null(src->trace_path);
+}
+
+void vm_file_path(const struct vm *vm, const char *suffix, char *buf,
+                  size_t len)
+{
+    snprintf(buf, len, "%s_%s", vm->file_prefix, suffix);
+}
+
+static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Ctrl-] monitor keys on the console. */
+static void vm_monitor(void *arg, struct vtty *vt, int key)
+{
+    struct vm *vm = arg;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return;
+    switch (key) {
+    case 'q':
+        fprintf(out, "\r\n[monitor] stopping the router\r\n");
+        vm_request_poweroff(vm);
+        break;
+    case 'r':
+        mips_cpu_dump(&vm->cpu, out);
+        break;
+    case 't':
+        mips_cpu_dump_tlb(&vm->cpu, out);
+        break;
+    case 'd':
+        if (vm->mops->show_devices)
+            vm->mops->show_devices(vm, out);
+        break;
+    default:
+        fprintf(out, "\r\nMonitor keys (after Ctrl-]):\r\n"
+                     "  q  stop the router\r\n"
+                     "  r  dump CPU registers\r\n"
+                     "  t  dump TLB entries\r\n"
+                     "  d  list devices\r\n"
+                     "  Ctrl-]  send Ctrl-] to the router\r\n");
+        break;
+    }
+    fclose(out);
+    /* Terminal needs CR LF. */
+    char *p = text;
+    for (char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        char line[512];
+        size_t n = (size_t)(nl - p);
+        if (n && p[n - 1] == '\r')
+            n--;
+        if (n > sizeof(line) - 3)
+            n = sizeof(line) - 3;
+        memcpy(line, p, n);
+        memcpy(line + n, "\r\n", 3);
+        vtty_print(vt, line);
+    }
+    if (*p)
+        vtty_print(vt, p);
+    free(text);
+}
+
+struct vm *vm_create(const struct vm_config *cfg,
+                     const struct machine_ops *mops, struct logger *log,
+                     struct evloop *ev, char *err, size_t errlen)
+{
+    struct vm *vm = calloc(1, sizeof(*vm));
+    if (!vm) {
+        errf(err, errlen, -ENOMEM, "out of memory");
+        return NULL;
+    }
+    config_copy(&vm->cfg, cfg);
+    vm->mops = mops;
+    vm->log = log;
+    vm->ev = ev;
+    vm->status = VM_HALTED;
+    if (cfg->file_naming_by_id)
+        snprintf(vm->file_prefix, sizeof(vm->file_prefix), "%s_i%d",
+                 mops->name, cfg->instance_id);
+    else
+        snprintf(vm->file_prefix, sizeof(vm->file_prefix), "%s_%s",
+                 mops->name, cfg->name);
+
+    if (cfg->trace_path) {
+        vm->trace = fopen(cfg->trace_path, "w");
+        if (!vm->trace) {
+            errf(err, errlen, -errno, "%s: %s", cfg->trace_path,
+                 strerror(errno));
+            goto fail;
+        }
+    }
+
+    struct vtty_config con = cfg->con, aux = cfg->aux;
+    con.vm_name = aux.vm_name = vm->cfg.name;
+    con.vm_id = aux.vm_id = cfg->instance_id;
+    con.platform = aux.platform = mops->name;
+    if (!con.port_name)
+        con.port_name = "Console";
+    if (!aux.port_name)
+        aux.port_name = "AUX";
+    vm->con = vtty_create(ev, &con, log);
+    if (!vm->con) {
+        errf(err, errlen, -errno, "console: cannot open %s%d: %s",
+             con.type == VTTY_TCP ? "TCP port " : "terminal",
+             con.type == VTTY_TCP ? con.tcp_port : 0, strerror(errno));
+        goto fail;
+    }
+    vtty_set_monitor(vm->con, vm_monitor, vm);
+    vm->aux = vtty_create(ev, &aux, log);
+    if (!vm->aux) {
+        errf(err, errlen, -errno, "AUX: cannot open TCP port %d: %s",
+             aux.tcp_port, strerror(errno));
+        goto fail;
+    }
+    vtty_set_monitor(vm->aux, vm_monitor, vm);
+
+    if (mops->create(vm, err, errlen) < 0)
+        goto fail;
+    vm->cpu.trace = vm->trace;
+    return vm;
+fail:
+    vm_destroy(vm);
+    return NULL;
+}
+
+static void *vm_cpu_thread(void *arg)
+{
+    struct vm *vm = arg;
+    mips_cpu_run(&vm->cpu);
+    int st = __atomic_load_n(&vm->cpu.state, __ATOMIC_ACQUIRE);
+    vm->halted_on_error = st == CPU_HALTED;
+    __atomic_store_n(&vm->status, VM_HALTED, __ATOMIC_RELEASE);
+    if (vm->on_stop)
+        vm->on_stop(vm, vm->on_stop_arg);
+    return NULL;
+}
+
+int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
+             size_t errlen)
+{
+    if (vm->thread_started)
+        return errf(err, errlen, -EBUSY, "VM is already running");
+    int rc = vm->mops->boot(vm, err, errlen);
+    if (rc < 0)
+        return rc;
+    vm->on_stop = on_stop;
+    vm->on_stop_arg = arg;
+    vm->status = VM_RUNNING;
+    rc = pthread_create(&vm->thread, NULL, vm_cpu_thread, vm);
+    if (rc) {
+        vm->status = VM_HALTED;
+        return errf(err, errlen, -rc, "cannot start the CPU thread: %s",
+                    strerror(rc));
+    }
+    vm->thread_started = 1;
+    log_msg(vm->log, "VM", "%s: started", vm->cfg.name);
+    return 0;
+}
+
+void vm_stop(struct vm *vm)
+{
+    if (!vm->thread_started)
+        return;
+    mips_cpu_request_stop(&vm->cpu);
+    pthread_join(vm->thread, NULL);
+    vm->thread_started = 0;
+    vm->status = VM_HALTED;
+    log_msg(vm->log, "VM", "%s: stopped", vm->cfg.name);
+}
+
+void vm_request_poweroff(struct vm *vm)
+{
+    log_msg(vm->log, "VM", "%s: power off requested", vm->cfg.name);
+    mips_cpu_request_stop(&vm->cpu);
+}
+
+void vm_destroy(struct vm *vm)
+{
+    if (!vm)
+        return;
+    vm_stop(vm);
+    if (vm->machine && vm->mops->destroy)
+        vm->mops->destroy(vm);
+    vtty_destroy(vm->aux);
+    vtty_destroy(vm->con);
+    if (vm->trace)
+        fclose(vm->trace);
+    vm_config_free(&vm->cfg);
+    free(vm);
+}

@@ -1,0 +1,110 @@
+/*
+ * A virtual router: its configuration, memory, CPU thread, consoles and
+ * the platform (machine) that wires its devices. The machine layer fills
+ * in the memory map and devices; this file owns the life cycle.
+ */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/vtty.h"
+#include "cpu/mips64/cpu.h"
+#include "mem/physmap.h"
+#include "mem/ram.h"
+
+struct evloop;
+struct logger;
+struct vm;
+
+enum vm_status { VM_HALTED = 0, VM_SUSPENDED = 1, VM_RUNNING = 2,
+                 VM_SHUTDOWN = 3 };
+
+struct vm_config {
+    char *name;               /* "default" in standard mode */
+    int instance_id;
+    const char *platform;     /* "c7200" */
+    char *image;              /* ELF image path */
+    unsigned ram_mb;
+    unsigned rom_mb;
+    unsigned nvram_kb;
+    uint32_t confreg;
+    int ram_mmap;             /* 1: RAM file in working dir, 0: anonymous */
+    int file_naming_by_id;    /* -N1: <platform>_i<id>_*, else _<name>_ */
+    char *npe;                /* c7200: "npe-400" ... */
+    char *midplane;           /* c7200: "std" / "vxr" */
+    char *mac;                /* chassis MAC, NULL = generated */
+
+    struct vtty_config con;
+    struct vtty_config aux;
+
+    uint64_t idle_pc;
+    int deterministic;        /* guest time from executed instructions */
+    char *trace_path;         /* executed-instruction log */
+};
+
+/* Platform hooks (machine/<platform>). */
+struct machine_ops {
+    const char *name;
+    /* Apply platform defaults to a config before it is used. */
+    void (*defaults)(struct vm_config *cfg);
+    /* Build the memory map and devices; vm->cpu must be initialized here. */
+    int (*create)(struct vm *vm, char *err, size_t errlen);
+    /* Load the image and reset the CPU (before the CPU thread starts). */
+    int (*boot)(struct vm *vm, char *err, size_t errlen);
+    void (*destroy)(struct vm *vm);
+    /* Monitor key not handled by the VM core (debug dumps). */
+    void (*show_devices)(struct vm *vm, FILE *out);
+};
+
+typedef void (*vm_stop_fn)(struct vm *vm, void *arg);
+
+struct vm {
+    struct vm_config cfg;
+    const struct machine_ops *mops;
+    struct logger *log;
+    struct evloop *ev;
+    struct physmap pm;
+    struct mips_cpu cpu;
+    struct guest_ram ram;
+    struct vtty *con;
+    struct vtty *aux;
+    void *machine;            /* platform state */
+    char file_prefix[256];    /* e.g. "c7200_i0" */
+    FILE *trace;
+
+    pthread_t thread;
+    int thread_started;
+    int status;               /* enum vm_status */
+    int halted_on_error;      /* the CPU halted on a guest error */
+    vm_stop_fn on_stop;
+    void *on_stop_arg;
+};
+
+const struct machine_ops *machine_find(const char *platform);
+
+void vm_config_init(struct vm_config *cfg, const struct machine_ops *mops);
+void vm_config_free(struct vm_config *cfg);
+
+/* Create the VM (devices, memory, consoles); it does not run yet. */
+struct vm *vm_create(const struct vm_config *cfg,
+                     const struct machine_ops *mops, struct logger *log,
+                     struct evloop *ev, char *err, size_t errlen);
+/* Boot and start the CPU thread. on_stop runs on the CPU thread when the
+ * CPU stops by itself (guest power-off, halt). */
+int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
+             size_t errlen);
+/* Stop the CPU thread (any thread but the CPU's own). */
+void vm_stop(struct vm *vm);
+void vm_destroy(struct vm *vm);
+
+/* Called by devices/ROM services: power off the router (any thread). */
+void vm_request_poweroff(struct vm *vm);
+
+/* Name of a VM file: "<prefix>_<suffix>" in the working directory. */
+void vm_file_path(const struct vm *vm, const char *suffix, char *buf,
+                  size_t len);
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * Cisco 7200 platform wiring (shared spec c7200.md): NPE models, the
+ * physical memory map of §3, interrupt lines of §4, the ROM of §16-17 and
+ * the boot sequence of §16.1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/vm.h"
+#include "dev/bitbucket.h"
+#include "dev/c7200_iofpga.h"
+#include "dev/c7200_mpfpga.h"
+#include "dev/nvram.h"
+#include "dev/remote_ctl.h"
+#include "dev/scn2681.h"
+#include "mem/elf_load.h"
+
+/* ROM image linked in from guest/images/c7200_rom.bin (rom_blob.S) */
+extern const uint8_t c7200_rom_image[];
+extern const uint8_t c7200_rom_image_end[];
+
+/* Physical map, c7200.md §3.1 */
+#define C7200_DRAM_BASE 0x00000000ull
+#define C7200_GT_BASE 0x14000000ull
+#define C7200_REMOTE_BASE 0x16000000ull
+#define C7200_REMOTE_SIZE 0x1000ull
+#define C7200_NVRAM_BASE 0x1E000000ull
+#define C7200_MPFPGA_BASE 0x1E800000ull
+#define C7200_IOFPGA_BASE 0x1E840000ull
+#define C7200_FPGA_SIZE 0x1000ull
+#define C7200_BITBUCKET_BASE 0x1F000000ull
+#define C7200_BITBUCKET_SIZE 0x00C00000ull
+#define C7200_ROM_BASE 0x1FC00000ull
+#define C7200_IOMEM_BASE 0x20000000ull
+#define C7200_MAIN_DRAM_MAX_MB 256u /* §2.1: DRAM must stay below 0x10000000 */
+#define C7200_NVRAM_KSEG1 0xBE000000u
+#define C7200_PLATFORM_ID 0x19u       /* §1, EMT 7 */
+#define C7200_BUS_MASK 0x1FFFFFFFFull /* §0: 33-bit physical bus */
+
+/* CPU lines, c7200.md §4.1 */
+#define C7200_IRQ_NETIO 2
+#define C7200_IRQ_PA_MGMT 3
+#define C7200_IRQ_GT 4
+#define C7200_IRQ_DUART 5
+#define C7200_IRQ_OIR 6
+
+struct c7200_npe {
+    const char *name;
+    uint32_t prid;
+    int tlb_entries;
+    unsigned max_dram_mb;
+    unsigned cpu_mhz;  /* nominal CPU clock, §2.1 (public product data) */
+    unsigned iomem_mb; /* fixed I/O memory (NPE-300) */
+};
+
+/*
+ * c7200.md §2.1. Count runs at half the pipeline clock (R4000 manual §5.4.4),
+ * so IOS's timer intervals, computed for the real part, last real time.
+ */
+static const struct c7200_npe c7200_npes[] = {
+    {"npe-100", PRID_R4600, 48, 256, 150, 0},
+    {"npe-150", PRID_R4700, 48, 256, 150, 0},
+    {"npe-175", PRID_RM527X, 48, 256, 200, 0},
+    {"npe-200", PRID_R5000, 48, 256, 200, 0},
+    {"npe-225", PRID_RM527X, 48, 256, 262, 0},
+    {"npe-300", PRID_RM7000, 64, 256, 262, 32},
+    {"npe-400", PRID_RM7000, 64, 512, 350, 0},
+};
+
+struct c7200 {
+    const struct c7200_npe *npe;
+    struct scn2681 *duart;
+    struct c7200_iofpga *iofpga;
+    struct c7200_mpfpga *mpfpga;
+    struct remote_ctl *remote;
+    struct nvram *nvram;
+    uint8_t *rom;
+    size_t rom_size;
+    struct guest_ram iomem;
+    unsigned dram_mb;
+    unsigned iomem_mb;
+    uint64_t entry;
+    uint32_t confreg;    /* effective value for this boot */
+};
+
+static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const struct c7200_npe *npe_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(c7200_npes) / sizeof(c7200_npes[0]); i++)
+        if (strcmp(c7200_npes[i].name, name) == 0)
+            return &c7200_npes[i];
+    return NULL;
+}
+
+static void c7200_defaults(struct vm_config *cfg)
+{
+    /* c7200.md §1 */
+    cfg->ram_mb = 256;
+    cfg->rom_mb = 4;
+    cfg->nvram_kb = 128;
+    cfg->npe = strdup("npe-400");
+    cfg->midplane = strdup("vxr");
+}
+
+static void c7200_set_irq(void *ctx, int line, int level)
+{
+    struct vm *vm = ctx;
+    mips_cpu_set_irq(&vm->cpu, line, level);
+}
+
+static struct irq_line cpu_line(struct vm *vm, int line)
+{
+    return (struct irq_line){.set = c7200_set_irq, .ctx = vm, .line = line};
+}
+
+/* ---- services the remote-control device needs from the machine ---- */
+
+static void c7200_remote_stop(void *ctx)
+{
+    vm_request_poweroff(ctx);
+}
+
+static int c7200_phys_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+    struct vm *vm = ctx;
+    return physmap_copy_from(&vm->pm, pa, buf, len);
+}
+
+static uint32_t c7200_get_confreg(void *ctx)
+{
+    struct vm *vm = ctx;
+    return ((struct c7200 *)vm->machine)->confreg;
+}
+
+static uint32_t c7200_get_entry(void *ctx)
+{
+    struct vm *vm = ctx;
+    return (uint32_t)((struct c7200 *)vm->machine)->entry;
+}
+
+static void c7200_power_off(void *ctx)
+{
+    vm_request_poweroff(ctx);
+}
+
+static int c7200_create(struct vm *vm, char *err, size_t errlen)
+{
+    struct vm_config *cfg = &vm->cfg;
+    struct c7200 *m = calloc(1, sizeof(*m));
+    if (!m)
+        return errf(err, errlen, -ENOMEM, "out of memory");
+    vm->machine = m;
+
+    m->npe = npe_find(cfg->npe ? cfg->npe : "npe-400");
+    if (!m->npe)
+        return errf(err, errlen, -EINVAL,
+                    "unknown NPE '%s' (npe-100, npe-150, npe-175, npe-200, "
+                    "npe-225, npe-300, npe-400)", cfg->npe);
+    if (cfg->ram_mb > m->npe->max_dram_mb) {
+        log_msg(vm->log, "C7200", "%s accepts at most %u MB of DRAM; using %u",
+                m->npe->name, m->npe->max_dram_mb, m->npe->max_dram_mb);
+        cfg->ram_mb = m->npe->max_dram_mb;
+    }
+    /* NPE-400 beyond 256 MB: the rest is I/O memory at 0x20000000 (§2.1). */
+    m->dram_mb = cfg->ram_mb > C7200_MAIN_DRAM_MAX_MB ? C7200_MAIN_DRAM_MAX_MB
+                                                      : cfg->ram_mb;
+    m->iomem_mb = m->npe->iomem_mb ? m->npe->iomem_mb
+                                   : cfg->ram_mb - m->dram_mb;
+
+    physmap_init(&vm->pm, vm->log, C7200_BUS_MASK);
+
+    struct mips_cpu_config cc = {
+        .prid = m->npe->prid,
+        .tlb_entries = m->npe->tlb_entries,
+        .config = 0x00C08FF0u, /* §2.2 */
+        .info = 0x20000000u,   /* §2.2, CP0 r7 */
+        .count_hz = (uint64_t)m->npe->cpu_mhz * 1000000u / 2,
+        .deterministic = cfg->deterministic,
+        .bus_mask = C7200_BUS_MASK,
+    };
+    if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
+        return errf(err, errlen, -EINVAL, "bad CPU configuration");
+
+    /* DRAM */
+    char path[300];
+    vm_file_path(vm, "ram", path, sizeof(path));
+    int rc = ram_alloc(&vm->ram, (size_t)m->dram_mb << 20,
+                       cfg->ram_mmap ? path : NULL);
+    if (rc < 0)
+        return errf(err, errlen, rc, "cannot allocate %u MB of RAM%s%s: %s",
+                    m->dram_mb, cfg->ram_mmap ? " in " : "",
+                    cfg->ram_mmap ? path : "", strerror(-rc));
+    physmap_add_ram(&vm->pm, "dram", C7200_DRAM_BASE, vm->ram.size,
+                    vm->ram.host, 0);
+    if (m->iomem_mb) {
+        rc = ram_alloc(&m->iomem, (size_t)m->iomem_mb << 20, NULL);
+        if (rc < 0)
+            return errf(err, errlen, rc, "cannot allocate I/O memory");
+        physmap_add_ram(&vm->pm, "iomem", C7200_IOMEM_BASE, m->iomem.size,
+                        m->iomem.host, 0);
+    }
+
+    /* ROM: our monitor at offset 0, the rest reads 0 (§16.2) */
+    size_t blob = (size_t)(c7200_rom_image_end - c7200_rom_image);
+    m->rom_size = (size_t)cfg->rom_mb << 20;
+    if (blob > m->rom_size)
+        return errf(err, errlen, -EINVAL, "ROM of %u MB is too small",
+                    cfg->rom_mb);
+    m->rom = calloc(1, m->rom_size);
+    if (!m->rom)
+        return errf(err, errlen, -ENOMEM, "out of memory");
+    memcpy(m->rom, c7200_rom_image, blob);
+    physmap_add_ram(&vm->pm, "rom", C7200_ROM_BASE, m->rom_size, m->rom,
+                    PR_READONLY);
+
+    /* NVRAM, file-backed */
+    vm_file_path(vm, "nvram", path, sizeof(path));
+    m->nvram = nvram_create(path, (size_t)cfg->nvram_kb << 10, vm->log, err,
+                            errlen);
+    if (!m->nvram)
+        return -EIO;
+    physmap_add_device(&vm->pm, "nvram", C7200_NVRAM_BASE,
+                       (uint64_t)cfg->nvram_kb << 10, nvram_device(m->nvram),
+                       PR_UNCACHED_ONLY);
+
+    /* Console DUART in the I/O FPGA, midplane FPGA */
+    m->duart = scn2681_create(vm->con, vm->aux, cpu_line(vm, C7200_IRQ_DUART),
+                              vm->log);
+    if (!m->duart)
+        return errf(err, errlen, -ENOMEM, "cannot create the DUART");
+    struct c7200_mpfpga_config mc = {
+        .lg = vm->log,
+        .net_irq = cpu_line(vm, C7200_IRQ_NETIO),
+        .pa_mgmt_irq = cpu_line(vm, C7200_IRQ_PA_MGMT),
+        .oir_irq = cpu_line(vm, C7200_IRQ_OIR),
+        .power_off = c7200_power_off,
+        .ctx = vm,
+    };
+    m->mpfpga = c7200_mpfpga_create(&mc);
+    if (!m->mpfpga)
+        return errf(err, errlen, -ENOMEM, "cannot create the midplane FPGA");
+    struct c7200_iofpga_config ic = {
+        .lg = vm->log,
+        .duart = m->duart,
+        .mpfpga = m->mpfpga,
+        .bay0_io_card = 1, /* C7200-IO-FE inserted by default, §1 */
+    };
+    m->iofpga = c7200_iofpga_create(&ic);
+    if (!m->iofpga)
+        return errf(err, errlen, -ENOMEM, "cannot create the I/O FPGA");
+    physmap_add_device(&vm->pm, "mpfpga", C7200_MPFPGA_BASE, C7200_FPGA_SIZE,
+                       c7200_mpfpga_device(m->mpfpga), PR_UNCACHED_ONLY);
+    physmap_add_device(&vm->pm, "iofpga", C7200_IOFPGA_BASE, C7200_FPGA_SIZE,
+                       c7200_iofpga_device(m->iofpga), PR_UNCACHED_ONLY);
+
+    /* Remote-control device used by the ROM monitor (§17.5) */
+    vm_file_path(vm, "rommon_vars", path, sizeof(path));
+    struct remote_ctl_config rc_cfg = {
+        .lg = vm->log,
+        .console = vm->con,
+        .ctx = vm,
+        .stop = c7200_remote_stop,
+        .phys_read = c7200_phys_read,
+        .config_register = c7200_get_confreg,
+        .entry_point = c7200_get_entry,
+        .ram_mb = m->dram_mb,
+        .rom_mb = cfg->rom_mb,
+        .nvram_kb = cfg->nvram_kb,
+        .iomem_mb = m->iomem_mb,
+        .platform_id = C7200_PLATFORM_ID,
+        .nvram_addr = C7200_NVRAM_KSEG1,
+        .nm_iomem = 0,
+        .rommon_vars_path = path,
+    };
+    m->remote = remote_ctl_create(&rc_cfg);
+    if (!m->remote)
+        return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
+                                          "device");
+    physmap_add_device(&vm->pm, "remote", C7200_REMOTE_BASE, C7200_REMOTE_SIZE,
+                       remote_ctl_device(m->remote), PR_UNCACHED_ONLY);
+
+    physmap_add_device(&vm->pm, "bitbucket", C7200_BITBUCKET_BASE,
+                       C7200_BITBUCKET_SIZE, bitbucket_device(),
+                       PR_UNCACHED_ONLY);
+    return 0;
+}
+
+static int c7200_boot(struct vm *vm, char *err, size_t errlen)
+{
+    struct c7200 *m = vm->machine;
+    struct elf_image_info info;
+
+    /* §16.1 steps 1-3: configuration register, blank NVRAM sets bit 6 */
+    m->confreg = vm->cfg.confreg;
+    if (nvram_is_blank(m->nvram))
+        m->confreg |= 0x0040;
+
+    int rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
+    if (rc < 0)
+        return rc;
+    m->entry = info.entry;
+    log_msg(vm->log, "C7200", "%s: loaded %s (%d segment%s, entry 0x%08llx)",
+            vm->cfg.name, vm->cfg.image, info.segments,
+            info.segments == 1 ? "" : "s", (unsigned long long)info.entry);
+
+    /* §16.1 step 4: reset; the ROM takes it from 0xBFC00000. */
+    mips_cpu_reset(&vm->cpu);
+    dev_reset(c7200_mpfpga_device(m->mpfpga));
+    dev_reset(c7200_iofpga_device(m->iofpga));
+    return 0;
+}
+
+static void c7200_destroy(struct vm *vm)
+{
+    struct c7200 *m = vm->machine;
+    if (!m)
+        return;
+    if (m->remote)
+        remote_ctl_destroy(m->remote);
+    if (m->iofpga)
+        c7200_iofpga_destroy(m->iofpga);
+    if (m->mpfpga)
+        c7200_mpfpga_destroy(m->mpfpga);
+    if (m->duart)
+        scn2681_destroy(m->duart);
+    if (m->nvram)
+        nvram_destroy(m->nvram);
+    ram_free(&m->iomem);
+    ram_free(&vm->ram);
+    free(m->rom);
+    physmap_free(&vm->pm);
+    mips_cpu_destroy(&vm->cpu);
+    free(m);
+    vm->machine = NULL;
+}
+
+static void c7200_show_devices(struct vm *vm, FILE *out)
+{
+    for (int i = 0; i < vm->pm.count; i++) {
+        const struct phys_region *r = &vm->pm.regions[i];
+        fprintf(out, "  0x%09llx - 0x%09llx  %s\n",
+                (unsigned long long)r->base,
+                (unsigned long long)(r->base + r->size - 1), r->name);
+    }
+}
+
+const struct machine_ops c7200_machine_ops = {
+    .name = "c7200",
+    .defaults = c7200_defaults,
+    .create = c7200_create,
+    .boot = c7200_boot,
+    .destroy = c7200_destroy,
+    .show_devices = c7200_show_devices,
+};

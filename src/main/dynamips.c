@@ -1,0 +1,380 @@
+/*
+ * dynamips: run one emulated router (standard mode). Command line as the
+ * reference (hypervisor.md §7): options, then the image.
+ *
+ * Exit status: 0 when the router stopped normally (guest power-off, Ctrl-]
+ * q, SIGINT/SIGTERM), 2 for a usage error (unknown option, bad value,
+ * missing image), 1 when the router could not be started (image or file
+ * problem), 3 when the emulated CPU halted on a guest error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/evloop.h"
+#include "core/log.h"
+#include "core/vm.h"
+#include "core/vtty.h"
+#include "main/version.h"
+
+enum {
+    EXIT_STOPPED = 0,
+    EXIT_START_FAILED = 1,
+    EXIT_USAGE = 2,
+    EXIT_GUEST_HALT = 3,
+};
+
+enum {
+    OPT_IDLE_PC = 1000,
+    OPT_NOCTRL,
+    OPT_NOTELNETMSG,
+    OPT_CONSOLE_BIND,
+    OPT_TIMER_ITV,
+    OPT_VM_DEBUG,
+    OPT_TRACE,
+    OPT_DETERMINISTIC,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_FILEPID,
+};
+
+static void banner(void)
+{
+    /* First line as the reference prints it: clients parse the version
+     * from it (hypervisor.md §7.2, §8.1). */
+    printf("Cisco Router Simulation Platform (version %s-%s/Linux stable)\n",
+           DYNAMIPS_VERSION, DYNAMIPS_ARCH);
+    printf("%s %s, an open implementation of the Dynamips emulator.\n",
+           PROJECT_NAME, PROJECT_VERSION);
+    printf("Build date: %s %s\n\n", __DATE__, __TIME__);
+    fflush(stdout);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: dynamips [options] <ios_image>\n"
+        "       dynamips -H [<ip_address>:]<tcp_port>   (hypervisor mode)\n"
+        "\n"
+        "Options:\n"
+        "  -P <platform>          platform: 7200 (default)\n"
+        "  -t <npe>               c7200 NPE: npe-100, npe-150, npe-175, npe-200,\n"
+        "                         npe-225, npe-300, npe-400 (default)\n"
+        "  -r <MiB>               RAM size (default 256)\n"
+        "  -o <MiB>               ROM size (default 4)\n"
+        "  -n <KiB>               NVRAM size (default 128)\n"
+        "  -c <value>             configuration register (default 0x2102)\n"
+        "  -i <id>                instance ID (default 0)\n"
+        "  -N <0|1>               VM file names by name (0) or by ID (1, default)\n"
+        "  -l <file>              log file (default dynamips_log.txt)\n"
+        "  -X                     RAM in anonymous memory instead of a file\n"
+        "  -j                     disable the JIT (only the interpreter exists yet)\n"
+        "  -k <divisor>           accepted for compatibility; Count follows host time\n"
+        "  -T <port>              console on a TCP port (telnet) instead of this terminal\n"
+        "  -A <port>              AUX port on a TCP port\n"
+        "  --console-binding-addr <addr>  address of the console/AUX listeners\n"
+        "                         (default 127.0.0.1)\n"
+        "  --noctrl               Ctrl-] is sent to the router, no monitor menu\n"
+        "  --notelnetmsg          no greeting when a telnet client connects\n"
+        "  --idle-pc <addr>       idle PC (hexadecimal)\n"
+        "  --timer-itv <n>        accepted for compatibility (no effect)\n"
+        "  --vm-debug <level>     accepted for compatibility (no effect)\n"
+        "  --trace <file>         log every executed instruction, disassembled\n"
+        "  --deterministic        guest time derived from executed instructions\n"
+        "  --filepid <file>       write the process ID to a file\n"
+        "  -h, --help             this text\n"
+        "  --version              print the version and exit\n"
+        "\n"
+        "Console: Ctrl-] then ? lists the monitor keys (Ctrl-] q stops the router).\n");
+}
+
+static int parse_uint(const char *s, unsigned long long max,
+                      unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int bad_value(const char *opt, const char *val, const char *what)
+{
+    fprintf(stderr, "dynamips: invalid value '%s' for %s: %s\n",
+            val ? val : "", opt, what);
+    return EXIT_USAGE;
+}
+
+struct run_state {
+    pthread_t main_thread;
+};
+
+static void on_vm_stop(struct vm *vm, void *arg)
+{
+    struct run_state *rs = arg;
+    (void)vm;
+    pthread_kill(rs->main_thread, SIGUSR1);
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-H") == 0) {
+            banner();
+            fprintf(stderr, "dynamips: hypervisor mode is not available in "
+                            "this build yet\n");
+            return EXIT_USAGE;
+        }
+    }
+
+    static const struct option longopts[] = {
+        {"idle-pc", required_argument, NULL, OPT_IDLE_PC},
+        {"noctrl", no_argument, NULL, OPT_NOCTRL},
+        {"notelnetmsg", no_argument, NULL, OPT_NOTELNETMSG},
+        {"console-binding-addr", required_argument, NULL, OPT_CONSOLE_BIND},
+        {"timer-itv", required_argument, NULL, OPT_TIMER_ITV},
+        {"vm-debug", required_argument, NULL, OPT_VM_DEBUG},
+        {"trace", required_argument, NULL, OPT_TRACE},
+        {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
+        {"filepid", required_argument, NULL, OPT_FILEPID},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+
+    const char *platform = "7200";
+    const char *log_path = "dynamips_log.txt";
+    const char *console_bind = NULL;
+    const char *filepid = NULL;
+    int con_port = -1, aux_port = -1, noctrl = 0, notelnetmsg = 0;
+    int file_naming = 1, ram_mmap = 1, deterministic = 0;
+    long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
+    unsigned long long idle_pc = 0;
+    const char *npe = NULL, *trace = NULL;
+    unsigned long long v;
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:i:N:l:Xjk:T:A:h",
+                            longopts, NULL)) != -1) {
+        switch (c) {
+        case 'P': platform = optarg; break;
+        case 't': npe = optarg; break;
+        case 'r':
+            if (parse_uint(optarg, 65536, &v) || v == 0)
+                return bad_value("-r", optarg, "RAM size in MiB expected");
+            ram = (long long)v;
+            break;
+        case 'o':
+            if (parse_uint(optarg, 256, &v) || v == 0)
+                return bad_value("-o", optarg, "ROM size in MiB expected");
+            rom = (long long)v;
+            break;
+        case 'n':
+            if (parse_uint(optarg, 65536, &v) || v == 0)
+                return bad_value("-n", optarg, "NVRAM size in KiB expected");
+            nvram = (long long)v;
+            break;
+        case 'c':
+            if (parse_uint(optarg, 0xFFFF, &v))
+                return bad_value("-c", optarg,
+                                 "16-bit configuration register expected");
+            confreg = (long long)v;
+            break;
+        case 'i':
+            if (parse_uint(optarg, INT_MAX, &v))
+                return bad_value("-i", optarg, "instance ID expected");
+            inst = (long long)v;
+            break;
+        case 'N':
+            if (parse_uint(optarg, 1, &v))
+                return bad_value("-N", optarg, "0 or 1 expected");
+            file_naming = (int)v;
+            break;
+        case 'l': log_path = optarg; break;
+        case 'X': ram_mmap = 0; break;
+        case 'j': break; /* the interpreter is the only engine */
+        case 'k':
+            if (parse_uint(optarg, INT_MAX, &v) || v == 0)
+                return bad_value("-k", optarg, "non-zero clock divisor expected");
+            break;
+        case 'T':
+            if (parse_uint(optarg, 65535, &v) || v == 0)
+                return bad_value("-T", optarg, "TCP port expected");
+            con_port = (int)v;
+            break;
+        case 'A':
+            if (parse_uint(optarg, 65535, &v) || v == 0)
+                return bad_value("-A", optarg, "TCP port expected");
+            aux_port = (int)v;
+            break;
+        case OPT_IDLE_PC: {
+            char *end;
+            errno = 0;
+            idle_pc = strtoull(optarg, &end, 16);
+            if (errno || *end || !*optarg)
+                return bad_value("--idle-pc", optarg, "hexadecimal address expected");
+            break;
+        }
+        case OPT_NOCTRL: noctrl = 1; break;
+        case OPT_NOTELNETMSG: notelnetmsg = 1; break;
+        case OPT_CONSOLE_BIND: console_bind = optarg; break;
+        case OPT_TIMER_ITV:
+        case OPT_VM_DEBUG:
+            if (parse_uint(optarg, INT_MAX, &v))
+                return bad_value(c == OPT_TIMER_ITV ? "--timer-itv" : "--vm-debug",
+                                 optarg, "number expected");
+            break;
+        case OPT_TRACE: trace = optarg; break;
+        case OPT_DETERMINISTIC: deterministic = 1; break;
+        case OPT_FILEPID: filepid = optarg; break;
+        case 'h':
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            banner();
+            return 0;
+        case ':':
+            fprintf(stderr, "dynamips: option '%s' needs a value\n",
+                    argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "dynamips: unknown option '%s'\n",
+                    argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+
+    banner();
+
+    const char *pname = NULL;
+    if (strcmp(platform, "7200") == 0)
+        pname = "c7200";
+    if (!pname) {
+        fprintf(stderr, "Invalid platform type '%s'\n", platform);
+        return EXIT_USAGE;
+    }
+    const struct machine_ops *mops = machine_find(pname);
+    if (optind != argc - 1) {
+        fprintf(stderr, optind >= argc ? "dynamips: no image given\n"
+                                       : "dynamips: more than one image given\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    struct vm_config cfg;
+    vm_config_init(&cfg, mops);
+    free(cfg.image);
+    cfg.image = strdup(argv[optind]);
+    cfg.instance_id = (int)inst;
+    cfg.file_naming_by_id = file_naming;
+    cfg.ram_mmap = ram_mmap;
+    cfg.deterministic = deterministic;
+    cfg.idle_pc = idle_pc;
+    if (ram > 0) cfg.ram_mb = (unsigned)ram;
+    if (rom > 0) cfg.rom_mb = (unsigned)rom;
+    if (nvram > 0) cfg.nvram_kb = (unsigned)nvram;
+    if (confreg >= 0) cfg.confreg = (uint32_t)confreg;
+    if (npe) {
+        free(cfg.npe);
+        cfg.npe = strdup(npe);
+    }
+    if (trace)
+        cfg.trace_path = strdup(trace);
+    cfg.con.noctrl = cfg.aux.noctrl = noctrl;
+    cfg.con.notelnetmsg = cfg.aux.notelnetmsg = notelnetmsg;
+    cfg.con.bind_addr = cfg.aux.bind_addr = console_bind;
+    if (con_port > 0) {
+        cfg.con.type = VTTY_TCP;
+        cfg.con.tcp_port = con_port;
+    }
+    if (aux_port > 0) {
+        cfg.aux.type = VTTY_TCP;
+        cfg.aux.tcp_port = aux_port;
+    }
+
+    if (filepid) {
+        FILE *f = fopen(filepid, "w");
+        if (!f) {
+            fprintf(stderr, "dynamips: %s: %s\n", filepid, strerror(errno));
+            vm_config_free(&cfg);
+            return EXIT_START_FAILED;
+        }
+        fprintf(f, "%ld\n", (long)getpid());
+        fclose(f);
+    }
+
+    struct logger *log = log_open(log_path);
+    if (!log) {
+        fprintf(stderr, "dynamips: cannot open log file %s: %s\n", log_path,
+                strerror(errno));
+        vm_config_free(&cfg);
+        return EXIT_START_FAILED;
+    }
+
+    /* Signals are taken synchronously by the main thread. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGUSR1);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int status = EXIT_STOPPED;
+    char err[512] = "";
+    struct evloop *ev = evloop_create();
+    if (!ev || evloop_start_thread(ev) < 0) {
+        fprintf(stderr, "dynamips: cannot start the event loop\n");
+        status = EXIT_START_FAILED;
+        goto out;
+    }
+    struct vm *vm = vm_create(&cfg, mops, log, ev, err, sizeof(err));
+    if (!vm) {
+        fprintf(stderr, "dynamips: %s\n", err);
+        status = EXIT_START_FAILED;
+        goto out;
+    }
+    struct run_state rs = {.main_thread = pthread_self()};
+    if (vm_start(vm, on_vm_stop, &rs, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dynamips: %s\n", err);
+        vm_destroy(vm);
+        status = EXIT_START_FAILED;
+        goto out;
+    }
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig == SIGHUP)
+            continue;
+        break; /* SIGUSR1: the router stopped; SIGINT/SIGTERM: stop it */
+    }
+    vm_stop(vm);
+    if (vm->halted_on_error)
+        status = EXIT_GUEST_HALT;
+    vtty_term_restore(vm->con);
+    vm_destroy(vm);
+out:
+    if (ev)
+        evloop_destroy(ev);
+    log_close(log);
+    vm_config_free(&cfg);
+    if (status == EXIT_GUEST_HALT)
+        fprintf(stderr, "dynamips: the router halted on a guest error "
+                        "(see %s)\n", log_path);
+    return status;
+}
