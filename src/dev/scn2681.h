@@ -67,7 +67,11 @@ enum scn2681_reg {
  */
 struct scn2681 *scn2681_create(struct vtty *chan_a, struct vtty *chan_b,
                                struct irq_line irq, struct logger *lg);
-/* Unregisters from the vttys (which the caller still owns) and frees. */
+/*
+ * Unregisters from the vttys (which the caller still owns) and frees. No
+ * notification may be running at that point: destroy after the event loop
+ * stopped delivering input for these vttys (or from the loop thread).
+ */
 void scn2681_destroy(struct scn2681 *s);
 /* Power-on state: MR pointers, IMR, transmitters disabled; drops the line. */
 void scn2681_reset(struct scn2681 *s);
