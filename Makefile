@@ -34,7 +34,14 @@ SAN_OBJS := $(LIB_SRCS:%.c=$(ASAN)/obj/%.o) $(OBJ)/rom_blob.o
 
 .PHONY: all check demo firmware firmware-verify install clean unit guest-tests \
         integration asan fuzz bench deps
-all: $(BUILD)/dynamips $(BUILD)/nvram_export $(BUILD)/dynagen
+PROGRAMS := $(BUILD)/dynamips
+ifneq ($(wildcard src/main/nvram_export.c),)
+PROGRAMS += $(BUILD)/nvram_export
+endif
+ifneq ($(wildcard src/dynagen/*.c),)
+PROGRAMS += $(BUILD)/dynagen
+endif
+all: $(PROGRAMS)
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -115,8 +122,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/dynamips/images
-	install -m 755 $(BUILD)/dynamips $(BUILD)/nvram_export $(BUILD)/dynagen \
-	    $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 guest/images/*.elf guest/images/*.bin guest/images/SHA256SUMS \
 	    $(DESTDIR)$(PREFIX)/share/dynamips/images/

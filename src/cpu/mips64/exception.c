@@ -19,8 +19,12 @@
 #define VEC_OFF_XTLB_REFILL 0x080
 #define VEC_OFF_GENERAL 0x180
 
-/* Give up on a guest that faults at one EPC forever with nothing between. */
-#define EXC_LOOP_LIMIT 1000000u
+/*
+ * A guest that takes the same exception (code, EPC, BadVAddr) this many
+ * times in a row, with no other exception but interrupts in between, makes
+ * no progress: the VM is halted with a log line instead of spinning.
+ */
+#define EXC_LOOP_LIMIT 100000u
 
 static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
 {
@@ -50,7 +54,9 @@ static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
     cpu_attention(cpu);
 
     if (code != EXC_INT && code != EXC_SYS) {
-        if (cpu->cp0[CP0_EPC] == cpu->last_exc_pc) {
+        uint64_t key = cpu->cp0[CP0_EPC] ^ ((uint64_t)code << 58) ^
+                       (cpu->cp0[CP0_BADVADDR] * 0x9E3779B97F4A7C15ull);
+        if (key == cpu->last_exc_pc) {
             if (++cpu->exc_loop_count >= EXC_LOOP_LIMIT) {
                 char why[128];
                 snprintf(why, sizeof(why),
@@ -60,7 +66,7 @@ static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
                 mips_cpu_halt(cpu, why);
             }
         } else {
-            cpu->last_exc_pc = cpu->cp0[CP0_EPC];
+            cpu->last_exc_pc = key;
             cpu->exc_loop_count = 0;
         }
     }

@@ -227,10 +227,14 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
 
     /* NVRAM, file-backed */
     vm_file_path(vm, "nvram", path, sizeof(path));
-    m->nvram = nvram_create(path, (size_t)cfg->nvram_kb << 10, vm->log, err,
-                            errlen);
-    if (!m->nvram)
-        return -EIO;
+    struct nvram_config nc = {
+        .path = path,
+        .size = (size_t)cfg->nvram_kb << 10,
+        .lg = vm->log,
+    };
+    rc = nvram_open(&nc, &m->nvram);
+    if (rc < 0)
+        return errf(err, errlen, rc, "NVRAM %s: %s", path, strerror(-rc));
     physmap_add_device(&vm->pm, "nvram", C7200_NVRAM_BASE,
                        (uint64_t)cfg->nvram_kb << 10, nvram_device(m->nvram),
                        PR_UNCACHED_ONLY);
