@@ -14,6 +14,7 @@
 #include "c7200.h"
 #include "cp0.h"
 #include "entry_state.h"
+#include "exc.h"
 #include "rt.h"
 #include "emt_probe.h"
 
@@ -21,6 +22,11 @@
 #define EMT42_ENTRY    0xBFC003B0            /* c7200.md §17.2, EMT 0x2A */
 #define EMT42_SAVE     0xBFC003E0
 #define EMT42_COUNT    35
+#define EMT42_SYSCALL  8                     /* c7200.md §17.1 */
+#define TIMER_INTERVAL 1000000               /* c7200.md §17.4 */
+
+/* "EMT" for calls through the BEV vector, "FWD EMT" once forwarded. */
+static const char *emt_prefix = "";
 
 static const char *const reg_names[32] = {
     "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
@@ -58,7 +64,7 @@ static uint64_t emt(uint32_t num, uint32_t a1, uint32_t a2, uint32_t a3,
     in.gpr[7] = (pattern(7) & 0xFFFFFFFF00000000ULL) | a3;
     out = in;
     if (!quiet)
-        printf("EMT 0x%02x%s", num, num == 0x01 ? " out=[" : "");
+        printf("%sEMT 0x%02x%s", emt_prefix, num, num == 0x01 ? " out=[" : "");
     emt_probe(&out);
     in.gpr[29] = out.sp_before;
 
@@ -203,6 +209,49 @@ static void check_rom_variables(void)
     printf("  buffer %s\n", buf[0] == '#' ? "untouched" : "written");
 }
 
+/*
+ * Our own vectors; the ROM's service routine enables IE/IM7 while it works
+ * (c7200.md §17.1 step 3), so timer interrupts may reach us: re-arm them.
+ */
+static int forward_hook(struct exc_frame *f, int vector)
+{
+    uint32_t cause = (uint32_t)f->cause;
+
+    if (vector == EXC_VEC_GENERAL && CAUSE_EXCCODE(cause) == EXC_INT &&
+        (cause & CAUSE_IP(7)) != 0) {
+        mtc0(CP0_COMPARE, mfc0(CP0_COUNT) + TIMER_INTERVAL);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Status.BEV = 0, our vectors installed, syscalls forwarded to entry 8 of
+ * the EMT 0x2A table: the path IOS uses after taking over the vectors
+ * (c7200.md §17.1).  BEV is set again afterwards.
+ */
+static void check_forwarded(uint32_t sr_bev)
+{
+    const volatile uint32_t *table =
+        (const volatile uint32_t *)(uint32_t)emt(0x2A, 0, 0, 0, 1);
+    uint32_t before, after;
+
+    exc_install(forward_hook);
+    exc_forward_syscalls(table[EMT42_SYSCALL]);
+    before = cp0_status();
+    emt_prefix = "FWD ";
+    emt(0x04, 0, 0, 0, 0);
+    emt(0x06, 0, 0, 0, 0);
+    emt(0x1C, 0, 0, 0, 0);
+    emt(0x2A, 0, 0, 0, 0);
+    emt(0x99, 0x11, 0x22, 0x33, 0);
+    emt_prefix = "";
+    after = cp0_status();
+    exc_forward_syscalls(0);
+    cp0_set_status(sr_bev);
+    printf("FWD STATUS before=0x%08x after=0x%08x\n", before, after);
+}
+
 int main(void)
 {
     uint32_t sr, sr_after, v0 = 0;
@@ -261,6 +310,8 @@ int main(void)
     print_escaped("string", (const char *)(uint32_t)r, 32);
 
     check_rom_variables();
+
+    check_forwarded(sr);
 
     where = emt_probe_delay_slot(0x02, &v0);
     printf("EMT in a delay slot: v0=0x%08x, resumed %s\n", v0,
