@@ -19,7 +19,12 @@ struct evloop *evloop_create(void);
 /* Stops and joins the loop thread if running, then frees. fds stay open. */
 void evloop_destroy(struct evloop *ev);
 
-/* fd registration; call from the loop thread, or before the loop runs. */
+/*
+ * fd registration; call from the loop thread, or before the loop runs.
+ * (Called from another thread while the loop runs, these and the timer
+ * functions are forwarded to the loop thread and waited for; after
+ * evloop_del_fd() returns, the fd's callback is not running.)
+ */
 int evloop_add_fd(struct evloop *ev, int fd, unsigned events, ev_fd_cb cb,
                   void *arg);
 int evloop_mod_fd(struct evloop *ev, int fd, unsigned events);
@@ -27,6 +32,13 @@ int evloop_del_fd(struct evloop *ev, int fd);
 
 /* Run fn(arg) on the loop thread soon; thread-safe. Returns 0 or -errno. */
 int evloop_call(struct evloop *ev, ev_fn fn, void *arg);
+/*
+ * Run fn(arg) on the loop thread and wait for it; runs it at once when
+ * called from the loop thread or when no loop runs. Returns 0 or -errno.
+ */
+int evloop_call_sync(struct evloop *ev, ev_fn fn, void *arg);
+/* Drop queued evloop_call()s whose arg is arg (before freeing arg). */
+void evloop_cancel_calls(struct evloop *ev, void *arg);
 
 /*
  * Timers (loop thread or before the loop runs): fn(arg) after delay_ms, then
