@@ -50,7 +50,7 @@ def pytest_collection_finish(session):
         if spec is None:
             continue
         p = spec.params
-        if "emu" in p and "image" in p:
+        if isinstance(p.get("emu"), str) and isinstance(p.get("image"), str):
             exe = guestrun.EMULATORS[p["emu"]]
             img = guestrun.IMAGES / (p["image"] + ".elf")
             if exe.exists() and img.exists():
@@ -60,7 +60,8 @@ def pytest_collection_finish(session):
     if wanted_qemu and linux_binaries() is None:
         for item in session.items:
             spec = getattr(item, "callspec", None)
-            if spec is None or item.originalname not in QEMU_TESTS:
+            if spec is None or item.originalname not in QEMU_TESTS or \
+                    not isinstance(spec.params.get("image"), str):
                 continue
             name, abi = spec.params["image"].rsplit("-", 1)
             binary = guestrun.LINUX / ("%s-%s" % (name, abi))

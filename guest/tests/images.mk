@@ -82,7 +82,7 @@ GT_RT_OBJS_$(1) := $(patsubst %,$(GT_OBJ)/$(1)/%.o,$(GT_RT_SRCS))
 endef
 $(foreach a,o32 n32 rm7k,$(eval $(call gt_abi_rules,$(a))))
 
-# ---- per-test, per-ABI rules: gt_test(test, abi, linux?)
+# ---- per-test, per-ABI rules: gt_test(test, abi, linux|hw)
 define gt_test
 $(GT_OBJ)/$(2)/$(1).o: $(call gt_src,$(1)) $(GT_COMMON_H)
 	@mkdir -p $$(dir $$@)
@@ -91,7 +91,8 @@ $(GT_OBJ)/$(2)/$(1).tio.o: $(GT_DIR)/common/tio.c $(GT_COMMON_H)
 	@mkdir -p $$(dir $$@)
 	$(GCC) $(GT_ARCH_$(2)) $(GT_CFLAGS) -DTEST_NAME=$(1) -c $$< -o $$@
 GT_TOBJS_$(1)_$(2) := $(GT_OBJ)/$(2)/$(1).o $(GT_OBJ)/$(2)/$(1).tio.o \
-                      $(if $(filter o32,$(2)),$(GT_OBJ)/$(2)/common/libgcc_mini.o)
+                      $(if $(filter o32,$(2)),$(GT_OBJ)/$(2)/common/libgcc_mini.o) \
+                      $(if $(filter hw,$(3)),$(GT_OBJ)/$(2)/common/hw.o)
 $(GT_OUT)/$(1)-$(2).elf: $$(GT_TOBJS_$(1)_$(2)) $(GT_OBJ)/$(2)/common/bm_glue.o \
                          $$(GT_RT_OBJS_$(2)) $(GT_OBJ)/$(2)/image.ld
 	@mkdir -p $$(dir $$@)
@@ -111,7 +112,7 @@ endef
 GT_IMAGES :=
 GT_LINUX  :=
 $(foreach t,$(GT_DIFF),$(foreach a,$(GT_DIFF_ABIS),$(eval $(call gt_test,$(t),$(a),linux))))
-$(foreach t,$(GT_HW),$(foreach a,$(GT_HW_ABIS),$(eval $(call gt_test,$(t),$(a),))))
+$(foreach t,$(GT_HW),$(foreach a,$(GT_HW_ABIS),$(eval $(call gt_test,$(t),$(a),hw))))
 
 # Which qemu runs which ABI (n32 on an R4000 model: MIPS III only, so a
 # MIPS IV instruction leaking into the r4600 build shows up as SIGILL).

@@ -248,7 +248,7 @@ static void special_regs(void)
                      ".set pop"
                      : "=r"(r) : "r"(mem) : "memory");
     t_printf("lw $0: %llx\n", px(r));
-    r = (rv)(unsigned long)mem;
+    r = (rv)(intptr_t)mem; /* sign-extended, as every 32-bit address */
     __asm__ volatile("lw %0, 8(%0)" : "+r"(r) : : "memory");
     t_printf("lw base=rt: %llx\n", px(r));
     /* negative offsets */
