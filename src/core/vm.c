@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 
@@ -191,10 +192,24 @@ fail:
     return NULL;
 }
 
+static double mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void *vm_cpu_thread(void *arg)
 {
     struct vm *vm = arg;
+    double t0 = mono_seconds();
+    uint64_t i0 = vm->cpu.insn_count;
     mips_cpu_run(&vm->cpu);
+    double dt = mono_seconds() - t0;
+    uint64_t n = vm->cpu.insn_count - i0;
+    log_msg(vm->log, "VM", "%s: CPU ran %llu instructions in %.3f s (%.1f MIPS)",
+            vm->cfg.name, (unsigned long long)n, dt,
+            dt > 0 ? (double)n / dt / 1e6 : 0.0);
     int st = __atomic_load_n(&vm->cpu.state, __ATOMIC_ACQUIRE);
     vm->halted_on_error = st == CPU_HALTED;
     __atomic_store_n(&vm->status, VM_HALTED, __ATOMIC_RELEASE);
