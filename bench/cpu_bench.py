@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""CPU benchmark: the same C workload run natively and on the emulated c7200.
+
+The workload (guest/bench/workload.c: CRC-32, quicksort, a bytecode
+interpreter, 64-bit multiply/divide) is compiled
+
+  * for the host with gcc -O2 into build/bench/cpu_bench_native, and
+  * for the guest at -O2 into guest/images/bench/cpu_bench.elf (committed,
+    rebuilt by `make firmware`).
+
+Both print the same checksums; this script checks that they agree, then
+prints the median workload time of each, their ratio and the guest's speed
+in millions of MIPS instructions per second. The instruction count comes
+from one extra run with --deterministic, where CP0 Count advances once per
+two executed instructions; the guest reads Count around each kernel.
+
+Times are those of the workload alone: the native program reads
+CLOCK_MONOTONIC around it; for the emulator, the script timestamps the
+console lines "bench start" and "bench end" as they arrive (the ROM boot
+and process start-up are left out, and shown separately).
+
+Usage: /usr/bin/python3 bench/cpu_bench.py [-n REPS] [--dynamips PATH]
+Exit status: 0 on success, 1 if a run failed or the checksums differ.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NATIVE_SRCS = ["bench/native_main.c", "guest/bench/workload.c"]
+NATIVE_DEPS = NATIVE_SRCS + ["guest/bench/workload.h"]
+NATIVE_BIN = "build/bench/cpu_bench_native"
+IMAGE = "guest/images/bench/cpu_bench.elf"
+EMU_ARGS = ["-P", "7200", "-X", "-r", "64"]
+RUN_TIMEOUT = 300  # seconds, per emulator run
+
+
+class BenchError(Exception):
+    pass
+
+
+def rel(path):
+    return os.path.join(ROOT, path)
+
+
+def build_native(cc):
+    """Compiles the native workload unless the binary is up to date."""
+    out = rel(NATIVE_BIN)
+    if os.path.exists(out):
+        built = os.path.getmtime(out)
+        if all(os.path.getmtime(rel(p)) <= built for p in NATIVE_DEPS):
+            return out
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    cmd = [cc, "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror",
+           "-I" + rel("guest/bench")] + [rel(p) for p in NATIVE_SRCS] + \
+          ["-o", out]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise BenchError("native build failed:\n%s\n%s"
+                         % (" ".join(cmd), r.stderr))
+    return out
+
+
+def parse_results(lines, what):
+    """Checksums and per-kernel figures from a run's output lines."""
+    res = {"kernels": {}, "checksum": None, "count": {}, "time_ns": {}}
+    for line in lines:
+        f = line.split()
+        if len(f) == 3 and f[0] == "kernel":
+            res["kernels"][f[1]] = f[2]
+        elif len(f) == 2 and f[0] == "checksum":
+            res["checksum"] = f[1]
+        elif len(f) == 3 and f[0] in ("count", "time_ns"):
+            res[f[0]][f[1]] = int(f[2])
+    if res["checksum"] is None or not res["kernels"]:
+        raise BenchError("%s printed no checksum; its output was:\n%s"
+                         % (what, "\n".join(lines[-30:])))
+    return res
+
+
+def run_native(binary):
+    r = subprocess.run([binary], capture_output=True, text=True,
+                       timeout=RUN_TIMEOUT)
+    if r.returncode != 0:
+        raise BenchError("native run exited with %d:\n%s"
+                         % (r.returncode, r.stderr))
+    res = parse_results(r.stdout.splitlines(), "the native program")
+    res["seconds"] = res["time_ns"]["total"] / 1e9
+    return res
+
+
+def run_emulated(dynamips, image, deterministic=False):
+    """One emulator run in a scratch directory, console lines timestamped."""
+    workdir = tempfile.mkdtemp(prefix="cpu_bench.")
+    cmd = [dynamips] + EMU_ARGS + (["--deterministic"] if deterministic
+                                   else []) + [image]
+    lines, marks = [], {}
+    try:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             bufsize=0)
+        try:
+            for raw in iter(p.stdout.readline, b""):
+                now = time.perf_counter()
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                lines.append(line)
+                if line in ("bench start", "bench end"):
+                    marks[line] = now
+                if now - t0 > RUN_TIMEOUT:
+                    raise BenchError("emulator run took more than %d s"
+                                     % RUN_TIMEOUT)
+            rc = p.wait(timeout=RUN_TIMEOUT)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        wall = time.perf_counter() - t0
+        err = p.stderr.read().decode("utf-8", "replace")
+        p.stdout.close()
+        p.stderr.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if rc != 0:
+        raise BenchError("%s exited with %d:\n%s\n%s"
+                         % (" ".join(cmd), rc, "\n".join(lines[-20:]), err))
+    res = parse_results(lines, "the emulated image")
+    if "bench start" not in marks or "bench end" not in marks:
+        raise BenchError("the emulated image printed no bench start/end "
+                         "lines")
+    res["seconds"] = marks["bench end"] - marks["bench start"]
+    res["wall"] = wall
+    return res
+
+
+def same_results(a, b):
+    return a["checksum"] == b["checksum"] and a["kernels"] == b["kernels"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", "--reps", type=int, default=3,
+                    help="runs of each kind; the median is reported "
+                         "(default 3)")
+    ap.add_argument("--dynamips", default=rel("build/dynamips"),
+                    help="emulator binary (default build/dynamips)")
+    ap.add_argument("--image", default=rel(IMAGE),
+                    help="guest image (default %s)" % IMAGE)
+    ap.add_argument("--cc", default=os.environ.get("CC", "gcc"),
+                    help="host compiler (default $CC or gcc)")
+    args = ap.parse_args()
+    if args.reps < 1:
+        ap.error("--reps must be at least 1")
+
+    try:
+        for path, hint in ((args.dynamips, "run `make` first"),
+                           (args.image, "run `make firmware`")):
+            if not os.path.exists(path):
+                raise BenchError("%s not found (%s)" % (path, hint))
+        native_bin = build_native(args.cc)
+
+        natives = [run_native(native_bin) for _ in range(args.reps)]
+        emus = [run_emulated(args.dynamips, args.image)
+                for _ in range(args.reps)]
+        det = run_emulated(args.dynamips, args.image, deterministic=True)
+
+        ref = natives[0]
+        for r, what in [(r, "native run") for r in natives] + \
+                       [(r, "emulated run") for r in emus] + \
+                       [(det, "deterministic emulated run")]:
+            if not same_results(ref, r):
+                raise BenchError(
+                    "checksum mismatch: native %s %s, %s %s %s"
+                    % (ref["checksum"], ref["kernels"], what,
+                       r["checksum"], r["kernels"]))
+    except (BenchError, OSError, subprocess.TimeoutExpired) as e:
+        print("cpu_bench: %s" % e, file=sys.stderr)
+        return 1
+
+    native_s = statistics.median(r["seconds"] for r in natives)
+    emu_s = statistics.median(r["seconds"] for r in emus)
+    wall_s = statistics.median(r["wall"] for r in emus)
+    insns = 2 * det["count"]["total"]
+    kernels = list(ref["kernels"])
+
+    print("cpu_bench: %d kernels (%s), checksum %s on host and guest"
+          % (len(kernels), ", ".join(kernels), ref["checksum"]))
+    print("native    %.3f s   (median of %d, %s -O2)"
+          % (native_s, args.reps, args.cc))
+    print("emulated  %.2f s    (median of %d, dynamips %s; whole process "
+          "%.2f s)" % (emu_s, args.reps, " ".join(EMU_ARGS), wall_s))
+    print("ratio     %.0fx slower" % (emu_s / native_s))
+    print("guest instructions %d (--deterministic run)" % insns)
+    print("guest MIPS %.1f" % (insns / emu_s / 1e6))
+
+    # Per kernel: the emulated time is the kernel's share of Count in the
+    # normal runs (Count follows host time there).
+    print()
+    print("%-8s %10s %11s %8s %10s %10s"
+          % ("kernel", "native ms", "emulated ms", "ratio", "guest Minsn",
+             "guest MIPS"))
+    for k in kernels:
+        nat = statistics.median(r["time_ns"][k] for r in natives) / 1e6
+        emu = statistics.median(
+            r["count"][k] / r["count"]["total"] * r["seconds"]
+            for r in emus) * 1e3
+        kins = 2 * det["count"][k]
+        print("%-8s %10.2f %11.1f %7.0fx %10.1f %10.1f"
+              % (k, nat, emu, emu / nat if nat else float("inf"),
+                 kins / 1e6, kins / (emu / 1e3) / 1e6 if emu else 0.0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
