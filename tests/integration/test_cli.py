@@ -259,7 +259,6 @@ def test_ram_file_while_running_then_removed(tmp_path, sig):
         ram = tmp_path / RAM
         assert wait_for(ram.exists, 10), "no %s while running" % RAM
         assert ram.stat().st_size == 64 << 20
-        assert p.poll() is None
     finally:
         rc, out, err = stop(p, sig)
     assert rc == 0, err
@@ -271,10 +270,10 @@ def test_x_creates_no_ram_file_while_running(tmp_path):
     p = start_long_run(tmp_path, ["-X"])
     try:
         assert wait_for((tmp_path / NVRAM).exists, 10)
-        # Running: the guest has started printing.
-        time.sleep(0.5)
-        assert p.poll() is None
-        assert not (tmp_path / RAM).exists()
+        # Look repeatedly while the router runs.
+        for _ in range(25):
+            assert not (tmp_path / RAM).exists()
+            time.sleep(0.02)
     finally:
         rc, out, err = stop(p, signal.SIGTERM)
     assert rc == 0, err
