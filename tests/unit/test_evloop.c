@@ -306,7 +306,7 @@ static void test_callback_deletes_other_fd(void **state)
 static void other_cb(struct evloop *ev, int fd, unsigned events, void *arg)
 {
     struct fd_ctx *c = arg;
-    c->other_hits++;
+    __atomic_add_fetch(&c->other_hits, 1, __ATOMIC_RELEASE);
     evloop_del_fd(ev, fd);
 }
 
@@ -424,7 +424,7 @@ struct timer_ctx {
 static void oneshot_cb(void *arg)
 {
     struct timer_ctx *t = arg;
-    if (!t->fired++) {
+    if (__atomic_fetch_add(&t->fired, 1, __ATOMIC_RELEASE) == 0) {
         t->t_first = now_ms();
     }
 }
@@ -479,7 +479,7 @@ static void test_timer_deletes_itself(void **state)
 static void other_timer_cb(void *arg)
 {
     struct timer_ctx *t = arg;
-    t->other_fired++;
+    __atomic_add_fetch(&t->other_fired, 1, __ATOMIC_RELEASE);
 }
 
 static void delete_other_cb(void *arg)
