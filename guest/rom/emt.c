@@ -69,7 +69,7 @@ static void emt_var_send(const volatile char *s)
 
 static uint32_t emt_set_var(uint32_t str)
 {
-    rom_logf("ROM: set ROM variable '%s'", (const char *)str);
+    rom_logf("set ROM variable '%s'", (const char *)str);
     emt_var_send((const volatile char *)str);
     REMOTE_REG(REMOTE_VAR_CMD) = REMOTE_VAR_CMD_SET;
     return ROM_NV_RESERVED;
@@ -80,7 +80,7 @@ static uint32_t emt_get_var(uint32_t name, uint32_t buf, uint32_t size)
     volatile char *d = (volatile char *)buf;
     uint32_t i;
 
-    rom_logf("ROM: get ROM variable '%s'", (const char *)name);
+    rom_logf("get ROM variable '%s'", (const char *)name);
     emt_var_send((const volatile char *)name);
     REMOTE_REG(REMOTE_VAR_CMD) = REMOTE_VAR_CMD_GET;
     if (REMOTE_REG(REMOTE_VAR_CMD) != 0)
@@ -174,7 +174,7 @@ uint32_t emt_service(uint32_t num, uint32_t a1, uint32_t a2, uint32_t a3,
     case 0x3C:
         return emt_get_iomem_hint();
     default:
-        rom_logf("ROM: unhandled EMT call 0x%x at pc=0x%08x "
+        rom_logf("unhandled EMT call 0x%x at pc=0x%08x "
                  "(a1=0x%x, a2=0x%x, a3=0x%x)", num, pc, a1, a2, a3);
         return EMT_FAIL;
     }

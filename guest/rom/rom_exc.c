@@ -48,7 +48,7 @@ static void rom_syscall(struct rom_frame *f)
     uint32_t result;
 
     if ((uint32_t)f->cause & CAUSE_BD) {
-        rom_logf("ROM: warning: syscall in a branch delay slot at "
+        rom_logf("warning: syscall in a branch delay slot at "
                  "pc=0x%08x", pc);
         f->epc += 8;
     } else {
