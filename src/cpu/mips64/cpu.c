@@ -38,6 +38,8 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
     cpu->pm = pm;
     cpu->log = log;
     cpu->dec = mips_decoder_get();
+    cpu->idle_max = 500;       /* mips64.md §10.4 defaults */
+    cpu->idle_sleep_us = 30000;
     pthread_mutex_init(&cpu->wait_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -164,12 +166,42 @@ static void cpu_wait(struct mips_cpu *cpu)
     }
 }
 
+/*
+ * Idle-PC sleep: the guest sat in its idle loop; sleep until the next timer
+ * event, an interrupt line change (which sets attention and signals us),
+ * or idle_sleep_us, whichever comes first. Unlike the reference, a device
+ * interrupt ends the sleep at once.
+ */
+static void cpu_idle_sleep(struct mips_cpu *cpu)
+{
+    cpu->idle_sleeps++;
+    if (cpu->deterministic)
+        return; /* guest time is instruction count: nothing to wait for */
+    uint64_t now = mips_time_ns(cpu);
+    uint64_t dl = now + (uint64_t)cpu->idle_sleep_us * 1000u;
+    if (cpu->compare_deadline_ns < dl)
+        dl = cpu->compare_deadline_ns;
+    if (dl <= now || mips_irq_deliverable(cpu))
+        return;
+    struct timespec ts = {.tv_sec = (time_t)(dl / 1000000000u),
+                          .tv_nsec = (long)(dl % 1000000000u)};
+    pthread_mutex_lock(&cpu->wait_lock);
+    if (!__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
+        !__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
+        pthread_cond_timedwait(&cpu->wait_cond, &cpu->wait_lock, &ts);
+    pthread_mutex_unlock(&cpu->wait_lock);
+}
+
 /* Between instructions: timer, stop requests, WAIT, interrupts. */
 static int cpu_service(struct mips_cpu *cpu)
 {
     __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
     if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
         return -1;
+    if (cpu->idle_sleep_req) {
+        cpu->idle_sleep_req = 0;
+        cpu_idle_sleep(cpu);
+    }
     mips_timer_check(cpu, mips_time_ns(cpu));
     if (cpu->waiting) {
         cpu->waiting = 0;
@@ -232,10 +264,24 @@ void mips_cpu_run(struct mips_cpu *cpu)
             cpu_service(cpu) < 0)
             break;
         uint64_t end = cpu->insn_count + cpu_slice(cpu);
-        while (cpu->insn_count < end) {
-            mips_exec_one(cpu);
-            if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
-                break;
+        if (cpu->idle_pc) {
+            while (cpu->insn_count < end) {
+                mips_exec_one(cpu);
+                if (cpu->pc == cpu->idle_pc &&
+                    ++cpu->idle_hits >= cpu->idle_max) {
+                    cpu->idle_hits = 0;
+                    cpu->idle_sleep_req = 1;
+                    break;
+                }
+                if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+                    break;
+            }
+        } else {
+            while (cpu->insn_count < end) {
+                mips_exec_one(cpu);
+                if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+                    break;
+            }
         }
         cpu_attention(cpu); /* time to look at the clock */
     }

@@ -150,6 +150,14 @@ struct mips_cpu {
     uint64_t fetch_page;      /* va page of fetch_host, or TC_INVALID */
     uint8_t *fetch_host;
 
+    /* idle-PC (mips64.md §10.4): PC that the guest reaches only when idle */
+    uint64_t idle_pc;         /* 0 = off */
+    unsigned idle_max;        /* hits before sleeping (default 500) */
+    unsigned idle_sleep_us;   /* longest sleep (default 30000) */
+    unsigned idle_hits;
+    int idle_sleep_req;
+    uint64_t idle_sleeps;     /* statistics */
+
     /* run control */
     int state;                /* enum mips_cpu_state, atomic */
     int stop_request;         /* atomic */

@@ -48,6 +48,9 @@ extern const uint8_t c7200_rom_image_end[];
 #define C7200_IRQ_DUART 5
 #define C7200_IRQ_OIR 6
 
+/* Idle-PC values are given as 32-bit addresses: compare sign-extended. */
+#define SEXT_ADDR(a) ((uint64_t)(int64_t)(int32_t)(uint32_t)(a))
+
 struct c7200_npe {
     const char *name;
     uint32_t prid;
@@ -192,6 +195,7 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     };
     if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
         return errf(err, errlen, -EINVAL, "bad CPU configuration");
+    vm->cpu.idle_pc = cfg->idle_pc ? SEXT_ADDR(cfg->idle_pc) : 0;
 
     /* DRAM */
     char path[300];
