@@ -88,13 +88,14 @@ int mips_irq_deliverable(const struct mips_cpu *cpu)
 
 static uint32_t cp0_random(const struct mips_cpu *cpu)
 {
-    /* Random decrements each instruction from N-1 down to Wired. */
+    /* Random decrements each instruction from N-1 down to Wired; reset and
+     * Wired writes restart it at N-1 (R4000 manual §4.5.2). */
     uint32_t wired = (uint32_t)cpu->cp0[CP0_WIRED];
     uint32_t n = (uint32_t)cpu->tlb_entries;
     if (wired >= n)
         return n - 1;
     uint32_t span = n - wired;
-    return n - 1 - (uint32_t)((cpu->insn_count + cpu->random_seed) % span);
+    return n - 1 - (uint32_t)((cpu->insn_count - cpu->random_base) % span);
 }
 
 uint64_t mips_cp0_read(struct mips_cpu *cpu, int reg)
@@ -144,6 +145,7 @@ void mips_cp0_write(struct mips_cpu *cpu, int reg, uint64_t val)
         break;
     case CP0_WIRED:
         cpu->cp0[reg] = val & 0x3F;
+        cpu->random_base = cpu->insn_count + 1;
         break;
     case CP0_ENTRYHI: {
         uint64_t old = cpu->cp0[reg];

@@ -72,6 +72,7 @@ void mips_cpu_reset(struct mips_cpu *cpu)
     memset(cpu->tlb, 0, sizeof(cpu->tlb));
     cpu->fcr31 = 0;
     cpu->ll_bit = 0;
+    cpu->random_base = cpu->insn_count;
     cpu->pc = 0xFFFFFFFFBFC00000ull;
     cpu->cp0[CP0_STATUS] = ST_BEV | ST_ERL;
     cpu->cp0[CP0_CONFIG] = cpu->cfg_config;

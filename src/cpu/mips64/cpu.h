@@ -121,7 +121,7 @@ struct mips_cpu {
     int ll_bit;
     struct tlb_entry tlb[MIPS_TLB_MAX];
     int tlb_entries;
-    uint32_t random_seed;
+    uint64_t random_base;     /* insn_count when Random was N-1 */
 
     /* execution bookkeeping */
     int in_delay_slot;        /* executing the slot of a branch at pc */
