@@ -38,6 +38,10 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
     cpu->pm = pm;
     cpu->log = log;
     cpu->dec = mips_decoder_get();
+    for (unsigned i = 0; i < DC_SIZE; i++) {
+        cpu->dcache[i].word = 0;
+        cpu->dcache[i].id = mips_decode(cpu->dec, 0);
+    }
     cpu->idle_max = 500;       /* mips64.md §10.4 defaults */
     cpu->idle_sleep_us = 30000;
     pthread_mutex_init(&cpu->wait_lock, NULL);

@@ -89,6 +89,14 @@ struct tc_entry {
     int writable;      /* stores may use host directly */
 };
 
+/* Decoded-instruction cache: instruction word -> table id. */
+#define DC_BITS 14
+#define DC_SIZE (1u << DC_BITS)
+struct dc_entry {
+    uint32_t word;
+    uint32_t id;
+};
+
 #define TC_BITS 10
 #define TC_SIZE (1u << TC_BITS)
 #define TC_INVALID 1ull
@@ -129,6 +137,7 @@ struct mips_cpu {
     int waiting;              /* WAIT executed: sleep until an interrupt */
     uint64_t insn_count;
     const struct mips_decoder *dec;
+    struct dc_entry dcache[DC_SIZE];
 
     /* interrupts: lines 2..7 from devices, any thread */
     uint32_t irq_lines;       /* atomic; bit n = line n */

@@ -102,10 +102,32 @@ static inline int mips_write(struct mips_cpu *cpu, uint64_t va, unsigned size,
 
 /* Instruction fetch; a fault is raised against cpu->pc (the branch when
  * fetching a delay slot). */
-int mips_fetch_at(struct mips_cpu *cpu, uint64_t va, uint32_t *insn);
+int mips_fetch_slow(struct mips_cpu *cpu, uint64_t va, uint32_t *insn);
+static inline int mips_fetch_at(struct mips_cpu *cpu, uint64_t pc,
+                                uint32_t *insn)
+{
+    /* A misaligned pc never equals the (4 KB aligned) cached page. */
+    if (__builtin_expect((pc & ~0xFFCull) == cpu->fetch_page, 1)) {
+        *insn = be32_load(cpu->fetch_host + (pc & 0xFFF));
+        return 0;
+    }
+    return mips_fetch_slow(cpu, pc, insn);
+}
 static inline int mips_fetch(struct mips_cpu *cpu, uint32_t *insn)
 {
     return mips_fetch_at(cpu, cpu->pc, insn);
+}
+
+/* Decode through the per-CPU cache of recently seen words. */
+static inline enum insn_id mips_decode_cached(struct mips_cpu *cpu,
+                                              uint32_t insn)
+{
+    struct dc_entry *e = &cpu->dcache[(insn * 0x9E3779B1u) >> (32 - DC_BITS)];
+    if (__builtin_expect(e->word == insn, 1))
+        return (enum insn_id)e->id;
+    e->word = insn;
+    e->id = mips_decode(cpu->dec, insn);
+    return (enum insn_id)e->id;
 }
 
 /* ---- interpreter (interp.c) ---- */

@@ -721,7 +721,7 @@ static int branch(struct mips_cpu *cpu, int taken, uint64_t target, int likely)
         cpu->in_delay_slot = 0;
         return 1; /* EPC = the branch, BD set */
     }
-    enum insn_id id = mips_decode(cpu->dec, insn);
+    enum insn_id id = mips_decode_cached(cpu, insn);
     if (cpu->trace) {
         char buf[96];
         fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s  [slot]\n", bpc + 4,
@@ -749,7 +749,7 @@ void mips_exec_one(struct mips_cpu *cpu)
     cpu->exception_taken = 0;
     if (mips_fetch(cpu, &insn))
         return;
-    enum insn_id id = mips_decode(cpu->dec, insn);
+    enum insn_id id = mips_decode_cached(cpu, insn);
     if (cpu->trace) {
         char buf[96];
         fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s\n", cpu->pc, insn,

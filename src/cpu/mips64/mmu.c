@@ -242,13 +242,8 @@ int mips_mem_write_slow(struct mips_cpu *cpu, uint64_t va, unsigned size,
     return 0;
 }
 
-int mips_fetch_at(struct mips_cpu *cpu, uint64_t pc, uint32_t *insn)
+int mips_fetch_slow(struct mips_cpu *cpu, uint64_t pc, uint32_t *insn)
 {
-    /* A misaligned pc never equals the (4 KB aligned) cached page. */
-    if (__builtin_expect((pc & ~0xFFCull) == cpu->fetch_page, 1)) {
-        *insn = be32_load(cpu->fetch_host + (pc & 0xFFF));
-        return 0;
-    }
     if (pc & 3) {
         mips_exception_addr(cpu, EXC_ADEL, pc);
         return -1;
