@@ -5,12 +5,14 @@ its own for ad-hoc runs:
 
     python3 guest/tests/guestrun.py guest/images/tests/sort-o32.elf
 """
+import errno
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -89,11 +91,25 @@ class Run:
                                               state, tail, err))
 
 
+def _spawn(argv, timeout, cwd):
+    """subprocess.run, retried for a while if the executable is being
+    relinked at that moment (EACCES / ETXTBSY while make rewrites it)."""
+    for attempt in range(20):
+        try:
+            return subprocess.run(argv, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE,
+                                  timeout=timeout, cwd=cwd)
+        except (PermissionError, OSError) as e:
+            if attempt == 19 or getattr(e, "errno", None) not in (
+                    errno.EACCES, errno.ETXTBSY, errno.ENOENT, errno.ENOEXEC):
+                raise
+            time.sleep(1.5)
+
+
 def _run(argv, timeout, cwd=None):
     try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, cwd=cwd)
+        p = _spawn(argv, timeout, cwd)
         return Run(argv, p.returncode, p.stdout.decode("latin-1"),
                    p.stderr.decode("latin-1"), False, timeout)
     except subprocess.TimeoutExpired as e:

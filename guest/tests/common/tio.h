@@ -17,6 +17,10 @@
 /* Backend: provided by bm_glue.c (bare metal) or linux_*.S (qemu). */
 void tio_write(const char *buf, unsigned long len);
 void tio_exit(int code) __attribute__((noreturn));
+/* Make freshly written instructions executable: bare metal writes back
+ * the D-cache lines and invalidates the I-cache lines (CACHE); Linux
+ * mprotect()s the pages RWX and calls cacheflush(). */
+void tio_code_sync(void *code, unsigned long len);
 
 /* Formatting: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' '+' ' ',
  * width, precision for %s, length modifiers h hh l ll z. */
