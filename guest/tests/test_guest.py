@@ -13,7 +13,8 @@ output (SIMH-style headless diagnostics, see shared/STYLE.md).
                            only, expected output written from the MIPS
                            R4000/RM7000 manuals (expected/<test>[-<abi>].out)
 
-Each runs under build/dynamips and the sanitizer build build/asan/dynamips.
+Each runs under build/dynamips, the sanitizer build build/asan/dynamips and
+build/dynamips -j (interpreter only).
 A missing emulator or image is a failure, never a skip.
 """
 import difflib
