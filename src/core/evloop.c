@@ -674,13 +674,15 @@ int evloop_run(struct evloop *ev)
         }
         for (int i = 0; i < n; i++) {
             if (evs[i].data.u64 == EV_WAKE_TAG) {
+                /* Read first, then clear: a caller that saw the flag set
+                 * meanwhile queued before run_calls() below counts. */
                 uint64_t cnt;
-                pthread_mutex_lock(&ev->lock);
-                ev->wake_pending = 0;
-                pthread_mutex_unlock(&ev->lock);
                 while (read(ev->wakefd, &cnt, sizeof(cnt)) < 0 &&
                        errno == EINTR) {
                 }
+                pthread_mutex_lock(&ev->lock);
+                ev->wake_pending = 0;
+                pthread_mutex_unlock(&ev->lock);
             } else {
                 dispatch(ev, &evs[i]);
             }

@@ -235,8 +235,11 @@ static void client_open(struct vtty *vt, int fd,
     c->fd = fd;
     telnet_rx_init(&c->rx);
     snprintf(c->peer, sizeof(c->peer), "%s", peer);
+    /* Keystrokes and echo go out at once; dead peers are noticed
+     * (the reference sets both too). */
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 
     int rc = evloop_add_fd(vt->ev, fd, EV_READ, client_ready, c);
     if (rc < 0) {

@@ -448,9 +448,9 @@ static void test_timer_periodic(void **state)
     struct evloop *ev = evloop_create();
     struct timer_ctx t = {.ev = ev};
     long id = evloop_add_timer(ev, 0, 10, oneshot_cb, &t);
-    run_for(ev, 105);
-    assert_true(t.fired >= 5);
-    assert_true(t.fired <= 12);
+    run_for(ev, 200);
+    assert_true(t.fired >= 5); /* ~20; loose for loaded machines */
+    assert_true(t.fired <= 22);
     evloop_del_timer(ev, id);
     int before = t.fired;
     run_for(ev, 40);
