@@ -41,7 +41,7 @@
  * backlog. Returns -errno when the sink is broken, else 0.
  */
 int vtty_sink_write(int fd, int is_sock, struct bytering *backlog,
-                      uint64_t *dropped, const uint8_t *p, size_t n)
+                    uint64_t *dropped, const uint8_t *p, size_t n)
 {
     while (n && !backlog->len) {
         ssize_t w = is_sock ? send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL)
@@ -112,11 +112,13 @@ static int term_send(struct vtty *vt, const uint8_t *p, size_t n)
     size_t before = vt->term_out.len;
     if (vt->out_nonblock) {
         rc = vtty_sink_write(vt->out_fd, vt->out_sock, &vt->term_out,
-                        &vt->term_dropped, p, n);
+                             &vt->term_dropped, p, n);
     } else {
         rc = write_all(vt->out_fd, p, n);
     }
     if (rc < 0) {
+        /* A direct write means an empty backlog, so out_fd is not
+         * registered with the loop and can be closed here. */
         log_msg(vt->lg, "VTTY", "%s: terminal output failed (%s), stopped",
                 vt->name, strerror(-rc));
         bytering_consume(&vt->term_out, vt->term_out.len);
@@ -408,7 +410,8 @@ static int read_stdin(struct vtty *vt)
         vtty_pause_sources(vt);
         return 0;
     }
-    ssize_t n = read(STDIN_FILENO, buf, room < sizeof(buf) ? room : sizeof(buf));
+    size_t want = room < sizeof(buf) ? room : sizeof(buf);
+    ssize_t n = read(STDIN_FILENO, buf, want);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         return 0;
     }
@@ -607,7 +610,8 @@ void vtty_destroy(struct vtty *vt)
         evloop_cancel_calls(vt->ev, vt);
     }
     if (vt->term_out.len && vt->out_fd >= 0) {
-        vtty_sink_drain(vt->out_fd, vt->out_sock, &vt->term_out); /* best effort */
+        /* Best effort: what the terminal takes now. */
+        vtty_sink_drain(vt->out_fd, vt->out_sock, &vt->term_out);
     }
     vtty_term_restore(vt);
     vt->tty_saved = 0;
