@@ -37,10 +37,13 @@ EMULATORS = {
     # the interpreter alone (-j): the definition of correct that a JIT is
     # held to (shared/DESIGN.md); same as "dynamips" until a JIT exists
     "interp": ROOT / "build" / "dynamips",
+    # guest time derived from executed instructions (Count, timer IRQ)
+    "det": ROOT / "build" / "dynamips",
 }
-EXTRA_ARGS = {"dynamips": [], "asan": [], "interp": ["-j"]}
+EXTRA_ARGS = {"dynamips": [], "asan": [], "interp": ["-j"],
+              "det": ["--deterministic"]}
 # Seconds per run; the sanitizer build is several times slower.
-TIMEOUT = {"dynamips": 30, "asan": 120, "interp": 30}
+TIMEOUT = {"dynamips": 30, "asan": 120, "interp": 30, "det": 30}
 
 BEGIN_RE = re.compile(r"^=== BEGIN (\S+)$", re.M)
 END_LINE = "=== END"

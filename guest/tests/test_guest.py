@@ -13,8 +13,8 @@ output (SIMH-style headless diagnostics, see shared/STYLE.md).
                            only, expected output written from the MIPS
                            R4000/RM7000 manuals (expected/<test>[-<abi>].out)
 
-Each runs under build/dynamips, the sanitizer build build/asan/dynamips and
-build/dynamips -j (interpreter only).
+Each runs under build/dynamips, the sanitizer build build/asan/dynamips,
+build/dynamips -j (interpreter only) and build/dynamips --deterministic.
 A missing emulator or image is a failure, never a skip.
 """
 import difflib

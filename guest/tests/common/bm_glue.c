@@ -30,3 +30,8 @@ void tio_code_sync(void *code, unsigned long len)
                          ".set pop" : : "r"(a) : "memory");
     __asm__ volatile("sync" ::: "memory");
 }
+
+void *tio_code_alias(void *code)
+{
+    return (void *)(((unsigned long)code & 0x1FFFFFFFUL) | 0xA0000000UL);
+}

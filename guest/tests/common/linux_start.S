@@ -91,3 +91,11 @@ tio_code_sync:
     jr      $31
     nop
     .end    tio_code_sync
+
+    /* void *tio_code_alias(void *code): the buffer itself */
+    .globl  tio_code_alias
+    .ent    tio_code_alias
+tio_code_alias:
+    jr      $31
+    move    $2, $4
+    .end    tio_code_alias

@@ -21,6 +21,10 @@ void tio_exit(int code) __attribute__((noreturn));
  * the D-cache lines and invalidates the I-cache lines (CACHE); Linux
  * mprotect()s the pages RWX and calls cacheflush(). */
 void tio_code_sync(void *code, unsigned long len);
+/* The address to execute self-modifying code from: the uncached KSEG1
+ * alias on bare metal (stores then reach the instruction fetch without
+ * cache maintenance, R4000 manual ch. 4), the buffer itself on Linux. */
+void *tio_code_alias(void *code);
 
 /* Formatting: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' '+' ' ',
  * width, precision for %s, length modifiers h hh l ll z. */
