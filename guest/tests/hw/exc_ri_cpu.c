@@ -10,6 +10,9 @@
  * clear raises CpU with CE = 1 / 2. CP0 instructions in kernel mode never
  * raise CpU, whatever CU0 holds; 64-bit instructions are always enabled in
  * kernel mode (ch. 4: 64-bit operations), so the o32 image runs them too.
+ * PREF (MIPS IV, RM7000) is a hint that never raises an address-related
+ * exception, even for an unmapped address; CACHE in kernel mode raises
+ * nothing either.
  */
 #include "hw.h"
 
@@ -89,6 +92,23 @@ static void kernel_ok(void)
                      : "$8", "$9", "hi", "lo");
     hw_show("64-bit ops in kernel mode", 0, 0);
     t_printf("  low word=%08x\n", (unsigned)r);
+    /* hints and cache operations */
+    hw_clear();
+    __asm__ volatile(".set push\n.set mips4\n"
+                     "pref 0, 0(%0)\n"
+                     "pref 4, 0(%1)\n"
+                     ".set pop"
+                     : : "r"(scratch), "r"((rv)0x00F00000) : "memory");
+    hw_show("pref (also to an unmapped address)", 0, 0);
+    hw_clear();
+    __asm__ volatile(".set push\n.set mips3\n"
+                     "cache 0x15, 0(%0)\n"   /* Hit_Writeback_Inv_D */
+                     "cache 0x10, 0(%0)\n"   /* Hit_Invalidate_I */
+                     "cache 0x19, 0(%0)\n"   /* Hit_Writeback_D */
+                     ".set pop"
+                     : : "r"(scratch) : "memory");
+    hw_show("cache hit ops on kseg0", 0, 0);
+    t_printf("  scratch=%x %x\n", scratch[0], scratch[1]);
 }
 
 void test_main(void)
