@@ -154,6 +154,43 @@ def build_linux():
     return None
 
 
+# ---------------------------------------------------------------- job pool
+# Runs are started in the background (one per CPU) as soon as pytest has
+# collected the tests (conftest.py), so the tests mostly wait for results
+# that are already there.
+_pool = None
+_jobs = {}
+_linux = {"built": False, "reason": None}
+
+
+def job(kind, *key):
+    """Future for an emulator ("emu", emu, image) or qemu ("qemu", abi,
+    binary) run; started now if the prefetch did not."""
+    global _pool
+    if _pool is None:
+        import concurrent.futures
+        _pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(1, os.cpu_count() or 1))
+    k = (kind,) + key
+    if k not in _jobs:
+        fn = run_emulator if kind == "emu" else run_qemu
+        _jobs[k] = _pool.submit(fn, key[0], key[1])
+    return _jobs[k]
+
+
+def linux_binaries():
+    """Build the qemu-side binaries once; returns None or why not."""
+    if not _linux["built"]:
+        _linux["reason"] = build_linux()
+        _linux["built"] = True
+    return _linux["reason"]
+
+
+def shutdown():
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+
+
 if __name__ == "__main__":
     emu = os.environ.get("EMU", "dynamips")
     for img in sys.argv[1:]:

@@ -22,7 +22,6 @@ import os
 
 import pytest
 
-import conftest
 import guestrun
 
 DIFF_IMAGES = ["%s-%s" % (t, a) for t in guestrun.names("diff")
@@ -52,7 +51,7 @@ def _emulator_output(emu, image):
     if not img.exists():
         pytest.fail("test image %s is missing (build it: make -C guest "
                     "images)" % img)
-    r = conftest.job("emu", emu, img).result()
+    r = guestrun.job("emu", emu, img).result()
     name = image.rsplit("-", 1)[0]
     out = guestrun.extract(r.stdout, name)
     if guestrun.SANITIZER_RE.search(r.stderr):
@@ -79,13 +78,13 @@ def _golden(image):
 def _qemu_output(image):
     """Live qemu output of the Linux build, or (None, reason)."""
     name, abi = image.rsplit("-", 1)
-    reason = conftest.linux_binaries()
+    reason = guestrun.linux_binaries()
     if reason:
         return None, reason
     if not guestrun.qemu_available(abi):
         return None, "%s not installed" % guestrun.QEMU[abi][0]
     binary = guestrun.LINUX / image
-    r = conftest.job("qemu", abi, binary).result()
+    r = guestrun.job("qemu", abi, binary).result()
     out = guestrun.extract(r.stdout, name)
     if r.timed_out or r.rc != 0 or out is None:
         pytest.fail("qemu run failed\n" + r.describe())
