@@ -17,6 +17,7 @@
 #include "dev/nvram.h"
 #include "dev/remote_ctl.h"
 #include "dev/scn2681.h"
+#include "machine/c7200/c7200_eeprom.h"
 #include "mem/elf_load.h"
 
 /* ROM image linked in from guest/images/c7200_rom.bin (rom_blob.S) */
@@ -79,6 +80,7 @@ struct c7200 {
     struct scn2681 *duart;
     struct c7200_iofpga *iofpga;
     struct c7200_mpfpga *mpfpga;
+    struct c7200_eeproms *eeproms; /* §6: behind both FPGAs */
     struct remote_ctl *remote;
     struct nvram *nvram;
     uint8_t *rom;
@@ -248,21 +250,56 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
                               vm->log);
     if (!m->duart)
         return errf(err, errlen, -ENOMEM, "cannot create the DUART");
+
+    /* Identification EEPROMs (§6.1, §6.6): CPU and midplane (chassis MAC,
+     * §19) on I/O FPGA 0x21C, PEM on 0x388 (NPE-175/225 content, else
+     * all-ones), bays on MP FPGA 0x60/0x68 and I/O FPGA 0x2E4; bay 0
+     * holds the default C7200-IO-FE (§1), bays 1-7 stay empty. */
+    struct c7200_eeproms_config ec = {
+        .npe = m->npe->name,
+        .midplane = cfg->midplane,
+        .mac = cfg->mac,
+        .instance_id = cfg->instance_id,
+        .pid = (unsigned)getpid(),
+    };
+    rc = c7200_eeproms_create(&ec, &m->eeproms, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = c7200_eeproms_set_card(m->eeproms, 0, "C7200-IO-FE");
+    if (rc < 0)
+        return errf(err, errlen, rc, "no EEPROM for the bay-0 I/O card");
+    struct eeprom_port_ops ee_cpu_mp =
+        c7200_eeproms_port(m->eeproms, C7200_EEPORT_CPU_MIDPLANE);
+    struct eeprom_port_ops ee_pem =
+        c7200_eeproms_port(m->eeproms, C7200_EEPORT_PEM);
+    struct eeprom_port_ops ee_bay7 =
+        c7200_eeproms_port(m->eeproms, C7200_EEPORT_BAY7);
+    struct eeprom_port_ops ee_0134 =
+        c7200_eeproms_port(m->eeproms, C7200_EEPORT_BAYS_0134);
+    struct eeprom_port_ops ee_256 =
+        c7200_eeproms_port(m->eeproms, C7200_EEPORT_BAYS_256);
+
     struct c7200_mpfpga_config mc = {
         .lg = vm->log,
         .net_irq = cpu_line(vm, C7200_IRQ_NETIO),
         .pa_mgmt_irq = cpu_line(vm, C7200_IRQ_PA_MGMT),
         .oir_irq = cpu_line(vm, C7200_IRQ_OIR),
+        .eeprom_bays_0134 = &ee_0134,
+        .eeprom_bays_256 = &ee_256,
         .power_off = c7200_power_off,
         .ctx = vm,
     };
     m->mpfpga = c7200_mpfpga_create(&mc);
     if (!m->mpfpga)
         return errf(err, errlen, -ENOMEM, "cannot create the midplane FPGA");
+    c7200_mpfpga_set_bay_present(m->mpfpga, 0, 1); /* the I/O card, §8 */
     struct c7200_iofpga_config ic = {
         .lg = vm->log,
         .duart = m->duart,
         .mpfpga = m->mpfpga,
+        .eeprom_cpu_midplane = &ee_cpu_mp,
+        .eeprom_bay7 = &ee_bay7,
+        .eeprom_pem = &ee_pem,
         .bay0_io_card = 1, /* C7200-IO-FE inserted by default, §1 */
     };
     m->iofpga = c7200_iofpga_create(&ic);
@@ -327,6 +364,7 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     mips_cpu_reset(&vm->cpu);
     dev_reset(c7200_mpfpga_device(m->mpfpga));
     dev_reset(c7200_iofpga_device(m->iofpga));
+    c7200_eeproms_reset(m->eeproms);
     return 0;
 }
 
@@ -341,6 +379,7 @@ static void c7200_destroy(struct vm *vm)
         c7200_iofpga_destroy(m->iofpga);
     if (m->mpfpga)
         c7200_mpfpga_destroy(m->mpfpga);
+    c7200_eeproms_destroy(m->eeproms); /* after the FPGAs using it */
     if (m->duart)
         scn2681_destroy(m->duart);
     if (m->nvram)
