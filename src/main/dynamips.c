@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/vm.h"
 #include "core/vtty.h"
+#include "machine/c7200/c7200_eeprom.h"
 #include "main/version.h"
 
 enum {
@@ -41,6 +42,7 @@ enum {
     OPT_HELP,
     OPT_VERSION,
     OPT_FILEPID,
+    OPT_MIDPLANE,
 };
 
 static void banner(void)
@@ -65,6 +67,10 @@ static void usage(FILE *out)
         "  -P <platform>          platform: 7200 (default)\n"
         "  -t <npe>               c7200 NPE: npe-100, npe-150, npe-175, npe-200,\n"
         "                         npe-225, npe-300, npe-400 (default)\n"
+        "  --midplane <type>      c7200 midplane: std or vxr (default)\n"
+        "  -m <mac>               chassis base MAC address, aa:bb:cc:dd:ee:ff or\n"
+        "                         aabb.ccdd.eeff (default ca<id>.<pid>.0000 from\n"
+        "                         the instance ID and the process ID)\n"
         "  -r <MiB>               RAM size (default 256)\n"
         "  -o <MiB>               ROM size (default 4)\n"
         "  -n <KiB>               NVRAM size (default 128)\n"
@@ -146,6 +152,7 @@ int main(int argc, char **argv)
         {"trace", required_argument, NULL, OPT_TRACE},
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
         {"filepid", required_argument, NULL, OPT_FILEPID},
+        {"midplane", required_argument, NULL, OPT_MIDPLANE},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -159,16 +166,29 @@ int main(int argc, char **argv)
     int file_naming = 1, ram_mmap = 1, deterministic = 0;
     long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
     unsigned long long idle_pc = 0;
-    const char *npe = NULL, *trace = NULL;
+    const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
     unsigned long long v;
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:i:N:l:Xjk:T:A:h",
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:i:N:l:Xjk:T:A:hm:",
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'P': platform = optarg; break;
         case 't': npe = optarg; break;
+        case 'm': {
+            uint8_t b[6];
+            if (c7200_mac_parse(optarg, b) < 0)
+                return bad_value("-m", optarg, "MAC address expected "
+                                 "(aa:bb:cc:dd:ee:ff or aabb.ccdd.eeff)");
+            mac = optarg;
+            break;
+        }
+        case OPT_MIDPLANE:
+            if (!c7200_eeprom_find(C7200_EEPROM_MIDPLANE, optarg))
+                return bad_value("--midplane", optarg, "std or vxr expected");
+            midplane = optarg;
+            break;
         case 'r':
             if (parse_uint(optarg, 65536, &v) || v == 0)
                 return bad_value("-r", optarg, "RAM size in MiB expected");
@@ -290,6 +310,14 @@ int main(int argc, char **argv)
     if (npe) {
         free(cfg.npe);
         cfg.npe = strdup(npe);
+    }
+    if (midplane) {
+        free(cfg.midplane);
+        cfg.midplane = strdup(midplane);
+    }
+    if (mac) {
+        free(cfg.mac);
+        cfg.mac = strdup(mac);
     }
     if (trace)
         cfg.trace_path = strdup(trace);
