@@ -8,7 +8,11 @@
  *    validates the page and returns to EPC, the jump and its slot execute;
  *  - falling through from a mapped page into an unmapped one raises a TLB
  *    refill (vector 0x000) with EPC = BadVAddr = the first word of the new
- *    page, BD = 0; after the refill the code continues there.
+ *    page, BD = 0; after the refill the code continues there;
+ *  - J/JAL in the last word of a 256 MB region take the upper four target
+ *    bits from the address of the delay slot (appendix A, J: "the
+ *    high-order bits of the address of the delay slot"), i.e. they land in
+ *    the next region; JAL links to the word after the delay slot.
  * Code runs from kuseg 0x00400FF8 onwards, mapped uncached.
  */
 #include "hw.h"
@@ -55,13 +59,13 @@ static uint32_t call(uint32_t va)
 {
     register rv v0 __asm__("$2");
     __asm__ volatile(".set push\n.set noreorder\n"
-                     "move $25, %1\n"
-                     "jalr $25\n"
+                     "move $24, %1\n"
+                     "jalr $24\n"
                      " li $2, 0\n"
                      ".set pop"
                      : "=r"(v0)
                      : "r"((rv)(int32_t)va)
-                     : "$25", "$31", "memory");
+                     : "$24", "$25", "$31", "memory");
     return (uint32_t)v0;
 }
 
@@ -95,5 +99,31 @@ void test_main(void)
     hw_on_exc = 0;
     hw_show("fall into unmapped page", 0x00402000,
             HW_BADVA | HW_BADVA_REL | HW_COUNT);
+    t_printf("  v0=%u\n", v);
+
+    /* J / JAL at 0x0FFFFFFC: delay slot at 0x10000000, target 0x1000010x */
+    KSEG1(PA_EVEN + 0x10000)[0xFF8 / 4] = 0x24020005; /* addiu v0,zero,5 */
+    KSEG1(PA_EVEN + 0x10000)[0xFFC / 4] = 0x08000040; /* j 0x?0000100 */
+    KSEG1(PA_ODD + 0x10000)[0] = 0x24420001;          /* addiu v0,v0,1 */
+    KSEG1(PA_ODD + 0x10000)[0x100 / 4] = 0x03E00008;  /* jr ra */
+    KSEG1(PA_ODD + 0x10000)[0x104 / 4] = 0x24420010;  /* addiu v0,v0,16 */
+    write_entry(14, 0x0FFFE000, 1, LO(PA_EVEN + 0x10000, 2, 0, 1, 1));
+    write_entry(15, 0x10000000, LO(PA_ODD + 0x10000, 2, 0, 1, 1), 1);
+    dmtc0(CP0_ENTRYHI, 0);
+    hw_clear();
+    v = call(0x0FFFFFF8);
+    hw_show("j in the last word of a 256 MB region", 0, 0);
+    t_printf("  v0=%u\n", v);
+    /* JAL: returns through the link (0x10000004) to a jr ra there */
+    KSEG1(PA_EVEN + 0x10000)[0xFF8 / 4] = 0x03E0C825; /* move t9, ra */
+    KSEG1(PA_EVEN + 0x10000)[0xFFC / 4] = 0x0C000040; /* jal 0x?0000100 */
+    KSEG1(PA_ODD + 0x10000)[0] = 0x24020002;          /* li v0, 2 (slot) */
+    KSEG1(PA_ODD + 0x10000)[1] = 0x03200008;          /* jr t9 */
+    KSEG1(PA_ODD + 0x10000)[2] = 0x24420100;          /*  addiu v0,v0,256 */
+    KSEG1(PA_ODD + 0x10000)[0x100 / 4] = 0x03E00008;  /* jr ra */
+    KSEG1(PA_ODD + 0x10000)[0x104 / 4] = 0x24420010;  /*  addiu v0,v0,16 */
+    hw_clear();
+    v = call(0x0FFFFFF8);
+    hw_show("jal in the last word of a 256 MB region", 0, 0);
     t_printf("  v0=%u\n", v);
 }
