@@ -214,6 +214,29 @@ static void mapped(void)
     t_printf("stores seen at pa: %08x %08x\n", *KSEG1(0x00200010),
              *KSEG1(0x00300020));
     hw_show("no exceptions while mapped", 0, HW_COUNT);
+
+    /* rewriting an entry that was just used must take effect at once */
+    tlb_wi(1, 0, 0x00400000 | 1, LO(0x00210000, 3, 1, 1, 0),
+           LO(0x00300000, 3, 1, 1, 0));
+    t_printf("after remap 00400000=%08x\n", load(0x00400000, 0));
+    {
+        rv pc;
+        uint32_t v;
+        tlb_wi(1, 0, 0x00400000 | 1, LO(0x00210000, 3, 1, 0, 0),
+               LO(0x00300000, 3, 1, 1, 0));
+        hw_clear();
+        v = load(0x00400000, &pc);
+        hw_show("after invalidating the used entry", px(pc), HW_BADVA);
+        t_printf("  rt=%08x\n", v);
+        /* D cleared on a page just written: the next store faults */
+        tlb_wi(1, 0, 0x00400000 | 1, LO(0x00210000, 3, 1, 1, 0),
+               LO(0x00300000, 3, 0, 1, 0));
+        hw_clear();
+        store(0x00401020, 0x55AA55AA, &pc);
+        hw_show("store after clearing D", px(pc), HW_BADVA);
+        t_printf("  mem=%08x\n", *KSEG1(0x00300020));
+    }
+    set_asid(0);
 }
 
 static int refill_fix(struct exc_frame *f, int vector)
@@ -341,6 +364,24 @@ static void fetch(void)
                      :
                      : "$2", "$25", "$31", "memory");
     hw_show("call mapped code", 0, HW_COUNT);
+    t_printf("  v0=%08x\n", r);
+    /* remap the same virtual code page onto other code: the new code runs */
+    KSEG1(0x00942000)[0] = 0x3C029ABC; /* lui v0, 0x9abc */
+    KSEG1(0x00942000)[1] = 0x03E00008; /* jr ra */
+    KSEG1(0x00942000)[2] = 0x3442DEF0; /* ori v0, v0, 0xdef0 (slot) */
+    tlb_wi(10, 0, 0x00C00000, LO(0x00942000, 2, 0, 1, 1),
+           LO(0x00941000, 2, 0, 0, 1));
+    hw_clear();
+    __asm__ volatile(".set push\n.set noreorder\n"
+                     "li $25, 0x00C00000\n"
+                     "jalr $25\n"
+                     " nop\n"
+                     "move %0, $2\n"
+                     ".set pop"
+                     : "=r"(r)
+                     :
+                     : "$2", "$25", "$31", "memory");
+    hw_show("call after remapping the code page", 0, HW_COUNT);
     t_printf("  v0=%08x\n", r);
 }
 
