@@ -36,6 +36,10 @@ void vm_config_init(struct vm_config *cfg, const struct machine_ops *mops)
     cfg->con.port_name = "Console";
     cfg->aux.type = VTTY_NONE;
     cfg->aux.port_name = "AUX";
+    /* hypervisor.md §6.1, common to all platforms */
+    cfg->blk_direct_jump = 1;
+    cfg->idle_max = 500;
+    cfg->idle_sleep_us = 30000;
     if (mops->defaults)
         mops->defaults(cfg);
 }
@@ -48,6 +52,10 @@ void vm_config_free(struct vm_config *cfg)
     free(cfg->midplane);
     free(cfg->mac);
     free(cfg->trace_path);
+    free(cfg->startup_config);
+    free(cfg->private_config);
+    free(cfg->system_id);
+    free(cfg->ghost_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -60,6 +68,10 @@ static void config_copy(struct vm_config *dst, const struct vm_config *src)
     dst->midplane = dup_or_null(src->midplane);
     dst->mac = dup_or_null(src->mac);
     dst->trace_path = dup_or_null(src->trace_path);
+    dst->startup_config = dup_or_null(src->startup_config);
+    dst->private_config = dup_or_null(src->private_config);
+    dst->system_id = dup_or_null(src->system_id);
+    dst->ghost_file = dup_or_null(src->ghost_file);
 }
 
 void vm_file_path(const struct vm *vm, const char *suffix, char *buf,
@@ -205,6 +217,12 @@ static void *vm_cpu_thread(void *arg)
     double t0 = mono_seconds();
     uint64_t i0 = vm->cpu.insn_count;
     mips_cpu_run(&vm->cpu);
+    if (__atomic_load_n(&vm->pause_request, __ATOMIC_ACQUIRE) &&
+        __atomic_load_n(&vm->cpu.state, __ATOMIC_ACQUIRE) != CPU_HALTED) {
+        /* vm_suspend(): the hardware stays, vm_resume() runs it again. */
+        __atomic_store_n(&vm->status, VM_SUSPENDED, __ATOMIC_RELEASE);
+        return NULL;
+    }
     double dt = mono_seconds() - t0;
     uint64_t n = vm->cpu.insn_count - i0;
     log_msg(vm->log, "VM", "%s: CPU ran %llu instructions in %.3f s (%.1f MIPS)",
@@ -240,15 +258,68 @@ int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
     return 0;
 }
 
+/*
+ * Stop and join the CPU thread. The request is repeated while waiting: a
+ * thread that has not yet entered mips_cpu_run() clears a request made
+ * before it got there.
+ */
+static void cpu_thread_join(struct vm *vm)
+{
+    for (;;) {
+        mips_cpu_request_stop(&vm->cpu);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 20 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        int rc = pthread_timedjoin_np(vm->thread, NULL, &ts);
+        if (rc != ETIMEDOUT && rc != EINTR)
+            break;
+    }
+    vm->thread_started = 0;
+}
+
 void vm_stop(struct vm *vm)
 {
-    if (!vm->thread_started)
+    int was = vm_get_status(vm), had_thread = vm->thread_started;
+    if (had_thread)
+        cpu_thread_join(vm);
+    __atomic_store_n(&vm->status, VM_HALTED, __ATOMIC_RELEASE);
+    if (had_thread || was != VM_HALTED)
+        log_msg(vm->log, "VM", "%s: stopped", vm->cfg.name);
+}
+
+int vm_get_status(const struct vm *vm)
+{
+    return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE);
+}
+
+void vm_suspend(struct vm *vm)
+{
+    if (!vm->thread_started || vm_get_status(vm) != VM_RUNNING)
         return;
-    mips_cpu_request_stop(&vm->cpu);
-    pthread_join(vm->thread, NULL);
-    vm->thread_started = 0;
-    vm->status = VM_HALTED;
-    log_msg(vm->log, "VM", "%s: stopped", vm->cfg.name);
+    __atomic_store_n(&vm->pause_request, 1, __ATOMIC_RELEASE);
+    cpu_thread_join(vm);
+    __atomic_store_n(&vm->pause_request, 0, __ATOMIC_RELEASE);
+    if (vm_get_status(vm) == VM_SUSPENDED)
+        log_msg(vm->log, "VM", "%s: suspended", vm->cfg.name);
+}
+
+int vm_resume(struct vm *vm)
+{
+    if (vm->thread_started || vm_get_status(vm) != VM_SUSPENDED)
+        return 0;
+    __atomic_store_n(&vm->status, VM_RUNNING, __ATOMIC_RELEASE);
+    int rc = pthread_create(&vm->thread, NULL, vm_cpu_thread, vm);
+    if (rc) {
+        __atomic_store_n(&vm->status, VM_SUSPENDED, __ATOMIC_RELEASE);
+        return -rc;
+    }
+    vm->thread_started = 1;
+    log_msg(vm->log, "VM", "%s: resumed", vm->cfg.name);
+    return 0;
 }
 
 void vm_request_poweroff(struct vm *vm)

@@ -19,8 +19,9 @@ struct evloop;
 struct logger;
 struct vm;
 
-enum vm_status { VM_HALTED = 0, VM_SUSPENDED = 1, VM_RUNNING = 2,
-                 VM_SHUTDOWN = 3 };
+/* Values as `vm get_status` reports them (hypervisor.md §4.4). */
+enum vm_status { VM_HALTED = 0, VM_SHUTDOWN = 1, VM_RUNNING = 2,
+                 VM_SUSPENDED = 3 };
 
 struct vm_config {
     char *name;               /* "default" in standard mode */
@@ -43,6 +44,25 @@ struct vm_config {
     uint64_t idle_pc;
     int deterministic;        /* guest time from executed instructions */
     char *trace_path;         /* executed-instruction log */
+
+    /*
+     * Settings the hypervisor stores for the next start (hypervisor.md
+     * §5.2.2). Not all of them are used by the machines yet.
+     */
+    char *startup_config;     /* host files pushed into NVRAM at start */
+    char *private_config;
+    char *system_id;          /* processor board ID, <= 13 characters */
+    char *ghost_file;
+    int ghost_status;         /* 0 none, 1 generate, 2 use */
+    int sparse_mem;
+    int blk_direct_jump;      /* JIT block chaining; 1 by default */
+    unsigned clock_divisor;
+    unsigned exec_area_mb;    /* 0: built-in default */
+    unsigned disk0_mb;
+    unsigned disk1_mb;
+    unsigned idle_max;        /* 500 by default */
+    unsigned idle_sleep_us;   /* 30000 by default */
+    int debug_level;
 };
 
 /* Platform hooks (machine/<platform>). */
@@ -77,7 +97,8 @@ struct vm {
 
     pthread_t thread;
     int thread_started;
-    int status;               /* enum vm_status */
+    int status;               /* enum vm_status, atomic */
+    int pause_request;        /* atomic: the CPU stops for vm_suspend() */
     int halted_on_error;      /* the CPU halted on a guest error */
     vm_stop_fn on_stop;
     void *on_stop_arg;
@@ -98,6 +119,15 @@ int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
              size_t errlen);
 /* Stop the CPU thread (any thread but the CPU's own). */
 void vm_stop(struct vm *vm);
+/*
+ * Pause the CPU thread, keeping all hardware (status VM_SUSPENDED), and
+ * run it again. No-ops unless running / suspended. Any thread but the
+ * CPU's own; vm_resume() returns 0 or a negative errno.
+ */
+void vm_suspend(struct vm *vm);
+int vm_resume(struct vm *vm);
+/* Current enum vm_status (any thread). */
+int vm_get_status(const struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 /* Called by devices/ROM services: power off the router (any thread). */
