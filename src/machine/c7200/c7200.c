@@ -18,6 +18,7 @@
 #include "dev/remote_ctl.h"
 #include "dev/scn2681.h"
 #include "machine/c7200/c7200_eeprom.h"
+#include "machine/c7200/c7200_pci.h"
 #include "mem/elf_load.h"
 
 /* ROM image linked in from guest/images/c7200_rom.bin (rom_blob.S) */
@@ -81,6 +82,7 @@ struct c7200 {
     struct c7200_iofpga *iofpga;
     struct c7200_mpfpga *mpfpga;
     struct c7200_eeproms *eeproms; /* §6: behind both FPGAs */
+    struct c7200_pci *pci;         /* GT, PCI topology, swap windows */
     struct remote_ctl *remote;
     struct nvram *nvram;
     uint8_t *rom;
@@ -310,6 +312,22 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     physmap_add_device(&vm->pm, "iofpga", C7200_IOFPGA_BASE, C7200_FPGA_SIZE,
                        c7200_iofpga_device(m->iofpga), PR_UNCACHED_ONLY);
 
+    /* GT system controller(s), the NPE's PCI topology, byte-swapped window,
+     * packet SRAM and PCI I/O space (§3.1-§3.5, §11, §12) */
+    struct c7200_pci_config pc = {
+        .npe = m->npe->name,
+        .midplane = cfg->midplane,
+        .pm = &vm->pm,
+        .lg = vm->log,
+        .gt_irq = cpu_line(vm, C7200_IRQ_GT),
+        .mpfpga = m->mpfpga,
+    };
+    rc = c7200_pci_create(&pc, &m->pci);
+    if (rc < 0)
+        return errf(err, errlen, rc, "cannot build the %s PCI side (midplane "
+                    "'%s'): %s", m->npe->name,
+                    cfg->midplane ? cfg->midplane : "vxr", strerror(-rc));
+
     /* Remote-control device used by the ROM monitor (§17.5) */
     vm_file_path(vm, "rommon_vars", path, sizeof(path));
     struct remote_ctl_config rc_cfg = {
@@ -365,6 +383,7 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     dev_reset(c7200_mpfpga_device(m->mpfpga));
     dev_reset(c7200_iofpga_device(m->iofpga));
     c7200_eeproms_reset(m->eeproms);
+    c7200_pci_reset(m->pci);
     return 0;
 }
 
@@ -373,6 +392,9 @@ static void c7200_destroy(struct vm *vm)
     struct c7200 *m = vm->machine;
     if (!m)
         return;
+    /* PCI first: its functions may still signal the MP FPGA; it unmaps
+     * itself, so the physical map must still exist. */
+    c7200_pci_destroy(m->pci);
     if (m->remote)
         remote_ctl_destroy(m->remote);
     if (m->iofpga)
@@ -411,3 +433,10 @@ const struct machine_ops c7200_machine_ops = {
     .destroy = c7200_destroy,
     .show_devices = c7200_show_devices,
 };
+
+struct c7200_pci *c7200_machine_pci(struct vm *vm)
+{
+    if (!vm || vm->mops != &c7200_machine_ops || !vm->machine)
+        return NULL;
+    return ((struct c7200 *)vm->machine)->pci;
+}
