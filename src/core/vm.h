@@ -77,6 +77,31 @@ struct machine_ops {
     void (*destroy)(struct vm *vm);
     /* Monitor key not handled by the VM core (debug dumps). */
     void (*show_devices)(struct vm *vm, FILE *out);
+    /*
+     * NVRAM configuration transfer, for the hypervisor's `vm
+     * extract_config` / `vm push_config` (hypervisor.md §5.2.4) and any
+     * other caller. Both work on the NVRAM image file of the VM,
+     * "<file_prefix>_nvram" (the platform picks the suffix: "_rom" where
+     * NVRAM lives in the ROM flash), with file_prefix "<platform>_<tag>"
+     * as vm->file_prefix or with a directory in front; cfg gives the NVRAM
+     * size and model. So they serve a halted VM, even one never started
+     * (no struct vm needed). Callers must not push while the VM's CPU runs.
+     * extract: *startup / *priv are malloc'd, NUL-terminated, NULL when
+     * NVRAM holds none (lengths 0); -ENOENT without an NVRAM file,
+     * -ENODATA without an IOS file system, -EBADMSG when corrupt.
+     * push: a NULL config keeps what NVRAM holds; a missing file is
+     * created; -ENOSPC when they do not fit (nothing is written).
+     * Both return 0 or -errno with a message in err. NULL hooks: the
+     * platform has no IOS NVRAM.
+     */
+    int (*extract_config)(const struct vm_config *cfg,
+                          const char *file_prefix, char **startup,
+                          size_t *startup_len, char **priv, size_t *priv_len,
+                          char *err, size_t errlen);
+    int (*push_config)(const struct vm_config *cfg, const char *file_prefix,
+                       const char *startup, size_t startup_len,
+                       const char *priv, size_t priv_len, char *err,
+                       size_t errlen);
 };
 
 typedef void (*vm_stop_fn)(struct vm *vm, void *arg);
