@@ -4,6 +4,7 @@
  * the boot sequence of §16.1.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "dev/bitbucket.h"
 #include "dev/c7200_iofpga.h"
 #include "dev/c7200_mpfpga.h"
+#include "dev/ios_nvram_file.h"
+#include "dev/ios_nvram_fs.h"
 #include "dev/nvram.h"
 #include "dev/remote_ctl.h"
 #include "dev/scn2681.h"
@@ -360,17 +363,129 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     return 0;
 }
 
+/* ---- configuration push/extract (c7200.md §13.6) ---- */
+
+/* Header addresses are absolute: the NVRAM base depends on the NPE (§13.1). */
+static const struct ios_nvram_layout *c7200_nvram_layout(
+    const struct vm_config *cfg)
+{
+    const struct ios_nvram_layout *l = NULL;
+    if (cfg->npe && strcmp(cfg->npe, "npe-g1") == 0)
+        l = ios_nvram_layout_find("c7200-npe-g1");
+    else if (cfg->npe && strcmp(cfg->npe, "npe-g2") == 0)
+        l = ios_nvram_layout_find("c7200-npe-g2");
+    return l ? l : &ios_nvram_layout_c7200;
+}
+
+/*
+ * Reads a config file to push at start. One that cannot be read is
+ * skipped with a log line, the start goes on (hypervisor.md §4.5).
+ */
+static char *c7200_read_config(struct vm *vm, const char *what,
+                               const char *path, size_t *len)
+{
+    uint8_t *buf = NULL;
+    char why[320];
+    *len = 0;
+    if (!path || !*path)
+        return NULL; /* not set: NVRAM keeps its own */
+    if (ios_nvram_file_load(path, IOS_NVRAM_FILE_MAX, &buf, len, why,
+                            sizeof(why)) < 0) {
+        log_msg(vm->log, "C7200", "%s: %s not pushed into NVRAM: %s",
+                vm->cfg.name, what, why);
+        return NULL;
+    }
+    return (char *)buf;
+}
+
+/* §16.1 step 3. Returns 1 when something was pushed, 0, or -errno. */
+static int c7200_push_files(struct vm *vm, char *err, size_t errlen)
+{
+    struct c7200 *m = vm->machine;
+    size_t slen, plen;
+    char *s = c7200_read_config(vm, "startup-config",
+                                vm->cfg.startup_config, &slen);
+    char *p = c7200_read_config(vm, "private-config",
+                                vm->cfg.private_config, &plen);
+    int rc = 0;
+    if (s || p) {
+        char why[320];
+        rc = ios_nvram_fs_write(nvram_data(m->nvram), nvram_size(m->nvram),
+                                c7200_nvram_layout(&vm->cfg), s, slen, p,
+                                plen, why, sizeof(why));
+        if (rc < 0) {
+            errf(err, errlen, rc, "cannot push %s%s%s into NVRAM: %s",
+                 s ? vm->cfg.startup_config : "", s && p ? " and " : "",
+                 p ? vm->cfg.private_config : "", why);
+        } else {
+            nvram_sync(m->nvram);
+            log_msg(vm->log, "C7200", "%s: pushed%s%s%s%s into NVRAM",
+                    vm->cfg.name, s ? " startup-config " : "",
+                    s ? vm->cfg.startup_config : "",
+                    p ? " private-config " : "",
+                    p ? vm->cfg.private_config : "");
+            rc = 1;
+        }
+    }
+    free(s);
+    free(p);
+    return rc;
+}
+
+static void c7200_nvram_file(const char *file_prefix, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s_nvram", file_prefix);
+}
+
+static int c7200_extract_config(const struct vm_config *cfg,
+                                const char *file_prefix, char **startup,
+                                size_t *startup_len, char **priv,
+                                size_t *priv_len, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    struct ios_nvram_configs c;
+    c7200_nvram_file(file_prefix, path, sizeof(path));
+    int rc = ios_nvram_file_extract(path, (size_t)cfg->nvram_kb << 10,
+                                    c7200_nvram_layout(cfg), &c, err, errlen);
+    if (rc < 0)
+        return rc;
+    *startup = c.startup;
+    *startup_len = c.startup_len;
+    *priv = c.priv;
+    *priv_len = c.priv_len;
+    return 0; /* the strings now belong to the caller */
+}
+
+static int c7200_push_config(const struct vm_config *cfg,
+                             const char *file_prefix, const char *startup,
+                             size_t startup_len, const char *priv,
+                             size_t priv_len, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    c7200_nvram_file(file_prefix, path, sizeof(path));
+    return ios_nvram_file_push(path, (size_t)cfg->nvram_kb << 10,
+                               c7200_nvram_layout(cfg), startup, startup_len,
+                               priv, priv_len, err, errlen);
+}
+
 static int c7200_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct c7200 *m = vm->machine;
     struct elf_image_info info;
 
-    /* §16.1 steps 1-3: configuration register, blank NVRAM sets bit 6 */
+    /* §16.1 steps 1-2 (§18): configuration register, blank NVRAM sets
+     * bit 6 ("ignore NVRAM configuration") */
     m->confreg = vm->cfg.confreg;
     if (nvram_is_blank(m->nvram))
         m->confreg |= 0x0040;
+    /* step 3: configs pushed at start clear bit 6 again */
+    int rc = c7200_push_files(vm, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        m->confreg &= ~0x0040u;
 
-    int rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
+    rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
     if (rc < 0)
         return rc;
     m->entry = info.entry;
@@ -432,6 +547,8 @@ const struct machine_ops c7200_machine_ops = {
     .boot = c7200_boot,
     .destroy = c7200_destroy,
     .show_devices = c7200_show_devices,
+    .extract_config = c7200_extract_config,
+    .push_config = c7200_push_config,
 };
 
 struct c7200_pci *c7200_machine_pci(struct vm *vm)
