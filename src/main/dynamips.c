@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/evloop.h"
@@ -43,6 +44,7 @@ enum {
     OPT_VERSION,
     OPT_FILEPID,
     OPT_MIDPLANE,
+    OPT_PRIVATE_CONFIG,
 };
 
 static void banner(void)
@@ -75,6 +77,9 @@ static void usage(FILE *out)
         "  -o <MiB>               ROM size (default 4)\n"
         "  -n <KiB>               NVRAM size (default 128)\n"
         "  -c <value>             configuration register (default 0x2102)\n"
+        "  -C, --startup-config <file>  push this startup-config into NVRAM at\n"
+        "                         start (and clear config-register bit 0x40)\n"
+        "  --private-config <file>  push this private-config into NVRAM at start\n"
         "  -i <id>                instance ID (default 0)\n"
         "  -N <0|1>               VM file names by name (0) or by ID (1, default)\n"
         "  -l <file>              log file (default dynamips_log.txt)\n"
@@ -153,6 +158,8 @@ int main(int argc, char **argv)
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
         {"filepid", required_argument, NULL, OPT_FILEPID},
         {"midplane", required_argument, NULL, OPT_MIDPLANE},
+        {"startup-config", required_argument, NULL, 'C'},
+        {"private-config", required_argument, NULL, OPT_PRIVATE_CONFIG},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -167,11 +174,12 @@ int main(int argc, char **argv)
     long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
     unsigned long long idle_pc = 0;
     const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
+    const char *startup_cfg = NULL, *private_cfg = NULL;
     unsigned long long v;
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:i:N:l:Xjk:T:A:hm:",
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:",
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'P': platform = optarg; break;
@@ -184,6 +192,8 @@ int main(int argc, char **argv)
             mac = optarg;
             break;
         }
+        case 'C': startup_cfg = optarg; break;
+        case OPT_PRIVATE_CONFIG: private_cfg = optarg; break;
         case OPT_MIDPLANE:
             if (!c7200_eeprom_find(C7200_EEPROM_MIDPLANE, optarg))
                 return bad_value("--midplane", optarg, "std or vxr expected");
@@ -321,6 +331,31 @@ int main(int argc, char **argv)
     }
     if (trace)
         cfg.trace_path = strdup(trace);
+    /* Config files pushed into NVRAM at start (hypervisor.md §7.4): one
+     * that cannot be read stops us here, before any file is touched. */
+    const char *cfg_files[2] = {startup_cfg, private_cfg};
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        const char *what = i ? "private-config" : "startup-config";
+        if (!cfg_files[i])
+            continue;
+        if (access(cfg_files[i], R_OK) < 0 || stat(cfg_files[i], &st) < 0) {
+            fprintf(stderr, "dynamips: %s file %s: %s\n", what, cfg_files[i],
+                    strerror(errno));
+            vm_config_free(&cfg);
+            return EXIT_START_FAILED;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "dynamips: %s file %s: is a directory\n", what,
+                    cfg_files[i]);
+            vm_config_free(&cfg);
+            return EXIT_START_FAILED;
+        }
+    }
+    if (startup_cfg)
+        cfg.startup_config = strdup(startup_cfg);
+    if (private_cfg)
+        cfg.private_config = strdup(private_cfg);
     cfg.con.noctrl = cfg.aux.noctrl = noctrl;
     cfg.con.notelnetmsg = cfg.aux.notelnetmsg = notelnetmsg;
     cfg.con.bind_addr = cfg.aux.bind_addr = console_bind;
