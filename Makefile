@@ -17,7 +17,7 @@ CSTD     := -std=c11 -D_GNU_SOURCE
 OPT      ?= -O2 -g
 CPPFLAGS := -Isrc -I$(BUILD)/gen
 CFLAGS   := $(CSTD) $(OPT) $(WARN) -pthread
-LDLIBS   := -pthread -lm
+LDLIBS   := -pthread -lm -lpcap
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined

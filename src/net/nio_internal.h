@@ -1,0 +1,166 @@
+/*
+ * What the NIO types (nio_*.c) and the filters share with the NIO core.
+ * Not for consumers: they use nio.h.
+ */
+#ifndef NET_NIO_INTERNAL_H
+#define NET_NIO_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "net/nio.h"
+#include "net/nio_filter.h"
+
+/* recv results other than a length (>= 0, 0 = empty datagram). */
+#define NIO_RX_NONE (-EAGAIN)      /* nothing (more) to read */
+#define NIO_RX_OVERSIZE (-EMSGSIZE) /* consumed, longer than NIO_MAX_FRAME */
+#define NIO_RX_FOREIGN (-EPERM)    /* consumed, from an unexpected source */
+#define NIO_RX_CLOSED (-ECONNRESET) /* stream peer gone: stop listening */
+
+/* Frames read per readiness event before other fds get their turn. */
+#define NIO_RX_BUDGET 64
+
+struct nio_ops {
+    enum nio_type type;
+    /* One frame out; the length or a negative errno. */
+    ssize_t (*send)(struct nio *nio, const void *frame, size_t len);
+    /* One frame into buf (size NIO_MAX_FRAME); see NIO_RX_* above. NULL for
+     * types that deliver through their own readiness handler. */
+    ssize_t (*recv)(struct nio *nio, uint8_t *buf, size_t size);
+    /* Readiness of the fd when recv is not enough (gen_eth); loop thread. */
+    void (*rx_ready)(struct nio *nio);
+    /* Release the OS resource (fd is closed by the core afterwards). */
+    void (*close)(struct nio *nio);
+    /* Hypervisor create command (without "nio "), or -ENOTSUP. */
+    int (*describe)(const struct nio *nio, char *buf, size_t size);
+};
+
+struct nio_filter_ops;
+
+struct nio_filter_slot {
+    const struct nio_filter_ops *ops; /* bound filter, NULL: never bound */
+    void *state;                      /* NULL: inactive (passes all) */
+};
+
+struct nio_filter_ops {
+    const char *name;
+    /* Build a new state from the arguments; -EINVAL on bad arguments. */
+    int (*setup)(struct nio *nio, void **state, int argc, char *const argv[]);
+    void (*free)(void *state);
+    /* Nonzero: pass. Runs with the NIO's filter lock held. */
+    int (*pass)(struct nio *nio, void *state, enum nio_dir dir,
+                const uint8_t *frame, size_t len);
+};
+
+struct nio_udp {
+    struct sockaddr_storage remote;
+    socklen_t remote_len; /* 0: not connected (udp_auto) */
+    unsigned lport, rport;
+    char *rhost;
+};
+
+struct nio_unix {
+    char *local, *remote; /* remote: for vde, the switch's data socket */
+    struct sockaddr_storage raddr;
+    socklen_t raddr_len;
+    int ctl_fd; /* vde control connection, -1 otherwise */
+    char *ctl;
+};
+
+struct nio_stream {
+    /* Reassembly of length-prefixed frames (tcp). */
+    uint8_t hdr[4];
+    size_t have_hdr, want, have;
+    uint8_t *buf;
+    pthread_mutex_t tx_lock; /* one writer at a time keeps frames whole */
+    char *host, *port;
+};
+
+struct nio {
+    char *name;
+    const struct nio_ops *ops;
+    struct evloop *ev;
+    struct logger *log;
+    int fd;         /* -1: none (null, unconnected fifo) */
+    int fd_watched; /* fd registered with the event loop (loop thread) */
+
+    /* Receive side, touched on the loop thread only. */
+    nio_rx_fn rx_fn;
+    void *rx_arg;
+    uint8_t *rxbuf; /* NIO_RX_HEADROOM + NIO_MAX_FRAME */
+
+    atomic_uint users;
+    atomic_int debug;
+
+    atomic_uint_fast64_t pkts_in, pkts_out, bytes_in, bytes_out;
+    atomic_uint_fast64_t drop_oversize, drop_empty, drop_foreign,
+        drop_filter, tx_errors, rx_errors;
+
+    /* Filters: the lock is taken only while some slot has state. */
+    pthread_mutex_t filter_lock;
+    atomic_int filters_active;
+    struct nio_filter_slot slots[3];
+
+    /* Bandwidth window (spec §6.2), under bw_lock when bw_kbps != 0. */
+    pthread_mutex_t bw_lock;
+    atomic_uint bw_kbps;
+    uint64_t bw_slot_bytes[10];
+    uint64_t bw_total;
+    uint64_t bw_slot_time; /* ms of the current slot's start */
+    unsigned bw_slot;
+
+    union {
+        struct nio_udp udp;
+        struct nio_unix un;
+        struct nio_stream tcp;
+        struct {
+            char dev[64];
+        } tap;
+        struct {
+            char ifname[64];
+            int ifindex;
+        } eth;
+        struct {
+            char ifname[64];
+            void *pcap; /* pcap_t */
+        } gen;
+        struct {
+            struct nio *peer;
+        } fifo;
+    } u;
+};
+
+/* Allocate and name an NIO of the given type (fd -1). */
+int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,
+              struct logger *lg, const char *name);
+/* Free an NIO that never became visible (creation failed). */
+void nio_free_failed(struct nio *nio);
+/* Set the fd once known (fifo crossconnect); registers it if listened to. */
+int nio_attach_fd(struct nio *nio, int fd);
+
+/*
+ * Hand a received frame (in nio->rxbuf + NIO_RX_HEADROOM, or elsewhere:
+ * it is then copied there) through debug, RX/BOTH filters, counters and
+ * the handler. Loop thread only.
+ */
+void nio_deliver(struct nio *nio, const uint8_t *frame, size_t len);
+
+/* Log "NIO '<name>': <message>". */
+void nio_log(const struct nio *nio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Make fd non-blocking and close-on-exec; 0 or -errno. */
+int nio_fd_nonblock(int fd);
+
+/* Filter slots (nio_filter.c). Return nonzero to pass. */
+int nio_filter_run(struct nio *nio, enum nio_dir dir, const uint8_t *frame,
+                   size_t len);
+void nio_filter_free_all(struct nio *nio);
+
+extern const struct nio_filter_ops nio_filter_freq_drop;
+extern const struct nio_filter_ops nio_filter_capture;
+
+#endif

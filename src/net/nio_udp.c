@@ -1,0 +1,356 @@
+/*
+ * UDP NIOs (shared spec network.md §2.1, §2.2): one bare frame per
+ * datagram, the format GNS3, ubridge and VPCS speak (§3.1).
+ *
+ * udp: the socket is bound to the wildcard address of the remote's family
+ * at the local port and frames go to the remote with sendto(). Datagrams
+ * from any other source are counted (drop_foreign) and dropped: the same
+ * observable behaviour as the reference's connected socket, which the
+ * kernel filters silently. Unlike the reference no SO_REUSEADDR is set, so
+ * a local port already in use is reported (EADDRINUSE) instead of two NIOs
+ * silently sharing it.
+ *
+ * udp_auto: the first free port of a range on a dual-stack socket; it
+ * receives from anyone until nio_udp_auto_connect() names the peer.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/nio_internal.h"
+
+/* Socket buffers: room for bursts between two loop iterations. */
+#define UDP_SOCKBUF (1 << 20)
+
+static ssize_t udp_send(struct nio *nio, const void *frame, size_t len)
+{
+    struct nio_udp *u = &nio->u.udp;
+    if (!u->remote_len) {
+        return -ENOTCONN;
+    }
+    ssize_t r = sendto(nio->fd, frame, len, MSG_DONTWAIT,
+                       (const struct sockaddr *)&u->remote, u->remote_len);
+    return r < 0 ? -errno : r;
+}
+
+static int same_peer(const struct sockaddr_storage *a,
+                     const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family) {
+        return 0;
+    }
+    if (a->ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+        return x->sin_port == y->sin_port &&
+               x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    if (a->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+        return x->sin6_port == y->sin6_port &&
+               !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+    }
+    return 0;
+}
+
+static ssize_t udp_recv(struct nio *nio, uint8_t *buf, size_t size)
+{
+    struct nio_udp *u = &nio->u.udp;
+    struct sockaddr_storage src;
+    socklen_t slen = sizeof(src);
+    ssize_t r = recvfrom(nio->fd, buf, size, MSG_TRUNC | MSG_DONTWAIT,
+                         (struct sockaddr *)&src, &slen);
+    if (r < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK) ? NIO_RX_NONE
+                                                         : -errno;
+    }
+    if (u->remote_len && !same_peer(&src, &u->remote)) {
+        return NIO_RX_FOREIGN;
+    }
+    return (size_t)r > size ? NIO_RX_OVERSIZE : r;
+}
+
+static int udp_describe(const struct nio *nio, char *buf, size_t size)
+{
+    const struct nio_udp *u = &nio->u.udp;
+    /* An unconnected udp_auto is saved as the reference does (§2.2). */
+    if (!u->rhost) {
+        return snprintf(buf, size, "create_udp %s %u (null) -1", nio->name,
+                        u->lport);
+    }
+    return snprintf(buf, size, "create_udp %s %u %s %u", nio->name, u->lport,
+                    u->rhost, u->rport);
+}
+
+static void udp_close(struct nio *nio)
+{
+    free(nio->u.udp.rhost);
+    nio->u.udp.rhost = NULL;
+}
+
+static const struct nio_ops udp_ops = {
+    .type = NIO_TYPE_UDP,
+    .send = udp_send,
+    .recv = udp_recv,
+    .close = udp_close,
+    .describe = udp_describe,
+};
+
+static const struct nio_ops udp_auto_ops = {
+    .type = NIO_TYPE_UDP_AUTO,
+    .send = udp_send,
+    .recv = udp_recv,
+    .close = udp_close,
+    .describe = udp_describe,
+};
+
+static unsigned sock_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        return 0;
+    }
+    if (ss.ss_family == AF_INET) {
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    }
+    if (ss.ss_family == AF_INET6) {
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    return 0;
+}
+
+static void set_bufs(int fd)
+{
+    int sz = UDP_SOCKBUF;
+    /* Best effort: the kernel caps these at rmem_max/wmem_max. */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+/* Resolve host:port as a datagram peer; 0 or a negative errno. */
+static int resolve(struct nio *nio, const char *host, unsigned port,
+                   int passive, struct addrinfo **res)
+{
+    char sport[16];
+    snprintf(sport, sizeof(sport), "%u", port);
+    struct addrinfo hints = {.ai_socktype = SOCK_DGRAM,
+                             .ai_family = AF_UNSPEC};
+    if (passive) {
+        hints.ai_flags = AI_PASSIVE;
+    }
+    int rc = getaddrinfo(host, sport, &hints, res);
+    if (rc) {
+        nio_log(nio, "cannot resolve '%s': %s", host ? host : "",
+                gai_strerror(rc));
+        return rc == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
+    }
+    return 0;
+}
+
+int nio_create_udp(struct nio **out, struct evloop *ev, struct logger *lg,
+                   const char *name, unsigned lport, const char *rhost,
+                   unsigned rport)
+{
+    struct nio *nio;
+    int rc = nio_alloc(&nio, &udp_ops, ev, lg, name);
+    if (rc < 0) {
+        return rc;
+    }
+    if (lport > 65535 || rport == 0 || rport > 65535 || !rhost) {
+        nio_log(nio, "bad UDP ports %u -> %u", lport, rport);
+        nio_free_failed(nio);
+        return -EINVAL;
+    }
+    struct addrinfo *res;
+    rc = resolve(nio, rhost, rport, 0, &res);
+    if (rc < 0) {
+        nio_free_failed(nio);
+        return rc;
+    }
+    rc = -EAFNOSUPPORT;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) {
+            continue;
+        }
+        int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            rc = -errno;
+            continue;
+        }
+        struct sockaddr_storage local = {.ss_family = ai->ai_family};
+        socklen_t llen;
+        if (ai->ai_family == AF_INET) {
+            struct sockaddr_in *s4 = (struct sockaddr_in *)&local;
+            s4->sin_port = htons((uint16_t)lport);
+            s4->sin_addr.s_addr = htonl(INADDR_ANY);
+            llen = sizeof(*s4);
+        } else {
+            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&local;
+            s6->sin6_port = htons((uint16_t)lport);
+            s6->sin6_addr = in6addr_any;
+            llen = sizeof(*s6);
+        }
+        if (bind(fd, (struct sockaddr *)&local, llen) < 0) {
+            rc = -errno;
+            nio_log(nio, "bind UDP port %u: %s", lport, strerror(errno));
+            close(fd);
+            continue;
+        }
+        nio_fd_nonblock(fd);
+        set_bufs(fd);
+        memcpy(&nio->u.udp.remote, ai->ai_addr, ai->ai_addrlen);
+        nio->u.udp.remote_len = ai->ai_addrlen;
+        nio->fd = fd;
+        rc = 0;
+        break;
+    }
+    freeaddrinfo(res);
+    if (rc == 0) {
+        nio->u.udp.lport = sock_port(nio->fd);
+        nio->u.udp.rport = rport;
+        nio->u.udp.rhost = strdup(rhost);
+        if (!nio->u.udp.rhost) {
+            rc = -ENOMEM;
+        }
+    }
+    if (rc < 0) {
+        nio_free_failed(nio);
+        return rc;
+    }
+    *out = nio;
+    return 0;
+}
+
+int nio_create_udp_auto(struct nio **out, struct evloop *ev,
+                        struct logger *lg, const char *name,
+                        const char *laddr, unsigned first, unsigned last)
+{
+    struct nio *nio;
+    int rc = nio_alloc(&nio, &udp_auto_ops, ev, lg, name);
+    if (rc < 0) {
+        return rc;
+    }
+    if (first == 0 || first > last || last > 65535) {
+        nio_log(nio, "bad UDP port range %u-%u", first, last);
+        nio_free_failed(nio);
+        return -EINVAL;
+    }
+    const char *host = (laddr && *laddr) ? laddr : NULL;
+    rc = -EADDRINUSE;
+    for (unsigned port = first; port <= last && nio->fd < 0; port++) {
+        struct addrinfo *res;
+        int r = resolve(nio, host, port, 1, &res);
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) {
+                continue;
+            }
+            int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                continue;
+            }
+            if (ai->ai_family == AF_INET6) {
+                int off = 0; /* dual stack, as the reference */
+                setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+            }
+            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+                nio_fd_nonblock(fd);
+                set_bufs(fd);
+                nio->fd = fd;
+                rc = 0;
+                break;
+            }
+            close(fd);
+        }
+        freeaddrinfo(res);
+    }
+    if (rc < 0) {
+        nio_log(nio, "no free UDP port in %u-%u: %s", first, last,
+                strerror(-rc));
+        nio_free_failed(nio);
+        return rc;
+    }
+    nio->u.udp.lport = sock_port(nio->fd);
+    *out = nio;
+    return 0;
+}
+
+/* IPv4 peer on an IPv6 dual-stack socket: ::ffff:a.b.c.d. */
+static void map_v4(struct sockaddr_storage *ss, socklen_t *len)
+{
+    struct sockaddr_in v4;
+    memcpy(&v4, ss, sizeof(v4));
+    struct sockaddr_in6 v6 = {.sin6_family = AF_INET6,
+                              .sin6_port = v4.sin_port};
+    v6.sin6_addr.s6_addr[10] = 0xff;
+    v6.sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&v6.sin6_addr.s6_addr[12], &v4.sin_addr, 4);
+    memset(ss, 0, sizeof(*ss));
+    memcpy(ss, &v6, sizeof(v6));
+    *len = sizeof(v6);
+}
+
+int nio_udp_auto_connect(struct nio *nio, const char *rhost, unsigned rport)
+{
+    if (nio->ops != &udp_auto_ops) {
+        return -EINVAL;
+    }
+    struct nio_udp *u = &nio->u.udp;
+    if (u->remote_len) {
+        nio_log(nio, "already connected");
+        return -EISCONN;
+    }
+    if (!rhost || rport == 0 || rport > 65535) {
+        return -EINVAL;
+    }
+    struct sockaddr_storage own;
+    socklen_t olen = sizeof(own);
+    if (getsockname(nio->fd, (struct sockaddr *)&own, &olen) < 0) {
+        return -errno;
+    }
+    struct addrinfo *res;
+    int rc = resolve(nio, rhost, rport, 0, &res);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = -EAFNOSUPPORT;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        struct sockaddr_storage peer = {0};
+        socklen_t plen = ai->ai_addrlen;
+        memcpy(&peer, ai->ai_addr, plen);
+        if (own.ss_family == AF_INET6 && peer.ss_family == AF_INET) {
+            map_v4(&peer, &plen);
+        }
+        if (peer.ss_family != own.ss_family) {
+            continue;
+        }
+        u->remote = peer;
+        u->remote_len = plen;
+        rc = 0;
+        break;
+    }
+    freeaddrinfo(res);
+    if (rc < 0) {
+        nio_log(nio, "cannot reach '%s' from this socket's family", rhost);
+        return rc;
+    }
+    u->rport = rport;
+    u->rhost = strdup(rhost);
+    return u->rhost ? 0 : -ENOMEM;
+}
+
+unsigned nio_udp_local_port(const struct nio *nio)
+{
+    if (nio->ops != &udp_ops && nio->ops != &udp_auto_ops) {
+        return 0;
+    }
+    return nio->u.udp.lport;
+}
