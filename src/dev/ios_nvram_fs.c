@@ -137,22 +137,39 @@ static int fsv_open(const uint8_t *img, size_t len,
     return 0;
 }
 
-/* Image offset of fs byte o in the normal copy (c3600-c2691 §8.3). */
-static size_t at1(const struct fsv *v, size_t o)
+/*
+ * Where fs byte o of a copy (1 normal, 2 backup) lies in the image, and
+ * how many bytes from there on are contiguous (c3600-c2691 §8.3: each
+ * copy is two pieces; plain layouts are one piece, copy 1 only).
+ */
+static size_t run_at(const struct fsv *v, int copy, size_t o, size_t *at)
 {
-    if (v->l->with_backup && o >= BACKUP_NORMAL_BLOCK1) {
-        return v->area + BACKUP_COPY_BLOCK1 + o;
+    size_t end = v->len;
+    if (!v->l->with_backup) {
+        *at = v->area + o;
+    } else if (copy == 1) {
+        if (o < BACKUP_NORMAL_BLOCK1) {
+            *at = v->area + o;
+            end = v->len < BACKUP_NORMAL_BLOCK1 ? v->len : BACKUP_NORMAL_BLOCK1;
+        } else {
+            *at = v->area + BACKUP_COPY_BLOCK1 + o;
+        }
+    } else {
+        if (o < BACKUP_COPY_BLOCK1) {
+            *at = v->area + v->backup + o;
+            end = v->len < BACKUP_COPY_BLOCK1 ? v->len : BACKUP_COPY_BLOCK1;
+        } else {
+            *at = v->area + v->len + o;
+        }
     }
-    return v->area + o;
+    return end - o;
 }
 
-/* Image offset of fs byte o in the backup copy. */
-static size_t at2(const struct fsv *v, size_t o)
+static size_t at1(const struct fsv *v, size_t o)
 {
-    if (o < BACKUP_COPY_BLOCK1) {
-        return v->area + v->backup + o;
-    }
-    return v->area + v->len + o;
+    size_t at;
+    run_at(v, 1, o, &at);
+    return at;
 }
 
 static uint8_t rd8(const struct fsv *v, size_t o)
@@ -172,9 +189,11 @@ static uint32_t rd32(const struct fsv *v, size_t o)
 
 static void wr8(struct fsv *v, size_t o, uint8_t b)
 {
+    size_t at;
     v->img[at1(v, o)] = b;
     if (v->l->with_backup) {
-        v->img[at2(v, o)] = b; /* every write goes to both copies */
+        run_at(v, 2, o, &at);
+        v->img[at] = b; /* every write goes to both copies */
     }
 }
 
@@ -190,27 +209,31 @@ static void wr32(struct fsv *v, size_t o, uint32_t x)
     wr16(v, o + 2, (uint16_t)x);
 }
 
+/* Copies n bytes into fs offset o of every copy (p NULL: zeros). */
+static void wr_run(struct fsv *v, size_t o, const uint8_t *p, size_t n)
+{
+    for (int copy = 1; copy <= (v->l->with_backup ? 2 : 1); copy++) {
+        for (size_t done = 0; done < n;) {
+            size_t at, k = run_at(v, copy, o + done, &at);
+            k = k < n - done ? k : n - done;
+            if (p) {
+                memcpy(v->img + at, p + done, k);
+            } else {
+                memset(v->img + at, 0, k);
+            }
+            done += k;
+        }
+    }
+}
+
 static void wr_bytes(struct fsv *v, size_t o, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    if (!v->l->with_backup) {
-        memcpy(v->img + v->area + o, b, n);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        wr8(v, o + i, b[i]);
-    }
+    wr_run(v, o, p, n);
 }
 
 static void wr_zero(struct fsv *v, size_t o, size_t n)
 {
-    if (!v->l->with_backup) {
-        memset(v->img + v->area + o, 0, n);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        wr8(v, o + i, 0);
-    }
+    wr_run(v, o, NULL, n);
 }
 
 static int rd_bytes(const struct fsv *v, size_t o, size_t n, char **out)
@@ -219,8 +242,11 @@ static int rd_bytes(const struct fsv *v, size_t o, size_t n, char **out)
     if (!p) {
         return -ENOMEM;
     }
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (char)rd8(v, o + i);
+    for (size_t done = 0; done < n;) {
+        size_t at, k = run_at(v, 1, o + done, &at);
+        k = k < n - done ? k : n - done;
+        memcpy(p + done, v->img + at, k);
+        done += k;
     }
     p[n] = 0;
     *out = p;
@@ -250,17 +276,18 @@ static uint64_t private_header_at(const struct fsv *v, uint64_t o)
 
 static uint16_t checksum(const struct fsv *v)
 {
-    uint32_t sum = 0;
-    size_t o = IOS_NVRAM_FS_HEADER;
-    for (; o + 1 < v->len; o += 2) {
-        if (o != IOS_NVRAM_CHECKSUM_OFFSET) {
-            sum += rd16(v, o);
+    uint64_t sum = 0;
+    for (size_t o = IOS_NVRAM_FS_HEADER; o < v->len;) {
+        size_t at, n = run_at(v, 1, o, &at);
+        const uint8_t *p = v->img + at;
+        for (size_t i = 0; i < n; i++) {
+            /* even fs offsets are high bytes; an odd last byte too */
+            sum += (o + i) % 2 ? p[i] : (uint32_t)p[i] << 8;
         }
-        sum = (sum & 0xFFFF) + (sum >> 16);
+        o += n;
     }
-    if (o < v->len) {
-        sum += (uint32_t)rd8(v, o) << 8; /* odd trailing byte: high half */
-    }
+    /* the field itself counts as 0 */
+    sum -= rd16(v, IOS_NVRAM_CHECKSUM_OFFSET);
     while (sum >> 16) {
         sum = (sum & 0xFFFF) + (sum >> 16);
     }
@@ -290,23 +317,32 @@ static int check_backup(const struct fsv *v, char *err, size_t errlen)
     if (!v->l->with_backup) {
         return 0;
     }
-    for (size_t o = 0; o < v->len; o++) {
-        if (v->img[at1(v, o)] != v->img[at2(v, o)]) {
+    for (size_t o = 0; o < v->len;) {
+        size_t a1, a2, n1 = run_at(v, 1, o, &a1), n2 = run_at(v, 2, o, &a2);
+        size_t n = n1 < n2 ? n1 : n2;
+        if (memcmp(v->img + a1, v->img + a2, n) != 0) {
+            while (v->img[a1] == v->img[a2]) {
+                o++, a1++, a2++;
+            }
             return fail(err, errlen, -EBADMSG,
                         "backup copy differs from the file system at offset "
-                        "0x%zx (image offsets 0x%zx and 0x%zx)",
-                        o, at1(v, o), at2(v, o));
+                        "0x%zx (image offsets 0x%zx and 0x%zx)", o, a1, a2);
         }
+        o += n;
     }
     return 0;
 }
 
 static int area_blank(const struct fsv *v)
 {
-    for (size_t o = 0; o < v->len; o++) {
-        if (rd8(v, o)) {
-            return 0;
+    for (size_t o = 0; o < v->len;) {
+        size_t at, n = run_at(v, 1, o, &at);
+        for (size_t i = 0; i < n; i++) {
+            if (v->img[at + i]) {
+                return 0;
+            }
         }
+        o += n;
     }
     return 1;
 }
