@@ -86,7 +86,7 @@ void mips_cpu_reset(struct mips_cpu *cpu)
     cpu->waiting = 0;
     cpu->in_delay_slot = 0;
     cpu->exc_loop_count = 0;
-    cpu->last_exc_pc = ~0ull;
+    cpu->last_exc_key = ~0ull;
     __atomic_store_n(&cpu->irq_lines, 0, __ATOMIC_RELEASE);
     cpu->mode_key = ~0u;
     mips_tc_flush(cpu);

@@ -172,8 +172,8 @@ struct mips_cpu {
     int stop_request;         /* atomic */
     pthread_mutex_t wait_lock;
     pthread_cond_t wait_cond;
-    unsigned exc_loop_count;  /* exceptions without progress */
-    uint64_t last_exc_pc;
+    unsigned exc_loop_count;  /* same exception repeated (exception.c) */
+    uint64_t last_exc_key;
 
     /* debugging */
     FILE *trace;              /* executed-instruction log, or NULL */

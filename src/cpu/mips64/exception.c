@@ -34,13 +34,12 @@ static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
     cause &= ~(uint64_t)(CAUSE_EXC_MASK | (3u << CAUSE_CE_SHIFT));
     cause |= (uint64_t)code << 2;
     if (!(status & ST_EXL)) {
-        if (cpu->in_delay_slot) {
-            cpu->cp0[CP0_EPC] = cpu->pc;
+        /* In a delay slot cpu->pc still holds the branch's address. */
+        cpu->cp0[CP0_EPC] = cpu->pc;
+        if (cpu->in_delay_slot)
             cause |= CAUSE_BD;
-        } else {
-            cpu->cp0[CP0_EPC] = cpu->pc;
+        else
             cause &= ~(uint64_t)CAUSE_BD;
-        }
     } else {
         off = VEC_OFF_GENERAL;
     }
@@ -56,7 +55,7 @@ static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
     if (code != EXC_INT && code != EXC_SYS) {
         uint64_t key = cpu->cp0[CP0_EPC] ^ ((uint64_t)code << 58) ^
                        (cpu->cp0[CP0_BADVADDR] * 0x9E3779B97F4A7C15ull);
-        if (key == cpu->last_exc_pc) {
+        if (key == cpu->last_exc_key) {
             if (++cpu->exc_loop_count >= EXC_LOOP_LIMIT) {
                 char why[128];
                 snprintf(why, sizeof(why),
@@ -66,7 +65,7 @@ static void exception_enter(struct mips_cpu *cpu, int code, unsigned off)
                 mips_cpu_halt(cpu, why);
             }
         } else {
-            cpu->last_exc_pc = key;
+            cpu->last_exc_key = key;
             cpu->exc_loop_count = 0;
         }
     }
