@@ -24,6 +24,9 @@ ERET = 0x42000018
 NOP = 0
 
 
+def bne(rs, rt, off): return i_type(0x05, rs, rt, off)
+
+
 def seg(vaddr, words):
     return (vaddr, b"".join(struct.pack(">I", w & 0xFFFFFFFF) for w in words))
 
@@ -44,4 +47,25 @@ def elf(entry, segments):
     hdr = ident + struct.pack(">HHIIIIIHHHHHH", 2, 8, 1, entry, phoff, 0,
                               0x1000, ehsize, phentsize, len(segments), 40,
                               0, 0)
+    return hdr + out_ph + out_data
+
+
+def elf64(entry, segments, bss=0):
+    """ELF64 big-endian, EM_MIPS, one PT_LOAD per segment (vaddr given as
+    64-bit sign-extended addresses); the last segment gets `bss` extra bytes
+    of zero-filled memory."""
+    ehsize, phentsize = 64, 56
+    phoff = ehsize
+    data_off = phoff + phentsize * len(segments)
+    out_ph = b""
+    out_data = b""
+    for i, (vaddr, blob) in enumerate(segments):
+        off = data_off + len(out_data)
+        memsz = len(blob) + (bss if i == len(segments) - 1 else 0)
+        out_ph += struct.pack(">IIQQQQQQ", 1, 7, off, vaddr, vaddr, len(blob),
+                              memsz, 4)
+        out_data += blob
+    ident = b"\x7fELF" + bytes([2, 2, 1, 0]) + bytes(8)
+    hdr = ident + struct.pack(">HHIQQQIHHHHHH", 2, 8, 1, entry, phoff, 0, 0,
+                              ehsize, phentsize, len(segments), 64, 0, 0)
     return hdr + out_ph + out_data
