@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/vm.h"
 #include "core/vtty.h"
+#include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "main/version.h"
 
@@ -141,9 +142,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-H") == 0) {
             banner();
-            fprintf(stderr, "dynamips: hypervisor mode is not available in "
-                            "this build yet\n");
-            return EXIT_USAGE;
+            return hypervisor_main(argc, argv); /* src/hv/hv_main.c */
         }
     }
 

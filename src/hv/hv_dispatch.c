@@ -1,0 +1,93 @@
+/* Module table and request dispatch (hypervisor.md §2.3, §5). */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/hv.h"
+#include "hv/hv_parse.h"
+
+extern const struct hv_module hv_mod_hypervisor;
+extern const struct hv_module hv_mod_vm;
+extern const struct hv_module hv_mod_vm_debug;
+extern const struct hv_module hv_mod_c7200;
+extern const struct hv_module hv_mod_object_store;
+
+/*
+ * The modules this build has. Not here yet (networking comes later):
+ * nio, nio_bridge, ethsw, frsw, atmsw, atm_bridge, and the platforms
+ * c3600, c2691, c3725, c3745, c2600, c1700; requests to them get
+ * "201-Unknown module".
+ */
+const struct hv_module *const hv_modules[] = {
+    &hv_mod_hypervisor, &hv_mod_vm,           &hv_mod_vm_debug,
+    &hv_mod_c7200,      &hv_mod_object_store,
+};
+const size_t hv_nmodules = sizeof(hv_modules) / sizeof(hv_modules[0]);
+
+const struct hv_module *hv_module_find(const char *name)
+{
+    for (size_t i = 0; i < hv_nmodules; i++)
+        if (strcmp(hv_modules[i]->name, name) == 0)
+            return hv_modules[i];
+    return NULL;
+}
+
+static const struct hv_cmd *cmd_find(const struct hv_module *m,
+                                     const char *name)
+{
+    for (size_t i = 0; i < m->ncmds; i++)
+        if (strcmp(m->cmds[i].name, name) == 0)
+            return &m->cmds[i];
+    return NULL;
+}
+
+/* C atoi() without its undefined overflow: clamped to int. */
+int hv_arg_int(const char *s)
+{
+    long v = strtol(s, NULL, 10);
+    if (v > INT_MAX)
+        return INT_MAX;
+    if (v < INT_MIN)
+        return INT_MIN;
+    return (int)v;
+}
+
+unsigned long long hv_arg_num(const char *s)
+{
+    return strtoull(s, NULL, 0);
+}
+
+void hv_dispatch_line(struct hv_ctx *c, const char *line, size_t len)
+{
+    struct hv_tokens t;
+    int rc = hv_tokenize(line, len, &t);
+    if (rc != HV_PARSE_OK) {
+        hv_err(c, HSC_ERR_PARSING, "%s", hv_parse_strerror(rc));
+        return;
+    }
+    if (t.argc < 2) {
+        hv_err(c, HSC_ERR_PARSING,
+               "At least a module and a command must be specified");
+        goto out;
+    }
+    const struct hv_module *m = hv_module_find(t.argv[0]);
+    if (!m) {
+        hv_err(c, HSC_ERR_UNK_MODULE, "Unknown module '%s'", t.argv[0]);
+        goto out;
+    }
+    const struct hv_cmd *cmd = cmd_find(m, t.argv[1]);
+    if (!cmd) {
+        hv_err(c, HSC_ERR_UNK_CMD, "Unknown command '%s'", t.argv[1]);
+        goto out;
+    }
+    int n = t.argc - 2;
+    if (n < cmd->min_args || n > cmd->max_args) {
+        hv_err(c, HSC_ERR_BAD_PARAM,
+               "Bad number of parameters (%d with min/max=%d/%d)", n,
+               cmd->min_args, cmd->max_args);
+        goto out;
+    }
+    cmd->fn(c, n, t.argv + 2);
+out:
+    hv_tokens_free(&t);
+}

@@ -1,0 +1,298 @@
+/*
+ * Module "c7200": settings of Cisco 7200 instances (hypervisor.md §5.4)
+ * and the platform facts of §6.1-6.3 the hypervisor checks against.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "hv/hv_router.h"
+#include "hv/hv_vm_cmds.h"
+
+/* §6.2 */
+static const char *const c7200_npes[] = {
+    "npe-100", "npe-150", "npe-175", "npe-200", "npe-225",
+    "npe-300", "npe-400", "npe-g1",  "npe-g2",
+};
+
+/* §6.3: I/O controllers in bay 0, port adapters in bays 1-6. */
+static const char *const c7200_io_cards[] = {
+    "C7200-IO-FE", "C7200-IO-2FE", "C7200-IO-GE-E", "NPE-G2",
+};
+static const char *const c7200_pa_cards[] = {
+    "PA-FE-TX", "PA-2FE-TX", "PA-GE",      "PA-4E", "PA-8E",
+    "PA-4T+",   "PA-8T",     "PA-A1",      "PA-POS-OC3",
+    "PA-4B",    "PA-MC-8TE1",
+};
+
+static int in_list(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+#define IN_LIST(list, s) in_list(list, sizeof(list) / sizeof(list[0]), s)
+
+static int c7200_card_ok(int slot, int subslot, const char *card)
+{
+    if (subslot != 0) /* no WIC sub-slots on a 7200 */
+        return -1;
+    if (slot == 0)
+        return IN_LIST(c7200_io_cards, card) ? 0 : -1;
+    return IN_LIST(c7200_pa_cards, card) ? 0 : -1;
+}
+
+/* §6.1 */
+static const struct hv_platform hv_platform_c7200 = {
+    .name = "c7200",
+    .mac_byte0 = 0xca,
+    .clock_divisor = 4,
+    .disk0_mb = 64,
+    .nslots = 7, /* bays 0-6; 7 and 8 are internal (NPE-G2) */
+    .card_ok = c7200_card_ok,
+};
+
+const struct hv_platform *hv_platform_find(const char *name)
+{
+    if (strcmp(name, hv_platform_c7200.name) == 0)
+        return &hv_platform_c7200;
+    return NULL;
+}
+
+/* Look up a VM of this platform; on failure the reply is written (§5.4). */
+static struct hv_obj *c7200_find(struct hv_ctx *c, const char *name)
+{
+    struct hv_obj *obj = hv_router_lock(c->hv, name);
+    if (!obj) {
+        hv_err(c, HSC_ERR_UNK_OBJ, "unable to find VM '%s'", name);
+        return NULL;
+    }
+    if (hv_router_of(obj)->plat != &hv_platform_c7200) {
+        hv_router_unlock(c->hv, obj);
+        hv_err(c, HSC_ERR_BAD_OBJ, "VM '%s' is not a VM type c7200", name);
+        return NULL;
+    }
+    return obj;
+}
+
+static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
+{
+    if (hv_router_of(obj)->plat == &hv_platform_c7200)
+        hv_info(c, "%s", obj->name);
+}
+
+static void cmd_list(struct hv_ctx *c, int argc, char **argv)
+{
+    hv_vm_foreach(c, list_one, NULL);
+    hv_ok(c, "OK");
+}
+
+static int set_str(char **dst, const char *v)
+{
+    char *copy = strdup(v);
+    if (!copy)
+        return -1;
+    free(*dst);
+    *dst = copy;
+    return 0;
+}
+
+static void cmd_set_npe(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (hv_router_status(r) != VM_HALTED || !IN_LIST(c7200_npes, argv[1]) ||
+        set_str(&r->cfg.npe, argv[1]) < 0)
+        hv_err(c, HSC_ERR_CREATE, "unable to set NPE type for router '%s'",
+               argv[0]);
+    else
+        hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+static void cmd_set_midplane(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int known = strcmp(argv[1], "std") == 0 || strcmp(argv[1], "vxr") == 0;
+    if (hv_router_status(r) != VM_HALTED || !known ||
+        set_str(&r->cfg.midplane, argv[1]) < 0)
+        hv_err(c, HSC_ERR_CREATE,
+               "unable to set Midplane type for router '%s'", argv[0]);
+    else
+        hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+/* 1-n hex digits, all of s, value <= max. */
+static int parse_hex(const char *s, size_t n, unsigned max, unsigned *out)
+{
+    if (n == 0)
+        return -1;
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 16 + (unsigned)(isdigit((unsigned char)s[i])
+                                    ? s[i] - '0'
+                                    : tolower((unsigned char)s[i]) - 'a' + 10);
+    }
+    if (v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "hh:hh:hh:hh:hh:hh" or "hhhh.hhhh.hhhh", hex, any case (§5.4). */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+    char sep = strchr(s, ':') ? ':' : '.';
+    int groups = sep == ':' ? 6 : 3;
+    unsigned max = sep == ':' ? 0xff : 0xffff;
+    size_t width = sep == ':' ? 2 : 4;
+    for (int g = 0; g < groups; g++) {
+        const char *end = strchr(s, sep);
+        if (g == groups - 1)
+            end = s + strlen(s);
+        else if (!end)
+            return -1;
+        unsigned v;
+        size_t n = (size_t)(end - s);
+        if (n > width || parse_hex(s, n, max, &v) < 0)
+            return -1;
+        if (sep == ':') {
+            mac[g] = (uint8_t)v;
+        } else {
+            mac[2 * g] = (uint8_t)(v >> 8);
+            mac[2 * g + 1] = (uint8_t)v;
+        }
+        s = end + (g < groups - 1);
+    }
+    return 0;
+}
+
+static void cmd_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    uint8_t m[6];
+    char text[16];
+    int ok = parse_mac(argv[1], m) == 0;
+    if (ok) {
+        snprintf(text, sizeof(text), "%02x%02x.%02x%02x.%02x%02x", m[0], m[1],
+                 m[2], m[3], m[4], m[5]);
+        ok = set_str(&r->cfg.mac, text) == 0;
+    }
+    if (!ok)
+        hv_err(c, HSC_ERR_CREATE, "unable to set MAC address for router '%s'",
+               argv[0]);
+    else
+        hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+static void cmd_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    uint8_t m[6];
+    hv_router_mac(hv_router_of(obj), m);
+    hv_ok(c, "%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4],
+          m[5]);
+    hv_router_unlock(c->hv, obj);
+}
+
+static void cmd_set_system_id(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    char id[14];
+    snprintf(id, sizeof(id), "%s", argv[1]); /* 13 characters (§5.4) */
+    if (set_str(&r->cfg.system_id, id) < 0)
+        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
+    else
+        hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+static void cmd_set_temp_sensor(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int i = hv_arg_int(argv[1]);
+    if (i >= 0 && i < 4) /* out of range: ignored */
+        r->temp_c[i] = hv_arg_int(argv[2]);
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+static void cmd_set_power_supply(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int i = hv_arg_int(argv[1]);
+    if (i >= 0 && i < 2)
+        r->psu[i] = hv_arg_int(argv[2]) != 0;
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+/* Summary on stdout, not on the wire (§3.4). */
+static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = c7200_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    const struct vm_config *cfg = &r->cfg;
+    uint8_t m[6];
+    hv_router_mac(r, m);
+    printf("C7200 instance '%s' (id %d):\n", obj->name, cfg->instance_id);
+    printf("  VM status   : %d\n", hv_router_status(r));
+    printf("  RAM size    : %u MB\n", cfg->ram_mb);
+    printf("  NVRAM size  : %u KB\n", cfg->nvram_kb);
+    printf("  NPE model   : %s\n", cfg->npe ? cfg->npe : "npe-400");
+    printf("  Midplane    : %s\n", cfg->midplane ? cfg->midplane : "vxr");
+    printf("  MAC address : %02x%02x.%02x%02x.%02x%02x\n", m[0], m[1], m[2],
+           m[3], m[4], m[5]);
+    printf("  IOS image   : %s\n", cfg->image ? cfg->image : "(none)");
+    for (int s = 0; s < HV_SLOTS; s++)
+        if (r->cards[s][0])
+            printf("  Slot %d      : %s\n", s, r->cards[s][0]);
+    printf("  Temperature : %d %d %d %d C, power supplies %s/%s\n",
+           r->temp_c[0], r->temp_c[1], r->temp_c[2], r->temp_c[3],
+           r->psu[0] ? "on" : "off", r->psu[1] ? "on" : "off");
+    fflush(stdout);
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+static const struct hv_cmd c7200_cmds[] = {
+    {"list", 0, 0, cmd_list},
+    {"set_npe", 2, 2, cmd_set_npe},
+    {"set_midplane", 2, 2, cmd_set_midplane},
+    {"set_mac_addr", 2, 2, cmd_set_mac_addr},
+    {"get_mac_addr", 1, 1, cmd_get_mac_addr},
+    {"set_system_id", 2, 2, cmd_set_system_id},
+    {"set_temp_sensor", 3, 3, cmd_set_temp_sensor},
+    {"set_power_supply", 3, 3, cmd_set_power_supply},
+    {"show_hardware", 1, 1, cmd_show_hardware},
+};
+
+HV_MODULE(hv_mod_c7200, "c7200", c7200_cmds);

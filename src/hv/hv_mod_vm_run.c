@@ -1,0 +1,508 @@
+/*
+ * Module "vm", second half: the running CPU (idle-PC, timers, usage),
+ * console/AUX injection and slot bindings (hypervisor.md §5.2.3, §5.2.5,
+ * §5.2.7).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "hv/hv_b64.h"
+#include "hv/hv_router.h"
+#include "hv/hv_vm_cmds.h"
+
+#define IDLE_SAMPLES 1000 /* §5.2.3: 1000 samples ... */
+#define IDLE_SAMPLE_MS 10 /* ... 10 ms apart */
+
+/* The live CPU named by argv[1], or NULL after a 212 reply. */
+static struct mips_cpu *live_cpu(struct hv_ctx *c, struct hv_router *r,
+                                 const char *cpu_id)
+{
+    if (hv_router_status(r) == VM_HALTED || !r->vm || hv_arg_int(cpu_id) != 0) {
+        hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU specified");
+        return NULL;
+    }
+    return &r->vm->cpu;
+}
+
+void hv_vm_cmd_set_idle_pc_online(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (live_cpu(c, r, argv[1])) {
+        /* No idle detection in the CPU yet: the value is kept for show. */
+        r->cfg.idle_pc = hv_arg_num(argv[2]);
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+static void print_idle_props(struct hv_ctx *c, const struct hv_router *r)
+{
+    for (int i = 0; i < r->nidle_prop; i++)
+        hv_info(c, "0x%08x [%u]", r->idle_prop[i].pc, r->idle_prop[i].count);
+    hv_ok(c, "OK");
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b; /* pairs {pc, count} */
+    if (x[1] != y[1])
+        return x[1] < y[1] ? 1 : -1;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int by_value(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Sample the program counter (§5.2.3: ~10 s) and propose the most
+ * frequent values. The VM lock is dropped between samples so other
+ * commands on the VM (a stop) are not held up.
+ */
+void hv_vm_cmd_get_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (!live_cpu(c, r, argv[1])) {
+        hv_router_unlock(c->hv, obj);
+        return;
+    }
+    uint32_t *pcs = malloc(IDLE_SAMPLES * sizeof(*pcs));
+    if (!pcs) {
+        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
+        hv_router_unlock(c->hv, obj);
+        return;
+    }
+    int n = 0, lost = 0;
+    while (n < IDLE_SAMPLES) {
+        if (obj->deleted || !r->vm || vm_get_status(r->vm) != VM_RUNNING) {
+            lost = 1;
+            break;
+        }
+        pcs[n++] = (uint32_t)__atomic_load_n(&r->vm->cpu.pc,
+                                             __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&obj->mtx);
+        struct timespec ts = {0, IDLE_SAMPLE_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&obj->mtx);
+        if (hv_is_stopping(c->hv)) {
+            lost = 1;
+            break;
+        }
+    }
+    if (lost) {
+        free(pcs);
+        hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU specified");
+        hv_router_unlock(c->hv, obj);
+        return;
+    }
+    qsort(pcs, (size_t)n, sizeof(*pcs), by_value);
+    uint32_t(*pairs)[2] = malloc((size_t)n * sizeof(*pairs));
+    int np = 0;
+    for (int i = 0; pairs && i < n; i++) {
+        if (np && pairs[np - 1][0] == pcs[i]) {
+            pairs[np - 1][1]++;
+        } else {
+            pairs[np][0] = pcs[i];
+            pairs[np][1] = 1;
+            np++;
+        }
+    }
+    if (pairs)
+        qsort(pairs, (size_t)np, sizeof(*pairs), by_count_desc);
+    r->nidle_prop = np < HV_IDLE_PROPS ? np : HV_IDLE_PROPS;
+    for (int i = 0; i < r->nidle_prop; i++) {
+        r->idle_prop[i].pc = pairs[i][0];
+        r->idle_prop[i].count = pairs[i][1];
+    }
+    free(pairs);
+    free(pcs);
+    print_idle_props(c, r);
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_show_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (live_cpu(c, r, argv[1]))
+        print_idle_props(c, r);
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_set_idle_max(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (live_cpu(c, r, argv[1])) {
+        int v = hv_arg_int(argv[2]);
+        r->cfg.idle_max = v < 0 ? 0u : (unsigned)v;
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_set_idle_sleep_time(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    if (live_cpu(c, r, argv[1])) {
+        int v = hv_arg_int(argv[2]); /* microseconds (§5.2.3) */
+        r->cfg.idle_sleep_us = v < 0 ? 0u : (unsigned)v;
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_show_timer_drift(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    if (cpu) {
+        /* Count follows host time: nothing drifts, nothing is owed. */
+        hv_info(c, "Timer Drift: %u", 0u);
+        hv_info(c, "Pending Timer IRQ: %u",
+                (unsigned)__atomic_load_n(&cpu->timer_pending,
+                                          __ATOMIC_RELAXED));
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_cpu_info(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    /* Dump to stdout; no CPU is not an error (§5.2.3). */
+    if (hv_router_status(r) != VM_HALTED && r->vm &&
+        hv_arg_int(argv[1]) == 0) {
+        printf("VM '%s', CPU 0:\n", obj->name);
+        mips_cpu_dump(&r->vm->cpu, stdout);
+        mips_cpu_dump_tlb(&r->vm->cpu, stdout);
+        fflush(stdout);
+    }
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_cpu_usage(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    /* §5.2.3: CPU time of the whole process, whole seconds. */
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) < 0) {
+        /* the reference sends nothing here (§10): always answer */
+        hv_err(c, HSC_ERR_UNSPECIFIED, "getrusage: %s", strerror(errno));
+    } else {
+        long s = (long)ru.ru_utime.tv_sec + (long)ru.ru_stime.tv_sec +
+                 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000000;
+        hv_info(c, "%ld", s);
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+/* -------------------------------------------------- console injection */
+
+static void send_msg(struct hv_ctx *c, int argc, char **argv, int aux)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    struct vtty *vt = NULL;
+    if (hv_router_status(r) != VM_HALTED && r->vm)
+        vt = aux ? r->vm->aux : r->vm->con;
+    const char *fmt = argc > 2 ? argv[2] : "plain";
+    uint8_t *data = NULL;
+    long len = -1;
+    if (vt && strcmp(fmt, "plain") == 0) {
+        len = (long)strlen(argv[1]);
+        vtty_inject(vt, argv[1], (size_t)len);
+    } else if (vt && strcmp(fmt, "base64") == 0) {
+        len = hv_b64_decode(argv[1], &data);
+        if (len >= 0)
+            vtty_inject(vt, data, (size_t)len);
+        free(data);
+    }
+    if (len == -2)
+        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
+    else if (len < 0)
+        hv_err(c, HSC_ERR_INV_PARAM, "Invalid parameter");
+    else
+        hv_ok(c, "%ld byte(s) written", len);
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_send_con_msg(struct hv_ctx *c, int argc, char **argv)
+{
+    send_msg(c, argc, argv, 0);
+}
+
+void hv_vm_cmd_send_aux_msg(struct hv_ctx *c, int argc, char **argv)
+{
+    send_msg(c, argc, argv, 1);
+}
+
+/* ------------------------------------------------------------- slots */
+
+/* Sub-slot of a binding port: 0 the module, 16*(w+1) WIC w (§5.2.5). */
+static int port_subslot(int port)
+{
+    if (port == 0)
+        return 0;
+    if (port % 16 == 0 && port / 16 < HV_SUBSLOTS)
+        return port / 16;
+    return -1;
+}
+
+/* The card a NIO port belongs to: ports 16*(w+1)+p are WIC w's. */
+static const char *port_card(const struct hv_router *r, int slot, int port)
+{
+    if (slot < 0 || slot >= HV_SLOTS || port < 0)
+        return NULL;
+    int ss = port / 16;
+    return ss < HV_SUBSLOTS ? r->cards[slot][ss] : NULL;
+}
+
+static int slot_arg(const char *s)
+{
+    int v = hv_arg_int(s);
+    return v < 0 ? 0 : v; /* a negative slot is taken as 0 (§5.2.5) */
+}
+
+void hv_vm_cmd_slot_bindings(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    for (int s = 0; s < HV_SLOTS; s++)
+        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
+            if (r->cards[s][ss]) /* the sub-card itself (§10) */
+                hv_info(c, "%d/%d: %s", s, ss, r->cards[s][ss]);
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_slot_nio_bindings(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]);
+    for (struct hv_nio_binding *b = r->nios; b; b = b->next)
+        if (b->slot == slot)
+            hv_info(c, "%d: %s", b->port, b->nio->name);
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_slot_add_binding(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    int ss = port_subslot(port);
+    /* Unlike the reference, a slot the platform lacks and a card in the
+     * wrong place are refused (§5.2.5). */
+    int ok = slot < r->plat->nslots && ss >= 0 && !r->cards[slot][ss] &&
+             (ss == 0 || r->cards[slot][0]) &&
+             r->plat->card_ok(slot, ss, argv[3]) == 0;
+    char *card = ok ? strdup(argv[3]) : NULL;
+    if (!card) {
+        hv_err(c, HSC_ERR_BINDING, "VM %s: unable to add binding for slot "
+               "%d/%d", argv[0], slot, port);
+    } else {
+        r->cards[slot][ss] = card;
+        if (hv_router_status(r) != VM_HALTED)
+            log_msg(r->log, "VM", "%s: %s recorded in slot %d/%d; not "
+                    "active until OIR", obj->name, card, slot, ss);
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+static void drop_nio_binding(struct hv_router *r, struct hv_nio_binding **pp)
+{
+    struct hv_nio_binding *b = *pp;
+    *pp = b->next;
+    hv_obj_unref(&r->hv->reg, b->nio);
+    hv_obj_put(&r->hv->reg, b->nio);
+    free(b);
+}
+
+void hv_vm_cmd_slot_remove_binding(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    int ss = port_subslot(port);
+    int ok = slot < HV_SLOTS && ss >= 0 && r->cards[slot][ss];
+    /* A module goes after its WICs. */
+    for (int w = 1; ok && ss == 0 && w < HV_SUBSLOTS; w++)
+        if (r->cards[slot][w])
+            ok = 0;
+    /* On a running VM a card present at start is active: OIR stop first
+     * (which we cannot do yet, see slot_oir_stop). */
+    if (ok && hv_router_status(r) != VM_HALTED && r->vm &&
+        r->card_active[slot][ss])
+        ok = 0;
+    if (!ok) {
+        hv_err(c, HSC_ERR_BINDING, "VM %s: unable to remove binding for slot "
+               "%d/%d", argv[0], slot, port);
+    } else {
+        free(r->cards[slot][ss]);
+        r->cards[slot][ss] = NULL;
+        r->card_active[slot][ss] = 0;
+        /* its NIO bindings go with it */
+        for (struct hv_nio_binding **pp = &r->nios; *pp;) {
+            if ((*pp)->slot == slot && (*pp)->port / 16 == ss)
+                drop_nio_binding(r, pp);
+            else
+                pp = &(*pp)->next;
+        }
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+static struct hv_nio_binding **find_nio_binding(struct hv_router *r,
+                                                int slot, int port)
+{
+    for (struct hv_nio_binding **pp = &r->nios; *pp; pp = &(*pp)->next)
+        if ((*pp)->slot == slot && (*pp)->port == port)
+            return pp;
+    return NULL;
+}
+
+void hv_vm_cmd_slot_add_nio_binding(struct hv_ctx *c, int argc, char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    struct hv_obj *nio = NULL;
+    struct hv_nio_binding *b = NULL;
+    if (port_card(r, slot, port) && !find_nio_binding(r, slot, port))
+        nio = hv_obj_get(&c->hv->reg, HV_KIND_NIO, argv[3]);
+    if (nio)
+        b = calloc(1, sizeof(*b));
+    if (!b) {
+        hv_obj_put(&c->hv->reg, nio);
+        hv_err(c, HSC_ERR_BINDING, "VM %s: unable to add binding for slot "
+               "%d/%d", argv[0], slot, port);
+    } else {
+        b->slot = slot;
+        b->port = port;
+        b->nio = nio; /* the hold keeps the object, the ref blocks delete */
+        hv_obj_ref(&c->hv->reg, nio);
+        b->next = r->nios;
+        r->nios = b;
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_slot_remove_nio_binding(struct hv_ctx *c, int argc,
+                                       char **argv)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    struct hv_nio_binding **pp = find_nio_binding(r, slot, port);
+    if (!pp) {
+        hv_err(c, HSC_ERR_BINDING, "VM %s: unable to remove NIO binding for "
+               "slot %d/%d", argv[0], slot, port);
+    } else {
+        drop_nio_binding(r, pp);
+        hv_ok(c, "OK");
+    }
+    hv_router_unlock(c->hv, obj);
+}
+
+/*
+ * Enabling a binding attaches the NIO to a live port adapter; there are no
+ * port adapters yet, so this fails even when the binding exists.
+ */
+static void nio_switch(struct hv_ctx *c, char **argv, const char *what)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    if (hv_router_status(r) != VM_HALTED && find_nio_binding(r, slot, port))
+        log_msg(r->log, "VM", "%s: slot %d/%d: port adapters are not "
+                "emulated yet", obj->name, slot, port);
+    hv_err(c, HSC_ERR_BINDING, "VM %s: unable to %s NIO for slot %d/%d",
+           argv[0], what, slot, port);
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_slot_enable_nio(struct hv_ctx *c, int argc, char **argv)
+{
+    nio_switch(c, argv, "enable");
+}
+
+void hv_vm_cmd_slot_disable_nio(struct hv_ctx *c, int argc, char **argv)
+{
+    nio_switch(c, argv, "disable");
+}
+
+/* Online insertion/removal needs port-adapter hardware: not yet. */
+static void oir(struct hv_ctx *c, char **argv, int code)
+{
+    struct hv_obj *obj = hv_vm_find(c, argv[0]);
+    if (!obj)
+        return;
+    struct hv_router *r = hv_router_of(obj);
+    log_msg(r->log, "VM", "%s: OIR of slot %s/%s: port adapters are not "
+            "emulated yet", obj->name, argv[1], argv[2]);
+    hv_err(c, code, "VM %s: unable to engage OIR for slot %d/%d", argv[0],
+           hv_arg_int(argv[1]), hv_arg_int(argv[2]));
+    hv_router_unlock(c->hv, obj);
+}
+
+void hv_vm_cmd_slot_oir_start(struct hv_ctx *c, int argc, char **argv)
+{
+    oir(c, argv, HSC_ERR_START);
+}
+
+void hv_vm_cmd_slot_oir_stop(struct hv_ctx *c, int argc, char **argv)
+{
+    oir(c, argv, HSC_ERR_STOP);
+}

@@ -1,0 +1,546 @@
+/*
+ * Router instances of the hypervisor: life cycle, files and the reaper
+ * (hypervisor.md §4.4-4.7).
+ */
+#include "hv/hv_router.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "mem/elf_load.h"
+
+/*
+ * Files a router may leave in a directory, "<prefix>_<suffix>"
+ * (hypervisor.md §4.6, §8.7 item 4). `clean_delete` and `rename` touch
+ * exactly these, not every "<prefix>_*": a VM named "R1" must not take the
+ * files of a VM named "R1_b" with it.
+ */
+static const char *const router_file_suffixes[] = {
+    "nvram", "rom",    "bootflash", "disk0",       "disk1", "slot0",
+    "slot1", "flash0", "flash1",    "ssa",         "ram",   "iomem",
+    "lock",  "log.txt", "rommon_vars",
+};
+#define N_SUFFIXES (sizeof(router_file_suffixes) / sizeof(router_file_suffixes[0]))
+
+static void make_prefix(const struct hv_router *r, const char *name,
+                        char *buf, size_t len)
+{
+    if (r->cfg.file_naming_by_id)
+        snprintf(buf, len, "%s_i%d", r->plat->name, r->cfg.instance_id);
+    else
+        snprintf(buf, len, "%s_%s", r->plat->name, name);
+}
+
+static char *join_path(const char *dir, const char *prefix,
+                       const char *suffix)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s/%s_%s", dir, prefix, suffix) < 0)
+        return NULL;
+    return p;
+}
+
+/*
+ * Open and lock "<dir>/<prefix>_lock". An open-file-description lock
+ * conflicts with the reference's POSIX locks held by another process and
+ * with our own other VMs of this process, so two VMs can never share their
+ * files (the reference lets duplicate instance IDs do that, §4.6).
+ */
+static int lock_open(const char *dir, const char *prefix)
+{
+    char *path = join_path(dir, prefix, "lock");
+    if (!path)
+        return -ENOMEM;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(path);
+    if (fd < 0)
+        return -errno;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+        int err = errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
+        close(fd);
+        return err;
+    }
+    return fd;
+}
+
+static void lock_write_pid(int fd)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) < 0) {
+        /* the lock itself is what matters */
+    }
+}
+
+static void router_free(struct hv_obj *obj)
+{
+    struct hv_router *r = obj->data;
+    if (!r)
+        return;
+    for (int s = 0; s < HV_SLOTS; s++)
+        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
+            free(r->cards[s][ss]);
+    vm_config_free(&r->cfg);
+    free(r->dir);
+    free(r);
+}
+
+struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
+                                int id, const char *platform)
+{
+    const struct hv_platform *plat = hv_platform_find(platform);
+    const struct machine_ops *mops = plat ? machine_find(platform) : NULL;
+    if (!plat || !mops) {
+        log_msg(hv->log, "HYPERVISOR", "vm create %s: unknown platform '%s'",
+                name, platform);
+        errno = ENOENT;
+        return NULL;
+    }
+    struct hv_router *r = calloc(1, sizeof(*r));
+    if (!r) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    r->hv = hv;
+    r->plat = plat;
+    r->mops = mops;
+    r->lock_fd = -1;
+    vm_config_init(&r->cfg, mops);
+    free(r->cfg.name);
+    r->cfg.name = strdup(name);
+    r->cfg.instance_id = id;
+    r->cfg.file_naming_by_id = hv->opt.file_naming_by_id;
+    /* A hypervisor VM has no console until a port is set (§5.2.1). */
+    r->cfg.con.type = VTTY_NONE;
+    r->cfg.aux.type = VTTY_NONE;
+    r->cfg.con.bind_addr = r->cfg.aux.bind_addr = hv->console_bind;
+    r->cfg.con.noctrl = r->cfg.aux.noctrl = hv->opt.noctrl;
+    r->cfg.con.notelnetmsg = r->cfg.aux.notelnetmsg = hv->opt.notelnetmsg;
+    /* §6.1 defaults the machine does not set itself (yet) */
+    if (!r->cfg.clock_divisor)
+        r->cfg.clock_divisor = plat->clock_divisor;
+    if (!r->cfg.disk0_mb)
+        r->cfg.disk0_mb = plat->disk0_mb;
+    r->temp_c[0] = r->temp_c[1] = r->temp_c[2] = r->temp_c[3] = 22;
+    r->psu[0] = r->psu[1] = 1;
+    make_prefix(r, name, r->prefix, sizeof(r->prefix));
+    r->dir = getcwd(NULL, 0);
+
+    int err = 0;
+    struct hv_obj *obj = NULL;
+    if (!r->cfg.name || !r->dir) {
+        err = r->dir ? ENOMEM : errno;
+        goto fail;
+    }
+    obj = hv_obj_add(&hv->reg, HV_KIND_VM, name, r, router_free);
+    if (!obj) {
+        err = errno;
+        goto fail;
+    }
+    r->obj = obj;
+    /* Files: the registry entry is there, so no other thread creates a
+     * VM of this name meanwhile. */
+    int fd = lock_open(r->dir, r->prefix);
+    if (fd < 0) {
+        err = -fd;
+        log_msg(hv->log, "HYPERVISOR", "vm create %s: %s/%s_lock: %s", name,
+                r->dir, r->prefix,
+                fd == -EBUSY ? "in use by another VM or process"
+                             : strerror(-fd));
+        goto fail_obj;
+    }
+    r->lock_fd = fd;
+    lock_write_pid(fd);
+    char *log_path = join_path(r->dir, r->prefix, "log.txt");
+    r->log = log_path ? log_open(log_path) : NULL;
+    if (!r->log) {
+        err = errno ? errno : ENOMEM;
+        log_msg(hv->log, "HYPERVISOR", "vm create %s: %s: %s", name,
+                log_path ? log_path : "log", strerror(err));
+        free(log_path);
+        goto fail_obj;
+    }
+    free(log_path);
+    log_msg(r->log, "VM", "%s: created (instance %d, platform %s)", name, id,
+            platform);
+    return obj;
+
+fail_obj:
+    if (r->lock_fd >= 0) {
+        char *p = join_path(r->dir, r->prefix, "lock");
+        if (p)
+            unlink(p);
+        free(p);
+        close(r->lock_fd);
+        r->lock_fd = -1;
+    }
+    pthread_mutex_lock(&obj->mtx);
+    hv_obj_remove(&hv->reg, obj);
+    pthread_mutex_unlock(&obj->mtx);
+    hv_obj_put(&hv->reg, obj); /* frees r */
+    errno = err;
+    return NULL;
+fail:
+    router_free(&(struct hv_obj){.data = r});
+    errno = err;
+    return NULL;
+}
+
+struct hv_obj *hv_router_lock(struct hypervisor *hv, const char *name)
+{
+    struct hv_obj *obj = hv_obj_get(&hv->reg, HV_KIND_VM, name);
+    if (!obj)
+        return NULL;
+    pthread_mutex_lock(&obj->mtx);
+    if (obj->deleted) {
+        pthread_mutex_unlock(&obj->mtx);
+        hv_obj_put(&hv->reg, obj);
+        return NULL;
+    }
+    return obj;
+}
+
+void hv_router_unlock(struct hypervisor *hv, struct hv_obj *obj)
+{
+    pthread_mutex_unlock(&obj->mtx);
+    hv_obj_put(&hv->reg, obj);
+}
+
+/* ---------------------------------------------------------- life cycle */
+
+static void free_hardware(struct hv_router *r)
+{
+    if (r->vm) {
+        vm_destroy(r->vm);
+        r->vm = NULL;
+    }
+    memset(r->card_active, 0, sizeof(r->card_active));
+}
+
+int hv_router_status(struct hv_router *r)
+{
+    if (r->ghost_state)
+        return VM_SHUTDOWN;
+    if (!r->vm)
+        return VM_HALTED;
+    int st = vm_get_status(r->vm);
+    if (st == VM_HALTED) /* the CPU stopped by itself */
+        free_hardware(r);
+    return st;
+}
+
+/* CPU thread: the CPU stopped. The reaper frees the hardware. */
+static void on_cpu_stop(struct vm *vm, void *arg)
+{
+    struct hv_obj *obj = arg;
+    struct hv_router *r = obj->data;
+    struct hypervisor *hv = r->hv;
+    struct hv_reap *item = malloc(sizeof(*item));
+    if (!item)
+        return; /* the next command on the VM frees it */
+    hv_obj_hold(&hv->reg, obj);
+    item->obj = obj;
+    pthread_mutex_lock(&hv->reap_lock);
+    item->next = hv->reap_head;
+    hv->reap_head = item;
+    pthread_cond_signal(&hv->reap_cond);
+    pthread_mutex_unlock(&hv->reap_lock);
+}
+
+static void *reaper_main(void *arg)
+{
+    struct hypervisor *hv = arg;
+    pthread_mutex_lock(&hv->reap_lock);
+    for (;;) {
+        while (!hv->reap_head && !hv->reap_stop)
+            pthread_cond_wait(&hv->reap_cond, &hv->reap_lock);
+        struct hv_reap *item = hv->reap_head;
+        if (!item)
+            break; /* stop requested and nothing left */
+        hv->reap_head = item->next;
+        pthread_mutex_unlock(&hv->reap_lock);
+        struct hv_obj *obj = item->obj;
+        free(item);
+        pthread_mutex_lock(&obj->mtx);
+        if (!obj->deleted) {
+            struct hv_router *r = obj->data;
+            if (r->vm && vm_get_status(r->vm) == VM_HALTED)
+                log_msg(r->log, "VM", "%s: CPU stopped, hardware released",
+                        r->cfg.name);
+            hv_router_status(r);
+        }
+        pthread_mutex_unlock(&obj->mtx);
+        hv_obj_put(&hv->reg, obj);
+        pthread_mutex_lock(&hv->reap_lock);
+    }
+    pthread_mutex_unlock(&hv->reap_lock);
+    return NULL;
+}
+
+void hv_reaper_start(struct hypervisor *hv)
+{
+    pthread_mutex_init(&hv->reap_lock, NULL);
+    pthread_cond_init(&hv->reap_cond, NULL);
+    hv->reaper_started = pthread_create(&hv->reaper, NULL, reaper_main, hv)
+                         == 0;
+}
+
+void hv_reaper_stop(struct hypervisor *hv)
+{
+    pthread_mutex_lock(&hv->reap_lock);
+    hv->reap_stop = 1;
+    pthread_cond_signal(&hv->reap_cond);
+    pthread_mutex_unlock(&hv->reap_lock);
+    if (hv->reaper_started)
+        pthread_join(hv->reaper, NULL);
+    hv->reaper_started = 0;
+    /* Without a reaper thread, items may be left: drop their holds. */
+    while (hv->reap_head) {
+        struct hv_reap *item = hv->reap_head;
+        hv->reap_head = item->next;
+        hv_obj_put(&hv->reg, item->obj);
+        free(item);
+    }
+    pthread_mutex_destroy(&hv->reap_lock);
+    pthread_cond_destroy(&hv->reap_cond);
+}
+
+int hv_router_start(struct hv_router *r, struct hv_reply *reply)
+{
+    const char *name = r->cfg.name;
+    if (hv_router_status(r) != VM_HALTED) {
+        log_msg(r->log, "VM", "%s: start refused: not halted", name);
+        return -EBUSY;
+    }
+    if (!r->cfg.image) {
+        log_msg(r->log, "VM", "%s: start refused: no IOS image set", name);
+        return -EINVAL;
+    }
+    if (r->cfg.con.type != VTTY_TCP)
+        hv_reply_info(reply, "Warning: no console port defined for VM '%s'",
+                      name);
+
+    char err[512] = "";
+    if (r->cfg.ghost_status == 1) {
+        /* Ghost generation (§5.2.6): we have no ghost RAM yet, so only the
+         * image is checked, no file is written, and the VM rests in
+         * status 1 until `vm stop`. */
+        struct elf_image_info info;
+        if (elf_probe_file(r->cfg.image, &info, err, sizeof(err)) < 0) {
+            log_msg(r->log, "VM", "%s: %s", name, err);
+            return -EINVAL;
+        }
+        log_msg(r->log, "VM", "%s: ghost RAM is not supported: '%s' not "
+                "generated", name, r->cfg.ghost_file ? r->cfg.ghost_file : "");
+        r->ghost_state = 1;
+        return 0;
+    }
+    if (r->cfg.ghost_status == 2)
+        log_msg(r->log, "VM", "%s: ghost RAM is not supported: booting "
+                "without '%s'", name,
+                r->cfg.ghost_file ? r->cfg.ghost_file : "");
+    for (int s = 1; s < HV_SLOTS; s++)
+        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
+            if (r->cards[s][ss])
+                log_msg(r->log, "VM", "%s: slot %d/%d: %s is not emulated "
+                        "yet", name, s, ss, r->cards[s][ss]);
+
+    struct vm *vm = vm_create(&r->cfg, r->mops, r->log, r->hv->ev, err,
+                              sizeof(err));
+    if (!vm) {
+        log_msg(r->log, "VM", "%s: cannot build the hardware: %s", name, err);
+        return -EIO;
+    }
+    int rc = vm_start(vm, on_cpu_stop, r->obj, err, sizeof(err));
+    if (rc < 0) {
+        log_msg(r->log, "VM", "%s: cannot start: %s", name, err);
+        vm_destroy(vm);
+        return rc;
+    }
+    r->vm = vm;
+    for (int s = 0; s < HV_SLOTS; s++)
+        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
+            r->card_active[s][ss] = r->cards[s][ss] != NULL;
+    return 0;
+}
+
+void hv_router_stop(struct hv_router *r)
+{
+    free_hardware(r);
+    r->ghost_state = 0;
+}
+
+/* ---------------------------------------------------------------- files */
+
+static void unlink_files(const char *dir, const char *prefix)
+{
+    for (size_t i = 0; i < N_SUFFIXES; i++) {
+        char *p = join_path(dir, prefix, router_file_suffixes[i]);
+        if (p)
+            unlink(p);
+        free(p);
+    }
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int hv_router_delete(struct hv_router *r, int clean_files)
+{
+    struct hypervisor *hv = r->hv;
+    int rc = hv_obj_remove(&hv->reg, r->obj);
+    if (rc < 0)
+        return rc;
+    hv_router_stop(r);
+    while (r->nios) {
+        struct hv_nio_binding *b = r->nios;
+        r->nios = b->next;
+        hv_obj_unref(&hv->reg, b->nio);
+        hv_obj_put(&hv->reg, b->nio);
+        free(b);
+    }
+    log_msg(r->log, "VM", "%s: deleted", r->cfg.name);
+    log_close(r->log);
+    r->log = NULL;
+    char *lock = join_path(r->dir, r->prefix, "lock");
+    if (lock)
+        unlink(lock);
+    free(lock);
+    if (r->lock_fd >= 0)
+        close(r->lock_fd);
+    r->lock_fd = -1;
+    if (clean_files) {
+        unlink_files(r->dir, r->prefix);
+        char *cwd = getcwd(NULL, 0);
+        if (cwd && !same_dir(cwd, r->dir))
+            unlink_files(cwd, r->prefix);
+        free(cwd);
+    }
+    log_msg(hv->log, "HYPERVISOR", "VM '%s' deleted", r->obj->name);
+    return 0;
+}
+
+static void rename_files(const char *dir, const char *from, const char *to)
+{
+    for (size_t i = 0; i < N_SUFFIXES; i++) {
+        if (strcmp(router_file_suffixes[i], "lock") == 0)
+            continue; /* done by the caller */
+        char *a = join_path(dir, from, router_file_suffixes[i]);
+        char *b = join_path(dir, to, router_file_suffixes[i]);
+        if (a && b)
+            rename(a, b); /* a missing file is fine */
+        free(a);
+        free(b);
+    }
+}
+
+int hv_router_rename(struct hv_router *r, const char *new_name)
+{
+    struct hypervisor *hv = r->hv;
+    if (hv_router_status(r) != VM_HALTED)
+        return -EBUSY;
+    char *dup = strdup(new_name);
+    if (!dup)
+        return -ENOMEM;
+    int rc = hv_obj_rename(&hv->reg, r->obj, new_name);
+    if (rc < 0) {
+        free(dup);
+        return rc;
+    }
+    char prefix[sizeof(r->prefix)];
+    make_prefix(r, new_name, prefix, sizeof(prefix));
+    if (strcmp(prefix, r->prefix) != 0) {
+        /* -N0: the files follow the name (§4.3). Lock the new name first
+         * so we never take over files another VM or process holds. */
+        int fd = lock_open(r->dir, prefix);
+        if (fd < 0) {
+            hv_obj_rename(&hv->reg, r->obj, r->cfg.name);
+            free(dup);
+            return fd == -EBUSY ? -EEXIST : fd;
+        }
+        lock_write_pid(fd);
+        char *old_lock = join_path(r->dir, r->prefix, "lock");
+        if (old_lock)
+            unlink(old_lock);
+        free(old_lock);
+        close(r->lock_fd);
+        r->lock_fd = fd;
+        /* Open files (the log) follow a rename on the same file system. */
+        rename_files(r->dir, r->prefix, prefix);
+        char *cwd = getcwd(NULL, 0);
+        if (cwd && !same_dir(cwd, r->dir))
+            rename_files(cwd, r->prefix, prefix);
+        free(cwd);
+        snprintf(r->prefix, sizeof(r->prefix), "%s", prefix);
+    }
+    log_msg(r->log, "VM", "%s: renamed to %s", r->cfg.name, new_name);
+    free(r->cfg.name);
+    r->cfg.name = dup;
+    return 0;
+}
+
+void hv_router_mac(const struct hv_router *r, uint8_t mac[6])
+{
+    unsigned v[3];
+    if (r->cfg.mac && sscanf(r->cfg.mac, "%4x.%4x.%4x", &v[0], &v[1],
+                             &v[2]) == 3) {
+        for (int i = 0; i < 3; i++) {
+            mac[2 * i] = (uint8_t)(v[i] >> 8);
+            mac[2 * i + 1] = (uint8_t)v[i];
+        }
+        return;
+    }
+    /* §5.4: prefix byte, instance ID, process ID (low 16 bits), 0, 0 */
+    unsigned pid = (unsigned)getpid();
+    mac[0] = r->plat->mac_byte0;
+    mac[1] = (uint8_t)r->cfg.instance_id;
+    mac[2] = (uint8_t)(pid >> 8);
+    mac[3] = (uint8_t)pid;
+    mac[4] = mac[5] = 0;
+}
+
+/* ------------------------------------------------------------- reset */
+
+void hv_delete_kind(struct hypervisor *hv, enum hv_kind kind)
+{
+    struct hv_obj **list;
+    int n = hv_obj_list(&hv->reg, kind, &list);
+    for (int i = 0; i < n; i++) {
+        struct hv_obj *obj = list[i];
+        pthread_mutex_lock(&obj->mtx);
+        if (!obj->deleted) {
+            if (kind == HV_KIND_VM) {
+                hv_router_delete(obj->data, 0);
+            } else {
+                /* no bindings to release in the kinds we have */
+                hv_obj_remove(&hv->reg, obj);
+            }
+        }
+        pthread_mutex_unlock(&obj->mtx);
+    }
+    if (n > 0)
+        hv_obj_list_put(&hv->reg, list, n);
+}
+
+void hv_reset(struct hypervisor *hv)
+{
+    /* §4.7 order: VMs, bridges and switches, then NIOs; not the store. */
+    static const enum hv_kind order[] = {
+        HV_KIND_VM,    HV_KIND_NIO_BRIDGE, HV_KIND_ATMSW, HV_KIND_ATM_BRIDGE,
+        HV_KIND_FRSW,  HV_KIND_ETHSW,      HV_KIND_NIO,
+    };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        hv_delete_kind(hv, order[i]);
+}
