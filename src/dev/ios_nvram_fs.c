@@ -69,7 +69,8 @@ const struct ios_nvram_layout *ios_nvram_layout_find(const char *name)
 {
     const struct ios_nvram_layout *l;
     for (size_t i = 0; (l = ios_nvram_layout_get(i)) != NULL; i++) {
-        if (strcmp(l->name, name) == 0 || (l->aka && strcmp(l->aka, name) == 0)) {
+        if (strcmp(l->name, name) == 0 ||
+            (l->aka && strcmp(l->aka, name) == 0)) {
             return l;
         }
     }
@@ -676,7 +677,8 @@ static int has_signature(const uint8_t *img, size_t len,
         return 0;
     }
     size_t n = strlen(l->signature);
-    return len >= SIG_OFFSET + n && memcmp(img + SIG_OFFSET, l->signature, n) == 0;
+    return len >= SIG_OFFSET + n &&
+           memcmp(img + SIG_OFFSET, l->signature, n) == 0;
 }
 
 static int error_rank(int rc, int signed_match)

@@ -54,7 +54,7 @@ struct ios_nvram_layout {
     size_t size;           /* bytes of the area; 0 = to the end of the image */
     int absolute;          /* header addresses are CPU addresses */
     uint32_t base_addr;    /* CPU address of the area start (absolute only) */
-    unsigned pad;          /* private header alignment: 4 (pad-4) or 8 (pad-8) */
+    unsigned pad;          /* private header alignment: 4 or 8 (pad-4/-8) */
     uint16_t unk1;         /* written in the startup header, 0x0C04 */
     int with_backup;       /* two interleaved copies (2691/37xx, §8.3) */
 };

@@ -61,7 +61,7 @@ static void usage(FILE *out)
     fprintf(out,
         "\n"
         "  -s, --strict         fail when the stored checksum does not match\n"
-        "                       (by default a warning; the configs are copied)\n"
+        "                       (default: warn and copy the configs)\n"
         "  -q, --quiet          no progress messages\n"
         "  -h, --help           this text\n"
         "      --version        print the version and exit\n"

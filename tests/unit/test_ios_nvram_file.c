@@ -107,8 +107,9 @@ static void test_push_in_place_keeps_other_bytes(void **state)
 
     char err[256];
     assert_int_equal(ios_nvram_file_push(f->path, NV_SIZE,
-                                         &ios_nvram_layout_c7200, "hostname X\n",
-                                         11, NULL, 0, err, sizeof(err)), 0);
+                                         &ios_nvram_layout_c7200,
+                                         "hostname X\n", 11, NULL, 0, err,
+                                         sizeof(err)), 0);
     struct stat after;
     assert_int_equal(stat(f->path, &after), 0);
     assert_int_equal(after.st_ino, before.st_ino); /* not replaced */
