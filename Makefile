@@ -32,7 +32,7 @@ ASAN     := $(BUILD)/asan
 LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/rom_blob.o
 SAN_OBJS := $(LIB_SRCS:%.c=$(ASAN)/obj/%.o) $(OBJ)/rom_blob.o
 
-.PHONY: all check demo firmware firmware-verify install clean unit guest-tests \
+.PHONY: fuzz-quick all check demo firmware firmware-verify install clean unit guest-tests \
         integration asan fuzz bench deps
 PROGRAMS := $(BUILD)/dynamips
 ifneq ($(wildcard src/main/nvram_export.c),)
@@ -73,6 +73,10 @@ $(BUILD)/nvram_export: $(OBJ)/src/main/nvram_export.o $(BUILD)/libdyn.a
 $(BUILD)/dynagen: $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/dynagen/*.c)) $(BUILD)/libdyn.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# Stand-alone network devices for the network integration tests and bench.
+$(BUILD)/net_testd: $(OBJ)/tests/tools/net_testd.o $(BUILD)/libdyn.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(ASAN)/dynamips: $(ASAN)/obj/src/main/dynamips.o $(ASAN)/libdyn.a
 	$(CC) $(SAN_FLAGS) -pthread $^ -o $@ $(LDLIBS)
 
@@ -107,10 +111,18 @@ firmware-verify:
 	    $(MAKE) -C guest verify; \
 	else echo "firmware-verify: mips-linux-gnu-gcc not installed, skipped"; fi
 
+# Every fuzz target for a few seconds (longer: FUZZ_TIME=300 tests/fuzz/run.sh).
+# A missing clang fuzzer runtime (exit 2) is reported, not fatal.
+fuzz-quick:
+	@FUZZ_TIME=$${FUZZ_TIME:-8} sh tests/fuzz/run.sh; rc=$$?; \
+	    if [ $$rc -eq 2 ]; then echo "fuzz: skipped (no clang fuzzer runtime)"; \
+	    else exit $$rc; fi
+
 check: deps
-	$(MAKE) -j$(JOBS) all asan $(UNIT_BINS)
+	$(MAKE) -j$(JOBS) all asan $(UNIT_BINS) $(BUILD)/net_testd
 	$(MAKE) firmware-verify
 	$(MAKE) unit
+	$(MAKE) fuzz-quick
 	$(PYTHON) -m pytest -q guest/tests tests/integration
 
 demo: all
