@@ -4,13 +4,11 @@
  * injection are in hv_mod_vm_run.c.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
-#include "dev/ios_nvram_file.h"
 #include "hv/hv_b64.h"
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
@@ -317,44 +315,31 @@ SETTING_CMD(cmd_set_debug_level, SET_DEBUG_LEVEL)
 
 /* ------------------------------------------------ NVRAM config transfer */
 
-/* NVRAM layout of the router's platform and NPE (c7200.md §13.4). */
-static const struct ios_nvram_layout *nvram_layout(const struct hv_router *r)
-{
-    const struct ios_nvram_layout *l = NULL;
-    if (r->cfg.npe && strcmp(r->cfg.npe, "npe-g1") == 0)
-        l = ios_nvram_layout_find("c7200-npe-g1");
-    else if (r->cfg.npe && strcmp(r->cfg.npe, "npe-g2") == 0)
-        l = ios_nvram_layout_find("c7200-npe-g2");
-    return l ? l : ios_nvram_layout_find(r->plat->name);
-}
-
-/* "<prefix>_nvram" in the current directory (§5.2.4). */
-static void nvram_path(const struct hv_router *r, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s_nvram", r->prefix);
-}
-
+/*
+ * Both work on the NVRAM image file "<prefix>_nvram" (or the platform's
+ * equivalent) in the current directory, through the machine's hooks, so a
+ * halted or never-started VM is fine (§5.2.4).
+ */
 static void cmd_extract_config(struct hv_ctx *c, int argc, char **argv)
 {
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    const struct ios_nvram_layout *l = nvram_layout(r);
-    char path[PATH_MAX], err[512] = "";
-    struct ios_nvram_configs cf;
-    nvram_path(r, path, sizeof(path));
-    int rc = l ? ios_nvram_file_extract(path, (size_t)r->cfg.nvram_kb << 10,
-                                        l, &cf, err, sizeof(err))
-               : -ENOTSUP;
+    char err[512] = "";
+    char *cs = NULL, *cp = NULL;
+    size_t slen = 0, plen = 0;
+    int rc = r->mops->extract_config
+                 ? r->mops->extract_config(&r->cfg, r->prefix, &cs, &slen,
+                                           &cp, &plen, err, sizeof(err))
+                 : -ENOTSUP;
     char *s = NULL, *p = NULL;
     if (rc == 0) {
-        s = hv_b64_encode((const uint8_t *)(cf.startup ? cf.startup : ""),
-                          cf.startup_len);
-        p = hv_b64_encode((const uint8_t *)(cf.priv ? cf.priv : ""),
-                          cf.priv_len);
-        ios_nvram_configs_free(&cf);
+        s = hv_b64_encode((const uint8_t *)(cs ? cs : ""), slen);
+        p = hv_b64_encode((const uint8_t *)(cp ? cp : ""), plen);
     }
+    free(cs);
+    free(cp);
     if (rc < 0) {
         log_msg(r->log, "VM", "%s: extract_config: %s", obj->name,
                 err[0] ? err : strerror(-rc));
@@ -390,22 +375,19 @@ static void cmd_push_config(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    const struct ios_nvram_layout *l = nvram_layout(r);
     uint8_t *s = NULL, *p = NULL;
     size_t slen = 0, plen = 0;
-    char path[PATH_MAX], err[512] = "";
+    char err[512] = "";
     int rc = -ENOTSUP;
+    /* The hook must not run under a running CPU (core/vm.h). */
     if (hv_router_status(r) == VM_RUNNING)
         snprintf(err, sizeof(err), "the VM is running");
     else if (push_arg(argv[1], &s, &slen) < 0 ||
              push_arg(argc > 2 ? argv[2] : NULL, &p, &plen) < 0)
         snprintf(err, sizeof(err), "invalid Base64 data");
-    else if (l) {
-        nvram_path(r, path, sizeof(path));
-        rc = ios_nvram_file_push(path, (size_t)r->cfg.nvram_kb << 10, l,
-                                 (const char *)s, slen, (const char *)p, plen,
-                                 err, sizeof(err));
-    }
+    else if (r->mops->push_config)
+        rc = r->mops->push_config(&r->cfg, r->prefix, (const char *)s, slen,
+                                  (const char *)p, plen, err, sizeof(err));
     free(s);
     free(p);
     if (rc < 0) {

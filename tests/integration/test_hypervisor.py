@@ -1269,10 +1269,12 @@ def test_gns3_server_sequence(tmp_path):
         # stop
         c.ok('vm get_status "R1"')
         assert c.cmd('vm stop "R1"').lines == ["100-VM 'R1' stopped"]
-        r = c.cmd('vm extract_config "R1"')
-        if r.code == 100:  # when the machine pushed the startup-config
-            _, st, _ = r.text.rsplit(" ", 2)
-            assert b"hostname R1" in base64.b64decode(st[1:-1])
+        # The startup-config was pushed into NVRAM at start (§4.5 step 3).
+        r = c.ok('vm extract_config "R1"')
+        assert r.text.startswith("conf 'R1' '")
+        _, st, pr = r.text.rsplit(" ", 2)
+        assert base64.b64decode(st[1:-1]) == b"hostname R1\n!\nend\n"
+        assert pr == "''"
         # delete node
         assert c.cmd('vm get_status "R1"').lines == ["100-0"]
         assert c.cmd('vm delete "R1"').lines == ["100-VM 'R1' deleted"]
