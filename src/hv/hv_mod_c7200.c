@@ -2,7 +2,6 @@
  * Module "c7200": settings of Cisco 7200 instances (hypervisor.md §5.4)
  * and the platform facts of §6.1-6.3 the hypervisor checks against.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "core/log.h"
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
+#include "machine/c7200/c7200_eeprom.h"
 
 /* §6.2 */
 static const char *const c7200_npes[] = {
@@ -48,7 +48,7 @@ static int c7200_card_ok(int slot, int subslot, const char *card)
 /* §6.1 */
 static const struct hv_platform hv_platform_c7200 = {
     .name = "c7200",
-    .mac_byte0 = 0xca,
+    .mac_byte0 = C7200_MAC_PREFIX,
     .clock_divisor = 4,
     .disk0_mb = 64,
     .nslots = 7, /* bays 0-6; 7 and 8 are internal (NPE-G2) */
@@ -131,53 +131,6 @@ static void cmd_set_midplane(struct hv_ctx *c, int argc, char **argv)
     hv_router_unlock(c->hv, obj);
 }
 
-/* 1-n hex digits, all of s, value <= max. */
-static int parse_hex(const char *s, size_t n, unsigned max, unsigned *out)
-{
-    if (n == 0)
-        return -1;
-    unsigned v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isxdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 16 + (unsigned)(isdigit((unsigned char)s[i])
-                                    ? s[i] - '0'
-                                    : tolower((unsigned char)s[i]) - 'a' + 10);
-    }
-    if (v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* "hh:hh:hh:hh:hh:hh" or "hhhh.hhhh.hhhh", hex, any case (§5.4). */
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-    char sep = strchr(s, ':') ? ':' : '.';
-    int groups = sep == ':' ? 6 : 3;
-    unsigned max = sep == ':' ? 0xff : 0xffff;
-    size_t width = sep == ':' ? 2 : 4;
-    for (int g = 0; g < groups; g++) {
-        const char *end = strchr(s, sep);
-        if (g == groups - 1)
-            end = s + strlen(s);
-        else if (!end)
-            return -1;
-        unsigned v;
-        size_t n = (size_t)(end - s);
-        if (n > width || parse_hex(s, n, max, &v) < 0)
-            return -1;
-        if (sep == ':') {
-            mac[g] = (uint8_t)v;
-        } else {
-            mac[2 * g] = (uint8_t)(v >> 8);
-            mac[2 * g + 1] = (uint8_t)v;
-        }
-        s = end + (g < groups - 1);
-    }
-    return 0;
-}
-
 static void cmd_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
 {
     struct hv_obj *obj = c7200_find(c, argv[0]);
@@ -185,11 +138,11 @@ static void cmd_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
         return;
     struct hv_router *r = hv_router_of(obj);
     uint8_t m[6];
-    char text[16];
-    int ok = parse_mac(argv[1], m) == 0;
+    char text[C7200_MAC_STRLEN];
+    /* §5.4: hh:hh:hh:hh:hh:hh or hhhh.hhhh.hhhh, stored in Cisco form */
+    int ok = c7200_mac_parse(argv[1], m) == 0;
     if (ok) {
-        snprintf(text, sizeof(text), "%02x%02x.%02x%02x.%02x%02x", m[0], m[1],
-                 m[2], m[3], m[4], m[5]);
+        c7200_mac_format(m, text);
         ok = set_str(&r->cfg.mac, text) == 0;
     }
     if (!ok)
@@ -206,9 +159,10 @@ static void cmd_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     uint8_t m[6];
+    char text[C7200_MAC_STRLEN];
     hv_router_mac(hv_router_of(obj), m);
-    hv_ok(c, "%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4],
-          m[5]);
+    c7200_mac_format(m, text);
+    hv_ok(c, "%s", text);
     hv_router_unlock(c->hv, obj);
 }
 

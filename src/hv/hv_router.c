@@ -494,6 +494,7 @@ int hv_router_rename(struct hv_router *r, const char *new_name)
 void hv_router_mac(const struct hv_router *r, uint8_t mac[6])
 {
     unsigned v[3];
+    /* set_mac_addr stores the Cisco form */
     if (r->cfg.mac && sscanf(r->cfg.mac, "%4x.%4x.%4x", &v[0], &v[1],
                              &v[2]) == 3) {
         for (int i = 0; i < 3; i++) {
