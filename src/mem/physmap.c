@@ -128,6 +128,7 @@ uint64_t physmap_read(struct physmap *pm, uint64_t pa, unsigned size,
         default: return be64_load(p);
         }
     }
+    pm->dev_accesses++;
     return dev_read(r->dev, off, size);
 }
 
@@ -150,8 +151,11 @@ void physmap_write(struct physmap *pm, uint64_t pa, unsigned size,
         case 4: be32_store(p, (uint32_t)value); break;
         default: be64_store(p, value); break;
         }
+        if (pm->ram_write_hook)
+            pm->ram_write_hook(pm->ram_write_arg, pa, size);
         return;
     }
+    pm->dev_accesses++;
     dev_write(r->dev, off, size, value);
 }
 
@@ -166,6 +170,8 @@ int physmap_copy_to(struct physmap *pm, uint64_t pa, const void *src,
         uint64_t off = pa - r->base;
         size_t n = r->size - off < len ? (size_t)(r->size - off) : len;
         memcpy(r->host + off, s, n);
+        if (pm->ram_write_hook)
+            pm->ram_write_hook(pm->ram_write_arg, pa, n);
         s += n;
         pa += n;
         len -= n;

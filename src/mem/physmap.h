@@ -37,6 +37,11 @@ struct physmap {
     struct logger *log;
     uint64_t bus_mask;      /* physical bus width mask (c7200: 0x1_FFFFFFFF) */
     unsigned unmapped_logged;
+    /* Told about RAM writes that bypass the CPU (DMA, loaders), so the
+     * translator can drop code translated from those bytes; any thread. */
+    void (*ram_write_hook)(void *arg, uint64_t pa, uint64_t len);
+    void *ram_write_arg;
+    uint64_t dev_accesses;  /* device reads/writes so far (lockstep) */
 };
 
 void physmap_init(struct physmap *pm, struct logger *log, uint64_t bus_mask);

@@ -19,6 +19,7 @@
 
 struct physmap;
 struct logger;
+struct mips_jit;
 
 /* CP0 register numbers (R4000 manual, table 4-1; RM7000 manual ch. 6) */
 enum {
@@ -174,6 +175,11 @@ struct mips_cpu {
     pthread_cond_t wait_cond;
     unsigned exc_loop_count;  /* same exception repeated (exception.c) */
     uint64_t last_exc_key;
+
+    /* dynamic translator (jit.c); NULL: the interpreter runs everything */
+    struct mips_jit *jit;
+    uint64_t jit_end;         /* insn_count where translated code stops */
+    uint32_t tc_gen;          /* bumped by every translation cache flush */
 
     /* debugging */
     FILE *trace;              /* executed-instruction log, or NULL */

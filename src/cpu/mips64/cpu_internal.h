@@ -132,6 +132,10 @@ static inline enum insn_id mips_decode_cached(struct mips_cpu *cpu,
 
 /* ---- interpreter (interp.c) ---- */
 void mips_exec_one(struct mips_cpu *cpu);
+/* Execute one (non-branch) instruction word for the translator, with
+ * cpu->pc and in_delay_slot already set; returns 1 when it set PC
+ * (exception, ERET), else 0. */
+int mips_exec_insn(struct mips_cpu *cpu, uint32_t insn);
 
 /* ---- CP0 and timer (cp0.c) ---- */
 

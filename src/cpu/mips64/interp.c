@@ -742,6 +742,11 @@ static int branch(struct mips_cpu *cpu, int taken, uint64_t target, int likely)
     return 1;
 }
 
+int mips_exec_insn(struct mips_cpu *cpu, uint32_t insn)
+{
+    return exec_insn(cpu, mips_decode_cached(cpu, insn), insn);
+}
+
 /* Execute one instruction at cpu->pc. */
 void mips_exec_one(struct mips_cpu *cpu)
 {
