@@ -1,0 +1,601 @@
+/*
+ * Translator runtime: code memory (W^X), block lookup, the dispatcher that
+ * runs blocks, chaining, invalidation of translations when their physical
+ * page is written, and the C helpers translated code calls.
+ *
+ * Validity rules (see jit.h):
+ *  - a block is found by (PC, mode, physical address of PC), the physical
+ *    address coming from the CPU's translation cache, so TLB changes are
+ *    seen at every lookup;
+ *  - the jump cache and cross-page chained jumps carry cpu->tc_gen, which
+ *    every translation cache flush (TLB write, ASID change) bumps; jumps
+ *    within one virtual page, or inside kseg0/kseg1, need no check;
+ *  - a dropped block has its entry patched into a jump back to the
+ *    dispatcher, and the jumps chained into it are unpatched.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "cpu/mips64/jit_internal.h"
+
+#define JC_MASK ((1u << JIT_JC_BITS) - 1)
+#define PAGE_BITS_WORDS ((1ull << (JIT_PA_BITS - 12)) / 64)
+
+/* ---- code memory ---- */
+
+static int code_map(struct mips_jit *jit, size_t size)
+{
+    jit->size = size;
+    int fd = memfd_create("opendynamips-jit", MFD_CLOEXEC);
+    if (fd >= 0) {
+        if (ftruncate(fd, (off_t)size) == 0) {
+            void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                            fd, 0);
+            void *rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED,
+                            fd, 0);
+            if (rw != MAP_FAILED && rx != MAP_FAILED) {
+                close(fd);
+                jit->rw = rw;
+                jit->rx = rx;
+                jit->dual_map = 1;
+                return 0;
+            }
+            if (rw != MAP_FAILED)
+                munmap(rw, size);
+            if (rx != MAP_FAILED)
+                munmap(rx, size);
+        }
+        close(fd);
+    }
+    /* No memfd (or no shared exec mapping): one mapping, RW while
+     * emitting or patching and RX while running. */
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    jit->rw = jit->rx = p;
+    jit->dual_map = 0;
+    jit->writable_now = 1;
+    return 0;
+}
+
+void jit_code_writable(struct mips_jit *jit, int on)
+{
+    if (jit->dual_map || jit->writable_now == on)
+        return;
+    mprotect(jit->rw, jit->size,
+             on ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC);
+    jit->writable_now = on;
+}
+
+void *jit_rw(struct mips_jit *jit, uintptr_t rx)
+{
+    return jit->rw + (rx - (uintptr_t)jit->rx);
+}
+
+static void patch_rel32(struct mips_jit *jit, uintptr_t field, uintptr_t target)
+{
+    int32_t rel = (int32_t)((int64_t)target - (int64_t)(field + 4));
+    memcpy(jit_rw(jit, field), &rel, 4);
+}
+
+uintptr_t jit_enter(struct mips_jit *jit, uintptr_t code)
+{
+    uintptr_t (*enter)(struct mips_cpu *, uintptr_t);
+    enter = (uintptr_t (*)(struct mips_cpu *, uintptr_t))jit->enter;
+    return enter(jit->cpu, code);
+}
+
+/* ---- life cycle ---- */
+
+static void jit_reset_tables(struct mips_jit *jit)
+{
+    jit->used = jit->tramp_size;
+    jit->nblocks = jit->nexits = jit->npages = 0;
+    memset(jit->hash, 0, sizeof(jit->hash));
+    memset(jit->page_hash, 0, sizeof(jit->page_hash));
+    memset(jit->jc, 0, sizeof(jit->jc));
+    /* Only pages that had code have bits: clear by walking nothing, the
+     * bitmap is cleared whole (rare: flushes only). */
+    memset(jit->code_bits, 0, PAGE_BITS_WORDS * sizeof(uint64_t));
+    jit->flush_epoch++;
+}
+
+int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
+{
+    struct mips_jit *jit = calloc(1, sizeof(*jit));
+    if (!jit)
+        return -ENOMEM;
+    jit->cpu = cpu;
+    if (cfg)
+        jit->cfg = *cfg;
+    size_t size = jit->cfg.code_size ? jit->cfg.code_size
+                                     : JIT_DEFAULT_CODE_SIZE;
+    if (size < 4 * JIT_BLOCK_MARGIN)
+        size = 4 * JIT_BLOCK_MARGIN;
+    jit->maxblocks = size / 64;
+    jit->maxexits = size / 32;
+    jit->maxpages = size / 256;
+    jit->blocks = calloc(jit->maxblocks, sizeof(*jit->blocks));
+    jit->exits = calloc(jit->maxexits, sizeof(*jit->exits));
+    jit->pages = calloc(jit->maxpages, sizeof(*jit->pages));
+    /* 2 MB of mostly untouched (zero-page) memory for 36-bit addresses */
+    jit->code_bits = calloc(PAGE_BITS_WORDS, sizeof(uint64_t));
+    int rc = -ENOMEM;
+    if (!jit->blocks || !jit->exits || !jit->pages || !jit->code_bits)
+        goto fail;
+    rc = code_map(jit, size);
+    if (rc < 0)
+        goto fail;
+    pthread_mutex_init(&jit->pending_lock, NULL);
+    jit_code_writable(jit, 1);
+    jit_emit_trampoline(jit);
+    jit_code_writable(jit, 0);
+    jit_reset_tables(jit);
+    jit->idle_pc = cpu->idle_pc;
+    cpu->jit = jit;
+    cpu->jit_end = 0;
+    if (cpu->pm) {
+        cpu->pm->ram_write_hook = mips_jit_ram_written;
+        cpu->pm->ram_write_arg = jit;
+    }
+    mips_tc_flush(cpu);
+    return 0;
+fail:
+    free(jit->blocks);
+    free(jit->exits);
+    free(jit->pages);
+    free(jit->code_bits);
+    free(jit);
+    return rc;
+}
+
+void mips_jit_destroy(struct mips_cpu *cpu)
+{
+    struct mips_jit *jit = cpu->jit;
+    if (!jit)
+        return;
+    if (cpu->pm && cpu->pm->ram_write_arg == jit) {
+        cpu->pm->ram_write_hook = NULL;
+        cpu->pm->ram_write_arg = NULL;
+    }
+    cpu->jit = NULL;
+    munmap(jit->rw, jit->size);
+    if (jit->dual_map)
+        munmap(jit->rx, jit->size);
+    pthread_mutex_destroy(&jit->pending_lock);
+    free(jit->blocks);
+    free(jit->exits);
+    free(jit->pages);
+    free(jit->code_bits);
+    free(jit->wlog);
+    free(jit);
+    mips_tc_flush(cpu);
+}
+
+void mips_jit_flush(struct mips_cpu *cpu)
+{
+    struct mips_jit *jit = cpu->jit;
+    if (!jit)
+        return;
+    jit_reset_tables(jit);
+    jit->stats.flushes++;
+}
+
+void mips_jit_get_stats(const struct mips_cpu *cpu, struct mips_jit_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (!cpu->jit)
+        return;
+    *st = cpu->jit->stats;
+    st->code_used = cpu->jit->used;
+}
+
+/* ---- physical pages holding code ---- */
+
+static int page_has_code(const struct mips_jit *jit, uint64_t pa_page)
+{
+    uint64_t n = (pa_page >> 12) & ((1ull << (JIT_PA_BITS - 12)) - 1);
+    uint64_t w = __atomic_load_n(&jit->code_bits[n >> 6], __ATOMIC_RELAXED);
+    return (w >> (n & 63)) & 1;
+}
+
+static void page_bit(struct mips_jit *jit, uint64_t pa_page, int on)
+{
+    uint64_t n = (pa_page >> 12) & ((1ull << (JIT_PA_BITS - 12)) - 1);
+    uint64_t bit = 1ull << (n & 63);
+    if (on)
+        __atomic_fetch_or(&jit->code_bits[n >> 6], bit, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&jit->code_bits[n >> 6], ~bit, __ATOMIC_RELAXED);
+}
+
+static unsigned page_hash(uint64_t pa_page)
+{
+    return (unsigned)((pa_page >> 12) * 0x9E3779B1u) >> (32 - JIT_PAGE_HASH_BITS);
+}
+
+static struct jit_page *page_find(struct mips_jit *jit, uint64_t pa_page)
+{
+    for (struct jit_page *p = jit->page_hash[page_hash(pa_page)]; p; p = p->next)
+        if (p->pa_page == pa_page)
+            return p;
+    return NULL;
+}
+
+int mips_jit_store_direct(struct mips_cpu *cpu, uint64_t pa_page)
+{
+    struct mips_jit *jit = cpu->jit;
+    if (jit->cfg.lockstep)
+        return 0;
+    return !page_has_code(jit, pa_page & ~0xFFFull);
+}
+
+/* Record blk under its physical page; a page getting its first block
+ * becomes read-only in the translation cache. */
+static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
+{
+    uint64_t pa_page = blk->pa & ~0xFFFull;
+    struct jit_page *p = page_find(jit, pa_page);
+    if (!p) {
+        if (jit->npages == jit->maxpages)
+            return -1;
+        p = &jit->pages[jit->npages++];
+        p->pa_page = pa_page;
+        p->blocks = NULL;
+        unsigned h = page_hash(pa_page);
+        p->next = jit->page_hash[h];
+        jit->page_hash[h] = p;
+    }
+    if (!page_has_code(jit, pa_page)) {
+        page_bit(jit, pa_page, 1);
+        struct mips_cpu *cpu = jit->cpu;
+        for (unsigned i = 0; i < TC_SIZE; i++)
+            if (cpu->tc[i].pa_page == pa_page)
+                cpu->tc[i].writable = 0;
+    }
+    blk->pnext = p->blocks;
+    p->blocks = blk;
+    return 0;
+}
+
+static unsigned va_hash(uint64_t va)
+{
+    return (unsigned)(((va >> 2) ^ (va >> 17)) & ((1u << JIT_HASH_BITS) - 1));
+}
+
+/* Undo every chained jump into blk (they return to the dispatcher). */
+static void unlink_incoming(struct mips_jit *jit, struct jit_block *blk)
+{
+    for (struct jit_exit *e = blk->incoming; e; e = e->next_in) {
+        patch_rel32(jit, e->jmp_field, e->jmp_field + 4);
+        e->to = NULL;
+    }
+    blk->incoming = NULL;
+}
+
+static void block_drop(struct mips_jit *jit, struct jit_block *blk)
+{
+    if (!blk->valid)
+        return;
+    blk->valid = 0;
+    jit->stats.invalidations++;
+    /* Entry -> "pc = va; back to the dispatcher": a jmp rel32 over the
+     * first (7-byte) instruction of the prologue. */
+    uint8_t *p = jit_rw(jit, blk->code);
+    int32_t rel = (int32_t)((int64_t)blk->reenter - (int64_t)(blk->code + 5));
+    p[0] = 0xE9;
+    memcpy(p + 1, &rel, 4);
+    unlink_incoming(jit, blk);
+    struct jit_block **pp = &jit->hash[va_hash(blk->va)];
+    while (*pp && *pp != blk)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = blk->hnext;
+    struct jit_jc_entry *je = &jit->jc[(blk->va >> 2) & JC_MASK];
+    if (je->blk == blk)
+        memset(je, 0, sizeof(*je));
+}
+
+/* Drop every block translated from physical page pa_page. */
+static void page_invalidate(struct mips_jit *jit, uint64_t pa_page)
+{
+    struct jit_page *p = page_find(jit, pa_page);
+    page_bit(jit, pa_page, 0);
+    if (!p || !p->blocks)
+        return;
+    jit_code_writable(jit, 1);
+    for (struct jit_block *b = p->blocks; b; b = b->pnext)
+        block_drop(jit, b);
+    jit_code_writable(jit, 0);
+    p->blocks = NULL;
+    jit->inval_epoch++;
+}
+
+void mips_jit_cpu_write(struct mips_cpu *cpu, uint64_t pa, unsigned size)
+{
+    struct mips_jit *jit = cpu->jit;
+    if (jit->wlog_on)
+        jit_lockstep_log(jit, pa, size);
+    uint64_t first = pa & ~0xFFFull, last = (pa + size - 1) & ~0xFFFull;
+    if (page_has_code(jit, first))
+        page_invalidate(jit, first);
+    if (last != first && page_has_code(jit, last))
+        page_invalidate(jit, last);
+}
+
+/* Any thread: queue the pages for the CPU thread, which applies them
+ * before it runs translated code again. */
+void mips_jit_ram_written(void *arg, uint64_t pa, uint64_t len)
+{
+    struct mips_jit *jit = arg;
+    if (len == 0)
+        return;
+    uint64_t first = pa & ~0xFFFull, last = (pa + len - 1) & ~0xFFFull;
+    int any = 0;
+    for (uint64_t pg = first; pg <= last; pg += 0x1000) {
+        if (!page_has_code(jit, pg))
+            continue;
+        if (!any) {
+            pthread_mutex_lock(&jit->pending_lock);
+            any = 1;
+        }
+        if (jit->npending < JIT_PENDING_MAX)
+            jit->pending[jit->npending++] = pg;
+        else
+            jit->pending_overflow = 1;
+        __atomic_store_n(&jit->npending, jit->npending, __ATOMIC_RELEASE);
+    }
+    if (any) {
+        pthread_mutex_unlock(&jit->pending_lock);
+        cpu_attention(jit->cpu);
+    }
+}
+
+static void apply_pending(struct mips_jit *jit)
+{
+    uint64_t pages[JIT_PENDING_MAX];
+    pthread_mutex_lock(&jit->pending_lock);
+    int n = jit->npending, over = jit->pending_overflow;
+    memcpy(pages, jit->pending, (size_t)n * sizeof(pages[0]));
+    jit->pending_overflow = 0;
+    __atomic_store_n(&jit->npending, 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&jit->pending_lock);
+    if (over) {
+        mips_jit_flush(jit->cpu);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        page_invalidate(jit, pages[i]);
+}
+
+/* ---- allocation ---- */
+
+struct jit_exit *jit_new_exit(struct mips_jit *jit)
+{
+    if (jit->nexits == jit->maxexits)
+        return NULL;
+    struct jit_exit *e = &jit->exits[jit->nexits++];
+    memset(e, 0, sizeof(*e));
+    return e;
+}
+
+/* ---- helpers called from translated code ---- */
+
+struct jit_ret jit_helper_load(struct mips_cpu *cpu, uint64_t va, unsigned kind)
+{
+    static const unsigned sizes[] = {1, 1, 2, 2, 4, 4, 8};
+    struct jit_ret r = {0, 0};
+    uint64_t v;
+    if (mips_read(cpu, va, sizes[kind], &v)) {
+        r.status = 1;
+        return r;
+    }
+    switch (kind) {
+    case LK_S8: v = (uint64_t)(int64_t)(int8_t)v; break;
+    case LK_S16: v = (uint64_t)(int64_t)(int16_t)v; break;
+    case LK_S32: v = SEXT32(v); break;
+    default: break;
+    }
+    r.val = v;
+    return r;
+}
+
+struct jit_ret jit_helper_store(struct mips_cpu *cpu, uint64_t va, uint64_t val,
+                                unsigned size)
+{
+    struct jit_ret r = {0, 0};
+    uint64_t epoch = cpu->jit->inval_epoch;
+    if (mips_write(cpu, va, size, val))
+        r.status = 1;
+    else if (cpu->jit->inval_epoch != epoch ||
+             __atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+        r.status = 2;
+    return r;
+}
+
+struct jit_ret jit_helper_exec(struct mips_cpu *cpu, uint32_t insn)
+{
+    struct jit_ret r = {0, 0};
+    uint64_t epoch = cpu->jit->inval_epoch;
+    cpu->exception_taken = 0;
+    if (mips_exec_insn(cpu, insn))
+        r.status = 1;
+    else if (cpu->jit->inval_epoch != epoch ||
+             __atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+        r.status = 2;
+    cpu->gpr[0] = 0;
+    return r;
+}
+
+void jit_helper_raise(struct mips_cpu *cpu, int code)
+{
+    mips_exception(cpu, code);
+}
+
+/* ---- dispatcher ---- */
+
+static int in_kseg01(uint64_t va)
+{
+    return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
+}
+
+static void try_chain(struct mips_jit *jit, struct jit_exit *e,
+                      struct jit_block *blk)
+{
+    struct jit_block *from = e->from;
+    if (jit->cfg.no_chain || !from->valid || !blk->valid ||
+        blk->va != e->target || from->mode != blk->mode ||
+        blk->va == jit->cpu->idle_pc)
+        return;
+    if (!e->gen_field && (blk->va & ~0xFFFull) != (from->va & ~0xFFFull) &&
+        !in_kseg01(blk->va))
+        return;
+    jit_code_writable(jit, 1);
+    if (e->to) {
+        /* relinking after a TLB generation change */
+        struct jit_exit **pp = &e->to->incoming;
+        while (*pp && *pp != e)
+            pp = &(*pp)->next_in;
+        if (*pp)
+            *pp = e->next_in;
+    }
+    if (e->gen_field) {
+        uint32_t g = jit->cpu->tc_gen;
+        memcpy(jit_rw(jit, e->gen_field), &g, 4);
+    }
+    patch_rel32(jit, e->jmp_field, blk->code);
+    jit_code_writable(jit, 0);
+    e->to = blk;
+    e->next_in = blk->incoming;
+    blk->incoming = e;
+    jit->stats.chains++;
+}
+
+static struct jit_block *register_block(struct mips_jit *jit,
+                                        struct jit_block *blk)
+{
+    if (page_add_block(jit, blk) < 0)
+        return NULL;
+    unsigned h = va_hash(blk->va);
+    blk->hnext = jit->hash[h];
+    jit->hash[h] = blk;
+    jit->stats.blocks++;
+    return blk;
+}
+
+enum { LOOKUP_INTERP = 0, LOOKUP_FAULT = 1 };
+
+static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
+                                    int *why)
+{
+    uint64_t pc = cpu->pc;
+    *why = LOOKUP_INTERP;
+    if (pc & 3)
+        return NULL; /* the interpreter raises the address error */
+    struct jit_jc_entry *je = &jit->jc[(pc >> 2) & JC_MASK];
+    if (je->va == pc && je->blk && je->gen == cpu->tc_gen &&
+        je->mode == cpu->mode_key)
+        return je->blk;
+    struct tc_entry *te = mips_tc_lookup(cpu, pc);
+    if (te->tag != mips_tc_tag(cpu, pc)) {
+        uint32_t w;
+        if (mips_fetch_slow(cpu, pc, &w) < 0) {
+            *why = LOOKUP_FAULT;
+            return NULL;
+        }
+        te = mips_tc_lookup(cpu, pc);
+        if (te->tag != mips_tc_tag(cpu, pc))
+            return NULL; /* code in a device window: interpret */
+    }
+    uint64_t pa = te->pa_page | (pc & 0xFFF);
+    struct jit_block *b;
+    for (b = jit->hash[va_hash(pc)]; b; b = b->hnext)
+        if (b->va == pc && b->pa == pa && b->mode == cpu->mode_key)
+            break;
+    if (!b) {
+        if (jit->used + JIT_BLOCK_MARGIN > jit->size ||
+            jit->nblocks + 1 >= jit->maxblocks ||
+            jit->nexits + 4 * JIT_MAX_BLOCK_INSNS >= jit->maxexits ||
+            jit->npages + 1 >= jit->maxpages)
+            mips_jit_flush(cpu);
+        const uint8_t *host = te->host;
+        jit_code_writable(jit, 1);
+        b = jit_translate(jit, pc, pa, host);
+        jit_code_writable(jit, 0);
+        if (!b)
+            return NULL;
+        if (!register_block(jit, b))
+            return NULL;
+    }
+    if (pc != cpu->idle_pc) {
+        je->va = pc;
+        je->gen = cpu->tc_gen;
+        je->mode = cpu->mode_key;
+        je->code = b->code;
+        je->blk = b;
+    }
+    return b;
+}
+
+/* After running something: did the guest reach its idle PC often enough
+ * to sleep? (cpu.c keeps the same rule for the interpreter.) */
+static int idle_check(struct mips_cpu *cpu)
+{
+    if (cpu->idle_pc && cpu->pc == cpu->idle_pc &&
+        ++cpu->idle_hits >= cpu->idle_max) {
+        cpu->idle_hits = 0;
+        cpu->idle_sleep_req = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
+{
+    struct mips_jit *jit = cpu->jit;
+    if (__atomic_load_n(&jit->npending, __ATOMIC_ACQUIRE))
+        apply_pending(jit);
+    if (jit->idle_pc != cpu->idle_pc) {
+        mips_jit_flush(cpu);
+        jit->idle_pc = cpu->idle_pc;
+    }
+    cpu->jit_end = end;
+    struct jit_exit *link = NULL;
+    uint64_t epoch = jit->flush_epoch;
+    while (cpu->insn_count < end) {
+        if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+            break;
+        int why;
+        struct jit_block *blk = jit_lookup(jit, cpu, &why);
+        if (jit->flush_epoch != epoch) {
+            link = NULL; /* exit records are gone */
+            epoch = jit->flush_epoch;
+        }
+        if (!blk || blk->ninsns > end - cpu->insn_count) {
+            link = NULL;
+            if (!blk && why == LOOKUP_FAULT)
+                continue; /* exception raised: attention is set */
+            mips_exec_one(cpu);
+            jit->stats.interp_steps++;
+            if (idle_check(cpu))
+                break;
+            continue;
+        }
+        if (link)
+            try_chain(jit, link, blk);
+        if (jit->cfg.lockstep) {
+            jit_lockstep_block(jit, blk);
+            link = NULL;
+        } else {
+            link = (struct jit_exit *)jit_enter(jit, blk->code);
+        }
+        if (idle_check(cpu))
+            break;
+    }
+}

@@ -1,0 +1,165 @@
+/*
+ * Translator internals shared by jit.c (code cache, dispatcher,
+ * invalidation), jit_trans.c (MIPS -> x86-64 translation) and
+ * jit_lockstep.c (interpreter cross-check).
+ *
+ * Host register use inside translated code:
+ *   R15            the CPU structure (constant)
+ *   RBX RBP R12-R14  guest registers cached for the current block
+ *   RAX RCX RDX RSI RDI R8-R11  scratch
+ *   [RSP+0..23]    scratch slots (branch condition, register-jump target)
+ * RSP is 16-byte aligned inside blocks, so helpers are called directly.
+ */
+#ifndef CPU_MIPS64_JIT_INTERNAL_H
+#define CPU_MIPS64_JIT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "cpu/mips64/cpu_internal.h"
+#include "cpu/mips64/jit.h"
+#include "cpu/mips64/x86_emit.h"
+
+#define JIT_DEFAULT_CODE_SIZE (32u << 20)
+#define JIT_MAX_BLOCK_INSNS 64u
+/* Worst case host bytes of one block (64 instructions, stubs included). */
+#define JIT_BLOCK_MARGIN (64u << 10)
+#define JIT_HASH_BITS 14
+#define JIT_PAGE_HASH_BITS 12
+#define JIT_JC_BITS 12
+#define JIT_PA_BITS 36             /* R4000 physical address width */
+#define JIT_PENDING_MAX 64
+
+/* Stack scratch slots (see above) */
+#define SLOT_COND 0
+#define SLOT_TARGET 8
+
+struct jit_block;
+
+/* A direct exit of a block: patched into a jump to its target block. */
+struct jit_exit {
+    uintptr_t jmp_field;      /* rx address of the rel32 of the jmp */
+    uintptr_t gen_field;      /* rx address of the tc_gen imm32, or 0 */
+    uint64_t target;          /* guest PC */
+    struct jit_block *from;
+    struct jit_block *to;     /* block the jump is patched to, or NULL */
+    struct jit_exit *next_in; /* list of exits linked to one block */
+};
+
+struct jit_block {
+    uint64_t va;
+    uint64_t pa;
+    uint32_t mode;            /* cpu->mode_key when translated */
+    uint32_t ninsns;          /* most instructions one run can count */
+    uintptr_t code;           /* entry (rx) */
+    uintptr_t reenter;        /* stub: pc = va, back to the dispatcher */
+    uint32_t code_len;
+    int valid;
+    struct jit_block *hnext;  /* (va) hash chain */
+    struct jit_block *pnext;  /* same physical page */
+    struct jit_exit *incoming;
+};
+
+struct jit_page {
+    uint64_t pa_page;
+    struct jit_block *blocks;
+    struct jit_page *next;
+};
+
+/* Jump cache entry: probed by translated register jumps. */
+struct jit_jc_entry {
+    uint64_t va;
+    uint32_t gen;
+    uint32_t mode;
+    uintptr_t code;
+    struct jit_block *blk;
+};
+
+/* Lockstep memory write log entry */
+struct jit_wlog {
+    uint64_t pa;
+    uint64_t old_val;
+    uint64_t new_val;
+    unsigned size;
+};
+
+struct mips_jit {
+    struct mips_cpu *cpu;
+    struct mips_jit_config cfg;
+
+    /* code memory: one memfd mapped twice (W^X), or mprotect toggling */
+    uint8_t *rw;
+    uint8_t *rx;
+    size_t size;
+    size_t used;
+    int dual_map;             /* 0: one mapping, flipped with mprotect */
+    int writable_now;         /* single mapping currently RW */
+    uintptr_t enter;          /* uintptr_t enter(cpu, code) */
+    uintptr_t exit;           /* restores host registers, returns rax */
+    size_t tramp_size;
+
+    /* blocks and exits: bump-allocated, reset by a flush */
+    struct jit_block *blocks;
+    size_t nblocks, maxblocks;
+    struct jit_exit *exits;
+    size_t nexits, maxexits;
+    struct jit_page *pages;
+    size_t npages, maxpages;
+    struct jit_block *hash[1u << JIT_HASH_BITS];
+    struct jit_page *page_hash[1u << JIT_PAGE_HASH_BITS];
+    uint64_t *code_bits;      /* physical pages holding translations */
+
+    struct jit_jc_entry jc[1u << JIT_JC_BITS];
+
+    uint64_t idle_pc;         /* idle PC the translations were made for */
+    uint64_t flush_epoch;     /* bumped by flushes */
+    uint64_t inval_epoch;     /* bumped by invalidations */
+
+    /* writes reported by other threads, applied by the CPU thread */
+    pthread_mutex_t pending_lock;
+    uint64_t pending[JIT_PENDING_MAX];
+    int npending;             /* atomic reads */
+    int pending_overflow;
+
+    /* lockstep (jit_lockstep.c) */
+    struct jit_wlog *wlog;
+    size_t nwlog, maxwlog;
+    int wlog_on;
+    int wlog_overflow;
+
+    struct mips_jit_stats stats;
+};
+
+/* helpers called from translated code (jit.c) */
+struct jit_ret {
+    uint64_t val;
+    uint64_t status;   /* 0 ok, 1 exception (pc = vector), 2 leave block */
+};
+
+struct jit_ret jit_helper_load(struct mips_cpu *cpu, uint64_t va,
+                               unsigned kind);
+struct jit_ret jit_helper_store(struct mips_cpu *cpu, uint64_t va,
+                                uint64_t val, unsigned size);
+struct jit_ret jit_helper_exec(struct mips_cpu *cpu, uint32_t insn);
+void jit_helper_raise(struct mips_cpu *cpu, int code);
+
+/* load kinds for jit_helper_load */
+enum { LK_U8, LK_S8, LK_U16, LK_S16, LK_U32, LK_S32, LK_64 };
+
+/* jit_trans.c: translate the block at va (host page bytes `page`). */
+struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va,
+                                uint64_t pa, const uint8_t *page);
+/* Emit the entry/exit trampoline at the start of the code area. */
+void jit_emit_trampoline(struct mips_jit *jit);
+
+/* jit.c */
+void *jit_rw(struct mips_jit *jit, uintptr_t rx);
+void jit_code_writable(struct mips_jit *jit, int on);
+struct jit_exit *jit_new_exit(struct mips_jit *jit);
+uintptr_t jit_enter(struct mips_jit *jit, uintptr_t code);
+
+/* jit_lockstep.c */
+void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk);
+void jit_lockstep_log(struct mips_jit *jit, uint64_t pa, unsigned size);
+
+#endif

@@ -1,0 +1,1125 @@
+/*
+ * MIPS64 -> x86-64 translation of one basic block.
+ *
+ * A block starts at a PC and runs to the first branch (with its delay
+ * slot), an instruction that changes the CPU mode or TLB (F_ENDBLOCK), the
+ * end of the 4 KB page, the idle PC, or JIT_MAX_BLOCK_INSNS. Its shape:
+ *
+ *   entry:   budget check (insn_count + N > jit_end?) and attention check,
+ *            both leaving through `reenter` (pc = block start)
+ *            load the guest registers cached for this block
+ *   body:    one translation per instruction; loads/stores inline the
+ *            translation cache hit and branch to out-of-line slow paths
+ *   exits:   write back dirty cached registers, add the executed count,
+ *            then a patchable jump (chaining) or the jump-cache probe
+ *   stubs:   memory slow paths, reenter
+ *
+ * Instructions without a native form call jit_helper_exec(), i.e. the
+ * interpreter, after writing back the cached registers and publishing pc,
+ * in_delay_slot and insn_count exactly as the interpreter would have them.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cpu/mips64/jit_internal.h"
+
+#define OFF(f) ((int32_t)offsetof(struct mips_cpu, f))
+#define GPR(r) (OFF(gpr) + 8 * (int32_t)(r))
+#define TC_OFF OFF(tc)
+#define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
+#define JC_MASK ((1u << JIT_JC_BITS) - 1)
+
+/* host registers that hold guest registers for a block (callee-saved) */
+static const int cache_hregs[] = {X_RBX, X_RBP, X_R12, X_R13, X_R14};
+#define NCACHE ((int)(sizeof(cache_hregs) / sizeof(cache_hregs[0])))
+
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC };
+
+struct stub {
+    enum stub_kind kind;
+    size_t jumps[3];
+    int njumps;
+    uintptr_t resume;
+    unsigned arg;        /* load kind, store size or exception code */
+    uint64_t pc;         /* cpu->pc to publish */
+    int in_slot;
+    int k;               /* index of the instruction in the block */
+    int synced;          /* counted instructions already added */
+    uint32_t dirty;      /* dirty cached registers at that point */
+    uint64_t next_pc;    /* after a store that must leave the block */
+};
+
+struct tctx {
+    struct mips_jit *jit;
+    struct mips_cpu *cpu;
+    struct xbuf b;
+    uint64_t va;
+    uint32_t mode;
+    int allow64;         /* 64-bit operations legal in this mode */
+    int direct_ok;       /* chaining and jump cache allowed */
+    int slot_endblock;   /* the delay slot may have changed mode/TLB */
+    int n;
+    uint32_t insn[JIT_MAX_BLOCK_INSNS];
+    enum insn_id id[JIT_MAX_BLOCK_INSNS];
+
+    int8_t hreg[32];     /* host register of a cached guest register */
+    uint32_t cached;
+    uint32_t dirty;
+    int synced;          /* instructions already added to insn_count */
+
+    /* the instruction being translated */
+    int k;
+    uint64_t pc;
+    int in_slot;
+    uint64_t branch_pc;
+
+    struct stub stubs[2 * JIT_MAX_BLOCK_INSNS];
+    int nstubs;
+    size_t reenter_jumps[4];
+    int nreenter;
+    struct jit_block *blk;
+};
+
+/* ---- registers ---- */
+
+static void x_load64_f32(struct xbuf *b, int dst, int base, int32_t disp)
+{
+    /* fixed-length mov r64, [base+disp32]: the patchable block entry */
+    x_rex(b, 1, dst, 0, base, 0);
+    x_byte(b, 0x8B);
+    x_modrm_mem(b, dst, base, -1, 1, disp, 1);
+}
+
+static void g_load(struct tctx *t, int x, int g)
+{
+    if (g == 0)
+        x_mov_ri(&t->b, x, 0);
+    else if (t->hreg[g] >= 0) {
+        if (t->hreg[g] != x)
+            x_mov_rr(&t->b, 1, x, t->hreg[g]);
+    } else
+        x_mov_load(&t->b, 1, x, X_R15, GPR(g));
+}
+
+/* A host register holding guest register g (read only). */
+static int g_src(struct tctx *t, int g, int scratch)
+{
+    if (g != 0 && t->hreg[g] >= 0)
+        return t->hreg[g];
+    g_load(t, scratch, g);
+    return scratch;
+}
+
+static void g_store(struct tctx *t, int g, int x)
+{
+    if (g == 0)
+        return;
+    if (t->hreg[g] >= 0) {
+        if (t->hreg[g] != x)
+            x_mov_rr(&t->b, 1, t->hreg[g], x);
+        t->dirty |= 1u << g;
+    } else {
+        x_mov_store(&t->b, 1, X_R15, GPR(g), x);
+    }
+}
+
+static void g_store_imm(struct tctx *t, int g, uint64_t v)
+{
+    if (g == 0)
+        return;
+    if (t->hreg[g] >= 0) {
+        x_mov_ri(&t->b, t->hreg[g], v);
+        t->dirty |= 1u << g;
+    } else if (x_fits32((int64_t)v)) {
+        x_mov_store_imm(&t->b, 1, X_R15, GPR(g), (int32_t)v);
+    } else {
+        x_mov_ri(&t->b, X_RAX, v);
+        x_mov_store(&t->b, 1, X_R15, GPR(g), X_RAX);
+    }
+}
+
+static void write_back(struct tctx *t, uint32_t dirty)
+{
+    for (int g = 1; g < 32; g++)
+        if (dirty & (1u << g))
+            x_mov_store(&t->b, 1, X_R15, GPR(g), t->hreg[g]);
+}
+
+static void reload_cached(struct tctx *t)
+{
+    for (int g = 1; g < 32; g++)
+        if (t->cached & (1u << g))
+            x_mov_load(&t->b, 1, t->hreg[g], X_R15, GPR(g));
+}
+
+static void count_add(struct tctx *t, int n)
+{
+    if (n)
+        x_alu_mi(&t->b, ALU_ADD, 1, X_R15, OFF(insn_count), n);
+}
+
+static void set_pc(struct tctx *t, uint64_t v)
+{
+    if (x_fits32((int64_t)v)) {
+        x_mov_store_imm(&t->b, 1, X_R15, OFF(pc), (int32_t)v);
+    } else {
+        x_mov_ri(&t->b, X_RAX, v);
+        x_mov_store(&t->b, 1, X_R15, OFF(pc), X_RAX);
+    }
+}
+
+static void jmp_exit(struct tctx *t)
+{
+    x_jmp(&t->b, t->jit->exit);
+}
+
+/* ---- exits ---- */
+
+static int in_kseg01(uint64_t va)
+{
+    return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
+}
+
+/* Leave for `target` having executed `total` instructions of the block. */
+static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
+{
+    struct xbuf *b = &t->b;
+    write_back(t, t->dirty);
+    count_add(t, total - t->synced);
+    struct jit_exit *e = chain && t->direct_ok && !t->slot_endblock
+                             ? jit_new_exit(t->jit) : NULL;
+    if (!e) {
+        set_pc(t, target);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        return;
+    }
+    e->target = target;
+    e->from = t->blk;
+    size_t gen_jump = 0;
+    int gen = (target & ~0xFFFull) != (t->va & ~0xFFFull) && !in_kseg01(target);
+    if (gen) {
+        /* cmp dword [r15+tc_gen], imm32 (patched when chained) */
+        x_rm(b, 0x81, 0, ALU_CMP, X_R15, OFF(tc_gen));
+        e->gen_field = x_here(b);
+        x_u32(b, 0xFFFFFFFFu);
+        gen_jump = x_jcc(b, CC_NE, 0);
+    }
+    size_t j = x_jmp(b, 0);
+    e->jmp_field = b->rx + j;
+    x_bind(b, j); /* unchained: fall into the stub below */
+    if (gen)
+        x_bind(b, gen_jump);
+    set_pc(t, target);
+    x_mov_ri64(b, X_RAX, (uint64_t)(uintptr_t)e);
+    jmp_exit(t);
+}
+
+/* Leave with cpu->pc already set (exception, ERET). */
+static void exit_pcset(struct tctx *t, uint32_t dirty, int total, int synced)
+{
+    write_back(t, dirty);
+    count_add(t, total - synced);
+    x_mov_ri(&t->b, X_RAX, 0);
+    jmp_exit(t);
+}
+
+/* Register jump: target in the SLOT_TARGET stack slot. */
+static void exit_indirect(struct tctx *t, int total)
+{
+    struct xbuf *b = &t->b;
+    write_back(t, t->dirty);
+    count_add(t, total - t->synced);
+    x_mov_load(b, 1, X_RSI, X_RSP, SLOT_TARGET);
+    if (t->direct_ok && !t->slot_endblock) {
+        x_mov_rr(b, 0, X_RAX, X_RSI);
+        x_alu_ri(b, ALU_AND, 0, X_RAX, (int32_t)(JC_MASK << 2));
+        x_shift_ri(b, SH_SHL, 0, X_RAX, 3);
+        x_mov_ri64(b, X_RDX, (uint64_t)(uintptr_t)t->jit->jc);
+        x_alu_rr(b, ALU_ADD, 1, X_RDX, X_RAX);
+        x_alu_rm(b, ALU_CMP, 1, X_RSI, X_RDX, 0);
+        size_t m1 = x_jcc(b, CC_NE, 0);
+        x_mov_load(b, 0, X_RCX, X_R15, OFF(tc_gen));
+        x_alu_rm(b, ALU_CMP, 0, X_RCX, X_RDX, 8);
+        size_t m2 = x_jcc(b, CC_NE, 0);
+        x_alu_mi(b, ALU_CMP, 0, X_RDX, 12, (int32_t)t->mode);
+        size_t m3 = x_jcc(b, CC_NE, 0);
+        x_jmp_mem(b, X_RDX, 16);
+        x_bind(b, m1);
+        x_bind(b, m2);
+        x_bind(b, m3);
+    }
+    x_mov_store(b, 1, X_R15, OFF(pc), X_RSI);
+    x_mov_ri(b, X_RAX, 0);
+    jmp_exit(t);
+}
+
+/* ---- which registers an instruction reads and writes ---- */
+
+static void insn_regs(enum insn_id id, uint32_t insn, uint32_t *rd_mask,
+                      uint32_t *wr_mask)
+{
+    const struct insn_desc *d = &mips_insn_desc[id];
+    uint32_t rs = 1u << INSN_RS(insn), rt = 1u << INSN_RT(insn);
+    uint32_t rdm = 1u << INSN_RD(insn);
+    uint32_t r = 0, w = 0;
+    switch (d->fmt) {
+    case FMT_RRR: r = rs | rt; w = rdm; if (id == INSN_movz || id == INSN_movn) r |= rdm; break;
+    case FMT_SHIFT: r = rt; w = rdm; break;
+    case FMT_SHIFTV: r = rs | rt; w = rdm; break;
+    case FMT_RRI: case FMT_RRU: r = rs; w = rt; break;
+    case FMT_LUI: w = rt; break;
+    case FMT_MEM:
+        r = rs;
+        if (d->flags & F_STORE)
+            r |= rt;
+        if ((d->flags & F_LOAD) || id == INSN_sc || id == INSN_scd)
+            w = rt;
+        if (id == INSN_lwl || id == INSN_lwr || id == INSN_ldl || id == INSN_ldr)
+            r |= rt;
+        break;
+    case FMT_FMEM: case FMT_CACHE: r = rs; break;
+    case FMT_BRANCH1: r = rs; if (id == INSN_bltzal || id == INSN_bgezal || id == INSN_bltzall || id == INSN_bgezall) w = 1u << 31; break;
+    case FMT_BRANCH2: r = rs | rt; break;
+    case FMT_JUMP: if (id == INSN_jal) w = 1u << 31; break;
+    case FMT_JR: r = rs; break;
+    case FMT_JALR: r = rs; w = rdm; break;
+    case FMT_RS_RT: case FMT_RS_IMM: r = rs | rt; break;
+    case FMT_RD: w = rdm; break;
+    case FMT_RS: r = rs; break;
+    case FMT_COP0: case FMT_COP1: r = rt; w = rt; break;
+    case FMT_MOVCI: r = rs | rdm; w = rdm; break;
+    default: break;
+    }
+    *rd_mask = r & ~1u;
+    *wr_mask = w & ~1u;
+}
+
+/* ---- helper call (interpreter for one instruction) ---- */
+
+static void call_abs(struct tctx *t, const void *fn)
+{
+    x_mov_ri64(&t->b, X_RAX, (uint64_t)(uintptr_t)fn);
+    x_call_r(&t->b, X_RAX);
+}
+
+static void slot_flag(struct tctx *t, int on)
+{
+    if (t->in_slot)
+        x_mov_store_imm(&t->b, 0, X_R15, OFF(in_delay_slot), on);
+}
+
+/* Interpret this one instruction; `endblock`: it ends the block. */
+static void emit_helper(struct tctx *t, int endblock)
+{
+    struct xbuf *b = &t->b;
+    write_back(t, t->dirty);
+    t->dirty = 0;
+    count_add(t, t->k - t->synced);
+    t->synced = t->k;
+    set_pc(t, t->in_slot ? t->branch_pc : t->pc);
+    slot_flag(t, 1);
+    x_mov_rr(b, 1, X_RDI, X_R15);
+    x_mov_ri(b, X_RSI, t->insn[t->k]);
+    call_abs(t, (const void *)jit_helper_exec);
+    slot_flag(t, 0);
+    reload_cached(t);
+    x_test_rr(b, 0, X_RDX, X_RDX);
+    size_t ok = x_jcc(b, CC_E, 0);
+    if (!t->in_slot) {
+        x_alu_ri(b, ALU_CMP, 0, X_RDX, 1);
+        size_t leave = x_jcc(b, CC_NE, 0);
+        exit_pcset(t, 0, t->k + 1, t->synced);
+        x_bind(b, leave);
+        exit_direct(t, t->pc + 4, t->k + 1, 0);
+    } else {
+        x_alu_ri(b, ALU_CMP, 0, X_RDX, 1);
+        size_t cont = x_jcc(b, CC_NE, 0);
+        exit_pcset(t, 0, t->k + 1, t->synced);
+        x_bind(b, cont);
+    }
+    x_bind(b, ok);
+    if (endblock)
+        exit_direct(t, t->pc + 4, t->k + 1, 0);
+}
+
+/* ---- loads and stores ---- */
+
+static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
+{
+    struct stub *s = &t->stubs[t->nstubs++];
+    memset(s, 0, sizeof(*s));
+    s->kind = kind;
+    s->arg = arg;
+    s->pc = t->in_slot ? t->branch_pc : t->pc;
+    s->in_slot = t->in_slot;
+    s->k = t->k;
+    s->synced = t->synced;
+    s->dirty = t->dirty;
+    s->next_pc = t->pc + 4;
+    return s;
+}
+
+/* va = base + imm in RSI; on a translation cache hit RDX = host page and
+ * RAX = offset in page; misses jump to the stub. */
+static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
+                          unsigned size, int store)
+{
+    struct xbuf *b = &t->b;
+    g_load(t, X_RSI, base);
+    if (imm)
+        x_alu_ri(b, ALU_ADD, 1, X_RSI, imm);
+    if (size > 1) {
+        x_test_ri(b, 0, X_RSI, size - 1);
+        s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
+    }
+    x_mov_rr(b, 0, X_RAX, X_RSI);
+    x_shift_ri(b, SH_SHR, 0, X_RAX, 7);
+    x_alu_ri(b, ALU_AND, 0, X_RAX, TC_INDEX_MASK);
+    x_mov_rr(b, 1, X_RDX, X_RSI);
+    x_alu_ri(b, ALU_AND, 1, X_RDX, -4096);
+    if (t->mode)
+        x_alu_ri(b, ALU_OR, 1, X_RDX, (int32_t)t->mode);
+    x_rmi(b, 0x3B, 1, X_RDX, X_R15, X_RAX, 1, TC_OFF); /* cmp rdx, tag */
+    s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
+    if (store) {
+        /* cmp dword [r15+rax+writable], 0 */
+        x_rmi(b, 0x83, 0, ALU_CMP, X_R15, X_RAX, 1,
+              TC_OFF + (int32_t)offsetof(struct tc_entry, writable));
+        x_byte(b, 0);
+        s->jumps[s->njumps++] = x_jcc(b, CC_E, 0);
+    }
+    x_rmi(b, 0x8B, 1, X_RDX, X_R15, X_RAX, 1,
+          TC_OFF + (int32_t)offsetof(struct tc_entry, host));
+    x_mov_rr(b, 0, X_RAX, X_RSI);
+    x_alu_ri(b, ALU_AND, 0, X_RAX, 0xFFF);
+}
+
+static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
+{
+    static const unsigned sizes[] = {1, 1, 2, 2, 4, 4, 8};
+    struct xbuf *b = &t->b;
+    struct stub *s = new_stub(t, STUB_LOAD, kind);
+    emit_tc_probe(t, s, base, imm, sizes[kind], 0);
+    switch (kind) {
+    case LK_U8: x_rmi(b, OP_MOVZX8, 0, X_RCX, X_RDX, X_RAX, 1, 0); break;
+    case LK_S8: x_rmi(b, OP_MOVSX8, 1, X_RCX, X_RDX, X_RAX, 1, 0); break;
+    case LK_U16:
+    case LK_S16:
+        x_rmi(b, OP_MOVZX16, 0, X_RCX, X_RDX, X_RAX, 1, 0);
+        x_rol16_8(b, X_RCX);
+        if (kind == LK_S16)
+            x_rr(b, OP_MOVSX16, 1, X_RCX, X_RCX);
+        break;
+    case LK_U32:
+    case LK_S32:
+        x_rmi(b, 0x8B, 0, X_RCX, X_RDX, X_RAX, 1, 0);
+        x_bswap(b, 0, X_RCX);
+        if (kind == LK_S32)
+            x_movsxd(b, X_RCX, X_RCX);
+        break;
+    default:
+        x_rmi(b, 0x8B, 1, X_RCX, X_RDX, X_RAX, 1, 0);
+        x_bswap(b, 1, X_RCX);
+        break;
+    }
+    s->resume = x_here(b);
+    g_store(t, rt, X_RCX);
+}
+
+static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
+{
+    struct xbuf *b = &t->b;
+    struct stub *s = new_stub(t, STUB_STORE, size);
+    g_load(t, X_RCX, rt); /* the value, also for the slow path */
+    emit_tc_probe(t, s, base, imm, size, 1);
+    switch (size) {
+    case 1:
+        x_rex(b, 0, X_RCX, X_RAX, X_RDX, 0);
+        x_byte(b, 0x88);
+        x_modrm_mem(b, X_RCX, X_RDX, X_RAX, 1, 0, 0);
+        break;
+    case 2:
+        x_rol16_8(b, X_RCX);
+        x_byte(b, 0x66);
+        x_rmi(b, 0x89, 0, X_RCX, X_RDX, X_RAX, 1, 0);
+        break;
+    case 4:
+        x_bswap(b, 0, X_RCX);
+        x_rmi(b, 0x89, 0, X_RCX, X_RDX, X_RAX, 1, 0);
+        break;
+    default:
+        x_bswap(b, 1, X_RCX);
+        x_rmi(b, 0x89, 1, X_RCX, X_RDX, X_RAX, 1, 0);
+        break;
+    }
+    s->resume = x_here(b);
+}
+
+static void emit_stub(struct tctx *t, struct stub *s)
+{
+    struct xbuf *b = &t->b;
+    for (int i = 0; i < s->njumps; i++)
+        x_bind(b, s->jumps[i]);
+    int delta = s->k - s->synced;
+    count_add(t, delta);
+    set_pc(t, s->pc);
+    if (s->in_slot)
+        x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 1);
+    x_mov_rr(b, 1, X_RDI, X_R15);
+    if (s->kind == STUB_EXC) {
+        x_mov_ri(b, X_RSI, s->arg);
+        call_abs(t, (const void *)jit_helper_raise);
+        if (s->in_slot)
+            x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
+        write_back(t, s->dirty);
+        count_add(t, 1);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        return;
+    }
+    if (s->kind == STUB_LOAD) {
+        x_mov_ri(b, X_RDX, s->arg);
+        call_abs(t, (const void *)jit_helper_load);
+    } else {
+        x_mov_rr(b, 1, X_RDX, X_RCX); /* value, not yet byte-swapped */
+        x_mov_ri(b, X_RCX, s->arg);
+        call_abs(t, (const void *)jit_helper_store);
+    }
+    if (s->in_slot)
+        x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
+    x_test_rr(b, 0, X_RDX, X_RDX);
+    size_t ok = x_jcc(b, CC_E, 0);
+    if (s->kind == STUB_STORE && !s->in_slot) {
+        x_alu_ri(b, ALU_CMP, 0, X_RDX, 2);
+        size_t exc = x_jcc(b, CC_NE, 0);
+        /* the store dropped translations (maybe this block) or raised
+         * attention: leave after it */
+        write_back(t, s->dirty);
+        count_add(t, 1);
+        set_pc(t, s->next_pc);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        x_bind(b, exc);
+    } else if (s->kind == STUB_STORE) {
+        x_alu_ri(b, ALU_CMP, 0, X_RDX, 2);
+        size_t cont = x_jcc(b, CC_E, 0);
+        write_back(t, s->dirty);
+        count_add(t, 1);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        x_bind(b, cont);
+        count_add(t, -delta);
+        x_jmp(b, s->resume);
+        x_bind(b, ok);
+        count_add(t, -delta);
+        x_jmp(b, s->resume);
+        return;
+    }
+    /* exception: pc is the vector; the faulting instruction counts */
+    write_back(t, s->dirty);
+    count_add(t, 1);
+    x_mov_ri(b, X_RAX, 0);
+    jmp_exit(t);
+    x_bind(b, ok);
+    count_add(t, -delta);
+    if (s->kind == STUB_LOAD)
+        x_mov_rr(b, 1, X_RCX, X_RAX);
+    x_jmp(b, s->resume);
+}
+
+/* ---- ALU ---- */
+
+enum op32 { OP_ADDU, OP_SUBU };
+
+static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
+{
+    struct xbuf *b = &t->b;
+    int rs = INSN_RS(insn), rt = INSN_RT(insn), rd = INSN_RD(insn);
+    int sa = INSN_SA(insn);
+    int32_t imm = (int32_t)INSN_IMM(insn);
+    uint32_t uimm = (uint32_t)INSN_UIMM(insn);
+    int src;
+
+    switch (id) {
+    case INSN_sll: case INSN_srl: case INSN_sra:
+        if (!rd) return 1;
+        g_load(t, X_RAX, rt);
+        if (sa)
+            x_shift_ri(b, id == INSN_sll ? SH_SHL : id == INSN_srl ? SH_SHR : SH_SAR,
+                       0, X_RAX, (uint8_t)sa);
+        x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    case INSN_sllv: case INSN_srlv: case INSN_srav:
+        if (!rd) return 1;
+        g_load(t, X_RCX, rs);
+        g_load(t, X_RAX, rt);
+        x_shift_rcl(b, id == INSN_sllv ? SH_SHL : id == INSN_srlv ? SH_SHR : SH_SAR,
+                    0, X_RAX);
+        x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    case INSN_dsll: case INSN_dsrl: case INSN_dsra:
+    case INSN_dsll32: case INSN_dsrl32: case INSN_dsra32: {
+        if (!t->allow64) return 0;
+        if (!rd) return 1;
+        int op = (id == INSN_dsll || id == INSN_dsll32) ? SH_SHL
+                 : (id == INSN_dsrl || id == INSN_dsrl32) ? SH_SHR : SH_SAR;
+        int n = sa + ((id == INSN_dsll32 || id == INSN_dsrl32 || id == INSN_dsra32) ? 32 : 0);
+        g_load(t, X_RAX, rt);
+        if (n)
+            x_shift_ri(b, op, 1, X_RAX, (uint8_t)n);
+        g_store(t, rd, X_RAX);
+        return 1;
+    }
+    case INSN_dsllv: case INSN_dsrlv: case INSN_dsrav:
+        if (!t->allow64) return 0;
+        if (!rd) return 1;
+        g_load(t, X_RCX, rs);
+        g_load(t, X_RAX, rt);
+        x_shift_rcl(b, id == INSN_dsllv ? SH_SHL : id == INSN_dsrlv ? SH_SHR : SH_SAR,
+                    1, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+
+    case INSN_addu: case INSN_subu:
+        if (!rd) return 1;
+        g_load(t, X_RAX, rs);
+        src = g_src(t, rt, X_RCX);
+        x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, X_RAX, src);
+        x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    case INSN_daddu: case INSN_dsubu:
+        if (!t->allow64) return 0;
+        /* fall through */
+    case INSN_and: case INSN_or: case INSN_xor: case INSN_nor: {
+        if (!rd) return 1;
+        int op = id == INSN_daddu ? ALU_ADD : id == INSN_dsubu ? ALU_SUB
+                 : id == INSN_and ? ALU_AND : id == INSN_xor ? ALU_XOR : ALU_OR;
+        g_load(t, X_RAX, rs);
+        src = g_src(t, rt, X_RCX);
+        x_alu_rr(b, op, 1, X_RAX, src);
+        if (id == INSN_nor)
+            x_unary(b, UN_NOT, 1, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    }
+    case INSN_add: case INSN_sub: case INSN_dadd: case INSN_dsub: {
+        /* on overflow: Integer Overflow, rd unchanged */
+        int is64 = id == INSN_dadd || id == INSN_dsub;
+        if (is64 && !t->allow64) return 0;
+        g_load(t, X_RAX, rs);
+        src = g_src(t, rt, X_RCX);
+        x_alu_rr(b, (id == INSN_add || id == INSN_dadd) ? ALU_ADD : ALU_SUB,
+                 is64, X_RAX, src);
+        struct stub *s = new_stub(t, STUB_EXC, EXC_OV);
+        s->jumps[s->njumps++] = x_jcc(b, CC_O, 0);
+        if (!is64)
+            x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    }
+    case INSN_addi: case INSN_daddi: {
+        int is64 = id == INSN_daddi;
+        if (is64 && !t->allow64) return 0;
+        g_load(t, X_RAX, rs);
+        x_alu_ri(b, ALU_ADD, is64, X_RAX, imm);
+        struct stub *s = new_stub(t, STUB_EXC, EXC_OV);
+        s->jumps[s->njumps++] = x_jcc(b, CC_O, 0);
+        if (!is64)
+            x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rt, X_RAX);
+        return 1;
+    }
+    case INSN_slt: case INSN_sltu:
+        if (!rd) return 1;
+        g_load(t, X_RAX, rs);
+        src = g_src(t, rt, X_RDX);
+        x_mov_ri(b, X_RCX, 0);
+        x_alu_rr(b, ALU_CMP, 1, X_RAX, src);
+        x_setcc(b, id == INSN_slt ? CC_L : CC_B, X_RCX);
+        g_store(t, rd, X_RCX);
+        return 1;
+    case INSN_movz: case INSN_movn:
+        if (!rd) return 1;
+        g_load(t, X_RAX, rd);
+        g_load(t, X_RCX, rs);
+        src = g_src(t, rt, X_RDX);
+        x_test_rr(b, 1, src, src);
+        x_cmov(b, id == INSN_movz ? CC_E : CC_NE, 1, X_RAX, X_RCX);
+        g_store(t, rd, X_RAX);
+        return 1;
+
+    case INSN_addiu:
+        if (!rt) return 1;
+        g_load(t, X_RAX, rs);
+        if (imm)
+            x_alu_ri(b, ALU_ADD, 0, X_RAX, imm);
+        x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rt, X_RAX);
+        return 1;
+    case INSN_daddiu:
+        if (!t->allow64) return 0;
+        if (!rt) return 1;
+        g_load(t, X_RAX, rs);
+        if (imm)
+            x_alu_ri(b, ALU_ADD, 1, X_RAX, imm);
+        g_store(t, rt, X_RAX);
+        return 1;
+    case INSN_slti: case INSN_sltiu:
+        if (!rt) return 1;
+        src = g_src(t, rs, X_RAX);
+        x_mov_ri(b, X_RCX, 0);
+        x_alu_ri(b, ALU_CMP, 1, src, imm);
+        x_setcc(b, id == INSN_slti ? CC_L : CC_B, X_RCX);
+        g_store(t, rt, X_RCX);
+        return 1;
+    case INSN_andi:
+        if (!rt) return 1;
+        g_load(t, X_RAX, rs);
+        x_alu_ri(b, ALU_AND, 0, X_RAX, (int32_t)uimm);
+        g_store(t, rt, X_RAX);
+        return 1;
+    case INSN_ori: case INSN_xori:
+        if (!rt) return 1;
+        g_load(t, X_RAX, rs);
+        if (uimm)
+            x_alu_ri(b, id == INSN_ori ? ALU_OR : ALU_XOR, 1, X_RAX, (int32_t)uimm);
+        g_store(t, rt, X_RAX);
+        return 1;
+    case INSN_lui:
+        g_store_imm(t, rt, SEXT32(uimm << 16));
+        return 1;
+
+    case INSN_mfhi: case INSN_mflo:
+        if (!rd) return 1;
+        x_mov_load(b, 1, X_RAX, X_R15, id == INSN_mfhi ? OFF(hi) : OFF(lo));
+        g_store(t, rd, X_RAX);
+        return 1;
+    case INSN_mthi: case INSN_mtlo:
+        src = g_src(t, rs, X_RAX);
+        x_mov_store(b, 1, X_R15, id == INSN_mthi ? OFF(hi) : OFF(lo), src);
+        return 1;
+    case INSN_mult: case INSN_multu:
+        g_load(t, X_RAX, rs);
+        g_load(t, X_RCX, rt);
+        if (id == INSN_mult) {
+            x_movsxd(b, X_RAX, X_RAX);
+            x_movsxd(b, X_RCX, X_RCX);
+        } else {
+            x_mov_rr(b, 0, X_RAX, X_RAX);
+            x_mov_rr(b, 0, X_RCX, X_RCX);
+        }
+        x_imul_rr(b, 1, X_RAX, X_RCX);
+        x_mov_rr(b, 1, X_RDX, X_RAX);
+        x_shift_ri(b, SH_SAR, 1, X_RDX, 32);
+        x_movsxd(b, X_RDX, X_RDX);
+        x_movsxd(b, X_RAX, X_RAX);
+        x_mov_store(b, 1, X_R15, OFF(lo), X_RAX);
+        x_mov_store(b, 1, X_R15, OFF(hi), X_RDX);
+        return 1;
+    case INSN_mul:
+        if (!rd) return 1;
+        g_load(t, X_RAX, rs);
+        src = g_src(t, rt, X_RCX);
+        x_imul_rr(b, 0, X_RAX, src);
+        x_movsxd(b, X_RAX, X_RAX);
+        g_store(t, rd, X_RAX);
+        return 1;
+    case INSN_dmult: case INSN_dmultu:
+        if (!t->allow64) return 0;
+        g_load(t, X_RAX, rs);
+        g_load(t, X_RCX, rt);
+        x_unary(b, id == INSN_dmult ? UN_IMUL : UN_MUL, 1, X_RCX);
+        x_mov_store(b, 1, X_R15, OFF(lo), X_RAX);
+        x_mov_store(b, 1, X_R15, OFF(hi), X_RDX);
+        return 1;
+    case INSN_div: case INSN_divu: case INSN_ddiv: case INSN_ddivu: {
+        int w = id == INSN_ddiv || id == INSN_ddivu;
+        int sgn = id == INSN_div || id == INSN_ddiv;
+        if (w && !t->allow64) return 0;
+        g_load(t, X_RAX, rs);
+        g_load(t, X_RCX, rt);
+        /* divisor 0: HI/LO unchanged (interp.c); never a host fault */
+        x_test_rr(b, w, X_RCX, X_RCX);
+        size_t zero = x_jcc(b, CC_E, 0);
+        size_t done2 = 0;
+        if (sgn) {
+            /* x / -1 = -x (INT_MIN stays INT_MIN), remainder 0 */
+            x_alu_ri(b, ALU_CMP, w, X_RCX, -1);
+            size_t normal = x_jcc(b, CC_NE, 0);
+            x_unary(b, UN_NEG, w, X_RAX);
+            x_mov_ri(b, X_RDX, 0);
+            done2 = x_jmp(b, 0);
+            x_bind(b, normal);
+            if (w)
+                x_cqo(b);
+            else
+                x_cdq(b);
+            x_unary(b, UN_IDIV, w, X_RCX);
+        } else {
+            x_mov_ri(b, X_RDX, 0);
+            x_unary(b, UN_DIV, w, X_RCX);
+        }
+        if (done2)
+            x_bind(b, done2);
+        if (!w) {
+            x_movsxd(b, X_RAX, X_RAX);
+            x_movsxd(b, X_RDX, X_RDX);
+        }
+        x_mov_store(b, 1, X_R15, OFF(lo), X_RAX);
+        x_mov_store(b, 1, X_R15, OFF(hi), X_RDX);
+        x_bind(b, zero);
+        return 1;
+    }
+    case INSN_sync: case INSN_pref:
+        return 1;
+
+    case INSN_lb: emit_load(t, rt, rs, imm, LK_S8); return 1;
+    case INSN_lbu: emit_load(t, rt, rs, imm, LK_U8); return 1;
+    case INSN_lh: emit_load(t, rt, rs, imm, LK_S16); return 1;
+    case INSN_lhu: emit_load(t, rt, rs, imm, LK_U16); return 1;
+    case INSN_lw: emit_load(t, rt, rs, imm, LK_S32); return 1;
+    case INSN_lwu:
+        if (!t->allow64) return 0;
+        emit_load(t, rt, rs, imm, LK_U32);
+        return 1;
+    case INSN_ld:
+        if (!t->allow64) return 0;
+        emit_load(t, rt, rs, imm, LK_64);
+        return 1;
+    case INSN_sb: emit_store(t, rt, rs, imm, 1); return 1;
+    case INSN_sh: emit_store(t, rt, rs, imm, 2); return 1;
+    case INSN_sw: emit_store(t, rt, rs, imm, 4); return 1;
+    case INSN_sd:
+        if (!t->allow64) return 0;
+        emit_store(t, rt, rs, imm, 8);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* One non-branch instruction. */
+static void emit_insn(struct tctx *t)
+{
+    enum insn_id id = t->id[t->k];
+    uint32_t insn = t->insn[t->k];
+    unsigned fl = mips_insn_desc[id].flags;
+    if (fl & F_ENDBLOCK) {
+        if (t->in_slot)
+            t->slot_endblock = 1; /* the branch's exits must not chain */
+        emit_helper(t, !t->in_slot);
+        return;
+    }
+    int r = emit_alu(t, id, insn);
+    if (r == 0)
+        emit_helper(t, 0);
+}
+
+/* ---- branches ---- */
+
+enum cond { C_ALWAYS, C_NEVER, C_EQ, C_NE, C_LEZ, C_GTZ, C_LTZ, C_GEZ };
+
+/* Flags for the condition; returns the x86 cc that means "taken". */
+static int emit_cond(struct tctx *t, enum cond c, int rs, int rt)
+{
+    struct xbuf *b = &t->b;
+    int a = g_src(t, rs, X_RAX);
+    switch (c) {
+    case C_EQ:
+    case C_NE: {
+        int o = g_src(t, rt, X_RCX);
+        x_alu_rr(b, ALU_CMP, 1, a, o);
+        return c == C_EQ ? CC_E : CC_NE;
+    }
+    default:
+        x_test_rr(b, 1, a, a);
+        return c == C_LEZ ? CC_LE : c == C_GTZ ? CC_G : c == C_LTZ ? CC_L : CC_GE;
+    }
+}
+
+static void emit_branch(struct tctx *t)
+{
+    struct xbuf *b = &t->b;
+    enum insn_id id = t->id[t->k];
+    uint32_t insn = t->insn[t->k];
+    int rs = INSN_RS(insn), rt = INSN_RT(insn);
+    uint64_t pc = t->pc;
+    int likely = (mips_insn_desc[id].flags & F_LIKELY) != 0;
+    enum cond c = C_ALWAYS;
+    int link = 0;
+    int regjump = 0;
+    uint64_t target = pc + 4 + ((uint64_t)INSN_IMM(insn) << 2);
+
+    switch (id) {
+    case INSN_beq: case INSN_beql: c = C_EQ; break;
+    case INSN_bne: case INSN_bnel: c = C_NE; break;
+    case INSN_blez: case INSN_blezl: c = C_LEZ; break;
+    case INSN_bgtz: case INSN_bgtzl: c = C_GTZ; break;
+    case INSN_bltz: case INSN_bltzl: c = C_LTZ; break;
+    case INSN_bgez: case INSN_bgezl: c = C_GEZ; break;
+    case INSN_bltzal: case INSN_bltzall: c = C_LTZ; link = 31; break;
+    case INSN_bgezal: case INSN_bgezall: c = C_GEZ; link = 31; break;
+    case INSN_j: case INSN_jal:
+        target = ((pc + 4) & ~0x0FFFFFFFull) | ((uint64_t)INSN_TARGET(insn) << 2);
+        link = id == INSN_jal ? 31 : 0;
+        break;
+    case INSN_jr: regjump = 1; break;
+    case INSN_jalr: regjump = 1; link = INSN_RD(insn); break;
+    default: break;
+    }
+    /* conditions on $zero alone are known now */
+    if (c == C_EQ && rs == rt)
+        c = C_ALWAYS;
+    else if (c == C_NE && rs == rt)
+        c = C_NEVER;
+    else if (rs == 0 && c >= C_LEZ)
+        c = (c == C_LEZ || c == C_GEZ) ? C_ALWAYS : C_NEVER;
+
+    uint32_t brd, bwr, srd, swr;
+    insn_regs(id, insn, &brd, &bwr);
+    insn_regs(t->id[t->k + 1], t->insn[t->k + 1], &srd, &swr);
+
+    if (regjump) {
+        g_load(t, X_RAX, rs);
+        x_mov_store(b, 1, X_RSP, SLOT_TARGET, X_RAX);
+    }
+    int cc = -1, early = 0;
+    size_t not_taken = 0;
+    if (c != C_ALWAYS && c != C_NEVER) {
+        early = likely || (brd & (swr | (link ? 1u << link : 0)));
+        if (early) {
+            cc = emit_cond(t, c, rs, rt);
+            if (likely) {
+                not_taken = x_jcc(b, cc ^ 1, 0);
+            } else {
+                x_setcc(b, cc, X_RAX);
+                x_mov_store8(b, X_RSP, SLOT_COND, X_RAX);
+            }
+        }
+    }
+    uint32_t dirty_before_link = t->dirty;
+    if (link)
+        g_store_imm(t, link, pc + 8);
+    if (c == C_NEVER && likely) {
+        exit_direct(t, pc + 8, t->k + 1, 1);
+        return;
+    }
+
+    /* delay slot: faults report the branch (EPC) with Cause.BD */
+    t->k++;
+    t->pc = pc + 4;
+    t->in_slot = 1;
+    t->branch_pc = pc;
+    emit_insn(t);
+    t->in_slot = 0;
+    int total = t->k + 1;
+
+    if (c == C_NEVER) {
+        exit_direct(t, pc + 8, total, 1);
+        return;
+    }
+    if (c != C_ALWAYS && !likely) {
+        size_t taken;
+        if (early) {
+            x_cmp8_mi(b, X_RSP, SLOT_COND, 0);
+            taken = x_jcc(b, CC_NE, 0);
+        } else {
+            cc = emit_cond(t, c, rs, rt);
+            taken = x_jcc(b, cc, 0);
+        }
+        exit_direct(t, pc + 8, total, 1);
+        x_bind(b, taken);
+    }
+    if (regjump)
+        exit_indirect(t, total);
+    else
+        exit_direct(t, target, total, 1);
+    if (likely && not_taken) {
+        /* not taken: the slot is skipped, only the branch counts; the
+         * link register is written all the same */
+        x_bind(b, not_taken);
+        t->dirty = dirty_before_link;
+        t->slot_endblock = 0;
+        if (link)
+            g_store_imm(t, link, pc + 8);
+        exit_direct(t, pc + 8, t->k, 1);
+    }
+}
+
+/* ---- block ---- */
+
+static int is_bc1(enum insn_id id)
+{
+    return id == INSN_bc1f || id == INSN_bc1t || id == INSN_bc1fl ||
+           id == INSN_bc1tl;
+}
+
+/* Collect the block's instructions; returns their number. */
+static int scan_block(struct tctx *t, const uint8_t *page)
+{
+    const struct mips_decoder *dec = t->cpu->dec;
+    unsigned off = t->va & 0xFFF;
+    int n = 0;
+    while (n < (int)JIT_MAX_BLOCK_INSNS - 1 && off < 0x1000) {
+        uint64_t pc = t->va + 4 * (uint64_t)n;
+        if (n > 0 && pc == t->cpu->idle_pc)
+            break;
+        uint32_t w = be32_load(page + off);
+        enum insn_id id = mips_decode(dec, w);
+        unsigned fl = mips_insn_desc[id].flags;
+        if (fl & F_BRANCH) {
+            if (is_bc1(id) || off + 4 >= 0x1000)
+                break;
+            uint32_t w2 = be32_load(page + off + 4);
+            enum insn_id id2 = mips_decode(dec, w2);
+            if ((mips_insn_desc[id2].flags & F_BRANCH) || id2 == INSN_eret)
+                break;
+            t->insn[n] = w;
+            t->id[n++] = id;
+            t->insn[n] = w2;
+            t->id[n++] = id2;
+            return n;
+        }
+        t->insn[n] = w;
+        t->id[n++] = id;
+        off += 4;
+        if (fl & F_ENDBLOCK)
+            break;
+    }
+    return n;
+}
+
+/* Cache the guest registers used at least twice by native code. */
+static void choose_cached(struct tctx *t)
+{
+    int uses[32] = {0};
+    for (int i = 0; i < t->n; i++) {
+        uint32_t r, w;
+        insn_regs(t->id[i], t->insn[i], &r, &w);
+        for (int g = 1; g < 32; g++)
+            uses[g] += ((r >> g) & 1) + ((w >> g) & 1);
+    }
+    memset(t->hreg, -1, sizeof(t->hreg));
+    t->cached = 0;
+    for (int h = 0; h < NCACHE; h++) {
+        int best = 0;
+        for (int g = 1; g < 32; g++)
+            if (!(t->cached & (1u << g)) && uses[g] > uses[best])
+                best = g;
+        if (best == 0 || uses[best] < 2)
+            break;
+        t->hreg[best] = (int8_t)cache_hregs[h];
+        t->cached |= 1u << best;
+    }
+}
+
+static int allow64(uint32_t mode)
+{
+    unsigned priv = (mode >> 1) & 3;
+    return priv == 0 || (priv == 1 && (mode & (1u << 5))) ||
+           (priv == 2 && (mode & (1u << 4)));
+}
+
+struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
+                                const uint8_t *page)
+{
+    static __thread struct tctx tls_ctx;
+    struct tctx *t = &tls_ctx;
+    memset(t, 0, offsetof(struct tctx, stubs));
+    t->nstubs = 0;
+    t->nreenter = 0;
+    t->jit = jit;
+    t->cpu = jit->cpu;
+    t->va = va;
+    t->mode = jit->cpu->mode_key;
+    t->allow64 = allow64(t->mode);
+    t->direct_ok = !jit->cfg.lockstep && !jit->cfg.no_chain;
+    t->n = scan_block(t, page);
+    if (t->n == 0)
+        return NULL;
+    if (jit->nblocks == jit->maxblocks)
+        return NULL;
+    struct jit_block *blk = &jit->blocks[jit->nblocks++];
+    memset(blk, 0, sizeof(*blk));
+    blk->va = va;
+    blk->pa = pa;
+    blk->mode = t->mode;
+    blk->ninsns = (uint32_t)t->n;
+    t->blk = blk;
+    choose_cached(t);
+
+    struct xbuf *b = &t->b;
+    b->rw = jit->rw + jit->used;
+    b->rx = (uintptr_t)jit->rx + jit->used;
+    b->cap = jit->size - jit->used;
+    blk->code = x_here(b);
+
+    /* prologue: budget and attention */
+    x_load64_f32(b, X_RAX, X_R15, OFF(insn_count));
+    x_alu_ri(b, ALU_ADD, 1, X_RAX, t->n);
+    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+    t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
+    x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
+    t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_NE, 0);
+    reload_cached(t);
+
+    for (t->k = 0; t->k < t->n; t->k++) {
+        t->pc = va + 4 * (uint64_t)t->k;
+        enum insn_id id = t->id[t->k];
+        unsigned fl = mips_insn_desc[id].flags;
+        if (fl & F_BRANCH) {
+            emit_branch(t);
+            break; /* the slot was consumed */
+        }
+        emit_insn(t);
+        if (fl & F_ENDBLOCK)
+            break;
+        if (t->k == t->n - 1)
+            exit_direct(t, t->pc + 4, t->n, 1);
+    }
+
+    for (int i = 0; i < t->nstubs; i++)
+        emit_stub(t, &t->stubs[i]);
+    blk->reenter = x_here(b);
+    for (int i = 0; i < t->nreenter; i++)
+        x_bind(b, t->reenter_jumps[i]);
+    set_pc(t, va);
+    x_mov_ri(b, X_RAX, 0);
+    jmp_exit(t);
+
+    if (b->overflow) {
+        jit->nblocks--;
+        return NULL;
+    }
+    blk->code_len = (uint32_t)b->pos;
+    blk->valid = 1;
+    jit->used += (b->pos + 15) & ~(size_t)15;
+    return blk;
+}
+
+void jit_emit_trampoline(struct mips_jit *jit)
+{
+    struct xbuf bb = {.rw = jit->rw, .rx = (uintptr_t)jit->rx,
+                      .pos = 0, .cap = jit->size};
+    struct xbuf *b = &bb;
+    static const int saved[] = {X_RBX, X_RBP, X_R12, X_R13, X_R14, X_R15};
+    jit->enter = x_here(b);
+    for (int i = 0; i < 6; i++)
+        x_push(b, saved[i]);
+    /* 8 (return address) + 48 + 24 = 80: RSP 16-byte aligned in blocks */
+    x_alu_ri(b, ALU_SUB, 1, X_RSP, 24);
+    x_mov_rr(b, 1, X_R15, X_RDI);
+    x_jmp_r(b, X_RSI);
+    while (b->pos & 15)
+        x_int3(b);
+    jit->exit = x_here(b);
+    x_alu_ri(b, ALU_ADD, 1, X_RSP, 24);
+    for (int i = 5; i >= 0; i--)
+        x_pop(b, saved[i]);
+    x_ret(b);
+    jit->tramp_size = (b->pos + 63) & ~(size_t)63;
+}
