@@ -23,6 +23,7 @@
 #include "core/vtty.h"
 #include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
+#include "cpu/mips64/jit.h"
 #include "main/version.h"
 
 enum {
@@ -46,6 +47,8 @@ enum {
     OPT_FILEPID,
     OPT_MIDPLANE,
     OPT_PRIVATE_CONFIG,
+    OPT_JIT,
+    OPT_JIT_LOCKSTEP,
 };
 
 static void banner(void)
@@ -85,7 +88,11 @@ static void usage(FILE *out)
         "  -N <0|1>               VM file names by name (0) or by ID (1, default)\n"
         "  -l <file>              log file (default dynamips_log.txt)\n"
         "  -X                     RAM in anonymous memory instead of a file\n"
-        "  -j                     disable the JIT (only the interpreter exists yet)\n"
+        "  -j                     disable the JIT: interpret every instruction\n"
+        "  --jit                  translate guest code to x86-64 (off by default\n"
+        "                         until it has passed the whole test suite)\n"
+        "  --jit-lockstep         JIT checked against the interpreter at every\n"
+        "                         block (slow; implies --deterministic)\n"
         "  -k <divisor>           accepted for compatibility; Count follows host time\n"
         "  -T <port>              console on a TCP port (telnet) instead of this terminal\n"
         "  -A <port>              AUX port on a TCP port\n"
@@ -159,6 +166,8 @@ int main(int argc, char **argv)
         {"midplane", required_argument, NULL, OPT_MIDPLANE},
         {"startup-config", required_argument, NULL, 'C'},
         {"private-config", required_argument, NULL, OPT_PRIVATE_CONFIG},
+        {"jit", no_argument, NULL, OPT_JIT},
+        {"jit-lockstep", no_argument, NULL, OPT_JIT_LOCKSTEP},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -170,6 +179,7 @@ int main(int argc, char **argv)
     const char *filepid = NULL;
     int con_port = -1, aux_port = -1, noctrl = 0, notelnetmsg = 0;
     int file_naming = 1, ram_mmap = 1, deterministic = 0;
+    int jit = 0, jit_lockstep = 0;
     long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
     unsigned long long idle_pc = 0;
     const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
@@ -231,7 +241,7 @@ int main(int argc, char **argv)
             break;
         case 'l': log_path = optarg; break;
         case 'X': ram_mmap = 0; break;
-        case 'j': break; /* the interpreter is the only engine */
+        case 'j': jit = -1; break; /* wins over --jit */
         case 'k':
             if (parse_uint(optarg, INT_MAX, &v) || v == 0)
                 return bad_value("-k", optarg, "non-zero clock divisor expected");
@@ -266,6 +276,11 @@ int main(int argc, char **argv)
         case OPT_TRACE: trace = optarg; break;
         case OPT_DETERMINISTIC: deterministic = 1; break;
         case OPT_FILEPID: filepid = optarg; break;
+        case OPT_JIT: if (jit == 0) jit = 1; break;
+        case OPT_JIT_LOCKSTEP:
+            if (jit == 0) jit = 1;
+            jit_lockstep = 1;
+            break;
         case 'h':
         case OPT_HELP:
             usage(stdout);
@@ -310,7 +325,7 @@ int main(int argc, char **argv)
     cfg.instance_id = (int)inst;
     cfg.file_naming_by_id = file_naming;
     cfg.ram_mmap = ram_mmap;
-    cfg.deterministic = deterministic;
+    cfg.deterministic = deterministic || (jit > 0 && jit_lockstep);
     cfg.idle_pc = idle_pc;
     if (ram > 0) cfg.ram_mb = (unsigned)ram;
     if (rom > 0) cfg.rom_mb = (unsigned)rom;
@@ -409,6 +424,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "dynamips: %s\n", err);
         status = EXIT_START_FAILED;
         goto out;
+    }
+    if (jit > 0) {
+        struct mips_jit_config jc = {.lockstep = jit_lockstep};
+        int jrc = mips_jit_create(&vm->cpu, &jc);
+        if (jrc < 0)
+            fprintf(stderr, "dynamips: JIT unavailable (%s), interpreting\n",
+                    strerror(-jrc));
     }
     struct run_state rs = {.main_thread = pthread_self()};
     if (vm_start(vm, on_vm_stop, &rs, err, sizeof(err)) < 0) {

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "cpu/mips64/cpu_internal.h"
+#include "cpu/mips64/jit.h"
 
 /* Instructions between checks of host time for the timer. */
 #define SLICE_INSNS 1024u
@@ -56,6 +57,7 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
 
 void mips_cpu_destroy(struct mips_cpu *cpu)
 {
+    mips_jit_destroy(cpu);
     pthread_mutex_destroy(&cpu->wait_lock);
     pthread_cond_destroy(&cpu->wait_cond);
 }
@@ -249,10 +251,14 @@ uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n)
         uint64_t end = cpu->insn_count + cpu_slice(cpu);
         if (end - start > n)
             end = start + n;
-        while (cpu->insn_count < end) {
-            mips_exec_one(cpu);
-            if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
-                break;
+        if (cpu->jit && !cpu->trace) {
+            mips_jit_exec(cpu, end);
+        } else {
+            while (cpu->insn_count < end) {
+                mips_exec_one(cpu);
+                if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+                    break;
+            }
         }
         cpu_attention(cpu);
     }
@@ -269,7 +275,9 @@ void mips_cpu_run(struct mips_cpu *cpu)
             cpu_service(cpu) < 0)
             break;
         uint64_t end = cpu->insn_count + cpu_slice(cpu);
-        if (cpu->idle_pc) {
+        if (cpu->jit && !cpu->trace) {
+            mips_jit_exec(cpu, end);
+        } else if (cpu->idle_pc) {
             while (cpu->insn_count < end) {
                 mips_exec_one(cpu);
                 if (cpu->pc == cpu->idle_pc &&

@@ -18,6 +18,7 @@
 
 #include "core/log.h"
 #include "cpu/mips64/cpu_internal.h"
+#include "cpu/mips64/jit.h"
 #include "dev/device.h"
 
 #define KSEG0_BASE 0xFFFFFFFF80000000ull
@@ -39,6 +40,7 @@ void mips_tc_flush(struct mips_cpu *cpu)
     for (unsigned i = 0; i < TC_SIZE; i++)
         cpu->tc[i].tag = TC_INVALID;
     cpu->fetch_page = TC_INVALID;
+    cpu->tc_gen++; /* translated code's shortcuts check it (jit.c) */
 }
 
 /* Recompute the mode key after Status changes; flush if 64-bit mode bits
@@ -195,6 +197,8 @@ static struct tc_entry *tc_fill(struct mips_cpu *cpu, uint64_t va, uint64_t pa,
     e->host = r->host + (page - r->base);
     e->pa_page = page;
     e->writable = writable && !(r->flags & PR_READONLY);
+    if (e->writable && cpu->jit && !mips_jit_store_direct(cpu, page))
+        e->writable = 0; /* translated code: stores take the slow path */
     return e;
 }
 
@@ -227,6 +231,8 @@ int mips_mem_write_slow(struct mips_cpu *cpu, uint64_t va, unsigned size,
     int cached, writable;
     if (mips_translate(cpu, va, ACC_STORE, &pa, &cached, &writable) < 0)
         return -1;
+    if (cpu->jit)
+        mips_jit_cpu_write(cpu, pa, size); /* drop code translated there */
     struct tc_entry *e = tc_fill(cpu, va, pa, cached, writable);
     if (e && e->writable) {
         uint8_t *p = e->host + (va & 0xFFF);
