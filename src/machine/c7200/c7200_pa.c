@@ -1,0 +1,863 @@
+/*
+ * Cisco 7200 port adapters and I/O cards: catalogue, insertion/removal,
+ * NIO bindings, transmit timer (shared spec c7200.md §10, §12, §20;
+ * devices.md §2.1). See c7200_pa.h.
+ */
+#include "machine/c7200/c7200_pa.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/evloop.h"
+#include "core/log.h"
+#include "core/vm.h"
+#include "dev/am79c971.h"
+#include "dev/c7200_mpfpga.h"
+#include "dev/dec21140.h"
+#include "dev/mueslix.h"
+#include "dev/pci_bus.h"
+#include "machine/c7200/c7200_eeprom.h"
+#include "machine/c7200/c7200_pci.h"
+#include "net/nio.h"
+
+/* ========================================================= chip kinds */
+
+enum chip_kind {
+    CHIP_DEC21140,
+    CHIP_AM79C970A, /* Am79C971 model with the 10BASE-T identity */
+    CHIP_MUESLIX,
+    CHIP_I8254X,
+    CHIP_TI1570,
+    CHIP_PLX9060,
+};
+
+struct chip_stats {
+    uint64_t rx_frames, rx_dropped, tx_frames, tx_dropped;
+};
+
+/* What the card layer needs from a chip model. */
+struct chip_ops {
+    const char *what; /* for `show hardware` */
+    int (*create)(const char *name, struct physmap *pm, struct logger *lg,
+                  struct irq_line irq, void **out);
+    void (*destroy)(void *chip);
+    void (*pci_config)(void *chip, struct pci_dev_config *cfg);
+    struct device *(*device)(void *chip);
+    int (*set_nio)(void *chip, unsigned channel, struct nio *nio);
+    int (*tx_poll)(void *chip);
+    void (*stats)(void *chip, unsigned channel, struct chip_stats *st);
+};
+
+/* ---- DEC 21140 ---- */
+
+static int dec_create(const char *name, struct physmap *pm, struct logger *lg,
+                      struct irq_line irq, void **out)
+{
+    struct dec21140_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
+    return dec21140_create(&c, (struct dec21140 **)out);
+}
+
+static void dec_destroy(void *chip)
+{
+    dec21140_destroy(chip);
+}
+
+static void dec_pci(void *chip, struct pci_dev_config *cfg)
+{
+    dec21140_pci_config(chip, cfg);
+}
+
+static struct device *dec_device(void *chip)
+{
+    return dec21140_device(chip);
+}
+
+static int dec_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return dec21140_set_nio(chip, nio);
+}
+
+static int dec_tx_poll(void *chip)
+{
+    return dec21140_tx_poll(chip);
+}
+
+static void dec_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct dec21140_stats s;
+    (void)ch;
+    dec21140_get_stats(chip, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static const struct chip_ops dec21140_chip = {
+    "DEC21140", dec_create, dec_destroy, dec_pci, dec_device,
+    dec_set_nio, dec_tx_poll, dec_stats,
+};
+
+/* ---- Am79C970A ---- */
+
+static int am_create(const char *name, struct physmap *pm, struct logger *lg,
+                     struct irq_line irq, void **out)
+{
+    /* devices.md §2.1: the PA-4E/PA-8E chips show the 10BASE-T identity */
+    struct am79c971_config c = {.name = name, .type = AM79C971_10BASE_T,
+                                .pm = pm, .lg = lg, .irq = irq};
+    return am79c971_create(&c, (struct am79c971 **)out);
+}
+
+static void am_destroy(void *chip)
+{
+    am79c971_destroy(chip);
+}
+
+static void am_pci(void *chip, struct pci_dev_config *cfg)
+{
+    am79c971_pci_config(chip, cfg);
+}
+
+static struct device *am_device(void *chip)
+{
+    return am79c971_device(chip);
+}
+
+static int am_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return am79c971_set_nio(chip, nio);
+}
+
+static int am_tx_poll(void *chip)
+{
+    return am79c971_tx_poll(chip);
+}
+
+static void am_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct am79c971_stats s;
+    (void)ch;
+    am79c971_get_stats(chip, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static const struct chip_ops am79c970a_chip = {
+    "Am79C970A", am_create, am_destroy, am_pci, am_device,
+    am_set_nio, am_tx_poll, am_stats,
+};
+
+/* ---- Mueslix ---- */
+
+static int mx_create(const char *name, struct physmap *pm, struct logger *lg,
+                     struct irq_line irq, void **out)
+{
+    /* devices.md §3.6: the c7200 PAs run chip mode 1 */
+    struct mueslix_config c = {.name = name, .mode = MUESLIX_MODE_PA,
+                               .pm = pm, .lg = lg, .irq = irq};
+    return mueslix_create(&c, (struct mueslix **)out);
+}
+
+static void mx_destroy(void *chip)
+{
+    mueslix_destroy(chip);
+}
+
+static void mx_pci(void *chip, struct pci_dev_config *cfg)
+{
+    mueslix_pci_config(chip, cfg);
+}
+
+static struct device *mx_device(void *chip)
+{
+    return mueslix_device(chip);
+}
+
+static int mx_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    return mueslix_set_nio(chip, ch, nio);
+}
+
+static int mx_tx_poll(void *chip)
+{
+    return mueslix_tx_poll(chip);
+}
+
+static void mx_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct mueslix_stats s;
+    mueslix_get_stats(chip, ch, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static const struct chip_ops mueslix_chip = {
+    "Mueslix", mx_create, mx_destroy, mx_pci, mx_device,
+    mx_set_nio, mx_tx_poll, mx_stats,
+};
+
+static const struct chip_ops *chip_ops_of(enum chip_kind k)
+{
+    switch (k) {
+    case CHIP_DEC21140: return &dec21140_chip;
+    case CHIP_AM79C970A: return &am79c970a_chip;
+    case CHIP_MUESLIX: return &mueslix_chip;
+    default: return NULL; /* not emulated */
+    }
+}
+
+/* ========================================================== catalogue */
+
+#define BAY0_IO_SLOT (-1) /* the NPE's position for the bay-0 card, §12.2 */
+
+/* One PCI function of a card and the ports it serves. */
+struct pa_func {
+    uint8_t kind;       /* enum chip_kind */
+    int8_t devno;       /* on the bay bus; BAY0_IO_SLOT */
+    uint8_t irq_port;   /* §4.2 status bit within the bay */
+    uint8_t first_port; /* binding port numbers served */
+    uint8_t nports;
+};
+
+/* Port naming as IOS shows it: <type><bay>/<unit>. */
+struct pa_port_name {
+    const char *type;
+    uint8_t unit;
+};
+
+struct pa_card {
+    const char *name;
+    uint8_t io_card; /* bay 0 only; else bays 1-6 */
+    uint8_t nports;
+    uint8_t nfuncs;
+    struct pa_func func[8];
+    struct pa_port_name port[C7200_PA_MAX_PORTS];
+};
+
+#define FE(u) {"FastEthernet", u}
+#define ETH(u) {"Ethernet", u}
+#define SER(u) {"Serial", u}
+
+/* c7200.md §10, devices.md §2.1 (device numbers and interrupt ports). */
+static const struct pa_card catalogue[] = {
+    {"C7200-IO-FE", 1, 1, 1,
+     {{CHIP_DEC21140, BAY0_IO_SLOT, 0, 0, 1}},
+     {FE(0)}},
+    {"C7200-IO-2FE", 1, 2, 2,
+     {{CHIP_I8254X, 1, 1, 0, 1}, {CHIP_I8254X, 0, 0, 1, 1}},
+     {FE(0), FE(1)}},
+    {"C7200-IO-GE-E", 1, 2, 2,
+     {{CHIP_I8254X, 1, 1, 0, 1}, {CHIP_I8254X, 0, 0, 1, 1}},
+     {{"GigabitEthernet", 0}, ETH(0)}},
+    {"PA-FE-TX", 0, 1, 1,
+     {{CHIP_DEC21140, 0, 0, 0, 1}},
+     {FE(0)}},
+    {"PA-2FE-TX", 0, 2, 2,
+     {{CHIP_I8254X, 0, 0, 0, 1}, {CHIP_I8254X, 1, 1, 1, 1}},
+     {FE(0), FE(1)}},
+    {"PA-GE", 0, 1, 1,
+     {{CHIP_I8254X, 0, 0, 0, 1}},
+     {{"GigabitEthernet", 0}}},
+    {"PA-4E", 0, 4, 4,
+     {{CHIP_AM79C970A, 0, 0, 0, 1}, {CHIP_AM79C970A, 1, 1, 1, 1},
+      {CHIP_AM79C970A, 2, 2, 2, 1}, {CHIP_AM79C970A, 3, 3, 3, 1}},
+     {ETH(0), ETH(1), ETH(2), ETH(3)}},
+    {"PA-8E", 0, 8, 8,
+     {{CHIP_AM79C970A, 0, 0, 0, 1}, {CHIP_AM79C970A, 1, 1, 1, 1},
+      {CHIP_AM79C970A, 2, 2, 2, 1}, {CHIP_AM79C970A, 3, 3, 3, 1},
+      {CHIP_AM79C970A, 4, 4, 4, 1}, {CHIP_AM79C970A, 5, 5, 5, 1},
+      {CHIP_AM79C970A, 6, 6, 6, 1}, {CHIP_AM79C970A, 7, 7, 7, 1}},
+     {ETH(0), ETH(1), ETH(2), ETH(3), ETH(4), ETH(5), ETH(6), ETH(7)}},
+    {"PA-4T+", 0, 4, 1,
+     {{CHIP_MUESLIX, 0, 0, 0, 4}},
+     {SER(0), SER(1), SER(2), SER(3)}},
+    {"PA-8T", 0, 8, 2,
+     {{CHIP_MUESLIX, 0, 0, 0, 4}, {CHIP_MUESLIX, 1, 1, 4, 4}},
+     {SER(0), SER(1), SER(2), SER(3), SER(4), SER(5), SER(6), SER(7)}},
+    {"PA-A1", 0, 1, 1,
+     {{CHIP_TI1570, 0, 0, 0, 1}},
+     {{"ATM", 0}}},
+    {"PA-POS-OC3", 0, 1, 1,
+     {{CHIP_PLX9060, 0, 0, 0, 1}},
+     {{"POS", 0}}},
+};
+
+#define NCARDS (sizeof(catalogue) / sizeof(catalogue[0]))
+
+static const struct pa_card *card_find(const char *name)
+{
+    for (size_t i = 0; name && i < NCARDS; i++) {
+        if (strcmp(catalogue[i].name, name) == 0) {
+            return &catalogue[i];
+        }
+    }
+    return NULL;
+}
+
+static int card_emulated(const struct pa_card *c)
+{
+    for (unsigned i = 0; i < c->nfuncs; i++) {
+        if (!chip_ops_of((enum chip_kind)c->func[i].kind)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int c7200_pa_card_check(unsigned bay, const char *card)
+{
+    const struct pa_card *c = card_find(card);
+    if (!c) {
+        return -ENOENT;
+    }
+    if (bay >= C7200_PA_BAYS || (bay == 0) != (c->io_card != 0)) {
+        return -EINVAL;
+    }
+    return card_emulated(c) ? 0 : -ENOTSUP;
+}
+
+int c7200_pa_card_ports(const char *card)
+{
+    const struct pa_card *c = card_find(card);
+    return c ? c->nports : 0;
+}
+
+const char *c7200_pa_card_at(unsigned i)
+{
+    return i < NCARDS ? catalogue[i].name : NULL;
+}
+
+/* ========================================================= the set */
+
+struct pa_chip {
+    const struct chip_ops *ops;
+    const struct pa_func *func;
+    void *chip;
+    struct pci_dev *pci;
+    char name[80];
+};
+
+struct pa_bay {
+    const struct pa_card *card;
+    int is_default;
+    unsigned nchips;
+    struct pa_chip chips[8];
+    struct nio *nio[C7200_PA_MAX_PORTS]; /* bindings, one reference each */
+};
+
+struct c7200_pa {
+    struct c7200_pa_config cfg;
+    char name[64];
+    /* cfg_lock serialises insert/remove/bind; lock guards bay[] against
+     * the transmit timer. Lock order: cfg_lock, then lock; lock is never
+     * held across NIO receive registration (which waits for the loop). */
+    pthread_mutex_t cfg_lock;
+    pthread_mutex_t lock;
+    struct pa_bay *bay[C7200_PA_BAYS];
+    long timer;
+    unsigned timer_ms;
+    int stopping;
+};
+
+#define TX_TIMER_MIN_MS 1
+#define TX_TIMER_MAX_MS 10
+
+/* A chip's INTA# drives its PCI function's interrupt (§4.2 status bit). */
+static void chip_irq(void *ctx, int line, int level)
+{
+    struct pa_chip *pc = ctx;
+    (void)line;
+    if (pc->pci) {
+        pci_dev_set_irq(pc->pci, level);
+    }
+}
+
+static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
+{
+    for (unsigned p = 0; p < C7200_PA_MAX_PORTS; p++) {
+        if (b->nio[p]) {
+            nio_release(b->nio[p]);
+            b->nio[p] = NULL;
+        }
+    }
+    for (unsigned i = 0; i < b->nchips; i++) {
+        struct pa_chip *pc = &b->chips[i];
+        if (pc->pci) {
+            pci_dev_set_irq(pc->pci, 0); /* no stale status bit */
+            pci_dev_remove(pc->pci);
+            pc->pci = NULL;
+        }
+        if (pc->chip) {
+            pc->ops->destroy(pc->chip); /* detaches its NIOs first */
+        }
+    }
+    (void)s;
+    (void)bayno;
+    free(b);
+}
+
+static int bay_build(struct c7200_pa *s, unsigned bayno,
+                     const struct pa_card *card, struct pa_bay **out)
+{
+    struct pa_bay *b = calloc(1, sizeof(*b));
+    if (!b) {
+        return -ENOMEM;
+    }
+    b->card = card;
+    int rc = 0;
+    for (unsigned i = 0; rc == 0 && i < card->nfuncs; i++) {
+        const struct pa_func *f = &card->func[i];
+        struct pa_chip *pc = &b->chips[i];
+        pc->ops = chip_ops_of((enum chip_kind)f->kind);
+        pc->func = f;
+        b->nchips = i + 1;
+        snprintf(pc->name, sizeof(pc->name), "%.32s slot %u %s(%u)", s->name,
+                 bayno, pc->ops->what, f->devno < 0 ? 0u : (unsigned)f->devno);
+        struct irq_line irq = {.set = chip_irq, .ctx = pc, .line = 0};
+        rc = pc->ops->create(pc->name, s->cfg.pm, s->cfg.lg, irq, &pc->chip);
+        if (rc < 0) {
+            break;
+        }
+        struct pci_dev_config pcfg;
+        pc->ops->pci_config(pc->chip, &pcfg);
+        unsigned devno = f->devno == BAY0_IO_SLOT
+                             ? c7200_pci_bay0_device(s->cfg.pci)
+                             : (unsigned)f->devno;
+        rc = c7200_pci_add_device(s->cfg.pci, bayno, devno, f->irq_port,
+                                  &pcfg, &pc->pci);
+        if (rc < 0) {
+            log_msg(s->cfg.lg, "C7200", "%s: %s in bay %u: PCI device %u: %s",
+                    s->name, card->name, bayno, devno,
+                    rc == -EEXIST ? "taken (this NPE has no room for it)"
+                                  : strerror(-rc));
+        }
+    }
+    if (rc < 0) {
+        bay_free(s, bayno, b);
+        return rc;
+    }
+    *out = b;
+    return 0;
+}
+
+/* Bay's EEPROM and power bits (§6, §8). */
+static void bay_identity(struct c7200_pa *s, unsigned bayno,
+                         const struct pa_card *card)
+{
+    if (s->cfg.eeproms) {
+        c7200_eeproms_set_card(s->cfg.eeproms, (int)bayno,
+                               card ? card->name : NULL);
+    }
+    if (s->cfg.mpfpga && bayno != 0) { /* bay 0 is always powered */
+        c7200_mpfpga_set_bay_present(s->cfg.mpfpga, (int)bayno, card != NULL);
+    }
+}
+
+static struct pa_bay *bay_take(struct c7200_pa *s, unsigned bayno)
+{
+    pthread_mutex_lock(&s->lock);
+    struct pa_bay *b = s->bay[bayno];
+    s->bay[bayno] = NULL;
+    pthread_mutex_unlock(&s->lock);
+    return b;
+}
+
+int c7200_pa_set_insert(struct c7200_pa *s, unsigned bayno, const char *card,
+                        int is_default)
+{
+    int rc = c7200_pa_card_check(bayno, card);
+    if (rc < 0) {
+        return rc;
+    }
+    const struct pa_card *c = card_find(card);
+    pthread_mutex_lock(&s->cfg_lock);
+    struct pa_bay *old = s->bay[bayno];
+    if (old && !old->is_default) {
+        pthread_mutex_unlock(&s->cfg_lock);
+        return -EBUSY;
+    }
+    if (old && old->card == c) {
+        old->is_default = is_default; /* asked for what is there */
+        pthread_mutex_unlock(&s->cfg_lock);
+        return 0;
+    }
+    if (old) {
+        bay_free(s, bayno, bay_take(s, bayno));
+    }
+    struct pa_bay *b = NULL;
+    rc = bay_build(s, bayno, c, &b);
+    if (rc == 0) {
+        b->is_default = is_default;
+        pthread_mutex_lock(&s->lock);
+        s->bay[bayno] = b;
+        pthread_mutex_unlock(&s->lock);
+        bay_identity(s, bayno, c);
+        log_msg(s->cfg.lg, "C7200", "%s: %s in bay %u", s->name, c->name,
+                bayno);
+    } else {
+        bay_identity(s, bayno, NULL);
+    }
+    pthread_mutex_unlock(&s->cfg_lock);
+    return rc;
+}
+
+int c7200_pa_set_remove(struct c7200_pa *s, unsigned bayno)
+{
+    if (bayno >= C7200_PA_BAYS) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&s->cfg_lock);
+    struct pa_bay *b = bay_take(s, bayno);
+    if (b) {
+        bay_identity(s, bayno, NULL);
+        log_msg(s->cfg.lg, "C7200", "%s: %s removed from bay %u", s->name,
+                b->card->name, bayno);
+        bay_free(s, bayno, b);
+    }
+    pthread_mutex_unlock(&s->cfg_lock);
+    return b ? 0 : -ENODEV;
+}
+
+/* The chip (and its channel) serving a port; cfg_lock held. */
+static struct pa_chip *port_chip(struct pa_bay *b, unsigned port,
+                                 unsigned *channel)
+{
+    for (unsigned i = 0; i < b->nchips; i++) {
+        const struct pa_func *f = b->chips[i].func;
+        if (port >= f->first_port && port < f->first_port + f->nports) {
+            *channel = port - f->first_port;
+            return &b->chips[i];
+        }
+    }
+    return NULL;
+}
+
+int c7200_pa_set_bind(struct c7200_pa *s, unsigned bayno, unsigned port,
+                      struct nio *nio)
+{
+    if (bayno >= C7200_PA_BAYS || port >= C7200_PA_MAX_PORTS || !nio) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&s->cfg_lock);
+    struct pa_bay *b = s->bay[bayno];
+    unsigned ch = 0;
+    struct pa_chip *pc = b ? port_chip(b, port, &ch) : NULL;
+    int rc = !b ? -ENODEV : !pc ? -EINVAL : b->nio[port] ? -EBUSY : 0;
+    if (rc == 0) {
+        rc = pc->ops->set_nio(pc->chip, ch, nio);
+    }
+    if (rc == 0) {
+        nio_hold(nio);
+        b->nio[port] = nio;
+        b->is_default = 0; /* a card in use is the user's */
+    }
+    pthread_mutex_unlock(&s->cfg_lock);
+    return rc;
+}
+
+int c7200_pa_set_unbind(struct c7200_pa *s, unsigned bayno, unsigned port)
+{
+    if (bayno >= C7200_PA_BAYS || port >= C7200_PA_MAX_PORTS) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&s->cfg_lock);
+    struct pa_bay *b = s->bay[bayno];
+    unsigned ch = 0;
+    struct pa_chip *pc = b ? port_chip(b, port, &ch) : NULL;
+    int rc = !b ? -ENODEV : (!pc || !b->nio[port]) ? -ENOENT : 0;
+    if (rc == 0) {
+        pc->ops->set_nio(pc->chip, ch, NULL);
+        nio_release(b->nio[port]);
+        b->nio[port] = NULL;
+    }
+    pthread_mutex_unlock(&s->cfg_lock);
+    return rc;
+}
+
+const char *c7200_pa_set_card(struct c7200_pa *s, unsigned bayno)
+{
+    if (bayno >= C7200_PA_BAYS) {
+        return NULL;
+    }
+    pthread_mutex_lock(&s->lock);
+    const char *n = s->bay[bayno] ? s->bay[bayno]->card->name : NULL;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+struct nio *c7200_pa_set_nio(struct c7200_pa *s, unsigned bayno,
+                             unsigned port)
+{
+    if (bayno >= C7200_PA_BAYS || port >= C7200_PA_MAX_PORTS) {
+        return NULL;
+    }
+    pthread_mutex_lock(&s->cfg_lock);
+    struct nio *n = s->bay[bayno] ? s->bay[bayno]->nio[port] : NULL;
+    pthread_mutex_unlock(&s->cfg_lock);
+    return n;
+}
+
+int c7200_pa_tx_poll(struct c7200_pa *s)
+{
+    int sent = 0;
+    pthread_mutex_lock(&s->lock);
+    for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
+        struct pa_bay *b = s->bay[i];
+        for (unsigned k = 0; b && k < b->nchips; k++) {
+            sent += b->chips[k].ops->tx_poll(b->chips[k].chip);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return sent;
+}
+
+void c7200_pa_reset(struct c7200_pa *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
+        struct pa_bay *b = s->bay[i];
+        for (unsigned k = 0; b && k < b->nchips; k++) {
+            dev_reset(b->chips[k].ops->device(b->chips[k].chip));
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+void c7200_pa_show(struct c7200_pa *s, FILE *out)
+{
+    pthread_mutex_lock(&s->cfg_lock);
+    for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
+        struct pa_bay *b = s->bay[i];
+        if (!b) {
+            continue;
+        }
+        fprintf(out, "  slot %u: %s (%u port%s", i, b->card->name,
+                b->card->nports, b->card->nports == 1 ? "" : "s");
+        for (unsigned k = 0; k < b->nchips; k++) {
+            fprintf(out, "%s%s", k ? ", " : "; ", b->chips[k].ops->what);
+        }
+        fprintf(out, ")\n");
+        for (unsigned p = 0; p < b->card->nports; p++) {
+            unsigned ch = 0;
+            struct pa_chip *pc = port_chip(b, p, &ch);
+            struct chip_stats st = {0};
+            if (pc) {
+                pc->ops->stats(pc->chip, ch, &st);
+            }
+            fprintf(out, "    port %u %s%u/%u: %s%s, in %llu (dropped %llu), "
+                    "out %llu (dropped %llu)\n", p, b->card->port[p].type, i,
+                    b->card->port[p].unit, b->nio[p] ? "NIO " : "",
+                    b->nio[p] ? nio_name(b->nio[p]) : "not connected",
+                    (unsigned long long)st.rx_frames,
+                    (unsigned long long)st.rx_dropped,
+                    (unsigned long long)st.tx_frames,
+                    (unsigned long long)st.tx_dropped);
+        }
+    }
+    pthread_mutex_unlock(&s->cfg_lock);
+}
+
+/* ================================================== transmit timer */
+
+static void tx_timer(void *arg)
+{
+    struct c7200_pa *s = arg;
+    if (s->stopping) {
+        return;
+    }
+    int sent = c7200_pa_tx_poll(s);
+    /* quick while frames flow, back off when idle */
+    if (sent) {
+        s->timer_ms = TX_TIMER_MIN_MS;
+    } else if (s->timer_ms < TX_TIMER_MAX_MS) {
+        s->timer_ms = s->timer_ms * 2 > TX_TIMER_MAX_MS ? TX_TIMER_MAX_MS
+                                                        : s->timer_ms * 2;
+    }
+    long id = evloop_add_timer(s->cfg.ev, s->timer_ms, 0, tx_timer, s);
+    s->timer = id > 0 ? id : 0;
+}
+
+static void timer_start(void *arg)
+{
+    struct c7200_pa *s = arg;
+    s->timer_ms = TX_TIMER_MAX_MS;
+    long id = evloop_add_timer(s->cfg.ev, s->timer_ms, 0, tx_timer, s);
+    s->timer = id > 0 ? id : 0;
+}
+
+static void timer_stop(void *arg)
+{
+    struct c7200_pa *s = arg;
+    s->stopping = 1;
+    if (s->timer) {
+        evloop_del_timer(s->cfg.ev, s->timer);
+        s->timer = 0;
+    }
+}
+
+/* ========================================================== life cycle */
+
+int c7200_pa_create(const struct c7200_pa_config *c, struct c7200_pa **out)
+{
+    if (!c || !c->pm || !c->pci) {
+        return -EINVAL;
+    }
+    struct c7200_pa *s = calloc(1, sizeof(*s));
+    if (!s) {
+        return -ENOMEM;
+    }
+    s->cfg = *c;
+    snprintf(s->name, sizeof(s->name), "%s", c->name ? c->name : "c7200");
+    s->cfg.name = s->name;
+    pthread_mutex_init(&s->cfg_lock, NULL);
+    pthread_mutex_init(&s->lock, NULL);
+    if (s->cfg.ev) {
+        evloop_call_sync(s->cfg.ev, timer_start, s); /* timer ids: loop side */
+    }
+    *out = s;
+    return 0;
+}
+
+void c7200_pa_destroy(struct c7200_pa *s)
+{
+    if (!s) {
+        return;
+    }
+    if (s->cfg.ev) {
+        evloop_call_sync(s->cfg.ev, timer_stop, s);
+        evloop_cancel_calls(s->cfg.ev, s);
+    }
+    for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
+        struct pa_bay *b = bay_take(s, i);
+        if (b) {
+            bay_free(s, i, b);
+        }
+    }
+    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->cfg_lock);
+    free(s);
+}
+
+/* =========================================================== VM level */
+
+static int vm_live(struct vm *vm)
+{
+    int st = vm_get_status(vm);
+    return st == VM_RUNNING || st == VM_SUSPENDED;
+}
+
+static const char *card_error(int rc)
+{
+    switch (rc) {
+    case -ENOENT: return "unknown card";
+    case -EINVAL: return "card does not fit this bay (I/O cards go in bay 0, "
+                         "port adapters in bays 1-6)";
+    case -ENOTSUP: return "card not emulated";
+    case -EBUSY: return "bay occupied";
+    case -EEXIST: return "this NPE has no room for the card";
+    default: return strerror(-rc);
+    }
+}
+
+int c7200_pa_insert(struct vm *vm, unsigned bay, const char *card)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    if (!s) {
+        return -ENODEV;
+    }
+    int live = vm_live(vm);
+    if (live && bay == 0) {
+        log_msg(vm->log, "C7200", "%s: bay 0 cannot change while the router "
+                "runs", vm->cfg.name);
+        return -EBUSY;
+    }
+    if (live) {
+        vm_suspend(vm); /* devices change under a stopped CPU */
+    }
+    int rc = c7200_pa_set_insert(s, bay, card, 0);
+    if (rc == 0 && live && s->cfg.mpfpga) {
+        c7200_mpfpga_oir_event(s->cfg.mpfpga, (int)bay); /* §20 */
+    }
+    if (live) {
+        vm_resume(vm);
+    }
+    if (rc < 0) {
+        log_msg(vm->log, "C7200", "%s: cannot insert %s in bay %u: %s",
+                vm->cfg.name, card ? card : "(none)", bay, card_error(rc));
+    }
+    return rc;
+}
+
+int c7200_pa_remove(struct vm *vm, unsigned bay)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    if (!s) {
+        return -ENODEV;
+    }
+    int live = vm_live(vm);
+    if (live && bay == 0) {
+        log_msg(vm->log, "C7200", "%s: bay 0 cannot change while the router "
+                "runs", vm->cfg.name);
+        return -EBUSY;
+    }
+    if (live) {
+        vm_suspend(vm);
+    }
+    int rc = c7200_pa_set_remove(s, bay);
+    if (rc == 0 && live && s->cfg.mpfpga) {
+        c7200_mpfpga_oir_event(s->cfg.mpfpga, (int)bay);
+    }
+    if (live) {
+        vm_resume(vm);
+    }
+    return rc;
+}
+
+int c7200_pa_bind_nio(struct vm *vm, unsigned bay, unsigned port,
+                      struct nio *nio)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    if (!s) {
+        return -ENODEV;
+    }
+    int rc = c7200_pa_set_bind(s, bay, port, nio);
+    if (rc < 0) {
+        log_msg(vm->log, "C7200", "%s: cannot bind NIO %s to slot %u port "
+                "%u: %s", vm->cfg.name, nio ? nio_name(nio) : "(none)", bay,
+                port, rc == -ENODEV ? "empty bay"
+                      : rc == -EINVAL ? "no such port on the card"
+                      : rc == -EBUSY ? "port or NIO already in use"
+                                     : strerror(-rc));
+    }
+    return rc;
+}
+
+int c7200_pa_unbind_nio(struct vm *vm, unsigned bay, unsigned port)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    return s ? c7200_pa_set_unbind(s, bay, port) : -ENODEV;
+}
+
+const char *c7200_pa_card(struct vm *vm, unsigned bay)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    return s ? c7200_pa_set_card(s, bay) : NULL;
+}
+
+struct nio *c7200_pa_nio(struct vm *vm, unsigned bay, unsigned port)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    return s ? c7200_pa_set_nio(s, bay, port) : NULL;
+}
+
+void c7200_pa_show_hardware(struct vm *vm, FILE *out)
+{
+    struct c7200_pa *s = c7200_machine_pa(vm);
+    if (s) {
+        c7200_pa_show(s, out);
+    }
+}
