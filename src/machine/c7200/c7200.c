@@ -21,6 +21,7 @@
 #include "dev/remote_ctl.h"
 #include "dev/scn2681.h"
 #include "machine/c7200/c7200_eeprom.h"
+#include "machine/c7200/c7200_pa.h"
 #include "machine/c7200/c7200_pci.h"
 #include "mem/elf_load.h"
 
@@ -86,6 +87,7 @@ struct c7200 {
     struct c7200_mpfpga *mpfpga;
     struct c7200_eeproms *eeproms; /* §6: behind both FPGAs */
     struct c7200_pci *pci;         /* GT, PCI topology, swap windows */
+    struct c7200_pa *pa;           /* port adapters and I/O card (§10) */
     struct remote_ctl *remote;
     struct nvram *nvram;
     uint8_t *rom;
@@ -258,8 +260,8 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
 
     /* Identification EEPROMs (§6.1, §6.6): CPU and midplane (chassis MAC,
      * §19) on I/O FPGA 0x21C, PEM on 0x388 (NPE-175/225 content, else
-     * all-ones), bays on MP FPGA 0x60/0x68 and I/O FPGA 0x2E4; bay 0
-     * holds the default C7200-IO-FE (§1), bays 1-7 stay empty. */
+     * all-ones), bays on MP FPGA 0x60/0x68 and I/O FPGA 0x2E4. The cards
+     * (bay 0's default C7200-IO-FE, §1) come with the PCI side below. */
     struct c7200_eeproms_config ec = {
         .npe = m->npe->name,
         .midplane = cfg->midplane,
@@ -270,9 +272,6 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     rc = c7200_eeproms_create(&ec, &m->eeproms, err, errlen);
     if (rc < 0)
         return rc;
-    rc = c7200_eeproms_set_card(m->eeproms, 0, "C7200-IO-FE");
-    if (rc < 0)
-        return errf(err, errlen, rc, "no EEPROM for the bay-0 I/O card");
     struct eeprom_port_ops ee_cpu_mp =
         c7200_eeproms_port(m->eeproms, C7200_EEPORT_CPU_MIDPLANE);
     struct eeprom_port_ops ee_pem =
@@ -330,6 +329,24 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
         return errf(err, errlen, rc, "cannot build the %s PCI side (midplane "
                     "'%s'): %s", m->npe->name,
                     cfg->midplane ? cfg->midplane : "vxr", strerror(-rc));
+
+    /* Port adapters (§10): the C7200-IO-FE in bay 0 by default (§1); the
+     * command line / hypervisor may replace it before the start. */
+    struct c7200_pa_config pac = {
+        .name = cfg->name,
+        .pm = &vm->pm,
+        .lg = vm->log,
+        .ev = vm->ev,
+        .pci = m->pci,
+        .eeproms = m->eeproms,
+        .mpfpga = m->mpfpga,
+    };
+    rc = c7200_pa_create(&pac, &m->pa);
+    if (rc == 0)
+        rc = c7200_pa_set_insert(m->pa, 0, "C7200-IO-FE", 1);
+    if (rc < 0)
+        return errf(err, errlen, rc, "cannot insert the bay-0 I/O card: %s",
+                    strerror(-rc));
 
     /* Remote-control device used by the ROM monitor (§17.5) */
     vm_file_path(vm, "rommon_vars", path, sizeof(path));
@@ -499,6 +516,7 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     dev_reset(c7200_iofpga_device(m->iofpga));
     c7200_eeproms_reset(m->eeproms);
     c7200_pci_reset(m->pci);
+    c7200_pa_reset(m->pa);
     return 0;
 }
 
@@ -507,8 +525,9 @@ static void c7200_destroy(struct vm *vm)
     struct c7200 *m = vm->machine;
     if (!m)
         return;
-    /* PCI first: its functions may still signal the MP FPGA; it unmaps
-     * itself, so the physical map must still exist. */
+    /* Cards, then PCI: their functions may still signal the MP FPGA; both
+     * unmap themselves, so the physical map must still exist. */
+    c7200_pa_destroy(m->pa);
     c7200_pci_destroy(m->pci);
     if (m->remote)
         remote_ctl_destroy(m->remote);
@@ -538,6 +557,11 @@ static void c7200_show_devices(struct vm *vm, FILE *out)
                 (unsigned long long)r->base,
                 (unsigned long long)(r->base + r->size - 1), r->name);
     }
+    struct c7200 *m = vm->machine;
+    if (m && m->pa) {
+        fprintf(out, "Port adapters:\n");
+        c7200_pa_show(m->pa, out);
+    }
 }
 
 const struct machine_ops c7200_machine_ops = {
@@ -550,6 +574,13 @@ const struct machine_ops c7200_machine_ops = {
     .extract_config = c7200_extract_config,
     .push_config = c7200_push_config,
 };
+
+struct c7200_pa *c7200_machine_pa(struct vm *vm)
+{
+    if (!vm || vm->mops != &c7200_machine_ops || !vm->machine)
+        return NULL;
+    return ((struct c7200 *)vm->machine)->pa;
+}
 
 struct c7200_pci *c7200_machine_pci(struct vm *vm)
 {
