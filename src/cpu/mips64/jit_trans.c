@@ -902,6 +902,7 @@ static void emit_branch(struct tctx *t)
         }
     }
     uint32_t dirty_before_link = t->dirty;
+    int synced_before_slot = t->synced;
     if (link)
         g_store_imm(t, link, pc + 8);
     if (c == C_NEVER && likely) {
@@ -943,6 +944,7 @@ static void emit_branch(struct tctx *t)
          * link register is written all the same */
         x_bind(b, not_taken);
         t->dirty = dirty_before_link;
+        t->synced = synced_before_slot; /* a slot helper's sync didn't run */
         t->slot_endblock = 0;
         if (link)
             g_store_imm(t, link, pc + 8);

@@ -1,0 +1,369 @@
+/*
+ * Translator unit tests: each runs a few guest instructions on two
+ * machines, one interpreting and one translating, and checks the state
+ * against the expected value and against the interpreter. Each test names
+ * the behaviour (or bug) it pins. The last ones run the random-stream
+ * fuzzer (tests/fuzz/jit_fuzz.c) briefly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define JIT_FUZZ_NO_MAIN
+#include "../fuzz/jit_fuzz.c"
+
+#define CODE (FZ_KSEG0 + 0x1000) /* physical 0x1000 */
+
+#define ADDU(d, s, t) R_(0, s, t, d, 0, 0x21)
+#define ADD(d, s, t) R_(0, s, t, d, 0, 0x20)
+#define ADDIU(t, s, i) I_(0x09, s, t, i)
+#define LUI(t, i) I_(0x0F, 0, t, i)
+#define ORI(t, s, i) I_(0x0D, s, t, i)
+#define BEQ(s, t, o) I_(0x04, s, t, o)
+#define BNE(s, t, o) I_(0x05, s, t, o)
+#define BEQL(s, t, o) I_(0x14, s, t, o)
+#define BGEZAL(s, o) I_(0x01, s, 0x11, o)
+#define JR(s) R_(0, s, 0, 0, 0, 0x08)
+#define JALR(d, s) R_(0, s, 0, d, 0, 0x09)
+#define LW(t, o, b) I_(0x23, b, t, o)
+#define LB(t, o, b) I_(0x20, b, t, o)
+#define LHU(t, o, b) I_(0x25, b, t, o)
+#define LD(t, o, b) I_(0x37, b, t, o)
+#define SW(t, o, b) I_(0x2B, b, t, o)
+#define SB(t, o, b) I_(0x28, b, t, o)
+#define SH(t, o, b) I_(0x29, b, t, o)
+#define SD(t, o, b) I_(0x3F, b, t, o)
+#define DIV(s, t) R_(0, s, t, 0, 0, 0x1A)
+#define DIVU(s, t) R_(0, s, t, 0, 0, 0x1B)
+#define DDIV(s, t) R_(0, s, t, 0, 0, 0x1E)
+#define MFLO(d) R_(0, 0, 0, d, 0, 0x12)
+#define MFHI(d) R_(0, 0, 0, d, 0, 0x10)
+#define MTC0(t, d) (0x40800000u | ((t) << 16) | ((d) << 11))
+#define TLBWI 0x42000002u
+#define NOP 0u
+
+struct pair {
+    struct fz_machine in;  /* interpreter */
+    struct fz_machine jt;  /* translator */
+};
+
+static void machine_start(struct fz_machine *m)
+{
+    struct mips_cpu *c = &m->cpu;
+    mips_cpu_reset(c);
+    c->cp0[CP0_STATUS] = 0; /* kernel, BEV = 0 */
+    mips_update_mode(c);
+    c->pc = CODE;
+}
+
+static int setup(void **state)
+{
+    struct pair *p = calloc(1, sizeof(*p));
+    if (!p || fz_machine_init(&p->in, 0) < 0 || fz_machine_init(&p->jt, 1) < 0)
+        return -1;
+    machine_start(&p->in);
+    machine_start(&p->jt);
+    *state = p;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct pair *p = *state;
+    fz_machine_free(&p->in);
+    fz_machine_free(&p->jt);
+    free(p);
+    return 0;
+}
+
+static void put(struct pair *p, uint64_t va, const uint32_t *w, size_t n)
+{
+    uint64_t pa = va & 0x1FFFFFFF;
+    for (size_t i = 0; i < n; i++) {
+        be32_store(p->in.ram + pa + 4 * i, w[i]);
+        be32_store(p->jt.ram + pa + 4 * i, w[i]);
+    }
+}
+
+#define LOAD(p, ...)                                            \
+    do {                                                        \
+        const uint32_t code_[] = {__VA_ARGS__};                 \
+        put(p, CODE, code_, sizeof(code_) / sizeof(code_[0])); \
+    } while (0)
+
+static void set_gpr(struct pair *p, int r, uint64_t v)
+{
+    p->in.cpu.gpr[r] = v;
+    p->jt.cpu.gpr[r] = v;
+}
+
+/* Run n instructions on both; the two machines must agree. */
+static void run(struct pair *p, uint64_t n)
+{
+    mips_cpu_step(&p->in.cpu, n);
+    mips_cpu_step(&p->jt.cpu, n);
+    char buf[256];
+    const char *why = fz_compare(&p->in, &p->jt, buf, sizeof(buf));
+    if (why)
+        fail_msg("interpreter and JIT differ: %s", why);
+}
+
+static void test_alu_block_matches_interpreter(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 0x7FFFFFFF);
+    set_gpr(p, 9, 0xFFFFFFFF80000001ull);
+    LOAD(p, ADDU(10, 8, 9), ADDIU(11, 8, 1), LUI(12, 0x8000), ORI(12, 12, 0x1234),
+         R_(0, 0, 12, 13, 4, 0x00) /* sll */, R_(0, 0, 12, 14, 4, 0x3A) /* dsrl */,
+         R_(0, 8, 9, 15, 0, 0x2A) /* slt */, R_(0, 8, 9, 16, 0, 0x2B) /* sltu */,
+         BEQ(0, 0, -1), NOP);
+    run(p, 10);
+    assert_int_equal(p->jt.cpu.gpr[10], 0);
+    assert_int_equal(p->jt.cpu.gpr[11], 0xFFFFFFFF80000000ull);
+    assert_int_equal(p->jt.cpu.gpr[12], 0xFFFFFFFF80001234ull);
+    assert_int_equal(p->jt.cpu.pc, CODE + 32);
+}
+
+static void test_writes_to_zero_register_are_dropped(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, FZ_KSEG0 + 0x2000);
+    be32_store(p->in.ram + 0x2000, 0x12345678);
+    be32_store(p->jt.ram + 0x2000, 0x12345678);
+    LOAD(p, ADDIU(0, 0, 5), LW(0, 0, 8), ADDU(9, 0, 0), LUI(0, 7),
+         ADDU(10, 0, 8), BEQ(0, 0, -1), NOP);
+    run(p, 6);
+    assert_int_equal(p->jt.cpu.gpr[0], 0);
+    assert_int_equal(p->jt.cpu.gpr[9], 0);
+    assert_int_equal(p->jt.cpu.gpr[10], FZ_KSEG0 + 0x2000);
+}
+
+static void test_loads_and_stores_of_every_size(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, FZ_KSEG0 + 0x2000);
+    set_gpr(p, 9, 0x8899AABBCCDDEEFFull);
+    LOAD(p, SD(9, 0, 8), SW(9, 8, 8), SH(9, 12, 8), SB(9, 14, 8),
+         LD(10, 0, 8), LW(11, 8, 8), LHU(12, 12, 8), LB(13, 14, 8),
+         LB(14, 1, 8), BEQ(0, 0, -1), NOP);
+    run(p, 11);
+    assert_int_equal(p->jt.cpu.gpr[10], 0x8899AABBCCDDEEFFull);
+    assert_int_equal(p->jt.cpu.gpr[11], 0xFFFFFFFFCCDDEEFFull);
+    assert_int_equal(p->jt.cpu.gpr[12], 0xEEFF);
+    assert_int_equal(p->jt.cpu.gpr[13], 0xFFFFFFFFFFFFFFFFull);
+    assert_int_equal(p->jt.cpu.gpr[14], 0xFFFFFFFFFFFFFF99ull);
+    assert_int_equal(be64_load(p->jt.ram + 0x2000), 0x8899AABBCCDDEEFFull);
+}
+
+static void test_fault_in_delay_slot_sets_bd_and_epc(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, FZ_KSEG0 + 0x2002); /* misaligned */
+    LOAD(p, ADDIU(9, 0, 1), BEQ(0, 0, 4), LW(10, 0, 8));
+    run(p, 3);
+    assert_int_equal(p->jt.cpu.pc, FZ_KSEG0 + 0x180);
+    assert_int_equal(p->jt.cpu.cp0[CP0_EPC], CODE + 4);
+    assert_true(p->jt.cpu.cp0[CP0_CAUSE] & CAUSE_BD);
+    assert_int_equal((p->jt.cpu.cp0[CP0_CAUSE] >> 2) & 31, EXC_ADEL);
+    assert_int_equal(p->jt.cpu.cp0[CP0_BADVADDR], FZ_KSEG0 + 0x2002);
+    assert_int_equal(p->jt.cpu.insn_count, 3);
+}
+
+static void test_overflow_in_delay_slot_keeps_rd(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 0x7FFFFFFF);
+    set_gpr(p, 10, 77);
+    LOAD(p, BNE(8, 0, 4), ADD(10, 8, 8));
+    run(p, 2);
+    assert_int_equal(p->jt.cpu.gpr[10], 77);
+    assert_int_equal(p->jt.cpu.cp0[CP0_EPC], CODE);
+    assert_int_equal((p->jt.cpu.cp0[CP0_CAUSE] >> 2) & 31, EXC_OV);
+}
+
+static void test_link_written_before_delay_slot(void **state)
+{
+    struct pair *p = *state;
+    /* bgezal: r31 = pc+8 is visible to the slot; jalr rd == rs jumps to
+     * the old rs value */
+    set_gpr(p, 9, CODE + 0x40);
+    uint32_t at40[] = {JALR(9, 9), ADDU(11, 9, 0), BEQ(0, 0, -1), NOP};
+    put(p, CODE + 0x40, at40, 4);
+    LOAD(p, BGEZAL(0, 3), ADDU(10, 31, 0), NOP, NOP, JR(9), NOP);
+    run(p, 2);
+    assert_int_equal(p->jt.cpu.gpr[10], CODE + 8);
+    run(p, 4);
+    assert_int_equal(p->jt.cpu.pc, CODE + 0x40); /* jumped to the old r9 */
+    assert_int_equal(p->jt.cpu.gpr[11], CODE + 0x48);
+}
+
+static void test_likely_not_taken_skips_slot_but_links(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 1);
+    LOAD(p, BEQL(8, 0, 5), ADDIU(9, 0, 7), I_(0x01, 8, 0x12, 5) /* bltzall */,
+         ADDIU(10, 0, 7), BEQ(0, 0, -1), NOP);
+    run(p, 2);
+    assert_int_equal(p->jt.cpu.gpr[9], 0);
+    assert_int_equal(p->jt.cpu.gpr[10], 0);
+    assert_int_equal(p->jt.cpu.gpr[31], CODE + 16);
+    assert_int_equal(p->jt.cpu.pc, CODE + 16);
+    assert_int_equal(p->jt.cpu.insn_count, 2);
+}
+
+static void test_div_by_zero_and_int_min_never_fault_host(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 0xFFFFFFFF80000000ull);
+    set_gpr(p, 9, (uint64_t)-1);
+    set_gpr(p, 10, 0x8000000000000000ull);
+    set_gpr(p, 11, 0);
+    LOAD(p, DIV(8, 9), MFLO(12), MFHI(13), DDIV(10, 9), MFLO(14),
+         DIV(8, 11), DIVU(8, 11), DDIV(10, 11), MFLO(15), BEQ(0, 0, -1), NOP);
+    run(p, 11);
+    assert_int_equal(p->jt.cpu.gpr[12], 0xFFFFFFFF80000000ull);
+    assert_int_equal(p->jt.cpu.gpr[13], 0);
+    assert_int_equal(p->jt.cpu.gpr[14], 0x8000000000000000ull);
+    assert_int_equal(p->jt.cpu.gpr[15], 0x8000000000000000ull);
+}
+
+static void test_store_into_code_drops_translation(void **state)
+{
+    struct pair *p = *state;
+    /* loop: r10 += 1 via the instruction at CODE+8, rewritten to
+     * r10 += 100 by the second pass */
+    set_gpr(p, 8, CODE + 8);
+    set_gpr(p, 9, ADDIU(10, 10, 100));
+    LOAD(p, ADDIU(11, 11, 1), NOP, ADDIU(10, 10, 1), BNE(11, 12, -4), NOP,
+         SW(9, 0, 8), ADDIU(12, 12, 5), BEQ(0, 0, -8), NOP);
+    set_gpr(p, 12, 1);
+    run(p, 5);  /* first pass: +1 */
+    run(p, 4);  /* store, then back to the loop */
+    run(p, 30);
+    assert_true(p->jt.cpu.gpr[10] > 100);
+    struct mips_jit_stats st;
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    assert_true(st.invalidations > 0);
+}
+
+static void test_dma_write_drops_translation(void **state)
+{
+    struct pair *p = *state;
+    LOAD(p, ADDIU(10, 0, 1), BEQ(0, 0, -2), NOP);
+    run(p, 9);
+    assert_int_equal(p->jt.cpu.gpr[10], 1);
+    /* a device (or loader) rewrites the code behind the CPU's back */
+    uint8_t w[4];
+    be32_store(w, ADDIU(10, 0, 2));
+    assert_int_equal(physmap_copy_to(&p->jt.pm, 0x1000, w, 4), 0);
+    assert_int_equal(physmap_copy_to(&p->in.pm, 0x1000, w, 4), 0);
+    run(p, 9);
+    assert_int_equal(p->jt.cpu.gpr[10], 2);
+}
+
+static void map_kuseg_page(struct pair *p, uint64_t pa)
+{
+    struct fz_machine *ms[2] = {&p->in, &p->jt};
+    for (int i = 0; i < 2; i++) {
+        struct mips_cpu *c = &ms[i]->cpu;
+        c->cp0[CP0_ENTRYHI] = 0x00400000;
+        c->cp0[CP0_ENTRYLO0] = ((pa >> 12) << 6) | (3 << 3) | 0x7;
+        c->cp0[CP0_ENTRYLO1] = 1;
+        c->cp0[CP0_PAGEMASK] = 0;
+        c->cp0[CP0_INDEX] = 3;
+        mips_tlbwi(c);
+    }
+}
+
+static void test_tlb_remap_runs_new_code(void **state)
+{
+    struct pair *p = *state;
+    /* VA 0x00400000 -> PA 0x3000 (r10 = 1) then PA 0x5000 (r10 = 2);
+     * the caller jumps there from kseg0 each time */
+    uint32_t a[] = {ADDIU(10, 0, 1), JR(31), NOP};
+    uint32_t b[] = {ADDIU(10, 0, 2), JR(31), NOP};
+    put(p, FZ_KSEG0 + 0x3000, a, 3);
+    put(p, FZ_KSEG0 + 0x5000, b, 3);
+    set_gpr(p, 9, 0x00400000);
+    LOAD(p, JALR(31, 9), NOP, BEQ(0, 0, -3), NOP);
+    map_kuseg_page(p, 0x3000);
+    run(p, 10);
+    assert_int_equal(p->jt.cpu.gpr[10], 1);
+    map_kuseg_page(p, 0x5000);
+    run(p, 12);
+    assert_int_equal(p->jt.cpu.gpr[10], 2);
+}
+
+static void test_timer_interrupt_lands_on_same_instruction(void **state)
+{
+    struct pair *p = *state;
+    /* deterministic Count: the IP7 interrupt must be taken at the same
+     * instruction by both engines, whatever the block boundaries */
+    uint32_t h[] = {ADDIU(20, 20, 1), MTC0(0, 11), 0x42000018u /* eret */};
+    put(p, FZ_KSEG0 + 0x180, h, 3);
+    struct fz_machine *ms[2] = {&p->in, &p->jt};
+    for (int i = 0; i < 2; i++) {
+        ms[i]->cpu.cp0[CP0_STATUS] = ST_IE | 0x8000;
+        mips_update_mode(&ms[i]->cpu);
+        mips_cp0_write(&ms[i]->cpu, CP0_COMPARE, 333);
+    }
+    LOAD(p, ADDIU(10, 10, 1), ADDIU(11, 11, 2), ADDU(12, 10, 11),
+         BEQ(0, 0, -4), ADDIU(13, 13, 1));
+    for (int i = 0; i < 40; i++)
+        run(p, 97);
+    assert_true(p->jt.cpu.gpr[20] > 0);
+}
+
+static void test_random_streams_match_interpreter(void **state)
+{
+    struct pair *p = *state;
+    char buf[256];
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        if (fz_run_one(&p->in, &p->jt, seed * 0x9E3779B97F4A7C15ull, 6000,
+                       251, buf, sizeof(buf)) < 0)
+            fail_msg("%s", buf);
+    }
+}
+
+static void test_small_code_cache_flushes_and_stays_correct(void **state)
+{
+    struct pair *p = *state;
+    mips_jit_destroy(&p->jt.cpu);
+    struct mips_jit_config jc = {.code_size = 256u << 10};
+    assert_int_equal(mips_jit_create(&p->jt.cpu, &jc), 0);
+    char buf[256];
+    for (uint64_t seed = 100; seed < 110; seed++)
+        if (fz_run_one(&p->in, &p->jt, seed, 20000, 4999, buf, sizeof(buf)) < 0)
+            fail_msg("%s", buf);
+    struct mips_jit_stats st;
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    assert_true(st.flushes > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_alu_block_matches_interpreter),
+        T(test_writes_to_zero_register_are_dropped),
+        T(test_loads_and_stores_of_every_size),
+        T(test_fault_in_delay_slot_sets_bd_and_epc),
+        T(test_overflow_in_delay_slot_keeps_rd),
+        T(test_link_written_before_delay_slot),
+        T(test_likely_not_taken_skips_slot_but_links),
+        T(test_div_by_zero_and_int_min_never_fault_host),
+        T(test_store_into_code_drops_translation),
+        T(test_dma_write_drops_translation),
+        T(test_tlb_remap_runs_new_code),
+        T(test_timer_interrupt_lands_on_same_instruction),
+        T(test_random_streams_match_interpreter),
+        T(test_small_code_cache_flushes_and_stays_correct),
+#undef T
+    };
+    return cmocka_run_group_tests_name("jit", tests, NULL, NULL);
+}
