@@ -132,6 +132,7 @@ def main():
     ap.add_argument("-n", type=int, default=10, help="runs (default 10)")
     ap.add_argument("--dynamips", default=str(ROOT / "build" / "dynamips"))
     a = ap.parse_args()
+    a.dynamips = os.path.abspath(a.dynamips)
     if not os.access(a.dynamips, os.X_OK):
         sys.exit("hv_bench: %s not built (make)" % a.dynamips)
     with tempfile.TemporaryDirectory(prefix="hv_bench.") as cwd:
