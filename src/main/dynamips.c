@@ -23,6 +23,7 @@
 #include "core/vtty.h"
 #include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
+#include "machine/c7200/c7200_pa_cmdline.h"
 #include "cpu/mips64/jit.h"
 #include "main/version.h"
 
@@ -81,6 +82,13 @@ static void usage(FILE *out)
         "  -o <MiB>               ROM size (default 4)\n"
         "  -n <KiB>               NVRAM size (default 128)\n"
         "  -c <value>             configuration register (default 0x2102)\n"
+        "  -p <slot>:<card>       a port adapter or I/O card: C7200-IO-FE (slot 0,\n"
+        "                         default), PA-FE-TX, PA-4E, PA-8E, PA-4T+, PA-8T\n"
+        "                         (slots 1-6)\n"
+        "  -s <slot>:<port>:<nio> connect a port: udp:<lport>:<rhost>:<rport>,\n"
+        "                         unix:<local>:<remote>, vde:<ctl>:<local>, tap:<dev>,\n"
+        "                         tcp_cli:<host>:<port>, tcp_ser:<port>,\n"
+        "                         linux_eth:<if>, gen_eth:<if> or null\n"
         "  -C, --startup-config <file>  push this startup-config into NVRAM at\n"
         "                         start (and clear config-register bit 0x40)\n"
         "  --private-config <file>  push this private-config into NVRAM at start\n"
@@ -186,9 +194,13 @@ int main(int argc, char **argv)
     const char *startup_cfg = NULL, *private_cfg = NULL;
     unsigned long long v;
     int c;
+    char why[512];
+    struct c7200_pa_cmdline slots_store; /* -p / -s, plain storage */
+    struct c7200_pa_cmdline *slots = &slots_store;
+    c7200_pa_cmdline_init(slots);
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:",
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:p:s:",
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'P': platform = optarg; break;
@@ -202,6 +214,14 @@ int main(int argc, char **argv)
             break;
         }
         case 'C': startup_cfg = optarg; break;
+        case 'p':
+        case 's':
+            if ((c == 'p' ? c7200_pa_cmdline_card(slots, optarg, why,
+                                                  sizeof(why))
+                          : c7200_pa_cmdline_nio(slots, optarg, why,
+                                                 sizeof(why))) < 0)
+                return bad_value(c == 'p' ? "-p" : "-s", optarg, why);
+            break;
         case OPT_PRIVATE_CONFIG: private_cfg = optarg; break;
         case OPT_MIDPLANE:
             if (!c7200_eeprom_find(C7200_EEPROM_MIDPLANE, optarg))
@@ -311,6 +331,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const struct machine_ops *mops = machine_find(pname);
+    if (c7200_pa_cmdline_check(slots, why, sizeof(why)) < 0) {
+        fprintf(stderr, "dynamips: %s\n", why);
+        return EXIT_USAGE;
+    }
     if (optind != argc - 1) {
         fprintf(stderr, optind >= argc ? "dynamips: no image given\n"
                                        : "dynamips: more than one image given\n");
@@ -425,6 +449,14 @@ int main(int argc, char **argv)
         status = EXIT_START_FAILED;
         goto out;
     }
+    /* -p / -s: cards and NIOs before the start (hypervisor.md §7.4) */
+    int prc = c7200_pa_cmdline_apply(slots, vm, ev, log, err, sizeof(err));
+    if (prc < 0) {
+        fprintf(stderr, "dynamips: %s\n", err);
+        vm_destroy(vm);
+        status = prc == -EINVAL ? EXIT_USAGE : EXIT_START_FAILED;
+        goto out;
+    }
     if (jit > 0) {
         struct mips_jit_config jc = {.lockstep = jit_lockstep};
         int jrc = mips_jit_create(&vm->cpu, &jc);
@@ -453,6 +485,7 @@ int main(int argc, char **argv)
     vtty_term_restore(vm->con);
     vm_destroy(vm);
 out:
+    c7200_pa_cmdline_release(slots); /* its NIOs, now unbound */
     if (ev)
         evloop_destroy(ev);
     log_close(log);
