@@ -1,0 +1,13 @@
+/*
+ * drivers.h - attaching chip drivers to interfaces.
+ */
+#ifndef FW_DRIVERS_H
+#define FW_DRIVERS_H
+
+struct iface;
+
+/* Called once per interface found; attaches a driver if the card's chip
+ * has one (iface->nic stays NULL otherwise). */
+void drivers_attach(struct iface *i, int bay, int port);
+
+#endif

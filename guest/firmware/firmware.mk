@@ -1,0 +1,37 @@
+# firmware.mk - the OpenDynamips router firmware for the c7200, included by
+# guest/Makefile (which runs in guest/: paths here are relative to guest/).
+#
+#   images/firmware/c7200-firmware.elf   guest/lib runtime + firmware/*
+#   images/firmware/SHA256SUMS           its manifest (checked by `make verify`)
+#
+# `make firmware-images` builds just this image; `make images` includes it.
+# The firmware keeps no initialised writable data (.data must stay empty):
+# `reload` re-enters the ROM, which starts the image again from DRAM, and
+# only .bss is re-initialised by crt0.
+
+FW_OUT  := $(OUT)/firmware
+FW_SRCS := firmware/idle.S firmware/main.c firmware/sys.c firmware/tty.c \
+           firmware/util.c firmware/log.c firmware/eeprom.c firmware/pci.c \
+           firmware/hw.c firmware/iface.c firmware/config.c firmware/nvram.c \
+           firmware/cli.c firmware/cmds.c firmware/show.c firmware/net.c \
+           firmware/drivers.c firmware/ip.c
+FW_OBJS := $(addprefix $(OBJ)/,$(addsuffix .o,$(FW_SRCS)))
+
+$(FW_OBJS): $(wildcard firmware/*.h)
+
+$(FW_OUT)/c7200-firmware.elf: $(LIB_OBJS) $(FW_OBJS) $(LIB_LD)
+	@mkdir -p $(dir $@)
+	$(GCC) $(GLDFLAGS) -T $(LIB_LD) $(LIB_OBJS) $(FW_OBJS) -o $@.tmp
+	@if $(CROSS)objdump -h $@.tmp | awk '$$2 == ".data" && $$3 != "00000000" \
+	    { bad = 1 } END { exit !bad }'; then \
+	    echo "c7200-firmware.elf: .data is not empty (reload needs it" \
+	         "empty)" >&2; rm -f $@.tmp; exit 1; fi
+	mv $@.tmp $@
+
+$(FW_OUT)/SHA256SUMS: $(FW_OUT)/c7200-firmware.elf
+	cd $(FW_OUT) && sha256sum c7200-firmware.elf > SHA256SUMS
+
+.PHONY: firmware-images
+firmware-images: $(FW_OUT)/SHA256SUMS
+
+images: firmware-images

@@ -1,0 +1,245 @@
+/*
+ * sys.c - the firmware's system layer: ROM services (EMT calls), exception
+ * vectors, interrupt dispatch, the Count/Compare tick, idle and reload.
+ *
+ * Boot state (c7200.md §16.4): the ROM enters us with BEV = 1, IE | IM0 |
+ * IM7, its own timer running. We ask the ROM for its exception entry table
+ * (EMT 0x2A) while its vectors are still active, install our own vectors
+ * (clearing BEV) and from then on hand every syscall to table entry 8, as
+ * IOS does (§17.1), so later EMT calls keep reaching the ROM.
+ *
+ * Interrupt lines (c7200.md §4.1): 2 network (midplane FPGA aggregation,
+ * §4.2), 3 PA management, 4 GT-64120, 5 DUART, 6 error/OIR, 7 timer.
+ */
+#include "fw.h"
+
+#include "c7200.h"
+#include "cp0.h"
+#include "exc.h"
+#include "net.h"
+
+struct sysinfo sysinfo;
+volatile uint32_t sys_work;
+
+static volatile uint32_t tick_count;   /* 4 ms ticks */
+static volatile uint32_t up_sec, up_ms; /* uptime: seconds + milliseconds */
+static uint32_t count_per_tick;
+static uint32_t next_compare;
+static volatile uint32_t spurious_irqs;
+
+#define MPFPGA_REG(off) MMIO32(C7200_MPFPGA_BASE + (off))
+#define GT_REG(off)     MMIO32(C7200_GT_BASE + (off))
+
+int32_t emt(uint32_t n, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+    register uint32_t r_a0 __asm__("$4") = n;
+    register uint32_t r_a1 __asm__("$5") = a1;
+    register uint32_t r_a2 __asm__("$6") = a2;
+    register uint32_t r_a3 __asm__("$7") = a3;
+    register uint32_t r_v0 __asm__("$2");
+
+    /* The ROM preserves every register but v0 and k0 (c7200.md §17.1). */
+    __asm__ volatile("syscall"
+                     : "=r"(r_v0)
+                     : "r"(r_a0), "r"(r_a1), "r"(r_a2), "r"(r_a3)
+                     : "$26", "memory");
+    return (int32_t)r_v0;
+}
+
+uint32_t irq_save(void)
+{
+    uint32_t sr = mfc0(CP0_STATUS);
+    mtc0(CP0_STATUS, sr & ~ST_IE);
+    return sr;
+}
+
+void irq_restore(uint32_t sr)
+{
+    uint32_t cur = mfc0(CP0_STATUS);
+    mtc0(CP0_STATUS, (cur & ~ST_IE) | (sr & ST_IE));
+}
+
+/* ---------------------------------------------------------------- timer */
+
+static void timer_isr(void)
+{
+    uint32_t cmp = next_compare;
+    uint32_t n = 0;
+
+    if (count_per_tick == 0) {
+        /* Not started yet (a tick during an early EMT call): re-arm as
+         * the ROM does (c7200.md §17.4). */
+        mtc0(CP0_COMPARE, mfc0(CP0_COUNT) + 1000000);
+        return;
+    }
+
+    /*
+     * Count = Compare raised IP7; the interval is one tick. If ticks were
+     * missed (host busy) catch up so uptime follows host time. Writing
+     * Compare clears the interrupt (R4000 manual, Compare register).
+     */
+    for (;;) {
+        uint32_t now = mfc0(CP0_COUNT);
+        while ((int32_t)(now - cmp) >= 0) {
+            cmp += count_per_tick;
+            n++;
+        }
+        mtc0(CP0_COMPARE, cmp);
+        now = mfc0(CP0_COUNT);
+        if ((int32_t)(now - cmp) < 0)
+            break;
+    }
+    next_compare = cmp;
+    tick_count += n;
+    uint32_t ms = up_ms + n * TICK_MS;
+    while (ms >= 1000) {
+        ms -= 1000;
+        up_sec++;
+    }
+    up_ms = ms;
+}
+
+void sys_timer_start(uint32_t cpu_hz)
+{
+    /* Count runs at half the pipeline clock (R4000 manual, Count). */
+    sysinfo.count_hz = cpu_hz / 2;
+    count_per_tick = sysinfo.count_hz / (1000 / TICK_MS);
+    next_compare = mfc0(CP0_COUNT) + count_per_tick;
+    mtc0(CP0_COMPARE, next_compare);
+}
+
+uint32_t sys_ticks(void)
+{
+    return tick_count;
+}
+
+void sys_uptime(uint32_t *sec, uint32_t *ms)
+{
+    uint32_t sr = irq_save();
+    *sec = up_sec;
+    *ms = up_ms;
+    irq_restore(sr);
+}
+
+/* Busy wait for a number of Count cycles (device reset delays). */
+void udelay_count(uint32_t counts)
+{
+    uint32_t start = mfc0(CP0_COUNT);
+    while (mfc0(CP0_COUNT) - start < counts)
+        ;
+}
+
+/* ----------------------------------------------------------- interrupts */
+
+static void irq_dispatch(uint32_t pending)
+{
+    if (pending & CAUSE_IP(7))
+        timer_isr();
+    if (pending & CAUSE_IP(5))
+        tty_rx_isr();
+    if (pending & CAUSE_IP(2))
+        net_isr();
+    if (pending & CAUSE_IP(4)) {
+        /* GT-64120: we start no DMA; acknowledge whatever is there. */
+        GT_REG(0xC18) = 0;
+        spurious_irqs++;
+    }
+    if (pending & CAUSE_IP(6)) {
+        /* Error / OIR (c7200.md §8 0x70): reading clears the line. */
+        uint32_t st = MPFPGA_REG(0x70);
+        MPFPGA_REG(0x70) = st;
+        spurious_irqs++;
+    }
+    if (pending & CAUSE_IP(3)) {
+        (void)MPFPGA_REG(0x40); /* any access clears line 3 */
+        spurious_irqs++;
+    }
+    if (pending & (CAUSE_IP(0) | CAUSE_IP(1))) {
+        mtc0(CP0_CAUSE, mfc0(CP0_CAUSE) & ~(CAUSE_IP(0) | CAUSE_IP(1)));
+        spurious_irqs++;
+    }
+}
+
+static int exc_hook(struct exc_frame *f, int vector)
+{
+    uint32_t cause = (uint32_t)f->cause;
+
+    if (vector == EXC_VEC_GENERAL && CAUSE_EXCCODE(cause) == EXC_INT) {
+        irq_dispatch(cause & (uint32_t)f->status & ST_IM_MASK);
+        return 0;
+    }
+    /* Anything else is a firmware bug: report it like a crash. */
+    tty_printf("\n\n*** System crashed: %s exception at PC 0x%08x, "
+               "address 0x%08x\n",
+               exc_code_name(CAUSE_EXCCODE(cause)), (uint32_t)f->epc,
+               (uint32_t)f->badvaddr);
+    return 1; /* the runtime dumps the registers and stops the router */
+}
+
+void sys_init(void)
+{
+    /*
+     * While BEV = 1 the syscall reaches the ROM vector directly: fetch the
+     * ROM's exception entry table (EMT 0x2A) first; entry 8 is the
+     * complete syscall entry (c7200.md §17.1, §17.2).
+     */
+    const uint32_t *table = (const uint32_t *)emt(EMT_EXCTABLE, 0, 0, 0);
+    uint32_t syscall_entry = table[8];
+
+    exc_install(exc_hook); /* copies the vectors, IE off, BEV off */
+    exc_forward_syscalls(syscall_entry);
+
+    sysinfo.dram_bytes = (uint32_t)emt(EMT_MEMSIZE, 0, 0, 0);
+    sysinfo.iomem_bytes = (uint32_t)emt(EMT_IOMEMSIZE, 0, 0, 0);
+    sysinfo.nvram_bytes = (uint32_t)emt(EMT_NVRAMSIZE, 0, 0, 0);
+    sysinfo.confreg = (uint32_t)emt(EMT_CONFREG, 0, 0, 0) & 0xFFFF;
+    sysinfo.platform = (uint32_t)emt(EMT_PLATFORM, 0, 0, 0);
+    sysinfo.romver = (const char *)emt(EMT_ROMVERSION, 0, 0, 0);
+    sysinfo.prid = mfc0(CP0_PRID);
+
+    /* No network interrupt sources until a driver enables its bit. */
+    MPFPGA_REG(0x20) = 0;
+    MPFPGA_REG(0x28) = 0;
+}
+
+void sys_irq_enable(void)
+{
+    uint32_t sr = mfc0(CP0_STATUS);
+    sr &= ~(ST_IM_MASK | ST_EXL | ST_ERL);
+    sr |= ST_IM(7) | ST_IM(5) | ST_IM(2) | ST_IM(4) | ST_IM(6) | ST_IE;
+    mtc0(CP0_STATUS, sr);
+}
+
+/*
+ * Sleep until an interrupt is pending. IE is off around the test and WAIT
+ * so an interrupt arriving in between cannot be slept through: WAIT ends on
+ * any pending unmasked line whatever IE says (RM7000 manual, WAIT); the
+ * handler runs as soon as IE is set again.
+ */
+void sys_idle(void)
+{
+    uint32_t sr = irq_save();
+    if (!sys_work && !tty_rx_pending())
+        cpu_idle_wait();
+    irq_restore(sr);
+}
+
+/*
+ * Reload by re-entering the ROM at its reset vector, the way a power-on
+ * starts: devices quiet, interrupts off, BEV on. The ROM sets up its timer
+ * and launches the image again (still in DRAM; crt0 clears .bss and the
+ * firmware keeps no state in .data).
+ */
+void sys_reload(void)
+{
+    irq_save();
+    net_shutdown();
+    IOFPGA_REG(DUART_IMR) = 0;
+    MPFPGA_REG(0x20) = 0;
+    MPFPGA_REG(0x28) = 0;
+    exc_forward_syscalls(0);
+    mtc0(CP0_STATUS, ST_BEV);
+    __asm__ volatile("jr %0\n\tnop" : : "r"(C7200_ROM_BASE));
+    for (;;)
+        ;
+}

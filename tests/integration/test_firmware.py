@@ -1,0 +1,566 @@
+"""The router firmware (guest/images/firmware/c7200-firmware.elf) driven
+through its real console: dynamips with -T, a TCP client speaking telnet.
+
+Each router runs in its own temporary working directory, so NVRAM
+persists between two processes started there (write memory, restart).
+"""
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Another build of the emulator can be tested with DYNAMIPS_BUILD=<dir>.
+BUILD = Path(os.environ.get("DYNAMIPS_BUILD", ROOT / "build"))
+EMU = BUILD / "dynamips"
+NVRAM_EXPORT = BUILD / "nvram_export"
+IMAGE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+TIMEOUT = 10
+
+IAC, SB, SE = 255, 250, 240
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def strip_telnet(data, state):
+    """Removes telnet commands from data (state carries partial ones)."""
+    out = bytearray()
+    buf = state.pop() + data if state else data
+    i = 0
+    while i < len(buf):
+        c = buf[i]
+        if c != IAC:
+            out.append(c)
+            i += 1
+            continue
+        if i + 1 >= len(buf):
+            state.append(buf[i:])
+            break
+        cmd = buf[i + 1]
+        if cmd == IAC:
+            out.append(IAC)
+            i += 2
+        elif cmd == SB:
+            end = buf.find(bytes([IAC, SE]), i + 2)
+            if end < 0:
+                state.append(buf[i:])
+                break
+            i = end + 2
+        elif cmd >= 251:  # WILL WONT DO DONT + option
+            if i + 2 >= len(buf):
+                state.append(buf[i:])
+                break
+            i += 3
+        else:
+            i += 2
+    return bytes(out)
+
+
+class Router:
+    """A firmware router: dynamips process plus a console connection."""
+
+    def __init__(self, cwd, args=(), emu=EMU):
+        self.cwd = Path(cwd)
+        self.port = free_port()
+        self.log = open(self.cwd / "dynamips.out", "ab")
+        self.t_start = time.monotonic()
+        self.p = subprocess.Popen(
+            [str(emu), "-P", "7200", "-X", "-r", "64", "-T", str(self.port),
+             *args, str(IMAGE)],
+            cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", self.port),
+                                                  1)
+                break
+            except OSError:
+                assert self.p.poll() is None, "dynamips exited"
+                assert time.monotonic() < deadline, "console never opened"
+                time.sleep(0.02)
+        self.s.settimeout(0.05)
+        self.buf = b""
+        self.tstate = []
+
+    def _read(self):
+        try:
+            d = self.s.recv(65536)
+        except socket.timeout:
+            return False
+        assert d, "console closed; got %r" % self.buf[-400:]
+        self.buf += strip_telnet(d, self.tstate)
+        return True
+
+    def expect(self, want, timeout=TIMEOUT):
+        """Waits for want (str or compiled regex); returns and consumes the
+        text up to and including it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.buf.decode("latin-1")
+            if isinstance(want, str):
+                i = text.find(want)
+                end = i + len(want) if i >= 0 else -1
+            else:
+                m = want.search(text)
+                end = m.end() if m else -1
+            if end >= 0:
+                self.buf = self.buf[end:]
+                return text[:end]
+            assert time.monotonic() < deadline, \
+                "no %r in %r" % (want, text[-600:])
+            self._read()
+
+    def send(self, text):
+        self.s.sendall(text.encode("latin-1"))
+
+    def cmd(self, line, prompt=None, timeout=TIMEOUT):
+        """Types a line; returns what came before the next prompt (the
+        echo of the line and the prompt removed)."""
+        self.send(line + "\r")
+        out = self.expect(prompt or PROMPT, timeout)
+        out = out.replace("\r\n", "\n")
+        first, _, rest = out.partition("\n")
+        assert first.endswith(line), (first, line)
+        return rest[:rest.rfind("\n") + 1]
+
+    def boot(self):
+        self.expect("Press RETURN to get started!")
+        self.send("\r")
+        return self.expect(PROMPT)
+
+    def stop(self):
+        try:
+            self.s.close()
+        except OSError:
+            pass
+        if self.p.poll() is None:
+            self.p.terminate()
+        rc = self.p.wait(timeout=TIMEOUT)
+        self.log.close()
+        return rc
+
+
+PROMPT = re.compile(r"\n[A-Za-z][A-Za-z0-9-]*(?:\([a-z-]+\))?[>#]$")
+
+
+@pytest.fixture
+def routers(tmp_path):
+    made = []
+
+    def make(args=(), cwd=None, emu=EMU):
+        r = Router(cwd or tmp_path, args, emu)
+        made.append(r)
+        return r
+    yield make
+    for r in made:
+        if r.p.poll() is None:
+            r.p.kill()
+            r.p.wait()
+
+
+def emu_has_cards(emu=EMU):
+    out = subprocess.run([str(emu), "--help"], capture_output=True,
+                         text=True).stdout
+    return "-p <slot>:<card>" in out
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture(autouse=True)
+def need_image():
+    if not EMU.exists():
+        pytest.fail(f"{EMU} is missing (make)")
+    if not IMAGE.exists():
+        pytest.fail(f"{IMAGE} is missing (make firmware)")
+
+
+# ---------------------------------------------------------------- boot
+
+def test_boot_to_prompt_within_a_second(routers):
+    r = routers()
+    text = r.expect("Press RETURN to get started!")
+    elapsed = time.monotonic() - r.t_start
+    assert elapsed < 1.0, f"banner after {elapsed:.2f} s"
+    # entered by our ROM, as IOS is
+    assert "Starting image at 0x80008000" in text
+    assert "OpenDynamips Router Firmware" in text
+    r.send("\r")
+    r.expect("Router>")
+
+
+def test_idle_router_sleeps(routers):
+    r = routers()
+    r.boot()
+    time.sleep(0.3)
+    c0, t0 = cpu_seconds(r.p.pid), time.monotonic()
+    time.sleep(2.0)
+    c1, t1 = cpu_seconds(r.p.pid), time.monotonic()
+    share = (c1 - c0) / (t1 - t0)
+    assert share < 0.15, f"idle router used {share:.0%} of a core"
+
+
+def test_uptime_follows_host_time(routers):
+    r = routers()
+    r.boot()
+    first = r.cmd("show clock")
+    time.sleep(2.0)
+    second = r.cmd("show clock")
+
+    def secs(t):
+        h, m, s = re.search(r"\*(\d+):(\d+):(\d+\.\d+)", t).groups()
+        return int(h) * 3600 + int(m) * 60 + float(s)
+    delta = secs(second) - secs(first)
+    assert 1.5 < delta < 3.5, (first, second)
+
+
+# ------------------------------------------------------------ CLI modes
+
+def test_modes_and_prompts(routers):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    assert r.buf == b""
+    r.send("configure terminal\r")
+    r.expect("Router(config)#")
+    r.send("hostname R1\r")
+    r.expect("R1(config)#")
+    r.send("interface FastEthernet0/0\r")
+    r.expect("R1(config-if)#")
+    r.send("exit\r")
+    r.expect("R1(config)#")
+    r.send("int fa0/0\r")
+    r.expect("R1(config-if)#")
+    r.send("end\r")
+    r.expect("R1#")
+    r.send("disable\r")
+    r.expect("R1>")
+    r.send("en\r")
+    r.expect("R1#")
+    r.send("conf t\r")
+    r.expect("R1(config)#")
+    r.send("\x1a")  # Ctrl-Z: end
+    r.expect("R1#")
+
+
+def test_help_lists_commands(routers):
+    r = routers()
+    r.boot()
+    r.send("?")
+    out = r.expect("Router>")
+    assert "Exec commands:" in out
+    for word in ("enable", "ping", "show"):
+        assert re.search(rf"\n  {word} +\S", out), out
+    assert "configure" not in out  # privileged only
+    r.send("enable\r")
+    r.expect("Router#")
+    r.send("show ?")
+    out = r.expect("Router#show ")
+    for word in ("version", "running-config", "interfaces", "ip"):
+        assert re.search(rf"\n  {word} +\S", out), out
+    r.send("\x15")  # Ctrl-U: erase the line
+    r.send("sh?")
+    out = r.expect("Router#sh")
+    assert "show" in out
+    r.send("\x15conf t\r")
+    r.expect("Router(config)#")
+    r.send("?")
+    out = r.expect("Router(config)#")
+    assert "Configure commands:" in out
+    assert re.search(r"\n  hostname +Set system's network name", out)
+    r.send("hostname ?")
+    out = r.expect("Router(config)#hostname ")
+    assert "WORD" in out
+
+
+def test_invalid_input_caret(routers):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    out = r.cmd("show foo")
+    # "Router#" is 7 characters, "show " 5: the caret is under 'f'
+    assert out.startswith(" " * 12 + "^\n% Invalid input detected at "
+                          "'^' marker.\n"), out
+    out = r.cmd("show versoin")
+    # "vers" matches "version": the caret is under the 'o'
+    assert out.startswith(" " * (7 + 5 + 4) + "^\n"), out
+    r.send("configure terminal\r")
+    r.expect("Router(config)#")
+    out = r.cmd("foo bar")
+    assert out.startswith(" " * 15 + "^\n% Invalid input detected"), out
+
+
+def test_incomplete_and_ambiguous(routers):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    assert "% Incomplete command." in r.cmd("show")
+    assert '% Ambiguous command: "c"' in r.cmd("c")
+    r.send("conf t\r")
+    r.expect("Router(config)#")
+    assert "% Incomplete command." in r.cmd("hostname")
+
+
+def test_line_editor(routers):
+    r = routers()
+    r.boot()
+    # backspace and DEL erase, Ctrl-U kills the line
+    r.send("enxx\x08\x7fable\r")
+    r.expect("Router#")
+    r.send("garbage\x15show ip interface brief\r")
+    out = r.expect("Router#")
+    assert "FastEthernet0/0" in out
+    # Ctrl-C abandons the line (and configuration mode)
+    r.send("conf t\r")
+    r.expect("Router(config)#")
+    r.send("hostname XX\x03")
+    out = r.expect("Router#")
+    assert "^C" in out
+    # Tab completes a unique keyword
+    r.send("show vers\t")
+    r.expect("show version ")
+    r.send("\r")
+    r.expect("Router#")
+
+
+def test_interface_configuration(routers):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    r.send("conf t\r")
+    r.expect("Router(config)#")
+    r.send("interface FastEthernet0/0\r")
+    r.expect("(config-if)#")
+    r.send("ip address 10.1.1.1 255.255.255.0\r")
+    r.expect("(config-if)#")
+    out = r.cmd("ip address 10.1.2.1 255.0.255.0")
+    assert "Bad mask" in out
+    r.send("interface loopback 0\r")
+    r.expect("(config-if)#")
+    r.send("ip address 10.1.1.5 255.255.255.255\r")
+    out = r.expect("(config-if)#")
+    assert "overlaps with FastEthernet0/0" in out
+    r.send("ip address 192.168.1.1 255.255.255.255\r")
+    r.expect("(config-if)#")
+    # a global command from interface mode leaves interface mode
+    r.send("ip route 0.0.0.0 0.0.0.0 10.1.1.254\r")
+    r.expect("Router(config)#")
+    r.send("end\r")
+    r.expect("Router#")
+    out = r.cmd("show ip interface brief")
+    assert re.search(r"FastEthernet0/0 +10\.1\.1\.1 +YES manual "
+                     r"administratively down down", out), out
+    assert re.search(r"Loopback0 +192\.168\.1\.1 +YES manual up +up", out)
+    out = r.cmd("show running-config")
+    assert "interface FastEthernet0/0\n ip address 10.1.1.1 " \
+           "255.255.255.0\n shutdown\n" in out, out
+    assert "interface Loopback0\n ip address 192.168.1.1 " \
+           "255.255.255.255\n" in out
+    assert "ip route 0.0.0.0 0.0.0.0 10.1.1.254\n" in out
+
+
+# ------------------------------------------------------------ show version
+
+def test_show_version(routers):
+    r = routers()
+    r.boot()
+    out = r.cmd("show version")
+    assert "OpenDynamips Router Firmware, 7200 Software" in out
+    assert "cisco 7206VXR (NPE400) processor" in out
+    assert "with 65536K bytes of memory" in out  # EMT 4 with -r 64
+    assert "R7000 CPU at 350MHz" in out
+    assert "Processor board ID" in out
+    assert "Slot 0: C7200-IO-FE" in out
+    assert "1 FastEthernet interface" in out
+    assert "126K bytes of NVRAM." in out
+    # fresh NVRAM: the emulator sets bit 6 (c7200.md §13.1)
+    assert "Configuration register is 0x2142" in out
+
+
+@pytest.mark.parametrize("npe,name,cpu", [
+    ("npe-100", "NPE100", "R4600 CPU at 150MHz"),
+    ("npe-200", "NPE200", "R5000 CPU at 200MHz"),
+    ("npe-225", "NPE225", "R527x CPU at 262MHz"),
+    ("npe-300", "NPE300", "R7000 CPU at 262MHz"),
+])
+def test_show_version_other_npes(routers, npe, name, cpu):
+    r = routers(["-t", npe, "--midplane", "std"])
+    r.boot()
+    out = r.cmd("show version")
+    assert f"cisco 7206 ({name}) processor" in out, out
+    assert cpu in out
+    assert "1 FastEthernet interface" in out
+    r.cmd("enable")
+    # the I/O card's DEC21140 was found through the GT on this NPE
+    out = r.cmd("show pci")
+    assert re.search(r"1011:0009 +02000011 +0 ", out), out
+
+
+def test_port_adapters_found(routers):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    r = routers(["-p", "1:PA-4E", "-p", "2:PA-8T", "-p", "3:PA-FE-TX",
+                 "-p", "4:PA-4T+"])
+    r.boot()
+    out = r.cmd("show version")
+    assert "Slot 1: PA-4E" in out and "Slot 2: PA-8T" in out
+    assert "Slot 3: PA-FE-TX" in out and "Slot 4: PA-4T+" in out
+    assert "4 Ethernet interfaces" in out
+    assert "2 FastEthernet interfaces" in out
+    assert "12 Serial interfaces" in out
+    out = r.cmd("show ip interface brief")
+    names = re.findall(r"^(\S+\d)\s", out, re.M)
+    assert names == (["FastEthernet0/0"] +
+                     [f"Ethernet1/{p}" for p in range(4)] +
+                     [f"Serial2/{p}" for p in range(8)] +
+                     ["FastEthernet3/0"] +
+                     [f"Serial4/{p}" for p in range(4)]), names
+    out = r.cmd("show interfaces Serial2/7")
+    assert out.startswith("Serial2/7 is administratively down")
+    r.cmd("enable")
+    out = r.cmd("show pci")
+    for bay, ident in ((1, "1022:2000"), (2, "1137:0001"), (3, "1011:0009"),
+                       (4, "1137:0001")):
+        assert re.search(rf"{ident} +\S+ +{bay} ", out), (bay, out)
+
+
+# ------------------------------------------------------------ NVRAM
+
+CONFIG_STEPS = [
+    ("configure terminal", "Router(config)#"),
+    ("hostname R7", "R7(config)#"),
+    ("interface FastEthernet0/0", "R7(config-if)#"),
+    ("description uplink to the lab", "R7(config-if)#"),
+    ("ip address 192.0.2.7 255.255.255.0", "R7(config-if)#"),
+    ("no shutdown", "R7(config-if)#"),
+    ("exit", "R7(config)#"),
+    ("ip route 198.51.100.0 255.255.255.0 192.0.2.1", "R7(config)#"),
+    ("end", "R7#"),
+]
+
+
+def configure(r):
+    r.cmd("enable")
+    for line, prompt in CONFIG_STEPS:
+        r.send(line + "\r")
+        r.expect(prompt)
+
+
+def test_write_memory_survives_restart(routers, tmp_path):
+    r = routers()
+    r.boot()
+    configure(r)
+    running = r.cmd("show running-config")
+    out = r.cmd("write memory")
+    assert "Building configuration...\n[OK]" in out
+    startup = r.cmd("show startup-config")
+    assert r.stop() == 0
+
+    # same working directory: same NVRAM file
+    r2 = routers()
+    r2.expect("Press RETURN to get started!")
+    r2.send("\r")
+    r2.expect("R7>")
+    r2.cmd("enable")
+    again = r2.cmd("show running-config")
+    assert again == running
+    assert "hostname R7\n" in again
+    assert " description uplink to the lab\n" in again
+    assert "ip route 198.51.100.0 255.255.255.0 192.0.2.1\n" in again
+    out = r2.cmd("show ip interface brief")
+    assert re.search(r"FastEthernet0/0 +192\.0\.2\.7 +YES NVRAM", out), out
+    out = r2.cmd("show version")
+    assert "Configuration register is 0x2102" in out
+    assert r2.stop() == 0
+
+    # nvram_export reads what the firmware wrote (c7200.md §13.4-13.5)
+    nv = tmp_path / "c7200_i0_nvram"
+    assert nv.exists()
+    res = subprocess.run([str(NVRAM_EXPORT), "--strict", str(nv),
+                          str(tmp_path / "exported.cfg")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    exported = (tmp_path / "exported.cfg").read_text()
+    body = startup.split("\n", 1)[1]  # after "Using N out of M bytes"
+    assert exported.rstrip("\n") == body.rstrip("\n")
+    assert exported.startswith("!\n") and exported.endswith("end\n")
+
+
+def test_copy_running_config_startup_config(routers, tmp_path):
+    r = routers()
+    r.boot()
+    configure(r)
+    r.send("copy running-config startup-config\r")
+    r.expect("Destination filename [startup-config]? ")
+    r.send("\r")
+    out = r.expect("R7#")
+    assert "[OK]" in out
+    r.stop()
+    res = subprocess.run([str(NVRAM_EXPORT), str(tmp_path / "c7200_i0_nvram"),
+                          "-"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "hostname R7\n" in res.stdout
+
+
+def test_confreg_bit6_ignores_startup_config(routers):
+    r = routers()
+    r.boot()
+    configure(r)
+    r.cmd("write memory")
+    r.stop()
+    r2 = routers(["-c", "0x2142"])
+    r2.boot()
+    out = r2.cmd("show version")
+    assert "Configuration register is 0x2142" in out
+    assert r2.buf == b""
+
+
+def test_reads_config_pushed_by_the_emulator(routers, tmp_path):
+    cfgfile = tmp_path / "startup.cfg"
+    cfgfile.write_text("!\nhostname Pushed\n!\ninterface FastEthernet0/0\n"
+                       " ip address 10.9.9.9 255.255.255.0\n shutdown\n!\n"
+                       "line con 0\n exec-timeout 0 0\n!\nend\n")
+    r = routers(["-C", str(cfgfile)])
+    r.expect("Press RETURN to get started!")
+    r.send("\r")
+    r.expect("Pushed>")
+    out = r.cmd("show ip interface brief")
+    assert re.search(r"FastEthernet0/0 +10\.9\.9\.9 +YES NVRAM +"
+                     r"administratively down", out), out
+
+
+def test_reload_restarts_with_saved_config(routers, tmp_path):
+    # A pushed config clears configuration-register bit 6, which the
+    # emulator sets for the whole run when NVRAM starts out blank.
+    (tmp_path / "empty.cfg").write_text("!\nend\n")
+    r = routers(["-C", str(tmp_path / "empty.cfg")])
+    r.boot()
+    configure(r)
+    r.cmd("write memory")
+    r.send("configure terminal\r")
+    r.expect("R7(config)#")
+    r.send("hostname Unsaved\r")
+    r.expect("Unsaved(config)#")
+    r.send("end\r")
+    r.expect("Unsaved#")
+    r.send("reload\r")
+    r.expect("Save? [yes/no]: ")
+    r.send("no\r")
+    r.expect("Proceed with reload? [confirm]")
+    r.send("\r")
+    out = r.expect("Press RETURN to get started!")
+    assert "OpenDynamips ROM monitor" in out
+    r.send("\r")
+    r.expect("R7>")
