@@ -2,6 +2,7 @@
  * Module "c7200": settings of Cisco 7200 instances (hypervisor.md §5.4)
  * and the platform facts of §6.1-6.3 the hypervisor checks against.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,21 +11,12 @@
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
 #include "machine/c7200/c7200_eeprom.h"
+#include "machine/c7200/c7200_pa.h"
 
 /* §6.2 */
 static const char *const c7200_npes[] = {
     "npe-100", "npe-150", "npe-175", "npe-200", "npe-225",
     "npe-300", "npe-400", "npe-g1",  "npe-g2",
-};
-
-/* §6.3: I/O controllers in bay 0, port adapters in bays 1-6. */
-static const char *const c7200_io_cards[] = {
-    "C7200-IO-FE", "C7200-IO-2FE", "C7200-IO-GE-E", "NPE-G2",
-};
-static const char *const c7200_pa_cards[] = {
-    "PA-FE-TX", "PA-2FE-TX", "PA-GE",      "PA-4E", "PA-8E",
-    "PA-4T+",   "PA-8T",     "PA-A1",      "PA-POS-OC3",
-    "PA-4B",    "PA-MC-8TE1",
 };
 
 static int in_list(const char *const *list, size_t n, const char *s)
@@ -36,13 +28,39 @@ static int in_list(const char *const *list, size_t n, const char *s)
 }
 #define IN_LIST(list, s) in_list(list, sizeof(list) / sizeof(list[0]), s)
 
+/*
+ * Cards come from the machine's catalogue (c7200_pa.h): I/O cards in bay
+ * 0, port adapters in bays 1-6, no WIC sub-slots. A card the machine
+ * knows but does not emulate yet is accepted, as the reference accepts
+ * every card it knows: the start then fails, saying why on the VM log.
+ */
 static int c7200_card_ok(int slot, int subslot, const char *card)
 {
-    if (subslot != 0) /* no WIC sub-slots on a 7200 */
-        return -1;
-    if (slot == 0)
-        return IN_LIST(c7200_io_cards, card) ? 0 : -1;
-    return IN_LIST(c7200_pa_cards, card) ? 0 : -1;
+    if (subslot != 0 || slot < 0)
+        return -EINVAL;
+    int rc = c7200_pa_card_check((unsigned)slot, card);
+    return rc == -ENOTSUP ? 0 : rc;
+}
+
+static int c7200_insert(struct vm *vm, int slot, int subslot,
+                        const char *card)
+{
+    return subslot ? -EINVAL : c7200_pa_insert(vm, (unsigned)slot, card);
+}
+
+static int c7200_remove(struct vm *vm, int slot, int subslot)
+{
+    return subslot ? -EINVAL : c7200_pa_remove(vm, (unsigned)slot);
+}
+
+static int c7200_bind(struct vm *vm, int slot, int port, struct nio *nio)
+{
+    return c7200_pa_bind_nio(vm, (unsigned)slot, (unsigned)port, nio);
+}
+
+static int c7200_unbind(struct vm *vm, int slot, int port)
+{
+    return c7200_pa_unbind_nio(vm, (unsigned)slot, (unsigned)port);
 }
 
 /* §6.1 */
@@ -51,8 +69,13 @@ static const struct hv_platform hv_platform_c7200 = {
     .mac_byte0 = C7200_MAC_PREFIX,
     .clock_divisor = 4,
     .disk0_mb = 64,
-    .nslots = 7, /* bays 0-6; 7 and 8 are internal (NPE-G2) */
+    .nslots = C7200_PA_BAYS, /* bays 0-6; 7 and 8 are internal (NPE-G2) */
     .card_ok = c7200_card_ok,
+    .card_ports = c7200_pa_card_ports,
+    .insert = c7200_insert,
+    .remove = c7200_remove,
+    .bind = c7200_bind,
+    .unbind = c7200_unbind,
 };
 
 const struct hv_platform *hv_platform_find(const char *name)
@@ -228,10 +251,13 @@ static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
     printf("  IOS image   : %s\n", cfg->image ? cfg->image : "(none)");
     for (int s = 0; s < HV_SLOTS; s++)
         if (r->cards[s][0])
-            printf("  Slot %d      : %s\n", s, r->cards[s][0]);
+            printf("  Slot %d      : %s%s\n", s, r->cards[s][0],
+                   r->card_active[s][0] ? "" : " (not in the hardware)");
     printf("  Temperature : %d %d %d %d C, power supplies %s/%s\n",
            r->temp_c[0], r->temp_c[1], r->temp_c[2], r->temp_c[3],
            r->psu[0] ? "on" : "off", r->psu[1] ? "on" : "off");
+    if (r->vm && hv_router_status(r) != VM_HALTED)
+        c7200_pa_show_hardware(r->vm, stdout);
     fflush(stdout);
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);

@@ -271,12 +271,20 @@ void hv_vm_cmd_send_aux_msg(struct hv_ctx *c, int argc, char **argv)
 
 /* ------------------------------------------------------------- slots */
 
+/*
+ * Cards and NIO bindings are recorded in the router and put into the
+ * hardware while it exists (hv_router.c). On a running VM (§5.2.5): a card
+ * added is only recorded until `slot_oir_start`; an active card leaves only
+ * after `slot_oir_stop`; a NIO binding added is attached by
+ * `slot_enable_nio`.
+ */
+
 /* Sub-slot of a binding port: 0 the module, 16*(w+1) WIC w (§5.2.5). */
 static int port_subslot(int port)
 {
     if (port == 0)
         return 0;
-    if (port % 16 == 0 && port / 16 < HV_SUBSLOTS)
+    if (port > 0 && port % 16 == 0 && port / 16 < HV_SUBSLOTS)
         return port / 16;
     return -1;
 }
@@ -294,6 +302,18 @@ static int slot_arg(const char *s)
 {
     int v = hv_arg_int(s);
     return v < 0 ? 0 : v; /* a negative slot is taken as 0 (§5.2.5) */
+}
+
+/* The VM has hardware: running or suspended. */
+static int live(struct hv_router *r)
+{
+    int st = hv_router_status(r);
+    return r->vm && (st == VM_RUNNING || st == VM_SUSPENDED);
+}
+
+static struct nio *nio_of(struct hv_obj *nio_obj)
+{
+    return nio_obj->data; /* HV_KIND_NIO objects hold their struct nio */
 }
 
 void hv_vm_cmd_slot_bindings(struct hv_ctx *c, int argc, char **argv)
@@ -335,17 +355,23 @@ void hv_vm_cmd_slot_add_binding(struct hv_ctx *c, int argc, char **argv)
     /* Unlike the reference, a slot the platform lacks and a card in the
      * wrong place are refused (§5.2.5). */
     int ok = slot < r->plat->nslots && ss >= 0 && !r->cards[slot][ss] &&
-             (ss == 0 || r->cards[slot][0]) &&
-             r->plat->card_ok(slot, ss, argv[3]) == 0;
-    char *card = ok ? strdup(argv[3]) : NULL;
+             (ss == 0 || r->cards[slot][0]);
+    int why = ok ? r->plat->card_ok(slot, ss, argv[3]) : 0;
+    char *card = ok && why == 0 ? strdup(argv[3]) : NULL;
     if (!card) {
+        if (why < 0)
+            log_msg(r->log, "VM", "%s: %s in slot %d/%d: %s", obj->name,
+                    argv[3], slot, ss,
+                    why == -ENOENT ? "unknown card"
+                                   : "card does not fit this slot");
         hv_err(c, HSC_ERR_BINDING, "VM %s: unable to add binding for slot "
                "%d/%d", argv[0], slot, port);
     } else {
         r->cards[slot][ss] = card;
-        if (hv_router_status(r) != VM_HALTED)
-            log_msg(r->log, "VM", "%s: %s recorded in slot %d/%d; not "
-                    "active until OIR", obj->name, card, slot, ss);
+        if (live(r))
+            log_msg(r->log, "VM", "%s: %s recorded in slot %d/%d; not in "
+                    "the hardware until OIR start", obj->name, card, slot,
+                    ss);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -354,6 +380,8 @@ void hv_vm_cmd_slot_add_binding(struct hv_ctx *c, int argc, char **argv)
 static void drop_nio_binding(struct hv_router *r, struct hv_nio_binding **pp)
 {
     struct hv_nio_binding *b = *pp;
+    if (b->active && r->vm && r->plat->unbind)
+        r->plat->unbind(r->vm, b->slot, b->port);
     *pp = b->next;
     hv_obj_unref(&r->hv->reg, b->nio);
     hv_obj_put(&r->hv->reg, b->nio);
@@ -373,18 +401,13 @@ void hv_vm_cmd_slot_remove_binding(struct hv_ctx *c, int argc, char **argv)
     for (int w = 1; ok && ss == 0 && w < HV_SUBSLOTS; w++)
         if (r->cards[slot][w])
             ok = 0;
-    /* On a running VM a card present at start is active: OIR stop first
-     * (which we cannot do yet, see slot_oir_stop). */
-    if (ok && hv_router_status(r) != VM_HALTED && r->vm &&
-        r->card_active[slot][ss])
+    /* A card in the running hardware goes by slot_oir_stop first. */
+    if (ok && live(r) && r->card_active[slot][ss])
         ok = 0;
     if (!ok) {
         hv_err(c, HSC_ERR_BINDING, "VM %s: unable to remove binding for slot "
                "%d/%d", argv[0], slot, port);
     } else {
-        free(r->cards[slot][ss]);
-        r->cards[slot][ss] = NULL;
-        r->card_active[slot][ss] = 0;
         /* its NIO bindings go with it */
         for (struct hv_nio_binding **pp = &r->nios; *pp;) {
             if ((*pp)->slot == slot && (*pp)->port / 16 == ss)
@@ -392,6 +415,9 @@ void hv_vm_cmd_slot_remove_binding(struct hv_ctx *c, int argc, char **argv)
             else
                 pp = &(*pp)->next;
         }
+        free(r->cards[slot][ss]);
+        r->cards[slot][ss] = NULL;
+        r->card_active[slot][ss] = 0;
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -413,9 +439,12 @@ void hv_vm_cmd_slot_add_nio_binding(struct hv_ctx *c, int argc, char **argv)
         return;
     struct hv_router *r = hv_router_of(obj);
     int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
+    const char *card = port_card(r, slot, port);
     struct hv_obj *nio = NULL;
     struct hv_nio_binding *b = NULL;
-    if (port_card(r, slot, port) && !find_nio_binding(r, slot, port))
+    /* Unlike the reference, the port must exist on the card (§5.2.5). */
+    int ports = card && r->plat->card_ports ? r->plat->card_ports(card) : 0;
+    if (card && port % 16 < ports && !find_nio_binding(r, slot, port))
         nio = hv_obj_get(&c->hv->reg, HV_KIND_NIO, argv[3]);
     if (nio)
         b = calloc(1, sizeof(*b));
@@ -423,15 +452,17 @@ void hv_vm_cmd_slot_add_nio_binding(struct hv_ctx *c, int argc, char **argv)
         hv_obj_put(&c->hv->reg, nio);
         hv_err(c, HSC_ERR_BINDING, "VM %s: unable to add binding for slot "
                "%d/%d", argv[0], slot, port);
-    } else {
-        b->slot = slot;
-        b->port = port;
-        b->nio = nio; /* the hold keeps the object, the ref blocks delete */
-        hv_obj_ref(&c->hv->reg, nio);
-        b->next = r->nios;
-        r->nios = b;
-        hv_ok(c, "OK");
+        hv_router_unlock(c->hv, obj);
+        return;
     }
+    b->slot = slot;
+    b->port = port;
+    b->nio = nio; /* the hold keeps the object, the ref blocks delete */
+    hv_obj_ref(&c->hv->reg, nio);
+    b->next = r->nios;
+    r->nios = b;
+    /* Halted: attached at start. Running: by slot_enable_nio. */
+    hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
 
@@ -448,61 +479,97 @@ void hv_vm_cmd_slot_remove_nio_binding(struct hv_ctx *c, int argc,
         hv_err(c, HSC_ERR_BINDING, "VM %s: unable to remove NIO binding for "
                "slot %d/%d", argv[0], slot, port);
     } else {
+        live(r); /* frees the hardware of a CPU that stopped by itself */
         drop_nio_binding(r, pp);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
 }
 
-/*
- * Enabling a binding attaches the NIO to a live port adapter; there are no
- * port adapters yet, so this fails even when the binding exists.
- */
-static void nio_switch(struct hv_ctx *c, char **argv, const char *what)
+/* Attach / detach a recorded binding on the running hardware. */
+static void nio_switch(struct hv_ctx *c, char **argv, int enable)
 {
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
     int slot = slot_arg(argv[1]), port = hv_arg_int(argv[2]);
-    if (hv_router_status(r) != VM_HALTED && find_nio_binding(r, slot, port))
-        log_msg(r->log, "VM", "%s: slot %d/%d: port adapters are not "
-                "emulated yet", obj->name, slot, port);
-    hv_err(c, HSC_ERR_BINDING, "VM %s: unable to %s NIO for slot %d/%d",
-           argv[0], what, slot, port);
+    struct hv_nio_binding **pp = find_nio_binding(r, slot, port);
+    struct hv_nio_binding *b = pp ? *pp : NULL;
+    int ok = b && live(r) && r->card_active[slot][port / 16];
+    if (ok && enable && !b->active) {
+        ok = r->plat->bind &&
+             r->plat->bind(r->vm, slot, port, nio_of(b->nio)) == 0;
+        b->active = ok;
+    } else if (ok && !enable && b->active) {
+        ok = r->plat->unbind && r->plat->unbind(r->vm, slot, port) == 0;
+        b->active = !ok;
+    }
+    if (ok)
+        hv_ok(c, "OK");
+    else
+        hv_err(c, HSC_ERR_BINDING, "VM %s: unable to %s NIO for slot %d/%d",
+               argv[0], enable ? "enable" : "disable", slot, port);
     hv_router_unlock(c->hv, obj);
 }
 
 void hv_vm_cmd_slot_enable_nio(struct hv_ctx *c, int argc, char **argv)
 {
-    nio_switch(c, argv, "enable");
+    nio_switch(c, argv, 1);
 }
 
 void hv_vm_cmd_slot_disable_nio(struct hv_ctx *c, int argc, char **argv)
 {
-    nio_switch(c, argv, "disable");
+    nio_switch(c, argv, 0);
 }
 
-/* Online insertion/removal needs port-adapter hardware: not yet. */
-static void oir(struct hv_ctx *c, char **argv, int code)
+/*
+ * Online insertion/removal of a recorded card (§5.2.5). Slot 0 and
+ * sub-slots never change while running; a card inserted gets its recorded
+ * NIO bindings attached, one removed loses them (they stay recorded).
+ */
+static void oir(struct hv_ctx *c, char **argv, int start)
 {
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    log_msg(r->log, "VM", "%s: OIR of slot %s/%s: port adapters are not "
-            "emulated yet", obj->name, argv[1], argv[2]);
-    hv_err(c, code, "VM %s: unable to engage OIR for slot %d/%d", argv[0],
-           hv_arg_int(argv[1]), hv_arg_int(argv[2]));
+    int slot = hv_arg_int(argv[1]), ss = hv_arg_int(argv[2]);
+    int ok = live(r) && slot > 0 && slot < HV_SLOTS && ss == 0 &&
+             r->cards[slot][0] && r->card_active[slot][0] != start;
+    if (ok && start) {
+        ok = r->plat->insert &&
+             r->plat->insert(r->vm, slot, 0, r->cards[slot][0]) == 0;
+        r->card_active[slot][0] = ok;
+        for (struct hv_nio_binding *b = r->nios; ok && b; b = b->next)
+            if (b->slot == slot && b->port < 16)
+                b->active = r->plat->bind &&
+                            r->plat->bind(r->vm, slot, b->port,
+                                          nio_of(b->nio)) == 0;
+    } else if (ok) {
+        ok = r->plat->remove && r->plat->remove(r->vm, slot, 0) == 0;
+        if (ok) {
+            r->card_active[slot][0] = 0;
+            for (struct hv_nio_binding *b = r->nios; b; b = b->next)
+                if (b->slot == slot && b->port < 16)
+                    b->active = 0; /* released with the card */
+        }
+    }
+    if (ok)
+        hv_ok(c, "OK");
+    else
+        hv_err(c, start ? HSC_ERR_START : HSC_ERR_STOP,
+               "VM %s: unable to engage OIR for slot %d/%d", argv[0], slot,
+               ss);
     hv_router_unlock(c->hv, obj);
 }
 
 void hv_vm_cmd_slot_oir_start(struct hv_ctx *c, int argc, char **argv)
 {
-    oir(c, argv, HSC_ERR_START);
+    oir(c, argv, 1);
 }
 
 void hv_vm_cmd_slot_oir_stop(struct hv_ctx *c, int argc, char **argv)
 {
-    oir(c, argv, HSC_ERR_STOP);
+    oir(c, argv, 0);
 }

@@ -223,6 +223,37 @@ static void free_hardware(struct hv_router *r)
         r->vm = NULL;
     }
     memset(r->card_active, 0, sizeof(r->card_active));
+    for (struct hv_nio_binding *b = r->nios; b; b = b->next)
+        b->active = 0;
+}
+
+/*
+ * Put the recorded cards and NIO bindings into fresh hardware (§4.4:
+ * bindings survive stop/start, NIOs are attached automatically at start).
+ * A card that cannot go in fails the start; a NIO that cannot be attached
+ * is left detached (logged by the machine).
+ */
+static int apply_slots(struct hv_router *r)
+{
+    const struct hv_platform *p = r->plat;
+    for (int s = 0; s < HV_SLOTS; s++) {
+        for (int ss = 0; ss < HV_SUBSLOTS; ss++) {
+            if (!r->cards[s][ss])
+                continue;
+            int rc = p->insert ? p->insert(r->vm, s, ss, r->cards[s][ss])
+                               : -ENOTSUP;
+            if (rc < 0) {
+                log_msg(r->log, "VM", "%s: slot %d/%d: cannot insert %s: %s",
+                        r->cfg.name, s, ss, r->cards[s][ss], strerror(-rc));
+                return rc;
+            }
+            r->card_active[s][ss] = 1;
+        }
+    }
+    for (struct hv_nio_binding *b = r->nios; b; b = b->next)
+        b->active = p->bind && p->bind(r->vm, b->slot, b->port,
+                                       b->nio->data) == 0;
+    return 0;
 }
 
 int hv_router_status(struct hv_router *r)
@@ -347,29 +378,20 @@ int hv_router_start(struct hv_router *r, struct hv_reply *reply)
         log_msg(r->log, "VM", "%s: ghost RAM is not supported: booting "
                 "without '%s'", name,
                 r->cfg.ghost_file ? r->cfg.ghost_file : "");
-    for (int s = 1; s < HV_SLOTS; s++)
-        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
-            if (r->cards[s][ss])
-                log_msg(r->log, "VM", "%s: slot %d/%d: %s is not emulated "
-                        "yet", name, s, ss, r->cards[s][ss]);
-
-    struct vm *vm = vm_create(&r->cfg, r->mops, r->log, r->hv->ev, err,
-                              sizeof(err));
-    if (!vm) {
+    r->vm = vm_create(&r->cfg, r->mops, r->log, r->hv->ev, err, sizeof(err));
+    if (!r->vm) {
         log_msg(r->log, "VM", "%s: cannot build the hardware: %s", name, err);
         return -EIO;
     }
-    int rc = vm_start(vm, on_cpu_stop, r->obj, err, sizeof(err));
-    if (rc < 0) {
-        log_msg(r->log, "VM", "%s: cannot start: %s", name, err);
-        vm_destroy(vm);
-        return rc;
+    int rc = apply_slots(r);
+    if (rc == 0) {
+        rc = vm_start(r->vm, on_cpu_stop, r->obj, err, sizeof(err));
+        if (rc < 0)
+            log_msg(r->log, "VM", "%s: cannot start: %s", name, err);
     }
-    r->vm = vm;
-    for (int s = 0; s < HV_SLOTS; s++)
-        for (int ss = 0; ss < HV_SUBSLOTS; ss++)
-            r->card_active[s][ss] = r->cards[s][ss] != NULL;
-    return 0;
+    if (rc < 0)
+        free_hardware(r);
+    return rc;
 }
 
 void hv_router_stop(struct hv_router *r)

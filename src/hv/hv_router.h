@@ -18,7 +18,14 @@
 #define HV_SUBSLOTS 4  /* 0 = the module, 1..3 = WIC 0..2 (port 16*(w+1)) */
 #define HV_IDLE_PROPS 10
 
-/* Platform facts the hypervisor needs (hypervisor.md §6). */
+struct nio;
+
+/*
+ * Platform facts the hypervisor needs (hypervisor.md §6) and the
+ * machine's card operations. The card hooks act on the hardware of a
+ * created VM (vm_create done); they return 0 or a negative errno and log
+ * why on the VM's log.
+ */
 struct hv_platform {
     const char *name;          /* "c7200" */
     uint8_t mac_byte0;         /* §6.1 */
@@ -27,6 +34,12 @@ struct hv_platform {
     int nslots;                /* usable slots 0 .. nslots-1 */
     /* card allowed in a slot (0 = ok) */
     int (*card_ok)(int slot, int subslot, const char *card);
+    int (*card_ports)(const char *card);
+    /* On a running VM, insert/remove are online insertion/removal. */
+    int (*insert)(struct vm *vm, int slot, int subslot, const char *card);
+    int (*remove)(struct vm *vm, int slot, int subslot);
+    int (*bind)(struct vm *vm, int slot, int port, struct nio *nio);
+    int (*unbind)(struct vm *vm, int slot, int port);
 };
 
 const struct hv_platform *hv_platform_find(const char *name);
@@ -34,6 +47,7 @@ const struct hv_platform *hv_platform_find(const char *name);
 struct hv_nio_binding {
     int slot, port;
     struct hv_obj *nio; /* one binding reference held */
+    int active;         /* attached to the card's port in the hardware */
     struct hv_nio_binding *next;
 };
 
@@ -50,7 +64,7 @@ struct hv_router {
     char *dir;                         /* absolute dir of lock and log */
     char prefix[320];                  /* c7200_R1 (-N0) or c7200_i1 (-N1) */
     char *cards[HV_SLOTS][HV_SUBSLOTS];
-    int card_active[HV_SLOTS][HV_SUBSLOTS]; /* present at the last start */
+    int card_active[HV_SLOTS][HV_SUBSLOTS]; /* in the hardware now */
     struct hv_nio_binding *nios;
     int temp_c[4];                     /* c7200 DS1620 sensors */
     int psu[2];                        /* c7200 power supplies */

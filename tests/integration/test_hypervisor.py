@@ -1038,8 +1038,7 @@ def test_slot_bindings(c, echo_image):
     new_vm(c, "R1", echo_image)
     c.ok("vm slot_add_binding R1 0 0 C7200-IO-FE")
     c.ok("vm slot_add_binding R1 1 0 PA-FE-TX")
-    c.ok("vm slot_add_binding R1 -3 0 C7200-IO-FE".replace("-3", "6")
-         .replace("C7200-IO-FE", "PA-8T"))
+    c.ok("vm slot_add_binding R1 6 0 PA-8T")
     err = "205-VM R1: unable to add binding for slot %d/%d"
     for args, slot, port in [("1 0 PA-4T+", 1, 0),        # occupied
                              ("2 0 PA-BOGUS", 2, 0),       # unknown card
@@ -1057,9 +1056,8 @@ def test_slot_bindings(c, echo_image):
     c.ok("vm slot_remove_binding R1 6 0")
     assert c.cmd("vm slot_remove_binding R1 6 0").lines == [
         "205-VM R1: unable to remove binding for slot 6/0"]
-    # No such NIO.
     assert c.cmd("vm slot_add_nio_binding R1 1 0 udp-1").lines == [
-        "205-VM R1: unable to add binding for slot 1/0"]
+        "205-VM R1: unable to add binding for slot 1/0"]  # no such NIO
     assert c.cmd("vm slot_remove_nio_binding R1 1 0").lines == [
         "205-VM R1: unable to remove NIO binding for slot 1/0"]
     assert c.ok("vm slot_nio_bindings R1 1").info == []
@@ -1067,18 +1065,74 @@ def test_slot_bindings(c, echo_image):
         "205-VM R1: unable to enable NIO for slot 1/0"]
     assert c.cmd("vm slot_disable_nio R1 1 0").lines == [
         "205-VM R1: unable to disable NIO for slot 1/0"]
+    assert c.cmd("vm slot_oir_start R1 1 0").lines == [
+        "209-VM R1: unable to engage OIR for slot 1/0"]   # not running
     c.ok("vm start R1")
-    # Active cards stay until OIR stop, which has no hardware to act on.
+    # A card in the running hardware leaves only after OIR stop.
     assert c.cmd("vm slot_remove_binding R1 1 0").code == 205
-    assert c.cmd("vm slot_oir_stop R1 1 0").lines == [
-        "210-VM R1: unable to engage OIR for slot 1/0"]
-    c.ok("vm slot_add_binding R1 2 0 PA-2FE-TX")  # recorded only
-    assert c.cmd("vm slot_oir_start R1 2 0").lines == [
-        "209-VM R1: unable to engage OIR for slot 2/0"]
-    c.ok("vm slot_remove_binding R1 2 0")  # never active
-    c.ok("vm stop R1")
+    # Added while running: recorded, in the hardware after OIR start.
+    c.ok("vm slot_add_binding R1 2 0 PA-4E")
+    assert c.cmd("vm slot_oir_stop R1 2 0").lines == [
+        "210-VM R1: unable to engage OIR for slot 2/0"]
+    assert c.ok("vm slot_oir_start R1 2 0").lines == ["100-OK"]
+    assert c.cmd("vm slot_oir_start R1 2 0").code == 209  # already in
+    assert c.cmd("vm slot_oir_start R1 0 0").code == 209  # never slot 0
+    assert c.cmd("vm slot_oir_stop R1 0 0").code == 210
+    assert c.cmd("vm slot_remove_binding R1 2 0").code == 205
+    c.ok("vm slot_oir_stop R1 2 0")
+    c.ok("vm slot_remove_binding R1 2 0")
+    c.ok("vm slot_oir_stop R1 1 0")
     c.ok("vm slot_remove_binding R1 1 0")
+    assert c.ok("vm get_status R1").text == "2"  # the guest ran on
+    c.ok("vm stop R1")
     assert c.ok("vm slot_bindings R1").info == ["0/0: C7200-IO-FE"]
+
+
+def test_card_the_hardware_cannot_take_fails_start(hv, c, echo_image):
+    """A known card the machine does not emulate (PA-A1: no ATM chip) is
+    accepted as the reference accepts it; the start fails and says why."""
+    new_vm(c, "R1", echo_image)
+    c.ok("vm slot_add_binding R1 3 0 PA-A1")
+    assert c.cmd("vm start R1").lines[-1] == (
+        "209-unable to start VM instance 'R1'")
+    assert c.ok("vm get_status R1").text == "0"
+    assert "PA-A1" in (hv.cwd / "c7200_R1_log.txt").read_text()
+    c.ok("vm slot_remove_binding R1 3 0")
+    c.ok("vm start R1")
+    c.ok("vm stop R1")
+
+
+def test_nio_enable_disable_on_a_running_router(hv, echo_image):
+    c = hv.client()
+    if "nio" not in modules(c):
+        pytest.skip("no nio module in this build")
+    new_vm(c, "R1", echo_image)
+    c.ok("vm slot_add_binding R1 1 0 PA-4E")
+    c.ok("nio create_null null-a")
+    c.ok("nio create_null null-b")
+    c.ok("vm slot_add_nio_binding R1 1 0 null-a")  # halted: at start
+    assert c.cmd("vm slot_add_nio_binding R1 1 4 null-b").code == 205  # port
+    c.ok("vm start R1")
+    c.ok("vm slot_add_nio_binding R1 1 1 null-b")  # running: recorded
+    c.ok("vm slot_enable_nio R1 1 1")
+    c.ok("c7200 show_hardware R1")  # the machine's view, on stdout
+    deadline = time.monotonic() + TIMEOUT
+    while "Ethernet1/1: NIO null-b" not in hv.stdout():
+        assert time.monotonic() < deadline, hv.stdout()
+        time.sleep(0.02)
+    assert "Ethernet1/0: NIO null-a" in hv.stdout()
+    c.ok("vm slot_enable_nio R1 1 1")
+    c.ok("vm slot_disable_nio R1 1 1")
+    c.ok("vm slot_enable_nio R1 1 1")
+    c.ok("vm slot_disable_nio R1 1 0")
+    c.ok("vm slot_remove_nio_binding R1 1 1")     # detached, released
+    c.ok("nio delete null-b")
+    assert c.cmd("nio delete null-a").code == 207
+    c.ok("vm stop R1")
+    c.ok("vm start R1")                            # attached again
+    c.ok("vm slot_remove_nio_binding R1 1 0")
+    c.ok("nio delete null-a")
+    c.ok("vm stop R1")
 
 
 def test_slot_nio_bindings_hold_references(c):
@@ -1087,7 +1141,7 @@ def test_slot_nio_bindings_hold_references(c):
     if "nio" not in modules(c):
         pytest.skip("no nio module in this build")
     c.ok("vm create R1 1 c7200")
-    c.ok("vm slot_add_binding R1 1 0 PA-2FE-TX")
+    c.ok("vm slot_add_binding R1 1 0 PA-4E")
     c.ok("nio create_null null-1")
     c.ok("nio create_null null-2")
     assert c.cmd("vm slot_add_nio_binding R1 2 0 null-1").code == 205  # no card
