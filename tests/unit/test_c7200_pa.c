@@ -131,9 +131,19 @@ static void test_placement_npe400(void **state)
     assert_int_equal(dev_id(f, 4, 1), 0x00011137);
     assert_int_equal(dev_id(f, 5, 3), 0x20001022);
     assert_int_equal(dev_id(f, 5, 4), 0xFFFFFFFF);
+    assert_int_equal(c7200_pa_set_insert(f->pa, 6, "PA-2FE-TX", 0), 0);
+    assert_int_equal(dev_id(f, 6, 0), 0x10018086);
+    assert_int_equal(dev_id(f, 6, 1), 0x10018086);
+    /* the default I/O card makes way for the C7200-IO-GE-E: Gi0/0 at
+     * device 1, Ethernet0/0 at device 0 */
+    assert_int_equal(c7200_pa_set_remove(f->pa, 0), 0);
+    assert_int_equal(c7200_pa_set_insert(f->pa, 0, "C7200-IO-GE-E", 0), 0);
+    assert_int_equal(dev_id(f, 0, 0), 0x10018086);
+    assert_int_equal(dev_id(f, 0, 1), 0x10018086);
+    assert_string_equal(c7200_eeproms_card(f->ee, 0), "C7200-IO-GE-E");
     assert_string_equal(c7200_eeproms_card(f->ee, 3), "PA-8E");
     assert_string_equal(c7200_pa_set_card(f->pa, 4), "PA-8T");
-    assert_null(c7200_pa_set_card(f->pa, 6));
+    assert_string_equal(c7200_pa_set_card(f->pa, 6), "PA-2FE-TX");
 
     char buf[4096];
     FILE *out = fmemopen(buf, sizeof(buf), "w");
@@ -141,7 +151,8 @@ static void test_placement_npe400(void **state)
     fclose(out);
     assert_non_null(strstr(buf, "slot 3: PA-8E (8 ports"));
     assert_non_null(strstr(buf, "Serial4/7: not connected"));
-    assert_non_null(strstr(buf, "FastEthernet0/0"));
+    assert_non_null(strstr(buf, "GigabitEthernet0/0"));
+    assert_non_null(strstr(buf, "FastEthernet6/1"));
 }
 
 static void test_placement_npe200(void **state)
@@ -150,6 +161,13 @@ static void test_placement_npe200(void **state)
     assert_int_equal(c7200_pa_set_insert(f->pa, 0, "C7200-IO-FE", 1), 0);
     /* bay 0 is bus 0 itself; the I/O card's DEC21140 at device 6 */
     assert_int_equal(dev_id(f, 0, 6), 0x00091011);
+    /* the Intel I/O cards need device 0, the GT-64010's (§10): refused,
+     * and the default card stays */
+    assert_int_equal(c7200_pa_set_insert(f->pa, 0, "C7200-IO-2FE", 0),
+                     -EEXIST);
+    assert_string_equal(c7200_pa_set_card(f->pa, 0), "C7200-IO-FE");
+    assert_int_equal(dev_id(f, 0, 6), 0x00091011);
+    assert_string_equal(c7200_eeproms_card(f->ee, 0), "C7200-IO-FE");
     assert_int_equal(c7200_pa_set_insert(f->pa, 6, "PA-4E", 0), 0);
     assert_int_equal(dev_id(f, 6, 0), 0x20001022);
 }

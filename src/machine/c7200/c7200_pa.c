@@ -17,6 +17,7 @@
 #include "dev/am79c971.h"
 #include "dev/c7200_mpfpga.h"
 #include "dev/dec21140.h"
+#include "dev/i8254x.h"
 #include "dev/mueslix.h"
 #include "dev/pci_bus.h"
 #include "machine/c7200/c7200_eeprom.h"
@@ -200,12 +201,62 @@ static const struct chip_ops mueslix_chip = {
     mx_set_nio, mx_tx_poll, mx_stats,
 };
 
+/* ---- Intel 82543 ---- */
+
+static int i8_create(const char *name, struct physmap *pm, struct logger *lg,
+                     struct irq_line irq, void **out)
+{
+    struct i8254x_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
+    return i8254x_create(&c, (struct i8254x **)out);
+}
+
+static void i8_destroy(void *chip)
+{
+    i8254x_destroy(chip);
+}
+
+static void i8_pci(void *chip, struct pci_dev_config *cfg)
+{
+    i8254x_pci_config(chip, cfg);
+}
+
+static struct device *i8_device(void *chip)
+{
+    return i8254x_device(chip);
+}
+
+static int i8_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return i8254x_set_nio(chip, nio);
+}
+
+static int i8_tx_poll(void *chip)
+{
+    return i8254x_tx_poll(chip);
+}
+
+static void i8_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct i8254x_stats s;
+    (void)ch;
+    i8254x_get_stats(chip, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static const struct chip_ops i8254x_chip = {
+    "Intel 82543", i8_create, i8_destroy, i8_pci, i8_device,
+    i8_set_nio, i8_tx_poll, i8_stats,
+};
+
 static const struct chip_ops *chip_ops_of(enum chip_kind k)
 {
     switch (k) {
     case CHIP_DEC21140: return &dec21140_chip;
     case CHIP_AM79C970A: return &am79c970a_chip;
     case CHIP_MUESLIX: return &mueslix_chip;
+    case CHIP_I8254X: return &i8254x_chip;
     default: return NULL; /* not emulated */
     }
 }
@@ -485,13 +536,21 @@ int c7200_pa_set_insert(struct c7200_pa *s, unsigned bayno, const char *card,
         pthread_mutex_unlock(&s->cfg_lock);
         return 0;
     }
+    /* The default card goes first (the new one may need its PCI slot),
+     * and comes back if the new one cannot be built. */
+    const struct pa_card *prev = old ? old->card : NULL;
     if (old) {
         bay_free(s, bayno, bay_take(s, bayno));
     }
     struct pa_bay *b = NULL;
     rc = bay_build(s, bayno, c, &b);
-    if (rc == 0) {
+    if (rc < 0 && prev && bay_build(s, bayno, prev, &b) == 0) {
+        c = prev;
+        b->is_default = 1;
+    } else if (rc == 0) {
         b->is_default = is_default;
+    }
+    if (b) {
         pthread_mutex_lock(&s->lock);
         s->bay[bayno] = b;
         pthread_mutex_unlock(&s->lock);
