@@ -125,7 +125,8 @@ check: deps
 	$(MAKE) fuzz-quick
 	$(PYTHON) -m pytest -q guest/tests tests/integration
 
-demo: all
+demo: deps
+	$(MAKE) -j$(JOBS) all
 	./$(BUILD)/dynamips -P 7200 -X guest/images/hello.elf
 
 bench: all
