@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "hv/hv.h"
 #include "main/version.h"
+#include "net/nio.h"
 
 /* hv_mod_vm.c */
 void hv_vm_save_config(struct hypervisor *hv, FILE *f);
@@ -66,6 +67,25 @@ static void cmd_working_dir(struct hv_ctx *c, int argc, char **argv)
     hv_ok(c, "OK");
 }
 
+/* §5.12: NIOs first, so that the VM lines after them can bind them. */
+static void save_nios(struct hypervisor *hv, FILE *f)
+{
+    struct hv_obj **list;
+    int n = hv_obj_list(&hv->reg, HV_KIND_NIO, &list);
+    for (int i = n - 1; i >= 0; i--) { /* oldest first */
+        char line[1024];
+        pthread_mutex_lock(&list[i]->mtx);
+        if (!list[i]->deleted &&
+            nio_describe(list[i]->data, line, sizeof(line)) > 0)
+            fprintf(f, "nio %s\n", line);
+        pthread_mutex_unlock(&list[i]->mtx);
+    }
+    if (n > 0) {
+        hv_obj_list_put(&hv->reg, list, n);
+        fprintf(f, "\n");
+    }
+}
+
 static void cmd_save_config(struct hv_ctx *c, int argc, char **argv)
 {
     FILE *f = fopen(argv[0], "w");
@@ -73,6 +93,7 @@ static void cmd_save_config(struct hv_ctx *c, int argc, char **argv)
         hv_err(c, HSC_ERR_FILE, "fopen: %s", strerror(errno));
         return;
     }
+    save_nios(c->hv, f);
     hv_vm_save_config(c->hv, f);
     if (fclose(f) != 0) {
         hv_err(c, HSC_ERR_FILE, "write: %s", strerror(errno));

@@ -451,8 +451,6 @@ void hv_vm_save_config(struct hypervisor *hv, FILE *f)
     hv_reply_init(&scratch);
     struct hv_ctx c = {.hv = hv, .reply = &scratch};
     struct save_ctx s = {f};
-    fprintf(f, "# hypervisor configuration, replayable command by command\n"
-               "\n");
     hv_vm_foreach(&c, save_one, &s);
     hv_reply_free(&scratch);
 }

@@ -582,9 +582,15 @@ def test_save_config_replays(hv, c, tmp_path):
     c.ok('vm set_con_tcp_port "R 1" 2001')
     c.ok('vm slot_add_binding "R 1" 1 0 PA-FE-TX')
     c.ok('c7200 set_npe "R 1" npe-200')
+    have_nio = "nio" in modules(c)
+    if have_nio:
+        c.ok("nio create_null null-s")
+        c.ok('vm slot_add_nio_binding "R 1" 1 0 null-s')
     path = tmp_path / "saved.txt"
     c.ok('hypervisor save_config "%s"' % path)
     text = path.read_text()
+    if have_nio:  # NIOs come first, so the bindings can be replayed
+        assert text.index("nio create_null null-s") < text.index("vm create")
     assert 'vm create "R 1" 3 c7200' in text
     assert 'c7200 set_npe "R 1" npe-200' in text
     c.ok("hypervisor reset")
@@ -594,6 +600,8 @@ def test_save_config_replays(hv, c, tmp_path):
     assert c.ok("vm list").info == ["R 1 (c7200)"]
     assert c.ok("vm list_con_ports").info == ["R 1 (2001)"]
     assert c.ok('vm slot_bindings "R 1"').info == ["1/0: PA-FE-TX"]
+    if have_nio:
+        assert c.ok('vm slot_nio_bindings "R 1" 1').info == ["0: null-s"]
     r = c.cmd('hypervisor save_config "%s"' % (tmp_path / "no" / "f"))
     assert r.lines == ["211-fopen: No such file or directory"]
 
