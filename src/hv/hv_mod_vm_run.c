@@ -537,6 +537,9 @@ static void oir(struct hv_ctx *c, char **argv, int start)
     int slot = hv_arg_int(argv[1]), ss = hv_arg_int(argv[2]);
     int ok = live(r) && slot > 0 && slot < HV_SLOTS && ss == 0 &&
              r->cards[slot][0] && r->card_active[slot][0] != start;
+    /* The machine pauses and resumes the CPU around the change: a VM the
+     * user suspended must stay suspended. */
+    int suspended = ok && vm_get_status(r->vm) == VM_SUSPENDED;
     if (ok && start) {
         ok = r->plat->insert &&
              r->plat->insert(r->vm, slot, 0, r->cards[slot][0]) == 0;
@@ -555,6 +558,8 @@ static void oir(struct hv_ctx *c, char **argv, int start)
                     b->active = 0; /* released with the card */
         }
     }
+    if (suspended && vm_get_status(r->vm) == VM_RUNNING)
+        vm_suspend(r->vm);
     if (ok)
         hv_ok(c, "OK");
     else

@@ -1088,6 +1088,12 @@ def test_slot_bindings(c, echo_image):
     assert c.cmd("vm slot_oir_stop R1 0 0").code == 210
     assert c.cmd("vm slot_remove_binding R1 2 0").code == 205
     c.ok("vm slot_oir_stop R1 2 0")
+    c.ok("vm suspend R1")  # OIR on a suspended router keeps it suspended
+    c.ok("vm slot_oir_start R1 2 0")
+    assert c.ok("vm get_status R1").text == "3"
+    c.ok("vm slot_oir_stop R1 2 0")
+    assert c.ok("vm get_status R1").text == "3"
+    c.ok("vm resume R1")
     c.ok("vm slot_remove_binding R1 2 0")
     c.ok("vm slot_oir_stop R1 1 0")
     c.ok("vm slot_remove_binding R1 1 0")
