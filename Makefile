@@ -70,8 +70,11 @@ $(BUILD)/dynamips: $(OBJ)/src/main/dynamips.o $(BUILD)/libdyn.a
 $(BUILD)/nvram_export: $(OBJ)/src/main/nvram_export.o $(BUILD)/libdyn.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/dynagen: $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/dynagen/*.c)) $(BUILD)/libdyn.a
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+# dynagen needs nothing from libdyn.a; readline for its CLI.
+DYNAGEN_SRCS := $(filter-out src/dynagen/main.c,$(wildcard src/dynagen/*.c))
+DYNAGEN_LIBS := -lreadline -lm
+$(BUILD)/dynagen: $(patsubst %.c,$(OBJ)/%.o,$(wildcard src/dynagen/*.c))
+	$(CC) $(CFLAGS) $^ -o $@ $(DYNAGEN_LIBS)
 
 # Stand-alone network devices for the network integration tests and bench.
 $(BUILD)/net_testd: $(OBJ)/tests/tools/net_testd.o $(BUILD)/libdyn.a
@@ -90,6 +93,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(ASAN)/libdyn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -pthread $(SAN_FLAGS) $< $(ASAN)/libdyn.a \
 	    -o $@ -lcmocka $(LDLIBS)
+
+# dynagen's unit tests link its objects (all but main), not libdyn.a.
+$(BUILD)/tests/test_dynagen_%: tests/unit/test_dynagen_%.c \
+        $(DYNAGEN_SRCS:%.c=$(ASAN)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -pthread $(SAN_FLAGS) $< \
+	    $(DYNAGEN_SRCS:%.c=$(ASAN)/obj/%.o) -o $@ -lcmocka $(DYNAGEN_LIBS)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
