@@ -236,6 +236,22 @@ int mips_jit_store_direct(struct mips_cpu *cpu, uint64_t pa_page)
     return !page_has_code(jit, pa_page & ~0xFFFull);
 }
 
+/* Bit n: the 64-byte line n of the page. */
+static uint64_t line_mask(uint64_t pa, uint64_t len)
+{
+    unsigned first = (pa & 0xFFF) >> 6;
+    unsigned last = ((pa & 0xFFF) + len - 1) >> 6;
+    if (last > 63)
+        last = 63;
+    uint64_t hi = last == 63 ? ~0ull : (1ull << (last + 1)) - 1;
+    return hi & ~((1ull << first) - 1);
+}
+
+static uint64_t block_lines(const struct jit_block *blk)
+{
+    return line_mask(blk->pa, 4ull * blk->ninsns);
+}
+
 /* Record blk under its physical page; a page getting its first block
  * becomes read-only in the translation cache. */
 static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
@@ -247,6 +263,7 @@ static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
             return -1;
         p = &jit->pages[jit->npages++];
         p->pa_page = pa_page;
+        p->lines = 0;
         p->blocks = NULL;
         unsigned h = page_hash(pa_page);
         p->next = jit->page_hash[h];
@@ -261,6 +278,7 @@ static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
     }
     blk->pnext = p->blocks;
     p->blocks = blk;
+    p->lines |= block_lines(blk);
     return 0;
 }
 
@@ -302,18 +320,35 @@ static void block_drop(struct mips_jit *jit, struct jit_block *blk)
         memset(je, 0, sizeof(*je));
 }
 
-/* Drop every block translated from physical page pa_page. */
-static void page_invalidate(struct mips_jit *jit, uint64_t pa_page)
+/* Drop the blocks of page pa_page that overlap [pa, pa + len): writes
+ * to data sharing a page with code keep the code. */
+static void page_invalidate(struct mips_jit *jit, uint64_t pa_page,
+                            uint64_t pa, uint64_t len)
 {
     struct jit_page *p = page_find(jit, pa_page);
-    page_bit(jit, pa_page, 0);
-    if (!p || !p->blocks)
+    if (!p || !p->blocks) {
+        page_bit(jit, pa_page, 0);
         return;
+    }
+    if (!(p->lines & line_mask(pa, len)))
+        return;
+    uint64_t end = pa + len;
+    struct jit_block **pp = &p->blocks;
     jit_code_writable(jit, 1);
-    for (struct jit_block *b = p->blocks; b; b = b->pnext)
-        block_drop(jit, b);
+    p->lines = 0;
+    while (*pp) {
+        struct jit_block *b = *pp;
+        if (b->pa < end && pa < b->pa + 4ull * b->ninsns) {
+            block_drop(jit, b);
+            *pp = b->pnext;
+        } else {
+            p->lines |= block_lines(b);
+            pp = &b->pnext;
+        }
+    }
     jit_code_writable(jit, 0);
-    p->blocks = NULL;
+    if (!p->blocks)
+        page_bit(jit, pa_page, 0);
     jit->inval_epoch++;
 }
 
@@ -324,9 +359,9 @@ void mips_jit_cpu_write(struct mips_cpu *cpu, uint64_t pa, unsigned size)
         jit_lockstep_log(jit, pa, size);
     uint64_t first = pa & ~0xFFFull, last = (pa + size - 1) & ~0xFFFull;
     if (page_has_code(jit, first))
-        page_invalidate(jit, first);
+        page_invalidate(jit, first, pa, size);
     if (last != first && page_has_code(jit, last))
-        page_invalidate(jit, last);
+        page_invalidate(jit, last, last, pa + size - last);
 }
 
 /* Any thread: queue the pages for the CPU thread, which applies them
@@ -345,10 +380,14 @@ void mips_jit_ram_written(void *arg, uint64_t pa, uint64_t len)
             pthread_mutex_lock(&jit->pending_lock);
             any = 1;
         }
-        if (jit->npending < JIT_PENDING_MAX)
-            jit->pending[jit->npending++] = pg;
-        else
+        uint64_t a = pg < pa ? pa : pg;
+        uint64_t e = pg + 0x1000 < pa + len ? pg + 0x1000 : pa + len;
+        if (jit->npending < JIT_PENDING_MAX) {
+            jit->pending[jit->npending][0] = a;
+            jit->pending[jit->npending++][1] = e - a;
+        } else {
             jit->pending_overflow = 1;
+        }
         __atomic_store_n(&jit->npending, jit->npending, __ATOMIC_RELEASE);
     }
     if (any) {
@@ -359,7 +398,7 @@ void mips_jit_ram_written(void *arg, uint64_t pa, uint64_t len)
 
 static void apply_pending(struct mips_jit *jit)
 {
-    uint64_t pages[JIT_PENDING_MAX];
+    uint64_t pages[JIT_PENDING_MAX][2];
     pthread_mutex_lock(&jit->pending_lock);
     int n = jit->npending, over = jit->pending_overflow;
     memcpy(pages, jit->pending, (size_t)n * sizeof(pages[0]));
@@ -371,7 +410,7 @@ static void apply_pending(struct mips_jit *jit)
         return;
     }
     for (int i = 0; i < n; i++)
-        page_invalidate(jit, pages[i]);
+        page_invalidate(jit, pages[i][0] & ~0xFFFull, pages[i][0], pages[i][1]);
 }
 
 /* ---- allocation ---- */

@@ -62,6 +62,7 @@ struct jit_block {
 
 struct jit_page {
     uint64_t pa_page;
+    uint64_t lines;           /* 64-byte lines holding translated code */
     struct jit_block *blocks;
     struct jit_page *next;
 };
@@ -117,7 +118,7 @@ struct mips_jit {
 
     /* writes reported by other threads, applied by the CPU thread */
     pthread_mutex_t pending_lock;
-    uint64_t pending[JIT_PENDING_MAX];
+    uint64_t pending[JIT_PENDING_MAX][2]; /* pa, length (one page) */
     int npending;             /* atomic reads */
     int pending_overflow;
 

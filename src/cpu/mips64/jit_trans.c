@@ -44,6 +44,7 @@ struct stub {
     uint64_t pc;         /* cpu->pc to publish */
     int in_slot;
     int k;               /* index of the instruction in the block */
+    int sync_to;         /* insn_count the helper must see (see sync_point) */
     int synced;          /* counted instructions already added */
     uint32_t dirty;      /* dirty cached registers at that point */
     uint64_t next_pc;    /* after a store that must leave the block */
@@ -309,14 +310,24 @@ static void slot_flag(struct tctx *t, int on)
         x_mov_store_imm(&t->b, 0, X_R15, OFF(in_delay_slot), on);
 }
 
+/*
+ * Instructions of the block counted when instruction k runs: k, except in
+ * a delay slot, where the interpreter has counted neither the branch nor
+ * the slot yet (interp.c branch()).
+ */
+static int sync_point(const struct tctx *t)
+{
+    return t->in_slot ? t->k - 1 : t->k;
+}
+
 /* Interpret this one instruction; `endblock`: it ends the block. */
 static void emit_helper(struct tctx *t, int endblock)
 {
     struct xbuf *b = &t->b;
     write_back(t, t->dirty);
     t->dirty = 0;
-    count_add(t, t->k - t->synced);
-    t->synced = t->k;
+    count_add(t, sync_point(t) - t->synced);
+    t->synced = sync_point(t);
     set_pc(t, t->in_slot ? t->branch_pc : t->pc);
     slot_flag(t, 1);
     x_mov_rr(b, 1, X_RDI, X_R15);
@@ -354,6 +365,7 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
     s->pc = t->in_slot ? t->branch_pc : t->pc;
     s->in_slot = t->in_slot;
     s->k = t->k;
+    s->sync_to = sync_point(t);
     s->synced = t->synced;
     s->dirty = t->dirty;
     s->next_pc = t->pc + 4;
@@ -461,7 +473,8 @@ static void emit_stub(struct tctx *t, struct stub *s)
     struct xbuf *b = &t->b;
     for (int i = 0; i < s->njumps; i++)
         x_bind(b, s->jumps[i]);
-    int delta = s->k - s->synced;
+    int delta = s->sync_to - s->synced;
+    int fault = s->k + 1 - s->sync_to; /* the faulting one (and branch) */
     count_add(t, delta);
     set_pc(t, s->pc);
     if (s->in_slot)
@@ -473,7 +486,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
         if (s->in_slot)
             x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
         write_back(t, s->dirty);
-        count_add(t, 1);
+        count_add(t, fault);
         x_mov_ri(b, X_RAX, 0);
         jmp_exit(t);
         return;
@@ -496,7 +509,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
         /* the store dropped translations (maybe this block) or raised
          * attention: leave after it */
         write_back(t, s->dirty);
-        count_add(t, 1);
+        count_add(t, fault);
         set_pc(t, s->next_pc);
         x_mov_ri(b, X_RAX, 0);
         jmp_exit(t);
@@ -505,7 +518,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
         x_alu_ri(b, ALU_CMP, 0, X_RDX, 2);
         size_t cont = x_jcc(b, CC_E, 0);
         write_back(t, s->dirty);
-        count_add(t, 1);
+        count_add(t, fault);
         x_mov_ri(b, X_RAX, 0);
         jmp_exit(t);
         x_bind(b, cont);
@@ -518,7 +531,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
     }
     /* exception: pc is the vector; the faulting instruction counts */
     write_back(t, s->dirty);
-    count_add(t, 1);
+    count_add(t, fault);
     x_mov_ri(b, X_RAX, 0);
     jmp_exit(t);
     x_bind(b, ok);
