@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "cpu/mips64/jit.h"
 
 extern const struct machine_ops c7200_machine_ops;
 
@@ -38,6 +39,7 @@ void vm_config_init(struct vm_config *cfg, const struct machine_ops *mops)
     cfg->aux.port_name = "AUX";
     /* hypervisor.md §6.1, common to all platforms */
     cfg->blk_direct_jump = 1;
+    cfg->jit = 1; /* -j: interpreter only */
     cfg->idle_max = 500;
     cfg->idle_sleep_us = 30000;
     if (mops->defaults)
@@ -228,6 +230,23 @@ static void *vm_cpu_thread(void *arg)
     log_msg(vm->log, "VM", "%s: CPU ran %llu instructions in %.3f s (%.1f MIPS)",
             vm->cfg.name, (unsigned long long)n, dt,
             dt > 0 ? (double)n / dt / 1e6 : 0.0);
+    if (vm->cpu.jit) {
+        struct mips_jit_stats js;
+        mips_jit_get_stats(&vm->cpu, &js);
+        log_msg(vm->log, "VM", "%s: JIT %llu blocks, %llu chained jumps, "
+                "%llu invalidated, %llu flushes, %llu interpreted, "
+                "%zu KB code%s", vm->cfg.name,
+                (unsigned long long)js.blocks, (unsigned long long)js.chains,
+                (unsigned long long)js.invalidations,
+                (unsigned long long)js.flushes,
+                (unsigned long long)js.interp_steps, js.code_used >> 10,
+                vm->cfg.jit_lockstep ? ", lockstep" : "");
+        if (vm->cfg.jit_lockstep)
+            log_msg(vm->log, "VM", "%s: lockstep checked %llu blocks, %llu "
+                    "not replayed (device access)", vm->cfg.name,
+                    (unsigned long long)js.lockstep_blocks,
+                    (unsigned long long)js.lockstep_resyncs);
+    }
     int st = __atomic_load_n(&vm->cpu.state, __ATOMIC_ACQUIRE);
     vm->halted_on_error = st == CPU_HALTED;
     __atomic_store_n(&vm->status, VM_HALTED, __ATOMIC_RELEASE);
@@ -246,6 +265,17 @@ int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
         return rc;
     vm->on_stop = on_stop;
     vm->on_stop_arg = arg;
+    if (vm->cfg.jit && !vm->cpu.jit) {
+        struct mips_jit_config jc = {
+            .code_size = (size_t)vm->cfg.exec_area_mb << 20,
+            .no_chain = !vm->cfg.blk_direct_jump,
+            .lockstep = vm->cfg.jit_lockstep,
+        };
+        rc = mips_jit_create(&vm->cpu, &jc);
+        if (rc < 0)
+            log_msg(vm->log, "VM", "%s: JIT unavailable (%s), interpreting",
+                    vm->cfg.name, strerror(-rc));
+    }
     vm->status = VM_RUNNING;
     rc = pthread_create(&vm->thread, NULL, vm_cpu_thread, vm);
     if (rc) {

@@ -56,6 +56,8 @@ struct vm_config {
     int ghost_status;         /* 0 none, 1 generate, 2 use */
     int sparse_mem;
     int blk_direct_jump;      /* JIT block chaining; 1 by default */
+    int jit;                  /* translate guest code (-j: 0) */
+    int jit_lockstep;         /* check the JIT against the interpreter */
     unsigned clock_divisor;
     unsigned exec_area_mb;    /* 0: built-in default */
     unsigned disk0_mb;

@@ -24,7 +24,6 @@
 #include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pa_cmdline.h"
-#include "cpu/mips64/jit.h"
 #include "main/version.h"
 
 enum {
@@ -98,8 +97,7 @@ static void usage(FILE *out)
         "  -l <file>              log file (default dynamips_log.txt)\n"
         "  -X                     RAM in anonymous memory instead of a file\n"
         "  -j                     disable the JIT: interpret every instruction\n"
-        "  --jit                  translate guest code to x86-64 (off by default\n"
-        "                         until it has passed the whole test suite)\n"
+        "  --jit                  translate guest code to x86-64 (the default)\n"
         "  --jit-lockstep         JIT checked against the interpreter at every\n"
         "                         block (slow; implies --deterministic)\n"
         "  -k <divisor>           accepted for compatibility; Count follows host time\n"
@@ -351,6 +349,9 @@ int main(int argc, char **argv)
     cfg.file_naming_by_id = file_naming;
     cfg.ram_mmap = ram_mmap;
     cfg.deterministic = deterministic || (jit > 0 && jit_lockstep);
+    if (jit)
+        cfg.jit = jit > 0;
+    cfg.jit_lockstep = jit > 0 && jit_lockstep;
     cfg.idle_pc = idle_pc;
     if (ram > 0) cfg.ram_mb = (unsigned)ram;
     if (rom > 0) cfg.rom_mb = (unsigned)rom;
@@ -457,13 +458,6 @@ int main(int argc, char **argv)
         vm_destroy(vm);
         status = prc == -EINVAL ? EXIT_USAGE : EXIT_START_FAILED;
         goto out;
-    }
-    if (jit > 0) {
-        struct mips_jit_config jc = {.lockstep = jit_lockstep};
-        int jrc = mips_jit_create(&vm->cpu, &jc);
-        if (jrc < 0)
-            fprintf(stderr, "dynamips: JIT unavailable (%s), interpreting\n",
-                    strerror(-jrc));
     }
     struct run_state rs = {.main_thread = pthread_self()};
     if (vm_start(vm, on_vm_stop, &rs, err, sizeof(err)) < 0) {
