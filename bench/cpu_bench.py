@@ -8,11 +8,15 @@ interpreter, 64-bit multiply/divide) is compiled
   * for the guest at -O2 into guest/images/bench/cpu_bench.elf (committed,
     rebuilt by `make firmware`).
 
-Both print the same checksums; this script checks that they agree, then
-prints the median workload time of each, their ratio and the guest's speed
-in millions of MIPS instructions per second. The instruction count comes
-from one extra run with --deterministic, where CP0 Count advances once per
-two executed instructions; the guest reads Count around each kernel.
+The emulated image runs on both execution engines: the interpreter
+(`dynamips -j`) and the x86-64 translator (`dynamips --jit`). All runs print
+the same checksums; this script checks that they agree, then prints the
+median workload time of native code and of each engine, the ratios and
+the guest's speed in millions of MIPS instructions per second. The
+instruction count comes from one extra run per engine with --deterministic,
+where CP0 Count advances once per two executed instructions; the guest
+reads Count around each kernel. The two deterministic runs must report the
+same counts (the translator is exact).
 
 Times are those of the workload alone: the native program reads
 CLOCK_MONOTONIC around it; for the emulator, the script timestamps the
@@ -20,6 +24,7 @@ console lines "bench start" and "bench end" as they arrive (the ROM boot
 and process start-up are left out, and shown separately).
 
 Usage: /usr/bin/python3 bench/cpu_bench.py [-n REPS] [--dynamips PATH]
+                                          [--engine interp|jit|both]
 Exit status: 0 on success, 1 if a run failed or the checksums differ.
 """
 
@@ -39,6 +44,7 @@ NATIVE_DEPS = NATIVE_SRCS + ["guest/bench/workload.h"]
 NATIVE_BIN = "build/bench/cpu_bench_native"
 IMAGE = "guest/images/bench/cpu_bench.elf"
 EMU_ARGS = ["-P", "7200", "-X", "-r", "64"]
+ENGINES = {"interp": ["-j"], "jit": ["--jit"]}
 RUN_TIMEOUT = 300  # seconds, per emulator run
 
 
@@ -96,11 +102,11 @@ def run_native(binary):
     return res
 
 
-def run_emulated(dynamips, image, deterministic=False):
+def run_emulated(dynamips, image, engine, deterministic=False):
     """One emulator run in a scratch directory, console lines timestamped."""
     workdir = tempfile.mkdtemp(prefix="cpu_bench.")
-    cmd = [dynamips] + EMU_ARGS + (["--deterministic"] if deterministic
-                                   else []) + [image]
+    cmd = [dynamips] + ENGINES[engine] + EMU_ARGS + \
+        (["--deterministic"] if deterministic else []) + [image]
     lines, marks = [], {}
     try:
         t0 = time.perf_counter()
@@ -155,9 +161,13 @@ def main():
                     help="guest image (default %s)" % IMAGE)
     ap.add_argument("--cc", default=os.environ.get("CC", "gcc"),
                     help="host compiler (default $CC or gcc)")
+    ap.add_argument("--engine", choices=["interp", "jit", "both"],
+                    default="both",
+                    help="execution engine(s) to measure (default both)")
     args = ap.parse_args()
     if args.reps < 1:
         ap.error("--reps must be at least 1")
+    engines = ["interp", "jit"] if args.engine == "both" else [args.engine]
 
     try:
         for path, hint in ((args.dynamips, "run `make` first"),
@@ -167,54 +177,78 @@ def main():
         native_bin = build_native(args.cc)
 
         natives = [run_native(native_bin) for _ in range(args.reps)]
-        emus = [run_emulated(args.dynamips, args.image)
-                for _ in range(args.reps)]
-        det = run_emulated(args.dynamips, args.image, deterministic=True)
+        emus, dets = {}, {}
+        for e in engines:
+            emus[e] = [run_emulated(args.dynamips, args.image, e)
+                       for _ in range(args.reps)]
+            dets[e] = run_emulated(args.dynamips, args.image, e,
+                                   deterministic=True)
 
         ref = natives[0]
-        for r, what in [(r, "native run") for r in natives] + \
-                       [(r, "emulated run") for r in emus] + \
-                       [(det, "deterministic emulated run")]:
+        checks = [(r, "native run") for r in natives]
+        for e in engines:
+            checks += [(r, "%s run" % e) for r in emus[e]]
+            checks += [(dets[e], "deterministic %s run" % e)]
+        for r, what in checks:
             if not same_results(ref, r):
                 raise BenchError(
                     "checksum mismatch: native %s %s, %s %s %s"
                     % (ref["checksum"], ref["kernels"], what,
                        r["checksum"], r["kernels"]))
+        if len(engines) == 2 and dets["interp"]["count"] != dets["jit"]["count"]:
+            raise BenchError("deterministic runs differ: interpreter Count "
+                             "%s, JIT Count %s" % (dets["interp"]["count"],
+                                                   dets["jit"]["count"]))
     except (BenchError, OSError, subprocess.TimeoutExpired) as e:
         print("cpu_bench: %s" % e, file=sys.stderr)
         return 1
 
     native_s = statistics.median(r["seconds"] for r in natives)
-    emu_s = statistics.median(r["seconds"] for r in emus)
-    wall_s = statistics.median(r["wall"] for r in emus)
-    insns = 2 * det["count"]["total"]
+    insns = 2 * dets[engines[0]]["count"]["total"]
     kernels = list(ref["kernels"])
+    emu_s = {e: statistics.median(r["seconds"] for r in emus[e])
+             for e in engines}
 
     print("cpu_bench: %d kernels (%s), checksum %s on host and guest"
           % (len(kernels), ", ".join(kernels), ref["checksum"]))
-    print("native    %.3f s   (median of %d, %s -O2)"
-          % (native_s, args.reps, args.cc))
-    print("emulated  %.2f s    (median of %d, dynamips %s; whole process "
-          "%.2f s)" % (emu_s, args.reps, " ".join(EMU_ARGS), wall_s))
-    print("ratio     %.0fx slower" % (emu_s / native_s))
-    print("guest instructions %d (--deterministic run)" % insns)
-    print("guest MIPS %.1f" % (insns / emu_s / 1e6))
+    print("guest instructions %d (--deterministic run%s)"
+          % (insns, ", identical on both engines" if len(engines) == 2
+             else ""))
+    print()
+    print("%-12s %9s %9s %11s   %s" % ("", "seconds", "vs native", "guest MIPS",
+                                       "(median of %d)" % args.reps))
+    print("%-12s %9.3f %9s %11s   %s -O2" % ("native", native_s, "1x", "-",
+                                            args.cc))
+    names = {"interp": "interpreter", "jit": "JIT"}
+    for e in engines:
+        wall = statistics.median(r["wall"] for r in emus[e])
+        print("%-12s %9.3f %8.0fx %11.1f   dynamips %s %s; whole process "
+              "%.2f s" % (names[e], emu_s[e], emu_s[e] / native_s,
+                          insns / emu_s[e] / 1e6, " ".join(ENGINES[e]),
+                          " ".join(EMU_ARGS), wall))
+    if len(engines) == 2:
+        print("JIT speed-up over the interpreter: %.1fx"
+              % (emu_s["interp"] / emu_s["jit"]))
 
     # Per kernel: the emulated time is the kernel's share of Count in the
     # normal runs (Count follows host time there).
     print()
-    print("%-8s %10s %11s %8s %10s %10s"
-          % ("kernel", "native ms", "emulated ms", "ratio", "guest Minsn",
-             "guest MIPS"))
+    head = "%-8s %10s %10s" % ("kernel", "native ms", "guest Minsn")
+    for e in engines:
+        head += " %9s %7s %7s" % (names[e][:6] + " ms", "ratio", "MIPS")
+    print(head)
     for k in kernels:
         nat = statistics.median(r["time_ns"][k] for r in natives) / 1e6
-        emu = statistics.median(
-            r["count"][k] / r["count"]["total"] * r["seconds"]
-            for r in emus) * 1e3
-        kins = 2 * det["count"][k]
-        print("%-8s %10.2f %11.1f %7.0fx %10.1f %10.1f"
-              % (k, nat, emu, emu / nat if nat else float("inf"),
-                 kins / 1e6, kins / (emu / 1e3) / 1e6 if emu else 0.0))
+        kins = 2 * dets[engines[0]]["count"][k]
+        line = "%-8s %10.2f %10.1f" % (k, nat, kins / 1e6)
+        for e in engines:
+            emu = statistics.median(
+                r["count"][k] / r["count"]["total"] * r["seconds"]
+                for r in emus[e]) * 1e3
+            line += " %9.1f %6.0fx %7.1f" % (
+                emu, emu / nat if nat else float("inf"),
+                kins / (emu / 1e3) / 1e6 if emu else 0.0)
+        print(line)
     return 0
 
 
