@@ -8,9 +8,10 @@
 
 void drivers_attach(struct iface *i, int bay, int port)
 {
-    (void)bay;
     (void)port;
     if (!i->card || !i->pci)
         return;
-    /* Chip drivers are added here as they are written. */
+    if (strcmp(i->card->chip, "DEC21140") == 0 && i->pci->vendor == 0x1011 &&
+        i->pci->device == 0x0009)
+        i->nic = dec21140_attach(i, i->pci, bay, 0);
 }

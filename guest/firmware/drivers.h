@@ -10,4 +10,9 @@ struct iface;
  * has one (iface->nic stays NULL otherwise). */
 void drivers_attach(struct iface *i, int bay, int port);
 
+struct nic;
+struct pci_func;
+struct nic *dec21140_attach(struct iface *ifp, struct pci_func *f, int bay,
+                            int irq_port);
+
 #endif

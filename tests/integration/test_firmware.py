@@ -564,3 +564,135 @@ def test_reload_restarts_with_saved_config(routers, tmp_path):
     assert "OpenDynamips ROM monitor" in out
     r.send("\r")
     r.expect("R7>")
+
+
+# ------------------------------------------------------------ network
+
+def free_udp_ports(n):
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def udp_link(slot_port_a, slot_port_b):
+    """-s arguments joining two router ports with a UDP NIO pair."""
+    pa, pb = free_udp_ports(2)
+    return (["-s", f"{slot_port_a}:udp:{pa}:127.0.0.1:{pb}"],
+            ["-s", f"{slot_port_b}:udp:{pb}:127.0.0.1:{pa}"])
+
+
+def setup_router(r, name, lines):
+    r.boot()
+    r.cmd("enable")
+    r.send("configure terminal\r")
+    r.expect("(config)#")
+    r.send(f"hostname {name}\r")
+    r.expect(f"{name}(config)#")
+    for line in lines:
+        r.send(line + "\r")
+        r.expect(re.compile(r"\)#$"))
+    r.send("end\r")
+    r.expect(f"{name}#")
+
+
+def wait_line_up(r, ifname, timeout=5):
+    deadline = time.monotonic() + timeout
+    while True:
+        out = r.cmd(f"show interfaces {ifname}")
+        if "line protocol is up" in out:
+            return
+        assert time.monotonic() < deadline, out
+        time.sleep(0.3)
+
+
+def ping(r, addr, timeout=30):
+    out = r.cmd(f"ping {addr}", timeout=timeout)
+    m = re.search(r"Success rate is (\d+) percent \((\d+)/(\d+)\)", out)
+    assert m, out
+    return int(m.group(1)), out
+
+
+def test_ping_over_fastethernet(routers, tmp_path):
+    a_args, b_args = udp_link("0:0", "0:0")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r1 = routers(a_args, cwd=tmp_path / "a")
+    r2 = routers(b_args, cwd=tmp_path / "b")
+    setup_router(r1, "R1", ["interface FastEthernet0/0",
+                            "ip address 10.0.0.1 255.255.255.0",
+                            "no shutdown"])
+    setup_router(r2, "R2", ["interface FastEthernet0/0",
+                            "ip address 10.0.0.2 255.255.255.0",
+                            "no shutdown"])
+    wait_line_up(r1, "FastEthernet0/0")
+    wait_line_up(r2, "FastEthernet0/0")
+    rate, out = ping(r1, "10.0.0.2")
+    # IOS style: the first echo may be lost to ARP resolution
+    assert re.search(r"\n[.!]!!!!\n", out), out
+    assert rate >= 80
+    rate, out = ping(r1, "10.0.0.2")
+    assert "!!!!!" in out and rate == 100, out
+    assert "round-trip min/avg/max = " in out
+    out = r2.cmd("show arp")
+    assert re.search(r"10\.0\.0\.1 +\d+ +ca\S+ +ARPA +FastEthernet0/0", out)
+    # an address nobody has: all timeouts
+    rate, out = ping(r1, "10.0.0.99 timeout 1")
+    assert rate == 0 and "....." in out
+
+
+def test_unconnected_fastethernet_stays_down(routers):
+    r = routers()
+    setup_router(r, "R1", ["interface FastEthernet0/0",
+                           "ip address 10.0.0.1 255.255.255.0",
+                           "no shutdown"])
+    time.sleep(1.5)
+    out = r.cmd("show ip interface brief")
+    # no NIO: the PHY reports no link (devices.md §3.1, MII BMSR)
+    assert re.search(r"FastEthernet0/0 +10\.0\.0\.1 +YES manual down +down",
+                     out), out
+
+
+def test_routing_between_two_lans(routers, tmp_path):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    l1a, l1b = udp_link("0:0", "0:0")
+    l2a, l2b = udp_link("1:0", "0:0")
+    for d in "abc":
+        (tmp_path / d).mkdir()
+    r1 = routers(l1a, cwd=tmp_path / "a")
+    r2 = routers(["-p", "1:PA-FE-TX", *l1b, *l2a], cwd=tmp_path / "b")
+    r3 = routers(l2b, cwd=tmp_path / "c")
+    setup_router(r1, "R1", ["interface FastEthernet0/0",
+                            "ip address 10.1.0.1 255.255.255.0",
+                            "no shutdown", "exit",
+                            "ip route 10.2.0.0 255.255.255.0 10.1.0.2"])
+    setup_router(r2, "R2", ["interface FastEthernet0/0",
+                            "ip address 10.1.0.2 255.255.255.0",
+                            "no shutdown",
+                            "interface FastEthernet1/0",
+                            "ip address 10.2.0.2 255.255.255.0",
+                            "no shutdown"])
+    setup_router(r3, "R3", ["interface FastEthernet0/0",
+                            "ip address 10.2.0.3 255.255.255.0",
+                            "no shutdown", "exit",
+                            "ip route 0.0.0.0 0.0.0.0 10.2.0.2"])
+    for r, i in ((r1, "FastEthernet0/0"), (r2, "FastEthernet0/0"),
+                 (r2, "FastEthernet1/0"), (r3, "FastEthernet0/0")):
+        wait_line_up(r, i)
+    out = r2.cmd("show ip route")
+    assert "C    10.1.0.0/24 is directly connected, FastEthernet0/0" in out
+    assert "C    10.2.0.0/24 is directly connected, FastEthernet1/0" in out
+    out = r3.cmd("show ip route")
+    assert "Gateway of last resort is 10.2.0.2 to network 0.0.0.0" in out
+    assert "S*   0.0.0.0/0 [1/0] via 10.2.0.2" in out
+    ping(r1, "10.2.0.3")  # resolves ARP along the path
+    rate, out = ping(r1, "10.2.0.3 repeat 10")
+    assert rate == 100, out
+    rate, out = ping(r3, "10.1.0.1")
+    assert rate == 100, out
