@@ -150,7 +150,6 @@ def test_help_lists_the_options(tmp_path):
 
 import struct
 import sys
-import time
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from elfgen import elf, seg  # noqa: E402
