@@ -35,9 +35,10 @@ void hv_vm_cmd_set_idle_pc_online(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    if (live_cpu(c, r, argv[1])) {
-        /* No idle detection in the CPU yet: the value is kept for show. */
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    if (cpu) {
         r->cfg.idle_pc = hv_arg_num(argv[2]);
+        mips_cpu_set_idle_pc(cpu, r->cfg.idle_pc);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -150,9 +151,11 @@ void hv_vm_cmd_set_idle_max(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    if (live_cpu(c, r, argv[1])) {
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    if (cpu) {
         int v = hv_arg_int(argv[2]);
         r->cfg.idle_max = v < 0 ? 0u : (unsigned)v;
+        mips_cpu_set_idle_params(cpu, r->cfg.idle_max, r->cfg.idle_sleep_us);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -164,9 +167,11 @@ void hv_vm_cmd_set_idle_sleep_time(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    if (live_cpu(c, r, argv[1])) {
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    if (cpu) {
         int v = hv_arg_int(argv[2]); /* microseconds (§5.2.3) */
         r->cfg.idle_sleep_us = v < 0 ? 0u : (unsigned)v;
+        mips_cpu_set_idle_params(cpu, r->cfg.idle_max, r->cfg.idle_sleep_us);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);

@@ -124,6 +124,22 @@ void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level)
     }
 }
 
+void mips_cpu_set_idle_pc(struct mips_cpu *cpu, uint64_t pc)
+{
+    /* Guests give 32-bit addresses; PCs are sign-extended. */
+    uint64_t v = pc ? (uint64_t)(int64_t)(int32_t)(uint32_t)pc : 0;
+    __atomic_store_n(&cpu->idle_pc, v, __ATOMIC_RELAXED);
+}
+
+void mips_cpu_set_idle_params(struct mips_cpu *cpu, unsigned max,
+                              unsigned sleep_us)
+{
+    if (max)
+        __atomic_store_n(&cpu->idle_max, max, __ATOMIC_RELAXED);
+    if (sleep_us)
+        __atomic_store_n(&cpu->idle_sleep_us, sleep_us, __ATOMIC_RELAXED);
+}
+
 void mips_cpu_request_stop(struct mips_cpu *cpu)
 {
     __atomic_store_n(&cpu->stop_request, 1, __ATOMIC_RELEASE);
@@ -185,7 +201,8 @@ static void cpu_idle_sleep(struct mips_cpu *cpu)
     if (cpu->deterministic)
         return; /* guest time is instruction count: nothing to wait for */
     uint64_t now = mips_time_ns(cpu);
-    uint64_t dl = now + (uint64_t)cpu->idle_sleep_us * 1000u;
+    uint64_t dl = now + (uint64_t)__atomic_load_n(&cpu->idle_sleep_us,
+                                                  __ATOMIC_RELAXED) * 1000u;
     if (cpu->compare_deadline_ns < dl)
         dl = cpu->compare_deadline_ns;
     if (dl <= now || mips_irq_deliverable(cpu))

@@ -201,6 +201,11 @@ uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n);
 
 /* Any thread. */
 void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level);
+/* Idle-PC as a 32-bit guest address (0 = off); max = 0 / sleep_us = 0 keep
+ * the current value. */
+void mips_cpu_set_idle_pc(struct mips_cpu *cpu, uint64_t pc);
+void mips_cpu_set_idle_params(struct mips_cpu *cpu, unsigned max,
+                              unsigned sleep_us);
 void mips_cpu_request_stop(struct mips_cpu *cpu);
 void mips_cpu_halt(struct mips_cpu *cpu, const char *why);
 

@@ -54,9 +54,6 @@ extern const uint8_t c7200_rom_image_end[];
 #define C7200_IRQ_DUART 5
 #define C7200_IRQ_OIR 6
 
-/* Idle-PC values are given as 32-bit addresses: compare sign-extended. */
-#define SEXT_ADDR(a) ((uint64_t)(int64_t)(int32_t)(uint32_t)(a))
-
 struct c7200_npe {
     const char *name;
     uint32_t prid;
@@ -204,7 +201,8 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     };
     if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
         return errf(err, errlen, -EINVAL, "bad CPU configuration");
-    vm->cpu.idle_pc = cfg->idle_pc ? SEXT_ADDR(cfg->idle_pc) : 0;
+    mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
+    mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
 
     /* DRAM */
     char path[300];
