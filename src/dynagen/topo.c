@@ -236,13 +236,22 @@ static int topo_resolve_wic(struct topo *t, int dev,
     const struct hw_adapter *a = s->adapter;
     const char *l = ifn->letter;
     int port = ifn->port;
-    if (topo_wic_port(s, l, slot0_first, slot0_last, port, hvport) == 0) {
-        return 0;
-    }
     int is_s = strcmp(l, "s") == 0;
     int is_e = strcmp(l, "e") == 0;
     const struct hw_adapter *want =
         hw_wic_find(is_s ? "WIC-2T" : "WIC-1ENET");
+    if (p && is_s && !topo_pseudo_slot1(m) && hw_wic_allowed(m, want)) {
+        /* serial: free sub-slots 0..port/2 get WIC-2Ts first, which
+         * renumbers the ports of WICs further right (§6.4 example) */
+        for (int w = slot0_first; w <= port / 2 && w <= slot0_last; w++) {
+            if (!s->wic[w]) {
+                topo_install_wic(t, dev, 0, w, want, p);
+            }
+        }
+    }
+    if (topo_wic_port(s, l, slot0_first, slot0_last, port, hvport) == 0) {
+        return 0;
+    }
     if (!p || !(is_s || is_e) || !hw_wic_allowed(m, want)) {
         if (p && is_e) {
             *why = dg_printf("ethernet adapter not supported on port %d for "
