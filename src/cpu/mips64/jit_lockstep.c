@@ -260,7 +260,8 @@ void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
     state_save(cpu, &s2);
 
     char why[256];
-    if (state_diff(&s1, &s2, why, sizeof(why))) {
+    if (memcmp(&s1, &s2, sizeof(s1)) != 0 &&
+        state_diff(&s1, &s2, why, sizeof(why))) {
         mismatch(jit, blk, why);
         return;
     }
