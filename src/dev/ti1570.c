@@ -1,0 +1,804 @@
+/*
+ * TI TNETA1570 ATM SAR (devices.md §3.7, TI data manual). See ti1570.h.
+ *
+ * The chip keeps almost everything in its control memory, which IOS
+ * writes: this model reads and updates the tables there (values as IOS
+ * wrote them, 32-bit words) and keeps privately only the completion-ring
+ * positions and the partly filled transmit cell.
+ *
+ * Window:
+ *   0x000000-0x0FFFFF control memory (32-bit words; narrower accesses use
+ *                     the big-endian byte lanes of the word)
+ *     0x3204 status: a read returns it; every fifth read clears bits 9:0
+ *            first [reference behaviour, devices.md §3.7, kept for IOS]
+ *     0x3238 software reset: any access resets the ring positions and
+ *            the transmit FIFO (tables kept)
+ *   0x18000C R 0xA6 (outside control memory, a framer/PHY register)
+ *   anything else reads 0, writes ignored.
+ */
+#include "dev/ti1570.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "dev/nic.h"
+#include "dev/pci_bus.h"
+#include "mem/physmap.h"
+#include "net/atm.h"
+#include "net/nio.h"
+
+/* Control memory map, devices.md §3.7 (data manual p. 66) */
+#define CM_SCHED 0x0000
+#define CM_REGS 0x3200
+#define CM_FBR 0x3800
+#define CM_RX_VPI 0x4000
+#define CM_TX_DMA 0x8000
+#define CM_RX_DMA 0x10000
+#define SCHED_WORDS 3100 /* 6200 slots, two per word */
+#define DMA_ENTRY 32     /* bytes per TX/RX DMA state entry */
+#define PHY_REG 0x18000C
+#define PHY_VALUE 0xA6
+
+/* Internal registers (word index from 0x3200) */
+enum {
+    R_CONFIG = 0x00,
+    R_STATUS = 0x01,
+    R_IMASK = 0x02,
+    R_TX_CRING_SIZE = 0x05,
+    R_RX_CRING_SIZE = 0x06,
+    R_TX_PSR_SIZE = 0x07, /* and the FIFO-mode RX buffer size */
+    R_FIFO_VCI_MASK = 0x0C,
+    R_SOFT_RESET = 0x0E,
+    R_TCR_WOI = 0x80,
+    R_TCR_WI = 0x81,
+    R_RCR_WOI = 0x82,
+    R_RCR_WI = 0x83,
+};
+#define REG_OFF(r) (CM_REGS + 4 * (r))
+
+#define CFG_BP_SEL 0x2u
+#define ST_CP_TX 0x001u
+#define ST_CP_RX 0x080u
+#define ST_TX_FRZ 0x100u
+#define ST_RX_FRZ 0x200u
+#define ST_CLEARED_BITS 0x3FFu
+#define STATUS_CLEAR_EVERY 5
+
+/* TX DMA state entry words and bits (devices.md §3.7) */
+enum { TW_CTRL, TW_CUR, TW_HDR, TW_STATE, TW_NEXT, TW_START, TW_CRC,
+       TW_AAL5 };
+#define T_ACT (1u << 31) /* = RDY in a buffer header */
+#define T_SOP (1u << 30)
+#define T_EOP (1u << 29)
+#define T_ABORT (1u << 28)
+#define T_AAL(w) (((w) >> 26) & 3u)
+#define T_TCR_SEL (1u << 25)
+#define T_OFFSET(w) (((w) >> 16) & 0xFFu)
+#define T_COUNT 0xFFFFu
+#define AAL_TRANSP_PTI 0
+#define AAL_AAL5 1
+#define AAL_TRANSP 2
+#define TS_DMA_ON (1u << 31)
+#define TS_PSR_BASE 0x3FFFFF00u
+#define TS_PSR_INDEX 0xFFu
+#define PSR_OWN (1u << 31)
+#define PTR_MASK 0x3FFFFFFFu
+#define TCR_OWN (1u << 31)
+#define TCR_ABORT (1u << 30)
+#define TX_BUF_HDR 16
+#define TX_CELLS_PER_SLOT 16
+
+/* RX DMA state entry words and bits */
+enum { RW_CTRL, RW_CUR, RW_START, RW_LEN, RW_SOP, RW_CRC, RW_FBR, RW_TMO };
+#define R_ACT (1u << 31)
+#define R_RCR_SEL (1u << 29)
+#define R_WAIT_EOP (1u << 28)
+#define R_AAL(w) (((w) >> 26) & 3u)
+#define R_FIFO (1u << 25)
+#define RAAL_PTI 0
+#define RAAL_AAL5 1
+#define RAAL_COUNT 2
+#define RF_DMA_ON (1u << 31)
+#define RF_INDEX 0xFFu
+#define VPI_ENABLE (1u << 31)
+#define BUFPTR_OWN (1u << 31)
+#define RXBUF_SOP (1u << 31)
+#define RXBUF_EOP (1u << 30)
+#define RCR_AAL5 (1u << 26)
+#define RCR_VALID (1u << 31)
+#define RCR_OWN (1u << 31)
+#define RCR_ERROR (1u << 30)
+#define RCR_ENTRY 32
+#define RX_BUF_HDR 16
+#define OAM_F5_SEG_DMA 0 /* RX DMA entries for OAM cells, devices.md §3.7 */
+#define OAM_F5_RM_DMA 1
+#define OAM_F4_DMA 2
+
+#define AAL5_TRAILER_POS (ATM_HDR_SIZE + ATM_PAYLOAD_SIZE - AAL5_TRAILER_SIZE)
+
+struct ti1570 {
+    struct device dev;
+    pthread_mutex_t lock;
+    char name[64];
+    struct physmap *pm;
+    struct logger *lg;
+    struct irq_line irq;
+    struct nio *nio;
+    uint32_t *cm; /* control memory, TI1570_CTRL_MEM_SIZE bytes */
+
+    /* state besides the control memory (ti1570_fields) */
+    uint8_t cell[ATM_CELL_SIZE]; /* transmit FIFO: the cell being filled */
+    uint32_t cell_pos, cell_avail;
+    uint32_t tcr_wi, tcr_woi, rcr_wi, rcr_woi; /* completion ring indices */
+    uint32_t status_reads;
+    uint8_t irq_level;
+
+    struct ti1570_stats st;
+    uint8_t logged_bad_offset;
+    uint8_t logged_table;
+};
+
+static const struct dev_field ti1570_fields[] = {
+    {"cell", offsetof(struct ti1570, cell), ATM_CELL_SIZE},
+    {"cell_pos", offsetof(struct ti1570, cell_pos), 4},
+    {"cell_avail", offsetof(struct ti1570, cell_avail), 4},
+    {"tcr_wi", offsetof(struct ti1570, tcr_wi), 4},
+    {"tcr_woi", offsetof(struct ti1570, tcr_woi), 4},
+    {"rcr_wi", offsetof(struct ti1570, rcr_wi), 4},
+    {"rcr_woi", offsetof(struct ti1570, rcr_woi), 4},
+    {"status_reads", offsetof(struct ti1570, status_reads), 4},
+    {"irq_level", offsetof(struct ti1570, irq_level), 1},
+    /* the control memory is saved with the chip, see ti1570_dump */
+    {NULL, 0, 0},
+};
+
+static struct ti1570 *to_ti(struct device *dev)
+{
+    return DEV_CONTAINER(dev, struct ti1570, dev);
+}
+
+static uint32_t *reg(struct ti1570 *d, unsigned r)
+{
+    return &d->cm[REG_OFF(r) >> 2];
+}
+
+static void update_irq_locked(struct ti1570 *d)
+{
+    int level = (*reg(d, R_STATUS) & *reg(d, R_IMASK)) != 0;
+    if (level != d->irq_level) {
+        d->irq_level = (uint8_t)level;
+        irq_set(&d->irq, level);
+    }
+}
+
+static void set_status(struct ti1570 *d, uint32_t bits)
+{
+    *reg(d, R_STATUS) |= bits;
+    update_irq_locked(d);
+}
+
+static void table_error(struct ti1570 *d, const char *what, uint32_t v)
+{
+    if (!d->logged_table) {
+        d->logged_table = 1;
+        log_msg(d->lg, "TI1570", "%s: guest error: %s (0x%08x)", d->name,
+                what, v);
+    }
+}
+
+static void fifo_clear(struct ti1570 *d)
+{
+    memset(d->cell, 0, sizeof(d->cell));
+    d->cell_pos = ATM_HDR_SIZE;
+    d->cell_avail = ATM_PAYLOAD_SIZE;
+}
+
+static void soft_reset(struct ti1570 *d)
+{
+    fifo_clear(d);
+    d->tcr_wi = d->tcr_woi = d->rcr_wi = d->rcr_woi = 0;
+}
+
+/* ============================================================ transmit */
+
+/* Load the TX buffer at addr into DMA state t; 0 if not ready (RDY). */
+static int tx_acquire(struct ti1570 *d, uint32_t *t, uint32_t addr)
+{
+    uint32_t ctrl = nic_dma_read32(d->pm, addr);
+    if (!(ctrl & T_ACT)) {
+        return 0;
+    }
+    t[TW_CTRL] = ctrl; /* RDY lands on ACT */
+    t[TW_NEXT] = nic_dma_read32(d->pm, addr + 4) << 2;
+    if (ctrl & T_SOP) {
+        t[TW_HDR] = nic_dma_read32(d->pm, addr + 8);
+        t[TW_AAL5] = nic_dma_read32(d->pm, addr + 12);
+        t[TW_CRC] = 0xFFFFFFFFu; /* AAL5 CRC register preset */
+    }
+    t[TW_CUR] = addr + TX_BUF_HDR + T_OFFSET(ctrl);
+    t[TW_START] = addr;
+    return 1;
+}
+
+static void cell_send(struct ti1570 *d)
+{
+    if (d->nio) {
+        nio_send(d->nio, d->cell, ATM_CELL_SIZE);
+    }
+    d->st.tx_cells++;
+    fifo_clear(d);
+}
+
+/* Header (end-of-SDU if asked) and as much of the buffer as fits. */
+static uint32_t cell_fill(struct ti1570 *d, uint32_t *t, int end_of_sdu)
+{
+    uint32_t count = t[TW_CTRL] & T_COUNT;
+    uint32_t len = count < d->cell_avail ? count : d->cell_avail;
+    uint32_t hdr = t[TW_HDR];
+    if (end_of_sdu) {
+        hdr = (hdr & ~(uint32_t)ATM_PTI_NUSER) | ATM_PTI_EOP;
+    }
+    atm_put_hdr(d->cell, hdr);
+    nic_dma_read(d->pm, t[TW_CUR], d->cell + d->cell_pos, len);
+    d->cell_pos += len;
+    d->cell_avail -= len;
+    t[TW_CUR] += len;
+    t[TW_CTRL] = (t[TW_CTRL] & ~T_COUNT) | (count - len);
+    if (T_AAL(t[TW_CTRL]) == AAL_AAL5) {
+        t[TW_AAL5] = (t[TW_AAL5] & ~0xFFFFu) |
+                     ((t[TW_AAL5] + len) & 0xFFFFu);
+    }
+    return len;
+}
+
+static void cell_pad(struct ti1570 *d, uint32_t n)
+{
+    n = n > d->cell_avail ? d->cell_avail : n;
+    memset(d->cell + d->cell_pos, 0, n);
+    d->cell_pos += n;
+    d->cell_avail -= n;
+}
+
+/* Sends the cell when full; AAL5 data cells feed the running CRC. */
+static void cell_flush(struct ti1570 *d, uint32_t *t, int aal5)
+{
+    if (d->cell_avail) {
+        return; /* partly filled: continues with the next buffer */
+    }
+    if (aal5) {
+        t[TW_CRC] = aal5_crc_update(t[TW_CRC], d->cell + ATM_HDR_SIZE,
+                                    ATM_PAYLOAD_SIZE);
+    }
+    cell_send(d);
+}
+
+/* Transparent AAL: 48-byte cells, the last zero-padded. Returns 1 at the
+ * end of the packet; *buf_end when the buffer is used up. */
+static int tx_transparent(struct ti1570 *d, uint32_t *t, int with_pti,
+                          int *buf_end)
+{
+    uint32_t count = t[TW_CTRL] & T_COUNT;
+    if (!(t[TW_CTRL] & T_EOP)) {
+        uint32_t len = cell_fill(d, t, 0);
+        cell_flush(d, t, 0);
+        *buf_end = count == len;
+        return 0;
+    }
+    int last = count <= d->cell_avail;
+    cell_fill(d, t, last && with_pti);
+    if (last) {
+        cell_pad(d, d->cell_avail);
+        *buf_end = 1; /* posted too (the reference does not) */
+    }
+    cell_flush(d, t, 0);
+    return last;
+}
+
+/* AAL5: data cells, then the trailer (CPCS-UU/CPI/length, CRC-32) in the
+ * last 8 bytes of the last cell, an extra cell if it does not fit. */
+static int tx_aal5(struct ti1570 *d, uint32_t *t, int *buf_end)
+{
+    uint32_t count = t[TW_CTRL] & T_COUNT;
+    if (!(t[TW_CTRL] & T_EOP)) {
+        uint32_t len = cell_fill(d, t, 0);
+        cell_flush(d, t, 1);
+        *buf_end = count == len;
+        return 0;
+    }
+    if (count + AAL5_TRAILER_SIZE <= d->cell_avail) {
+        cell_fill(d, t, 1);
+        cell_pad(d, d->cell_avail - AAL5_TRAILER_SIZE);
+        uint8_t *tr = d->cell + AAL5_TRAILER_POS;
+        be32_store(tr, t[TW_AAL5]);
+        uint32_t crc = aal5_crc_update(t[TW_CRC], d->cell + ATM_HDR_SIZE,
+                                       ATM_PAYLOAD_SIZE - 4);
+        be32_store(tr + 4, ~crc); /* standard CRC (devices.md §1.8 [rec]) */
+        cell_send(d);
+        *buf_end = 1;
+        return 1;
+    }
+    cell_fill(d, t, 0);
+    cell_pad(d, d->cell_avail);
+    cell_flush(d, t, 1);
+    return 0;
+}
+
+/* Buffer start address into the TX completion ring TCR select names. */
+static void tx_complete(struct ti1570 *d, const uint32_t *t)
+{
+    int wi = (t[TW_CTRL] & T_TCR_SEL) != 0;
+    uint32_t *pos = wi ? &d->tcr_wi : &d->tcr_woi;
+    uint32_t addr = *reg(d, wi ? R_TCR_WI : R_TCR_WOI) + *pos * 4;
+    if (!(nic_dma_read32(d->pm, addr) & TCR_OWN)) {
+        set_status(d, ST_TX_FRZ); /* IOS has not given the slot back */
+        return;
+    }
+    uint32_t v = t[TW_START] >> 2;
+    if (t[TW_CTRL] & T_ABORT) {
+        v |= TCR_ABORT;
+    }
+    nic_dma_write32(d->pm, addr, v);
+    uint32_t sizes = *reg(d, R_TX_CRING_SIZE);
+    uint32_t last = (wi ? sizes : sizes >> 16) & 0x1FFFu;
+    *pos = *pos >= last ? 0 : *pos + 1;
+}
+
+/* One cell (or none) for TX DMA channel i. Returns 1 on progress. */
+static int tx_channel_cell(struct ti1570 *d, unsigned i)
+{
+    uint32_t *t = &d->cm[(CM_TX_DMA + DMA_ENTRY * i) >> 2];
+    if (!(t[TW_STATE] & TS_DMA_ON)) {
+        return 0;
+    }
+    uint32_t psr_addr = ((t[TW_STATE] & TS_PSR_BASE) +
+                         (t[TW_STATE] & TS_PSR_INDEX)) << 2;
+    if (!(t[TW_CTRL] & T_ACT)) { /* a new packet from the PSR ring? */
+        uint32_t e = nic_dma_read32(d->pm, psr_addr);
+        if (!(e & PSR_OWN)) {
+            return 0;
+        }
+        if (!tx_acquire(d, t, (e & PTR_MASK) << 2)) {
+            table_error(d, "packet-segmentation entry owned, its buffer "
+                        "not ready", e);
+            return 0;
+        }
+    }
+    uint32_t count = t[TW_CTRL] & T_COUNT;
+    if (!count && !(t[TW_CTRL] & T_EOP) && !tx_acquire(d, t, t[TW_NEXT])) {
+        return 0; /* next buffer not ready yet */
+    }
+    int buf_end = 0, pkt_end;
+    switch (T_AAL(t[TW_CTRL])) {
+    case AAL_TRANSP_PTI:
+        pkt_end = tx_transparent(d, t, 1, &buf_end);
+        break;
+    case AAL_TRANSP:
+        pkt_end = tx_transparent(d, t, 0, &buf_end);
+        break;
+    case AAL_AAL5:
+        pkt_end = tx_aal5(d, t, &buf_end);
+        break;
+    default:
+        table_error(d, "TX DMA entry with AAL type 3", t[TW_CTRL]);
+        return 0;
+    }
+    if (buf_end) {
+        tx_complete(d, t);
+    }
+    if (pkt_end) {
+        t[TW_CTRL] &= ~T_ACT;
+        uint32_t e = nic_dma_read32(d->pm, psr_addr);
+        nic_dma_write32(d->pm, psr_addr, e & ~PSR_OWN);
+        uint32_t idx = t[TW_STATE] & TS_PSR_INDEX;
+        uint32_t last = (*reg(d, R_TX_PSR_SIZE) >> 16) & 0xFFu;
+        idx = idx >= last ? 0 : idx + 1;
+        t[TW_STATE] = (t[TW_STATE] & ~TS_PSR_INDEX) | idx;
+        d->st.tx_packets++;
+    }
+    if ((t[TW_CTRL] & T_TCR_SEL) &&
+        (pkt_end || (buf_end && (*reg(d, R_CONFIG) & CFG_BP_SEL)))) {
+        set_status(d, ST_CP_TX);
+    }
+    return 1;
+}
+
+/* devices.md §3.7 "Transmit": every scheduler slot, up to 16 cells. */
+static int tx_scan_locked(struct ti1570 *d)
+{
+    uint64_t before = d->st.tx_cells;
+    if (d->nio && !nio_may_transmit(d->nio)) {
+        return 0;
+    }
+    for (unsigned w = 0; w < SCHED_WORDS; w++) {
+        uint32_t slot = d->cm[(CM_SCHED >> 2) + w];
+        if (!slot) {
+            continue;
+        }
+        unsigned idx[2] = {slot & 0x3FFu, (slot >> 16) & 0x3FFu};
+        for (int k = 0; k < 2; k++) {
+            for (int n = 0; idx[k] && n < TX_CELLS_PER_SLOT; n++) {
+                if (!tx_channel_cell(d, idx[k])) {
+                    break;
+                }
+            }
+        }
+    }
+    return (int)(d->st.tx_cells - before);
+}
+
+int ti1570_tx_poll(struct ti1570 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int n = tx_scan_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return n;
+}
+
+/* ============================================================= receive */
+
+/* A free buffer for RX DMA state r: its address and size (cells). */
+static int rx_acquire(struct ti1570 *d, uint32_t *r, uint32_t hdr,
+                      uint32_t *buf, uint32_t *size)
+{
+    uint32_t bp, ptr;
+    if (r[RW_CTRL] & R_FIFO) {
+        bp = (r[RW_FBR] & PTR_MASK) << 2;
+        ptr = nic_dma_read32(d->pm, bp);
+        *size = *reg(d, R_TX_PSR_SIZE) & 0xFFFFu;
+        if (!(ptr & BUFPTR_OWN)) {
+            return 0;
+        }
+    } else {
+        uint32_t *f = &d->cm[(CM_FBR + 8 * (r[RW_FBR] & RF_INDEX)) >> 2];
+        uint32_t entries = ((f[1] >> 10) & 0x3Fu) * 16 + 16;
+        uint32_t cur = f[1] & 0x3FFu;
+        *size = f[1] >> 16;
+        bp = f[0] + cur * 4;
+        ptr = nic_dma_read32(d->pm, bp);
+        if (!(ptr & BUFPTR_OWN)) {
+            return 0;
+        }
+        nic_dma_write32(d->pm, bp, ptr & ~BUFPTR_OWN);
+        cur = cur + 1 >= entries ? 0 : cur + 1;
+        f[1] = (f[1] & ~0x3FFu) | cur;
+    }
+    *buf = (ptr & PTR_MASK) << 2;
+    nic_dma_write32(d->pm, *buf + 4, 0);   /* control word */
+    nic_dma_write32(d->pm, *buf + 8, hdr); /* ATM header */
+    return 1;
+}
+
+static void rx_use_buffer(uint32_t *r, uint32_t buf, uint32_t size,
+                          int sop)
+{
+    r[RW_CUR] = buf + RX_BUF_HDR;
+    r[RW_START] = buf >> 2;
+    uint32_t count = r[RW_LEN] & 0xFFFF0000u; /* cells left in the packet */
+    if (sop && R_AAL(r[RW_CTRL]) == RAAL_COUNT) {
+        count = (r[RW_CRC] & 0xFFFFu) << 16; /* initial cell count */
+    }
+    r[RW_LEN] = count | (size & 0xFFFFu);
+}
+
+/* End of packet: the completion entry (devices.md §3.7 "Receive" 7). */
+static void rx_complete(struct ti1570 *d, uint32_t *r, uint32_t hdr,
+                        uint32_t trailer)
+{
+    int wi = (r[RW_CTRL] & R_RCR_SEL) != 0;
+    uint32_t *pos = wi ? &d->rcr_wi : &d->rcr_woi;
+    uint32_t addr = *reg(d, wi ? R_RCR_WI : R_RCR_WOI) + *pos * RCR_ENTRY;
+    if (!(nic_dma_read32(d->pm, addr + 16) & RCR_OWN)) {
+        set_status(d, ST_RX_FRZ); /* ACT stays: as the reference */
+        return;
+    }
+    uint8_t e[RCR_ENTRY] = {0};
+    be32_store(e, hdr);
+    be32_store(e + 4, R_AAL(r[RW_CTRL]) == RAAL_AAL5 ? RCR_AAL5 : 0);
+    be32_store(e + 8, RCR_VALID | r[RW_SOP]);
+    be32_store(e + 12, trailer);
+    be32_store(e + 16, r[RW_FBR] & PTR_MASK); /* OWN back to the host */
+    nic_dma_write(d->pm, addr, e, sizeof(e));
+    r[RW_CTRL] &= ~R_ACT;
+    uint32_t sizes = *reg(d, R_RX_CRING_SIZE);
+    uint32_t last = (wi ? sizes : sizes >> 16) & 0x3FFu;
+    *pos = *pos >= last ? 0 : *pos + 1;
+    d->st.rx_packets++;
+    if (wi) {
+        set_status(d, ST_CP_RX);
+    }
+}
+
+/* The RX DMA state for a cell, or NULL (devices.md §3.7 "Receive" 2-3). */
+static uint32_t *rx_route(struct ti1570 *d, uint32_t hdr)
+{
+    unsigned vpi = atm_vpi(hdr), vci = atm_vci(hdr);
+    uint32_t vw = d->cm[(CM_RX_VPI >> 2) + vpi];
+    if (!(vw & VPI_ENABLE)) {
+        return NULL;
+    }
+    uint32_t off;
+    if (vci == 3 || vci == 4) {
+        off = CM_RX_DMA + DMA_ENTRY * OAM_F4_DMA;
+    } else if (hdr & ATM_PTI_NUSER) {
+        unsigned pti = (hdr >> 1) & 7;
+        off = CM_RX_DMA +
+              DMA_ENTRY * (pti < 6 ? OAM_F5_SEG_DMA : OAM_F5_RM_DMA);
+    } else {
+        uint32_t mask = *reg(d, R_FIFO_VCI_MASK) >> 16;
+        if ((vci & ~mask) > (vw & 0xFFFFu)) {
+            return NULL; /* beyond the VPI's VCI range */
+        }
+        off = (((vw >> 16) & 0x7FFFu) + vci) * DMA_ENTRY; /* unmasked VCI */
+        if (off < CM_RX_DMA || off + DMA_ENTRY > TI1570_CTRL_MEM_SIZE) {
+            table_error(d, "RX VPI table points outside the RX DMA table",
+                        vw);
+            return NULL;
+        }
+    }
+    return &d->cm[off >> 2];
+}
+
+static int rx_cell_locked(struct ti1570 *d, const uint8_t *cell)
+{
+    uint32_t hdr = atm_hdr_word(cell);
+    uint32_t *r = rx_route(d, hdr);
+    if (!r || !(r[RW_FBR] & RF_DMA_ON)) {
+        return 0;
+    }
+    unsigned pti = (hdr >> 1) & 7;
+    int pti_eop = pti == 1 || pti == 3;
+    if (r[RW_CTRL] & R_WAIT_EOP) {
+        /* out of buffers earlier: drop up to the end of that packet,
+         * then start afresh (the reference stayed wedged here) */
+        if (pti_eop || R_AAL(r[RW_CTRL]) == RAAL_COUNT) {
+            r[RW_CTRL] &= ~(R_WAIT_EOP | R_ACT);
+        }
+        return 0;
+    }
+    uint32_t buf, size;
+    if (!(r[RW_CTRL] & R_ACT)) { /* start of packet */
+        if (!rx_acquire(d, r, hdr, &buf, &size)) {
+            if (!pti_eop) {
+                r[RW_CTRL] |= R_WAIT_EOP; /* the rest of it goes too */
+            }
+            return 0;
+        }
+        rx_use_buffer(r, buf, size, 1);
+        r[RW_SOP] = r[RW_START];
+        nic_dma_write32(d->pm, buf + 4, RXBUF_SOP);
+        r[RW_CTRL] |= R_ACT;
+    }
+    if (!(r[RW_LEN] & 0xFFFFu)) { /* buffer full: chain a new one */
+        uint32_t prev = r[RW_START] << 2;
+        if (!rx_acquire(d, r, hdr, &buf, &size)) {
+            r[RW_CTRL] |= pti_eop ? 0 : R_WAIT_EOP;
+            if (pti_eop) {
+                r[RW_CTRL] &= ~R_ACT; /* packet lost, next one afresh */
+            }
+            return 0;
+        }
+        rx_use_buffer(r, buf, size, 0);
+        uint32_t c = nic_dma_read32(d->pm, prev + 4);
+        nic_dma_write32(d->pm, prev + 4, c | r[RW_START]);
+    }
+    nic_dma_write(d->pm, r[RW_CUR], cell + ATM_HDR_SIZE, ATM_PAYLOAD_SIZE);
+    r[RW_CUR] += ATM_PAYLOAD_SIZE;
+    r[RW_LEN] = (r[RW_LEN] & ~0xFFFFu) | ((r[RW_LEN] - 1) & 0xFFFFu);
+    int eop;
+    if (R_AAL(r[RW_CTRL]) == RAAL_COUNT) {
+        uint32_t cnt = (r[RW_LEN] >> 16) - 1;
+        r[RW_LEN] = (r[RW_LEN] & 0xFFFFu) | (cnt & 0xFFFFu) << 16;
+        eop = (cnt & 0xFFFFu) == 0;
+    } else {
+        eop = pti_eop;
+    }
+    if (eop) {
+        uint32_t ctl = (r[RW_START] << 2) + 4;
+        nic_dma_write32(d->pm, ctl, nic_dma_read32(d->pm, ctl) | RXBUF_EOP);
+        rx_complete(d, r, hdr, be32_load(cell + AAL5_TRAILER_POS));
+    }
+    return 1;
+}
+
+void ti1570_receive(struct ti1570 *d, const uint8_t *cell, size_t len)
+{
+    pthread_mutex_lock(&d->lock);
+    if (len == ATM_CELL_SIZE && rx_cell_locked(d, cell)) {
+        d->st.rx_cells++;
+    } else {
+        d->st.rx_dropped++;
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
+{
+    (void)nio;
+    ti1570_receive(arg, frame, len);
+}
+
+/* ============================================================ window */
+
+static uint64_t ti1570_read(struct device *dev, uint64_t off, unsigned size)
+{
+    struct ti1570 *d = to_ti(dev);
+    uint64_t v = 0;
+    pthread_mutex_lock(&d->lock);
+    if (off + size <= TI1570_CTRL_MEM_SIZE) {
+        if (off == REG_OFF(R_STATUS) &&
+            ++d->status_reads == STATUS_CLEAR_EVERY) {
+            d->status_reads = 0;
+            *reg(d, R_STATUS) &= ~ST_CLEARED_BITS; /* [quirk, kept] */
+            update_irq_locked(d);
+        }
+        if (off == REG_OFF(R_SOFT_RESET)) {
+            soft_reset(d);
+        }
+        uint32_t w = d->cm[off >> 2];
+        if (size >= 4) {
+            v = size == 8 ? (uint64_t)w << 32 | d->cm[(off >> 2) + 1] : w;
+        } else {
+            unsigned shift = (unsigned)(4 - size - (off & 3)) * 8;
+            v = (w >> shift) & ((1u << (size * 8)) - 1);
+        }
+    } else if (off == PHY_REG) {
+        v = PHY_VALUE;
+    } else if (!d->logged_bad_offset && off >= TI1570_WINDOW_SIZE) {
+        d->logged_bad_offset = 1;
+        log_msg(d->lg, "TI1570", "%s: guest error: read at 0x%llx", d->name,
+                (unsigned long long)off);
+    }
+    pthread_mutex_unlock(&d->lock);
+    return v;
+}
+
+static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
+                         uint64_t value)
+{
+    struct ti1570 *d = to_ti(dev);
+    pthread_mutex_lock(&d->lock);
+    if (off + size <= TI1570_CTRL_MEM_SIZE) {
+        uint32_t *w = &d->cm[off >> 2];
+        if (size == 8) {
+            w[0] = (uint32_t)(value >> 32);
+            w[1] = (uint32_t)value;
+        } else if (size == 4) {
+            *w = (uint32_t)value;
+        } else {
+            unsigned shift = (unsigned)(4 - size - (off & 3)) * 8;
+            uint32_t m = ((1u << (size * 8)) - 1) << shift;
+            *w = (*w & ~m) | (((uint32_t)value << shift) & m);
+        }
+        if (off == REG_OFF(R_SOFT_RESET)) {
+            soft_reset(d);
+        }
+        if ((off & ~3ull) == REG_OFF(R_STATUS) ||
+            (off & ~3ull) == REG_OFF(R_IMASK)) {
+            update_irq_locked(d);
+        }
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+static void ti1570_reset(struct device *dev)
+{
+    struct ti1570 *d = to_ti(dev);
+    pthread_mutex_lock(&d->lock);
+    memset(d->cm, 0, TI1570_CTRL_MEM_SIZE);
+    soft_reset(d);
+    d->status_reads = 0;
+    if (d->irq_level) {
+        d->irq_level = 0;
+        irq_set(&d->irq, 0);
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+static const struct device_ops ti1570_ops = {
+    .read = ti1570_read,
+    .write = ti1570_write,
+    .reset = ti1570_reset,
+    .fields = ti1570_fields,
+};
+
+/* ========================================================== life cycle */
+
+int ti1570_create(const struct ti1570_config *c, struct ti1570 **out)
+{
+    if (!c || !c->pm) {
+        return -EINVAL;
+    }
+    struct ti1570 *d = calloc(1, sizeof(*d));
+    if (d) {
+        d->cm = calloc(1, TI1570_CTRL_MEM_SIZE);
+    }
+    if (!d || !d->cm) {
+        free(d);
+        return -ENOMEM;
+    }
+    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "ti1570");
+    d->dev.name = d->name;
+    d->dev.ops = &ti1570_ops;
+    d->pm = c->pm;
+    d->lg = c->lg;
+    d->irq = c->irq;
+    pthread_mutex_init(&d->lock, NULL);
+    ti1570_reset(&d->dev);
+    *out = d;
+    return 0;
+}
+
+void ti1570_destroy(struct ti1570 *d)
+{
+    if (!d) {
+        return;
+    }
+    ti1570_set_nio(d, NULL);
+    pthread_mutex_destroy(&d->lock);
+    free(d->cm);
+    free(d);
+}
+
+struct device *ti1570_device(struct ti1570 *d)
+{
+    return &d->dev;
+}
+
+void ti1570_pci_config(struct ti1570 *d, struct pci_dev_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->name = d->name;
+    cfg->vendor_id = TI1570_PCI_VENDOR;
+    cfg->device_id = TI1570_PCI_DEVICE;
+    cfg->class_rev = 0; /* c7200.md §12.4 */
+    cfg->mode = PCI_HDR_PLATFORM;
+    cfg->bar[TI1570_REG_BAR].size = TI1570_WINDOW_SIZE;
+    cfg->bar[TI1570_REG_BAR].window = &d->dev;
+}
+
+int ti1570_set_nio(struct ti1570 *d, struct nio *nio)
+{
+    pthread_mutex_lock(&d->lock);
+    struct nio *old = d->nio;
+    pthread_mutex_unlock(&d->lock);
+    if (old == nio) {
+        return 0;
+    }
+    if (old) {
+        nio_clear_rx(old);
+    }
+    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
+    pthread_mutex_lock(&d->lock);
+    d->nio = rc == 0 ? nio : NULL;
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+struct nio *ti1570_nio(struct ti1570 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    struct nio *n = d->nio;
+    pthread_mutex_unlock(&d->lock);
+    return n;
+}
+
+void ti1570_get_stats(struct ti1570 *d, struct ti1570_stats *st)
+{
+    pthread_mutex_lock(&d->lock);
+    *st = d->st;
+    pthread_mutex_unlock(&d->lock);
+}
+
+void ti1570_dump(struct ti1570 *d, FILE *out)
+{
+    pthread_mutex_lock(&d->lock);
+    fprintf(out, "    config 0x%08x status 0x%08x mask 0x%08x; TX completion "
+            "rings at %u / %u, RX at %u / %u (with / without interrupt)\n",
+            *reg(d, R_CONFIG), *reg(d, R_STATUS), *reg(d, R_IMASK),
+            d->tcr_wi, d->tcr_woi, d->rcr_wi, d->rcr_woi);
+    pthread_mutex_unlock(&d->lock);
+}
