@@ -1,7 +1,10 @@
 /*
- * emt.c - the ROM monitor's service calls ("EMT" calls) for the c7200:
- * service number in a0, arguments a1..a3, 32-bit result (c7200.md §17.2).
- * Numbers are those IOS uses; the table below is the whole contract.
+ * emt.c - the ROM monitor's service calls ("EMT" calls): service number
+ * in a0, arguments a1..a3, 32-bit result (c7200.md §17.2).  Numbers are
+ * those IOS uses; the table below is the whole contract.  The same ROM
+ * serves every MIPS platform: what differs per platform (NVRAM address,
+ * platform id, sizes) comes from the remote-control device
+ * (c3600-c2691-c37xx.md §2.3, §2.4).
  */
 #include <stdint.h>
 #include "c7200.h"
@@ -13,7 +16,6 @@
 #define EMT_FAIL            0xFFFFFFFF /* -1, c7200.md §17.1 */
 
 #define EMT_CONST_02        0x00000C00 /* c7200.md §17.2, EMT 2 */
-#define C7200_MACHINE_ID    0x19       /* c7200.md §1, EMT 7 */
 #define NV_STRING_A_OFF     0x080      /* c7200.md §13.3 */
 #define NV_STRING_B_OFF     0x200      /* c7200.md §13.3 */
 #define NV_AREA_400_OFF     0x400      /* c7200.md §13.3, EMT 54 */
@@ -121,8 +123,8 @@ uint32_t emt_service(uint32_t num, uint32_t a1, uint32_t a2, uint32_t a3,
         return REMOTE_REG(REMOTE_DRAM_MB) * MB;
     case 0x06: /* configuration register, complemented */
         return ~REMOTE_REG(REMOTE_CONFREG);
-    case 0x07:
-        return C7200_MACHINE_ID;
+    case 0x07: /* platform id: c7200 0x19 (c7200.md §1), others §2.5 */
+        return REMOTE_REG(REMOTE_PLATFORM_ID);
     case 0x08: /* reload: not supported, the router stops */
         rom_puts("ROM: reload requested, stopping the router.\n");
         rom_stop();

@@ -17,6 +17,21 @@
 uint32_t rom_main(void);
 void rom_image_returned(void);
 
+/* The platform the remote-control device names (c7200.md §1,
+ * c3600-c2691-c37xx.md §2.5), for the banner. */
+static const char *rom_platform_name(uint32_t id)
+{
+    switch (id) {
+    case 0x19: return "c7200";
+    case 0x1E: return "c3620/c3640";
+    case 0x34: return "c3660";
+    case 0x66: return "c2691";
+    case 0x61: return "c3725";
+    case 0x69: return "c3745";
+    default: return "an unknown platform";
+    }
+}
+
 /* Writes s at p without a terminating NUL (c7200.md §16.3 step 4). */
 static void rom_nv_write_string(uint32_t p, const char *s)
 {
@@ -30,7 +45,8 @@ uint32_t rom_main(void)
 {
     uint32_t sig, nv, entry;
 
-    rom_puts("\nOpenDynamips ROM monitor for the c7200\n\n");
+    rom_printf("\nOpenDynamips ROM monitor for the %s\n\n",
+               rom_platform_name(REMOTE_REG(REMOTE_PLATFORM_ID)));
     rom_logf("ROM monitor started");
 
     sig = REMOTE_REG(REMOTE_SIGNATURE);

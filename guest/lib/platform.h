@@ -1,0 +1,71 @@
+/*
+ * platform.h - what a guest program needs to tell the MIPS platforms
+ * apart and reach their console: the platform id the remote-control
+ * device reports (register 0x02C, the same at 0xB6000000 on every
+ * platform) and the console UART of each.
+ *
+ *   c7200              id 0x19  SCN2681 in the I/O FPGA (c7200.h)
+ *   c3620, c3640       id 0x1E  NS16552 at physical 0x1E840000
+ *   c3660              id 0x34  NS16552 at physical 0x1E840000
+ *   c2691              id 0x66  NS16552 at physical 0x3C100000
+ *   c3725              id 0x61  NS16552 at physical 0x3C100000
+ *   c3745              id 0x69  NS16552 at physical 0x3C100000
+ * (c7200.md §1; c3600-c2691-c37xx.md §1.1, §2.5, §2.7)
+ *
+ * NS16552 registers are bytes at an 8-byte stride, channel A (console) at
+ * +0x00..+0x3F, channel B (AUX) at +0x40..+0x7F; they are accessed here as
+ * 32-bit words holding the byte in their low-order bits (§2.7).
+ */
+#ifndef GUEST_PLATFORM_H
+#define GUEST_PLATFORM_H
+
+#include "c7200.h"
+
+#define PLATFORM_C7200      0x19
+#define PLATFORM_C3620_3640 0x1E
+#define PLATFORM_C3660      0x34
+#define PLATFORM_C2691      0x66
+#define PLATFORM_C3725      0x61
+#define PLATFORM_C3745      0x69
+
+#define C3600_DUART_BASE    0xBE840000 /* KSEG1, §3.2 */
+#define GT96K_DUART_BASE    0xBC100000 /* KSEG1, §4.2 */
+
+#define NS16552_RBR         0x00 /* read: receive buffer (index 0) */
+#define NS16552_THR         0x00 /* write: transmit holding */
+#define NS16552_IER         0x08 /* interrupt enable (index 1) */
+#define NS16552_IIR         0x10 /* read: interrupt identification (2) */
+#define NS16552_LCR         0x18 /* line control (3) */
+#define NS16552_LSR         0x28 /* line status (5) */
+#define NS16552_LSR_DR      0x01
+#define NS16552_LSR_THRE    0x20
+
+static inline unsigned platform_id(void)
+{
+    return REMOTE_REG(REMOTE_PLATFORM_ID);
+}
+
+/* Console NS16552 of a platform (KSEG1), 0 for the c7200 and unknown ids. */
+static inline unsigned platform_ns16552(unsigned id)
+{
+    switch (id) {
+    case PLATFORM_C3620_3640:
+    case PLATFORM_C3660:
+        return C3600_DUART_BASE;
+    case PLATFORM_C2691:
+    case PLATFORM_C3725:
+    case PLATFORM_C3745:
+        return GT96K_DUART_BASE;
+    default:
+        return 0;
+    }
+}
+
+static inline void ns16552_putc(unsigned base, int c)
+{
+    while ((MMIO32(base + NS16552_LSR) & NS16552_LSR_THRE) == 0)
+        ;
+    MMIO32(base + NS16552_THR) = (unsigned char)c;
+}
+
+#endif /* GUEST_PLATFORM_H */
