@@ -65,7 +65,7 @@ def free_udp_ports(n):
     (["-p", "7:PA-4E"], "slot 7 out of range"),
     (["-p", "0:PA-4E"], "does not fit slot 0"),
     (["-p", "2:C7200-IO-FE"], "does not fit slot 2"),
-    (["-p", "1:PA-A1"], "not emulated"),
+    (["-p", "1:PA-POS-OC3"], "not emulated"),
     (["-p", "1:PA-4E", "-p", "1:PA-8E"], "slot 1 given twice"),
     (["-p", "1:2:PA-4E"], "no sub-slot"),
     (["-p", "PA-4E"], "<slot>:<card> expected"),
@@ -87,22 +87,24 @@ def test_usage_errors(tmp_path, args, message):
 def test_cards_and_nios_run(tmp_path):
     a, b = free_udp_ports(2)
     r = run(["-p", "1:PA-FE-TX", "-p", "2:PA-8E", "-p", "3:PA-4T+",
-             "-p", "4:PA-8T", "-p", "5:PA-2FE-TX", "-p", "6:PA-GE",
+             "-p", "4:PA-8T", "-p", "5:PA-A1", "-p", "6:PA-GE",
              "-s", "0:0:udp:%d:127.0.0.1:%d" % (a, b),
              "-s", "1:0:udp:%d:127.0.0.1:%d" % (b, a),
-             "-s", "2:7:null", "-s", "4:5:null", "-s", "6:0:null"], tmp_path)
+             "-s", "2:7:null", "-s", "4:5:null", "-s", "5:0:null",
+             "-s", "6:0:null"], tmp_path)
     assert_clean(r)
     assert r.returncode == 0, r.stderr
     assert GREETING in r.stdout
     log = (tmp_path / "dynamips_log.txt").read_text(errors="replace")
     for card, bay in (("C7200-IO-FE", 0), ("PA-FE-TX", 1), ("PA-8E", 2),
-                      ("PA-4T+", 3), ("PA-8T", 4), ("PA-2FE-TX", 5),
+                      ("PA-4T+", 3), ("PA-8T", 4), ("PA-A1", 5),
                       ("PA-GE", 6)):
         assert "%s in bay %d" % (card, bay) in log
 
 
 def test_intel_io_card_replaces_the_default(tmp_path):
-    r = run(["-p", "0:C7200-IO-GE-E", "-s", "0:1:null"], tmp_path)
+    r = run(["-p", "0:C7200-IO-GE-E", "-s", "0:1:null", "-p", "1:PA-2FE-TX",
+             "-s", "1:1:null"], tmp_path)
     assert_clean(r)
     assert r.returncode == 0, r.stderr
     log = (tmp_path / "dynamips_log.txt").read_text(errors="replace")

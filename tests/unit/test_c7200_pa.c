@@ -97,7 +97,8 @@ static void test_catalogue(void **state)
     assert_int_equal(c7200_pa_card_check(7, "PA-FE-TX"), -EINVAL);
     assert_int_equal(c7200_pa_card_check(6, "PA-8T"), 0);
     assert_int_equal(c7200_pa_card_check(3, "PA-9T"), -ENOENT);
-    assert_int_equal(c7200_pa_card_check(3, "PA-A1"), -ENOTSUP);
+    assert_int_equal(c7200_pa_card_check(3, "PA-A1"), 0);
+    assert_int_equal(c7200_pa_card_check(3, "PA-POS-OC3"), -ENOTSUP);
     assert_int_equal(c7200_pa_card_ports("PA-8E"), 8);
     assert_int_equal(c7200_pa_card_ports("PA-4T+"), 4);
     assert_int_equal(c7200_pa_card_ports("C7200-IO-FE"), 1);
@@ -170,6 +171,11 @@ static void test_placement_npe200(void **state)
     assert_string_equal(c7200_eeproms_card(f->ee, 0), "C7200-IO-FE");
     assert_int_equal(c7200_pa_set_insert(f->pa, 6, "PA-4E", 0), 0);
     assert_int_equal(dev_id(f, 6, 0), 0x20001022);
+    /* PA-A1: TI1570 at 0, PLX 9060ES at 1 (c7200.md §10) */
+    assert_int_equal(c7200_pa_set_insert(f->pa, 2, "PA-A1", 0), 0);
+    assert_int_equal(dev_id(f, 2, 0), 0xA001104C);
+    assert_int_equal(dev_id(f, 2, 1), 0x906E10B5);
+    c7200_pa_reset(f->pa);
 }
 
 static void test_insert_errors_and_default(void **state)
@@ -177,7 +183,8 @@ static void test_insert_errors_and_default(void **state)
     struct fx *f = *state;
     assert_int_equal(c7200_pa_set_insert(f->pa, 0, "C7200-IO-FE", 1), 0);
     assert_int_equal(c7200_pa_set_insert(f->pa, 0, "PA-FE-TX", 0), -EINVAL);
-    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-A1", 0), -ENOTSUP);
+    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-POS-OC3", 0),
+                     -ENOTSUP);
     assert_int_equal(c7200_pa_set_insert(f->pa, 1, "XX", 0), -ENOENT);
     assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-4E", 0), 0);
     assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-4E", 0), -EBUSY);

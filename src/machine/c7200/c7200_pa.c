@@ -19,6 +19,7 @@
 #include "dev/dec21140.h"
 #include "dev/i8254x.h"
 #include "dev/mueslix.h"
+#include "dev/ti1570.h"
 #include "dev/pci_bus.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pci.h"
@@ -32,6 +33,7 @@ enum chip_kind {
     CHIP_MUESLIX,
     CHIP_I8254X,
     CHIP_TI1570,
+    CHIP_PLX9060ES, /* PA-A1's bridge: an identity only (devices.md §3.7) */
     CHIP_PLX9060,
 };
 
@@ -250,6 +252,118 @@ static const struct chip_ops i8254x_chip = {
     i8_set_nio, i8_tx_poll, i8_stats,
 };
 
+/* ---- TI TNETA1570 ---- */
+
+static int ti_create(const char *name, struct physmap *pm, struct logger *lg,
+                     struct irq_line irq, void **out)
+{
+    struct ti1570_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
+    return ti1570_create(&c, (struct ti1570 **)out);
+}
+
+static void ti_destroy(void *chip)
+{
+    ti1570_destroy(chip);
+}
+
+static void ti_pci(void *chip, struct pci_dev_config *cfg)
+{
+    ti1570_pci_config(chip, cfg);
+}
+
+static struct device *ti_device(void *chip)
+{
+    return ti1570_device(chip);
+}
+
+static int ti_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return ti1570_set_nio(chip, nio);
+}
+
+static int ti_tx_poll(void *chip)
+{
+    return ti1570_tx_poll(chip);
+}
+
+static void ti_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct ti1570_stats s;
+    (void)ch;
+    ti1570_get_stats(chip, &s);
+    *st = (struct chip_stats){s.rx_cells, s.rx_dropped, s.tx_cells, 0};
+}
+
+static const struct chip_ops ti1570_chip = {
+    "TI1570", ti_create, ti_destroy, ti_pci, ti_device,
+    ti_set_nio, ti_tx_poll, ti_stats,
+};
+
+/* ---- PLX PCI9060ES of the PA-A1: configuration identity, nothing else
+ * (every other register reads 0, no window, no interrupt) ---- */
+
+struct identity {
+    char name[80];
+};
+
+static int plx_create(const char *name, struct physmap *pm,
+                      struct logger *lg, struct irq_line irq, void **out)
+{
+    struct identity *id = calloc(1, sizeof(*id));
+    (void)pm, (void)lg, (void)irq;
+    if (!id) {
+        return -ENOMEM;
+    }
+    snprintf(id->name, sizeof(id->name), "%s", name);
+    *out = id;
+    return 0;
+}
+
+static void plx_destroy(void *chip)
+{
+    free(chip);
+}
+
+static void plx_pci(void *chip, struct pci_dev_config *cfg)
+{
+    struct identity *id = chip;
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->name = id->name;
+    cfg->vendor_id = 0x10B5; /* c7200.md §12.4 */
+    cfg->device_id = 0x906E;
+    cfg->mode = PCI_HDR_PLATFORM;
+}
+
+static struct device *plx_device(void *chip)
+{
+    (void)chip;
+    return NULL;
+}
+
+static int plx_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)chip, (void)ch, (void)nio;
+    return -EINVAL;
+}
+
+static int plx_tx_poll(void *chip)
+{
+    (void)chip;
+    return 0;
+}
+
+static void plx_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    (void)chip, (void)ch;
+    memset(st, 0, sizeof(*st));
+}
+
+static const struct chip_ops plx9060es_chip = {
+    "PLX 9060ES", plx_create, plx_destroy, plx_pci, plx_device,
+    plx_set_nio, plx_tx_poll, plx_stats,
+};
+
 static const struct chip_ops *chip_ops_of(enum chip_kind k)
 {
     switch (k) {
@@ -257,6 +371,8 @@ static const struct chip_ops *chip_ops_of(enum chip_kind k)
     case CHIP_AM79C970A: return &am79c970a_chip;
     case CHIP_MUESLIX: return &mueslix_chip;
     case CHIP_I8254X: return &i8254x_chip;
+    case CHIP_TI1570: return &ti1570_chip;
+    case CHIP_PLX9060ES: return &plx9060es_chip;
     default: return NULL; /* not emulated */
     }
 }
@@ -264,6 +380,7 @@ static const struct chip_ops *chip_ops_of(enum chip_kind k)
 /* ========================================================== catalogue */
 
 #define BAY0_IO_SLOT (-1) /* the NPE's position for the bay-0 card, §12.2 */
+#define NO_IRQ 0xFF       /* a function without interrupt output */
 
 /* One PCI function of a card and the ports it serves. */
 struct pa_func {
@@ -329,8 +446,8 @@ static const struct pa_card catalogue[] = {
     {"PA-8T", 0, 8, 2,
      {{CHIP_MUESLIX, 0, 0, 0, 4}, {CHIP_MUESLIX, 1, 1, 4, 4}},
      {SER(0), SER(1), SER(2), SER(3), SER(4), SER(5), SER(6), SER(7)}},
-    {"PA-A1", 0, 1, 1,
-     {{CHIP_TI1570, 0, 0, 0, 1}},
+    {"PA-A1", 0, 1, 2,
+     {{CHIP_TI1570, 0, 0, 0, 1}, {CHIP_PLX9060ES, 1, NO_IRQ, 0, 0}},
      {{"ATM", 0}}},
     {"PA-POS-OC3", 0, 1, 1,
      {{CHIP_PLX9060, 0, 0, 0, 1}},
@@ -478,7 +595,8 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
         unsigned devno = f->devno == BAY0_IO_SLOT
                              ? c7200_pci_bay0_device(s->cfg.pci)
                              : (unsigned)f->devno;
-        rc = c7200_pci_add_device(s->cfg.pci, bayno, devno, f->irq_port,
+        rc = c7200_pci_add_device(s->cfg.pci, bayno, devno,
+                                  f->irq_port == NO_IRQ ? -1 : f->irq_port,
                                   &pcfg, &pc->pci);
         if (rc < 0) {
             log_msg(s->cfg.lg, "C7200", "%s: %s in bay %u: PCI device %u: %s",
@@ -680,7 +798,10 @@ void c7200_pa_reset(struct c7200_pa *s)
     for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
         struct pa_bay *b = s->bay[i];
         for (unsigned k = 0; b && k < b->nchips; k++) {
-            dev_reset(b->chips[k].ops->device(b->chips[k].chip));
+            struct device *dev = b->chips[k].ops->device(b->chips[k].chip);
+            if (dev) {
+                dev_reset(dev);
+            }
         }
     }
     pthread_mutex_unlock(&s->lock);
