@@ -84,7 +84,7 @@ static void usage(FILE *out)
         "  -p <slot>:<card>       a port adapter or I/O card: C7200-IO-FE (slot 0,\n"
         "                         default), C7200-IO-2FE, C7200-IO-GE-E (slot 0);\n"
         "                         PA-FE-TX, PA-2FE-TX, PA-GE, PA-4E, PA-8E, PA-4T+,\n"
-        "                         PA-8T (slots 1-6)\n"
+        "                         PA-8T, PA-A1 (slots 1-6)\n"
         "  -s <slot>:<port>:<nio> connect a port: udp:<lport>:<rhost>:<rport>,\n"
         "                         unix:<local>:<remote>, vde:<ctl>:<local>, tap:<dev>,\n"
         "                         tcp_cli:<host>:<port>, tcp_ser:<port>,\n"
