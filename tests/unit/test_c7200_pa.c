@@ -99,6 +99,10 @@ static void test_catalogue(void **state)
     assert_int_equal(c7200_pa_card_check(3, "PA-9T"), -ENOENT);
     assert_int_equal(c7200_pa_card_check(3, "PA-A1"), 0);
     assert_int_equal(c7200_pa_card_check(3, "PA-POS-OC3"), -ENOTSUP);
+    assert_int_equal(c7200_pa_card_check(3, "PA-4B"), -ENOTSUP);
+    assert_int_equal(c7200_pa_card_check(3, "PA-MC-8TE1"), -ENOTSUP);
+    assert_int_equal(c7200_pa_card_check(0, "C7200-JC-PA"), 0);
+    assert_int_equal(c7200_pa_card_ports("C7200-JC-PA"), 0);
     assert_int_equal(c7200_pa_card_ports("PA-8E"), 8);
     assert_int_equal(c7200_pa_card_ports("PA-4T+"), 4);
     assert_int_equal(c7200_pa_card_ports("C7200-IO-FE"), 1);

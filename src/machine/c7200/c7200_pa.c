@@ -35,6 +35,8 @@ enum chip_kind {
     CHIP_TI1570,
     CHIP_PLX9060ES, /* PA-A1's bridge: an identity only (devices.md §3.7) */
     CHIP_PLX9060,
+    CHIP_MUNICH32,  /* PA-4B (devices.md §3.10) */
+    CHIP_PM7380,    /* PA-MC-8TE1 (devices.md §3.11) */
 };
 
 struct chip_stats {
@@ -452,6 +454,16 @@ static const struct pa_card catalogue[] = {
     {"PA-POS-OC3", 0, 1, 1,
      {{CHIP_PLX9060, 0, 0, 0, 1}},
      {{"POS", 0}}},
+    /* known to IOS and the reference, no working model there either */
+    {"PA-4B", 0, 4, 1,
+     {{CHIP_MUNICH32, 0, 0, 0, 4}},
+     {{"BRI", 0}, {"BRI", 1}, {"BRI", 2}, {"BRI", 3}}},
+    {"PA-MC-8TE1", 0, 8, 1,
+     {{CHIP_PM7380, 0, 0, 0, 8}},
+     {{"Serial", 0}, {"Serial", 1}, {"Serial", 2}, {"Serial", 3},
+      {"Serial", 4}, {"Serial", 5}, {"Serial", 6}, {"Serial", 7}}},
+    /* an EEPROM only: its port adapter is bay 7's, which MIPS NPEs lack */
+    {"C7200-JC-PA", 1, 0, 0, {{0}}, {{NULL, 0}}},
 };
 
 #define NCARDS (sizeof(catalogue) / sizeof(catalogue[0]))
