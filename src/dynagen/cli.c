@@ -587,8 +587,11 @@ static int cli_cmd_ver(struct cli *c, struct cli_args *a)
             v = l->versions[i];
             hv_reply_free(&r);
         }
-        cli_printf(c, " dynamips at %s has version %s\n",
-                   l->topo.servers[i].label, v ? v : "(not connected)");
+        cli_printf(c, " dynamips at %s has version %s%s\n",
+                   l->topo.servers[i].label, v ? v : "(unknown)",
+                   l->conns[i].fd < 0 && !l->conns[i].nosend
+                       ? " (not connected)"
+                       : "");
     }
     cli_printf(c, "\nA C11 reimplementation of Dynagen, the front end "
                   "created by Greg Anuzelli.\n");

@@ -357,6 +357,17 @@ int ini_parse(struct ini_doc *doc, const char *path, const char *text,
     }
     char *line;
     while ((line = ini_next_line(&lx)) != NULL) {
+        /* a control character inside a line (a stray CR...) would end up
+         * in a hypervisor command: refuse it here */
+        for (const char *c = line; *c; c++) {
+            if ((unsigned char)*c < 0x20 && *c != '\t') {
+                ini_error(&lx, lx.lineno, "control character 0x%02x in the "
+                                          "line",
+                          (unsigned char)*c);
+                free(line);
+                return -1;
+            }
+        }
         char *t = dg_trim(line);
         int rc = 0;
         if (t[0] == '\0' || t[0] == '#') {

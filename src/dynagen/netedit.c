@@ -16,6 +16,7 @@ struct ne_line {
     const char *s;
     size_t len;    /* without the line end */
     size_t full;   /* with it */
+    int eol;       /* the line has its LF */
 };
 
 /* Header depth and name of a line, or depth 0. */
@@ -103,6 +104,7 @@ char *netedit_apply(const char *text, const char *server, const char *section,
         lines[n].s = p;
         lines[n].len = len;
         lines[n].full = full;
+        lines[n].eol = nl != NULL;
         n++;
         p += full;
     }
@@ -162,15 +164,18 @@ char *netedit_apply(const char *text, const char *server, const char *section,
         if ((long)i == at) {
             dg_buf_addn(&b, lines[i].s, ne_indent(lines[i].s, lines[i].len));
             dg_buf_addf(&b, "%s = %s", key, qv);
-            dg_buf_add(&b, lines[i].full > lines[i].len ? eol : "");
+            dg_buf_add(&b, lines[i].eol ? eol : "");
             continue;
         }
-        dg_buf_addn(&b, lines[i].s, lines[i].full);
         long after = last_key >= 0 ? last_key : hdr;
+        if (at < 0 && (long)i == after && !lines[i].eol) {
+            /* the file had no final newline: end that line first */
+            dg_buf_addn(&b, lines[i].s, lines[i].len);
+            dg_buf_add(&b, eol);
+        } else {
+            dg_buf_addn(&b, lines[i].s, lines[i].full);
+        }
         if (at < 0 && (long)i == after) {
-            if (lines[i].full == lines[i].len) {
-                dg_buf_add(&b, eol); /* the file had no final newline */
-            }
             size_t ind = ne_indent(lines[i].s, lines[i].len);
             if (last_key >= 0) {
                 dg_buf_addn(&b, lines[i].s, ind);

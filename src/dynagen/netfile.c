@@ -736,8 +736,12 @@ static int nf_split_host(const char *hdr, char **host, long *port)
         return -1;
     }
     *port = atol(last + 1);
+    if (*port < 1 || *port > 65535) {
+        free(h);
+        return -1;
+    }
     *host = h;
-    return (*port >= 1 && *port <= 65535) ? 0 : -1;
+    return 0;
 }
 
 static void nf_server_section(struct nf_ctx *c, const struct ini_section *is)
@@ -864,6 +868,27 @@ static void nf_top_keys(struct nf_ctx *c, const struct ini_section *top)
     }
 }
 
+/* Values go into hypervisor command lines: no line breaks (§2.1 allows
+ * triple-quoted values on several lines; no Dynagen key uses them). */
+static int nf_no_multiline(struct nf_ctx *c, const struct ini_section *s)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->nkv; i++) {
+        if (strpbrk(s->kv[i].value, "\r\n")) {
+            NF_ERR(c, s->kv[i].line, "%s: a value on several lines is not "
+                                     "allowed in a network file",
+                   s->kv[i].key);
+            rc = -1;
+        }
+    }
+    for (size_t i = 0; i < s->nsub; i++) {
+        if (nf_no_multiline(c, &s->sub[i]) < 0) {
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 int nf_parse_text(struct nf_lab *lab, const char *path, const char *text,
                   size_t len, struct dg_diag *d)
 {
@@ -879,6 +904,9 @@ int nf_parse_text(struct nf_lab *lab, const char *path, const char *text,
         return -1;
     }
     struct nf_ctx c = {lab, d, path};
+    if (nf_no_multiline(&c, &lab->doc.top) < 0) {
+        return -1;
+    }
     nf_top_keys(&c, &lab->doc.top);
     for (size_t i = 0; i < lab->doc.top.nsub; i++) {
         nf_server_section(&c, &lab->doc.top.sub[i]);

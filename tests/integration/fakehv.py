@@ -26,6 +26,7 @@ class FakeHypervisor:
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         self.threads = []
+        self.conns = []
         self.running = False
 
     def start(self):
@@ -36,11 +37,21 @@ class FakeHypervisor:
         return self
 
     def stop(self):
+        """Stop listening and drop every client connection."""
         self.running = False
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)   # wakes accept()
+        except OSError:
+            pass
         try:
             self.sock.close()
         except OSError:
             pass
+        for c in list(self.conns):
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def commands(self):
         with self.lock:
@@ -52,6 +63,7 @@ class FakeHypervisor:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
+            self.conns.append(conn)
             t = threading.Thread(target=self._serve, args=(conn,),
                                  daemon=True)
             t.start()
