@@ -95,7 +95,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(ASAN)/libdyn.a
 	    -o $@ -lcmocka $(LDLIBS)
 
 # dynagen's unit tests link its objects (all but main), not libdyn.a.
-$(BUILD)/tests/test_dynagen_%: tests/unit/test_dynagen_%.c \
+DYNAGEN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
+                   $(wildcard tests/unit/test_dynagen_*.c))
+$(DYNAGEN_TESTS): $(BUILD)/tests/%: tests/unit/%.c \
         $(DYNAGEN_SRCS:%.c=$(ASAN)/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -pthread $(SAN_FLAGS) $< \
