@@ -30,6 +30,9 @@ static const char *const mode_help_title[MODE_COUNT] = {
 };
 
 static char prompt[HOSTNAME_MAX + 20];
+static long find_pipe(const char *line, size_t len);
+static const char *const filter_words[4];
+static const char *const filter_help[4];
 
 static void make_prompt(void)
 {
@@ -435,6 +438,20 @@ static void cli_help(const char *line, size_t len)
 {
     struct tok toks[MAX_TOKS];
     struct cctx c;
+    long bar = find_pipe(line, len);
+    if (bar >= 0) {
+        size_t i = (size_t)bar + 1;
+        while (i < len && fw_isspace(line[i]))
+            i++;
+        if (i == len) {
+            for (int k = 0; k < 4; k++)
+                tty_printf("  %-7s  %s\n", filter_words[k], filter_help[k]);
+        } else {
+            tty_write("  LINE  Regular Expression\n");
+        }
+        tty_putc('\n');
+        return;
+    }
     int ntok = tokenize(line, len, toks, MAX_TOKS);
     int partial = len > 0 && !fw_isspace(line[len - 1]);
     const struct node *root = mode_root[cli_mode];
@@ -509,7 +526,7 @@ static int run_parsed(struct presult *pr, struct cctx *c)
     return pr->cur->fn(c);
 }
 
-int cli_exec_line(const char *line, int quiet)
+static int exec_line_inner(const char *line, int quiet)
 {
     struct tok toks[MAX_TOKS];
     struct cctx c, c2;
@@ -541,6 +558,81 @@ int cli_exec_line(const char *line, int quiet)
             report(&pr, line, strlen(prompt));
         return -1;
     }
+    return rc;
+}
+
+/* "show ... | include regex": the '|' after a blank starts a filter. */
+static const char *const filter_words[4] = {"begin", "exclude", "include",
+                                          "section"};
+static const char *const filter_help[4] = {
+    "Begin with the line that matches", "Exclude lines that match",
+    "Include lines that match", "Filter a section of output"};
+
+static long find_pipe(const char *line, size_t len)
+{
+    for (size_t i = 1; i < len; i++)
+        if (line[i] == '|' && fw_isspace(line[i - 1]))
+            return (long)i;
+    return -1;
+}
+
+int cli_exec_line(const char *line, int quiet)
+{
+    size_t len = strlen(line);
+    long bar = cfg.loading ? -1 : find_pipe(line, len);
+    if (bar < 0)
+        return exec_line_inner(line, quiet);
+
+    size_t i = (size_t)bar + 1;
+    while (i < len && fw_isspace(line[i]))
+        i++;
+    size_t w0 = i;
+    while (i < len && !fw_isspace(line[i]))
+        i++;
+    int mode = 0, n = 0;
+    for (int k = 0; k < 4; k++) {
+        if (i > w0 && common_prefix(line + w0, i - w0, filter_words[k]) ==
+                          i - w0) {
+            mode = k + 1;
+            n++;
+        }
+    }
+    if (n != 1) {
+        struct presult pr = {P_INVALID, 0, 0, NULL, NULL, 0, 0};
+        if (n > 1) {
+            pr.r = P_AMBIG;
+            pr.amb_end = i;
+        } else {
+            size_t best = 0;
+            for (int k = 0; k < 4; k++) {
+                size_t cp = common_prefix(line + w0, i - w0, filter_words[k]);
+                if (cp > best)
+                    best = cp;
+            }
+            pr.err_col = w0 + best;
+            if (w0 == len)
+                pr.r = P_INCOMPLETE;
+        }
+        report(&pr, line, strlen(prompt));
+        return -1;
+    }
+    while (i < len && fw_isspace(line[i]))
+        i++;
+    size_t pe = len;
+    while (pe > i && fw_isspace(line[pe - 1]))
+        pe--;
+    if (pe == i) {
+        tty_write("% Incomplete command.\n\n");
+        return -1;
+    }
+    char cmd[512];
+    size_t cl = (size_t)bar < sizeof(cmd) - 1 ? (size_t)bar : sizeof(cmd) - 1;
+    memcpy(cmd, line, cl);
+    cmd[cl] = 0;
+    static const int fmode_of[5] = {0, 3, 2, 1, 4}; /* by filter_words */
+    filter_start(fmode_of[mode], line + i, pe - i);
+    int rc = exec_line_inner(cmd, quiet);
+    filter_end();
     return rc;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "ip.h"
+#include "serial.h"
 
 enum {
     ID_NONE,
@@ -329,6 +330,27 @@ static int h_show_pci(struct cctx *c)
     return 0;
 }
 
+static int h_show_fr_map(struct cctx *c)
+{
+    (void)c;
+    show_frame_relay_map();
+    return 0;
+}
+
+static int h_show_fr_pvc(struct cctx *c)
+{
+    (void)c;
+    show_frame_relay_pvc();
+    return 0;
+}
+
+static int h_show_fr_lmi(struct cctx *c)
+{
+    (void)c;
+    show_frame_relay_lmi();
+    return 0;
+}
+
 static int h_show_history(struct cctx *c)
 {
     (void)c;
@@ -418,9 +440,15 @@ static const struct node show_ip[] = {
        NULL, 0, 0),
     KW("route", "IP routing table", NULL, h_show_iproute, 0, 0),
     END};
+static const struct node show_fr[] = {
+    KW("lmi", "show frame relay lmi statistics", NULL, h_show_fr_lmi, 0, 0),
+    KW("map", "Frame-Relay map table", NULL, h_show_fr_map, 0, 0),
+    KW("pvc", "show frame relay pvc statistics", NULL, h_show_fr_pvc, 0, 0),
+    END};
 static const struct node show_nodes[] = {
     KW("arp", "ARP table", NULL, h_show_arp, 0, 0),
     KW("clock", "Display the system clock", NULL, h_show_clock, 0, 0),
+    KW("frame-relay", "Frame-Relay information", show_fr, NULL, 0, 0),
     KW("history", "Display the session command history", NULL,
        h_show_history, 0, 0),
     KW("interfaces", "Interface status and configuration",
@@ -821,6 +849,7 @@ static int h_encap(struct cctx *c)
         i->encap = ENC_PPP;
     else if (has(c, ID_FR))
         i->encap = ENC_FR;
+    serial_reset(i);
     iface_update_line(i, cfg.loading);
     modified();
     return 0;

@@ -15,4 +15,10 @@ struct pci_func;
 struct nic *dec21140_attach(struct iface *ifp, struct pci_func *f, int bay,
                             int irq_port);
 
+struct nic *am79c971_attach(struct iface *ifp, struct pci_func *f, int bay,
+                            int irq_port);
+
+struct nic *mueslix_attach(struct iface *ifp, struct pci_func *f, int bay,
+                           int port);
+
 #endif

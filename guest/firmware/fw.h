@@ -90,6 +90,14 @@ int tty_abort_requested(void);       /* Ctrl-^ / Ctrl-C seen (ping...) */
 /* Background work run while waiting for input (network, timers). */
 void fw_poll(void);
 
+/* --------------------------------------------------------- filter.c */
+
+int filter_putc(int c);               /* 1: taken by an output filter */
+void filter_start(int mode, const char *pat, size_t n); /* 1 incl 2 excl
+                                                         3 begin 4 sect */
+void filter_end(void);
+int fw_regex_match(const char *re, const char *s);
+
 /* ----------------------------------------------------------- util.c */
 
 int fw_tolower(int c);
@@ -233,6 +241,7 @@ struct iface {
     struct fr_map fr_maps[16];
     int fr_nmaps;
     uint8_t mac[6];
+    struct ser *ser;       /* serial encapsulation state (serial.c) */
     int link_up;           /* carrier, as last logged */
     int line_up;           /* line protocol */
     uint32_t changed_ticks;

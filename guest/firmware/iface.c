@@ -5,6 +5,7 @@
 #include "fw.h"
 
 #include "net.h"
+#include "serial.h"
 
 struct iface *ifaces;
 
@@ -151,8 +152,8 @@ void iface_update_line(struct iface *i, int quiet)
 {
     int link = !i->shutdown && if_link(i);
     /* Line protocol: Ethernet and loopbacks follow the link; serial
-     * encapsulations would add their keepalive state here. */
-    int proto = link;
+     * interfaces also need their encapsulation's keepalives. */
+    int proto = link && (i->type != IFT_SERIAL || serial_line_up(i));
     if (link != i->link_up) {
         i->link_up = link;
         if (!quiet && !i->shutdown)
@@ -182,6 +183,8 @@ void iface_set_shutdown(struct iface *i, int down, int quiet)
         } else if (!down && !i->nic->running) {
             i->nic->running = i->nic->ops->start(i->nic) == 0;
         }
+        if (i->type == IFT_SERIAL)
+            serial_reset(i);
     }
     if (down && !quiet) {
         i->link_up = 0;

@@ -8,6 +8,7 @@
 #include "cp0.h"
 #include "ip.h"
 #include "net.h"
+#include "serial.h"
 
 #define ETH_HDR 14
 #define ETH_ARP 0x0806
@@ -180,6 +181,16 @@ static int lookup_connected(uint32_t dst, struct rt_hit *h)
 {
     int best = -1;
     for (struct iface *i = ifaces; i; i = i->next) {
+        if (iface_usable(i) && i->type == IFT_SERIAL &&
+            serial_ppp_peer(i) == dst) {
+            /* the PPP peer's host route (IPCP) */
+            h->ifp = i;
+            h->nexthop = dst;
+            h->plen = 32;
+            return 1;
+        }
+    }
+    for (struct iface *i = ifaces; i; i = i->next) {
         if (!iface_usable(i) || (dst & i->mask) != (i->ip & i->mask))
             continue;
         int l = mask_len(i->mask);
@@ -254,8 +265,10 @@ static int is_local(uint32_t dst, struct iface **on)
 static int ip_send_on(struct iface *ifp, uint32_t nexthop, const uint8_t *pkt,
                       size_t len)
 {
+    if (ifp->type == IFT_SERIAL)
+        return serial_output_ip(ifp, nexthop, pkt, len);
     if (!if_is_ethernet(ifp))
-        return -1; /* serial encapsulations come with their drivers */
+        return -1;
     if ((nexthop | ifp->mask) == 0xFFFFFFFFu && ifp->mask != 0xFFFFFFFFu)
         return eth_send(ifp, bcast_mac, ETH_IP, pkt, len);
     struct arp_entry *e = arp_find(nexthop, ifp);
@@ -398,6 +411,15 @@ static void ip_input(struct iface *ifp, uint8_t *pkt, size_t len)
         return;
     }
     ip_forward(ifp, pkt, tl);
+}
+
+void ip_input_pkt(struct iface *ifp, const uint8_t *pkt, size_t len)
+{
+    static uint8_t buf[1600];
+    if (len > sizeof(buf))
+        return;
+    memcpy(buf, pkt, len);
+    ip_input(ifp, buf, len);
 }
 
 void eth_input(struct iface *ifp, const uint8_t *frame, size_t len)

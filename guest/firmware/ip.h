@@ -13,6 +13,9 @@ struct iface;
 /* Frame received on an interface (driver poll context). */
 void eth_input(struct iface *ifp, const uint8_t *frame, size_t len);
 
+/* An IPv4 datagram received on an interface (any encapsulation). */
+void ip_input_pkt(struct iface *ifp, const uint8_t *pkt, size_t len);
+
 void ip_routes_changed(void);
 void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t timeout_s);
 void ip_periodic(void);  /* once a second: ARP aging, retries */

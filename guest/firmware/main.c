@@ -13,6 +13,7 @@
 
 #include "ip.h"
 #include "net.h"
+#include "serial.h"
 
 static uint32_t last_second;
 
@@ -25,6 +26,7 @@ void fw_poll(void)
     if (now - last_second >= 1000 / TICK_MS) {
         last_second = now;
         ip_periodic();
+        serial_periodic();
         for (struct iface *i = ifaces; i; i = i->next)
             if (i->nic)
                 iface_update_line(i, 0);

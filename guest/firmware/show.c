@@ -3,6 +3,8 @@
  */
 #include "fw.h"
 
+#include "serial.h"
+
 static void uptime_str(char *buf, size_t n)
 {
     uint32_t sec, ms;
@@ -177,6 +179,8 @@ static void show_one(const struct iface *i)
                       : i->encap == ENC_HDLC  ? "HDLC"
                                               : "ARPA";
     tty_printf("  Encapsulation %s, loopback not set\n", enc);
+    if (i->type == IFT_SERIAL)
+        serial_show_iface((struct iface *)i);
     if (i->type != IFT_LOOPBACK) {
         if (i->keepalive)
             tty_printf("  Keepalive set (%d sec)\n", i->keepalive);

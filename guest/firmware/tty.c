@@ -91,6 +91,8 @@ static void raw_putc(int c)
 
 void tty_putc(int c)
 {
+    if (filter_putc(c))
+        return;
     if (c == '\n')
         raw_putc('\r');
     raw_putc(c);

@@ -122,15 +122,23 @@ class Router:
     def send(self, text):
         self.s.sendall(text.encode("latin-1"))
 
+    def drain(self):
+        """Discards what arrived so far (e.g. asynchronous log messages)."""
+        while self._read():
+            pass
+        self.buf = b""
+
     def cmd(self, line, prompt=None, timeout=TIMEOUT):
         """Types a line; returns what came before the next prompt (the
         echo of the line and the prompt removed)."""
+        self.drain()
         self.send(line + "\r")
+        self.expect(line)
         out = self.expect(prompt or PROMPT, timeout)
         out = out.replace("\r\n", "\n")
-        first, _, rest = out.partition("\n")
-        assert first.endswith(line), (first, line)
-        return rest[:rest.rfind("\n") + 1]
+        assert out.startswith("\n"), out
+        out = out[1:]
+        return out[:out.rfind("\n") + 1]
 
     def boot(self):
         self.expect("Press RETURN to get started!")
@@ -289,8 +297,8 @@ def test_invalid_input_caret(routers):
     r = routers()
     r.boot()
     r.cmd("enable")
-    out = r.cmd("show foo")
-    # "Router#" is 7 characters, "show " 5: the caret is under 'f'
+    out = r.cmd("show xyzzy")
+    # "Router#" is 7 characters, "show " 5: the caret is under 'x'
     assert out.startswith(" " * 12 + "^\n% Invalid input detected at "
                           "'^' marker.\n"), out
     out = r.cmd("show versoin")
@@ -696,3 +704,187 @@ def test_routing_between_two_lans(routers, tmp_path):
     assert rate == 100, out
     rate, out = ping(r3, "10.1.0.1")
     assert rate == 100, out
+
+
+def two_routers(routers, tmp_path, cards, link, a_if, b_if, extra_a, extra_b,
+                addr_a="10.0.0.1", addr_b="10.0.0.2"):
+    """Two routers joined by one UDP link; both interfaces configured."""
+    la, lb = udp_link(*link)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r1 = routers([*cards[0], *la], cwd=tmp_path / "a")
+    r2 = routers([*cards[1], *lb], cwd=tmp_path / "b")
+    setup_router(r1, "R1", [f"interface {a_if}", *extra_a,
+                            f"ip address {addr_a} 255.255.255.0",
+                            "no shutdown"])
+    setup_router(r2, "R2", [f"interface {b_if}", *extra_b,
+                            f"ip address {addr_b} 255.255.255.0",
+                            "no shutdown"])
+    wait_line_up(r1, a_if)
+    wait_line_up(r2, b_if)
+    return r1, r2
+
+
+def test_ping_over_pa_ethernet(routers, tmp_path):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "1:PA-4E"], ["-p", "3:PA-8E"]),
+                         ("1:2", "3:7"), "Ethernet1/2", "Ethernet3/7", [], [])
+    ping(r1, "10.0.0.2")
+    rate, out = ping(r1, "10.0.0.2")
+    assert rate == 100, out
+    out = r1.cmd("show interfaces Ethernet1/2")
+    assert "Hardware is AmdP2" in out
+
+
+@pytest.mark.parametrize("encap", ["hdlc", "ppp"])
+def test_ping_over_serial(routers, tmp_path, encap):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "1:PA-8T"], ["-p", "2:PA-4T+"]),
+                         ("1:0", "2:3"), "Serial1/0", "Serial2/3",
+                         [f"encapsulation {encap}"],
+                         [f"encapsulation {encap}"])
+    rate, out = ping(r1, "10.0.0.2")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.0.0.1")
+    assert rate == 100, out
+    out = r1.cmd("show interfaces Serial1/0")
+    assert "Serial1/0 is up, line protocol is up" in out
+    assert f"Encapsulation {encap.upper()}" in out
+    if encap == "ppp":
+        assert "LCP Open" in out and "Open: IPCP" in out
+    out = r1.cmd("show running-config | section Serial1/0")
+    if encap == "ppp":
+        assert " encapsulation ppp\n" in out
+    else:
+        assert "encapsulation" not in out  # HDLC is the default
+
+
+def test_serial_line_protocol_follows_keepalives(routers, tmp_path):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    la, lb = udp_link("1:0", "1:0")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r1 = routers(["-p", "1:PA-4T+", *la], cwd=tmp_path / "a")
+    r2 = routers(["-p", "1:PA-4T+", *lb], cwd=tmp_path / "b")
+    setup_router(r1, "R1", ["interface Serial1/0", "no shutdown"])
+    r2.boot()
+    # a cable but nobody talking HDLC at the other end: line protocol down
+    time.sleep(1.5)
+    out = r1.cmd("show ip interface brief | include Serial1/0")
+    assert re.search(r"Serial1/0 +unassigned +YES unset +up +down", out), out
+    r2.cmd("enable")
+    r2.send("configure terminal\r")
+    r2.expect("(config)#")
+    r2.send("interface Serial1/0\r")
+    r2.expect("(config-if)#")
+    r2.send("no shutdown\r")
+    r2.expect("(config-if)#")
+    wait_line_up(r1, "Serial1/0")
+
+
+class Hypervisor:
+    def __init__(self, cwd):
+        self.port = free_port()
+        self.p = subprocess.Popen([str(EMU), "-H", str(self.port)], cwd=cwd,
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", self.port),
+                                                  1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        self.f = self.s.makefile("rb")
+
+    def cmd(self, line):
+        self.s.sendall(line.encode() + b"\n")
+        while True:
+            reply = self.f.readline().decode()
+            assert reply.startswith("1"), (line, reply)
+            if reply[3] == "-":  # the last line of a reply (as the reference)
+                return reply
+
+    def stop(self):
+        self.s.close()
+        self.p.terminate()
+        self.p.wait(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("maps", [True, False], ids=["maps", "inverse-arp"])
+def test_frame_relay_three_routers(routers, tmp_path, maps):
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    (tmp_path / "hv").mkdir()
+    hv = Hypervisor(tmp_path / "hv")
+    try:
+        ports = {}
+        hv.cmd("frsw create F1")
+        for k in (1, 2, 3):
+            sw, rt = free_udp_ports(2)
+            ports[k] = (sw, rt)
+            hv.cmd(f"nio create_udp nio{k} {sw} 127.0.0.1 {rt}")
+        # full mesh of PVCs: DLCI "ij" on router i reaches router j
+        for i, j in ((1, 2), (1, 3), (2, 3)):
+            hv.cmd(f"frsw create_vc F1 nio{i} {i}0{j} nio{j} {j}0{i}")
+            hv.cmd(f"frsw create_vc F1 nio{j} {j}0{i} nio{i} {i}0{j}")
+        rs = {}
+        for k in (1, 2, 3):
+            (tmp_path / f"r{k}").mkdir()
+            sw, rt = ports[k]
+            rs[k] = routers(["-p", "1:PA-4T+", "-s",
+                             f"1:0:udp:{rt}:127.0.0.1:{sw}"],
+                            cwd=tmp_path / f"r{k}")
+        for k, r in rs.items():
+            lines = ["interface Serial1/0", "encapsulation frame-relay",
+                     "frame-relay lmi-type ansi",
+                     f"ip address 10.0.0.{k} 255.255.255.0"]
+            if maps:
+                lines += [f"frame-relay map ip 10.0.0.{j} {k}0{j} broadcast"
+                          for j in (1, 2, 3) if j != k]
+            setup_router(r, f"R{k}", lines + ["no shutdown"])
+        for r in rs.values():
+            wait_line_up(r, "Serial1/0")
+        out = rs[1].cmd("show frame-relay pvc")
+        assert "DLCI = 102" in out and "DLCI = 103" in out
+        assert "PVC STATUS = ACTIVE" in out
+        out = rs[1].cmd("show interfaces Serial1/0")
+        assert "LMI type is ANSI Annex D" in out
+        for a, b in ((1, 2), (1, 3), (2, 3), (3, 1)):
+            deadline = time.monotonic() + 10
+            while True:  # Inverse ARP may still be on its way
+                rate, out = ping(rs[a], f"10.0.0.{b}")
+                if rate >= 80 or time.monotonic() > deadline:
+                    break
+            assert rate >= 80, (a, b, out)
+        out = rs[2].cmd("show frame-relay map")
+        assert re.search(r"ip 10\.0\.0\.1 dlci 201\(", out), out
+    finally:
+        hv.stop()
+
+
+def test_output_filters(routers):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    out = r.cmd("show running-config | include hostname")
+    assert out == "hostname Router\n", out
+    out = r.cmd("show running-config | begin line con")
+    assert out.startswith("line con 0\n") and out.rstrip().endswith("end")
+    out = r.cmd("show ip interface brief | exclude ^Interface")
+    assert out.startswith("FastEthernet0/0"), out
+    out = r.cmd("show running-config | section interface")
+    assert out == "interface FastEthernet0/0\n no ip address\n shutdown\n", out
+    out = r.cmd("show version | include Fast|NVRAM")
+    assert out.splitlines() == ["Slot 0: C7200-IO-FE (I/O Controller with "
+                                "FastEthernet)", "1 FastEthernet interface",
+                                "126K bytes of NVRAM."], out
+    out = r.cmd("show version | foo bar")
+    assert "% Invalid input detected" in out
