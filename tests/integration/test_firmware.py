@@ -888,3 +888,33 @@ def test_output_filters(routers):
                                 "126K bytes of NVRAM."], out
     out = r.cmd("show version | foo bar")
     assert "% Invalid input detected" in out
+
+
+def test_three_routers_on_a_hub(routers, tmp_path):
+    (tmp_path / "hv").mkdir()
+    hv = Hypervisor(tmp_path / "hv")
+    try:
+        hv.cmd("nio_bridge create H1")  # the hub
+        rs = {}
+        for k in (1, 2, 3):
+            sw, rt = free_udp_ports(2)
+            hv.cmd(f"nio create_udp hnio{k} {sw} 127.0.0.1 {rt}")
+            hv.cmd(f"nio_bridge add_nio H1 hnio{k}")
+            (tmp_path / f"r{k}").mkdir()
+            rs[k] = routers(["-s", f"0:0:udp:{rt}:127.0.0.1:{sw}"],
+                            cwd=tmp_path / f"r{k}")
+        for k, r in rs.items():
+            setup_router(r, f"R{k}", ["interface FastEthernet0/0",
+                                      f"ip address 192.168.7.{k} "
+                                      "255.255.255.0", "no shutdown"])
+        for r in rs.values():
+            wait_line_up(r, "FastEthernet0/0")
+        for a in (1, 2, 3):
+            for b in (1, 2, 3):
+                if a == b:
+                    continue
+                ping(rs[a], f"192.168.7.{b} repeat 2")  # ARP
+                rate, out = ping(rs[a], f"192.168.7.{b}")
+                assert rate == 100, (a, b, out)
+    finally:
+        hv.stop()
