@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/vm.h"
 #include "core/vtty.h"
+#include "dev/ata_disk.h"
 #include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pa_cmdline.h"
@@ -44,6 +45,8 @@ enum {
     OPT_DETERMINISTIC,
     OPT_HELP,
     OPT_VERSION,
+    OPT_DISK0,
+    OPT_DISK1,
     OPT_FILEPID,
     OPT_MIDPLANE,
     OPT_PRIVATE_CONFIG,
@@ -80,6 +83,10 @@ static void usage(FILE *out)
         "  -r <MiB>               RAM size (default 256)\n"
         "  -o <MiB>               ROM size (default 4)\n"
         "  -n <KiB>               NVRAM size (default 128)\n"
+        "  --disk0 <MiB>          PCMCIA ATA flash disk in slot 0 (disk0:), 0 = none\n"
+        "                         (default 64)\n"
+        "  --disk1 <MiB>          PCMCIA ATA flash disk in slot 1 (disk1:), 0 = none\n"
+        "                         (default 0)\n"
         "  -c <value>             configuration register (default 0x2102)\n"
         "  -p <slot>:<card>       a port adapter or I/O card: C7200-IO-FE (slot 0,\n"
         "                         default), C7200-IO-2FE, C7200-IO-GE-E (slot 0);\n"
@@ -171,6 +178,8 @@ int main(int argc, char **argv)
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
         {"filepid", required_argument, NULL, OPT_FILEPID},
         {"midplane", required_argument, NULL, OPT_MIDPLANE},
+        {"disk0", required_argument, NULL, OPT_DISK0},
+        {"disk1", required_argument, NULL, OPT_DISK1},
         {"startup-config", required_argument, NULL, 'C'},
         {"private-config", required_argument, NULL, OPT_PRIVATE_CONFIG},
         {"jit", no_argument, NULL, OPT_JIT},
@@ -191,6 +200,7 @@ int main(int argc, char **argv)
     unsigned long long idle_pc = 0;
     const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
     const char *startup_cfg = NULL, *private_cfg = NULL;
+    long long disk_mb[2] = {-1, -1}; /* --disk0, --disk1 */
     unsigned long long v;
     int c;
     char why[512];
@@ -241,6 +251,14 @@ int main(int argc, char **argv)
             if (parse_uint(optarg, 65536, &v) || v == 0)
                 return bad_value("-n", optarg, "NVRAM size in KiB expected");
             nvram = (long long)v;
+            break;
+        case OPT_DISK0:
+        case OPT_DISK1:
+            if (parse_uint(optarg, ATA_DISK_MAX_MB, &v))
+                return bad_value(c == OPT_DISK0 ? "--disk0" : "--disk1", optarg,
+                                 "disk size in MiB expected (0 = none, at "
+                                 "most 4095)");
+            disk_mb[c == OPT_DISK1] = (long long)v;
             break;
         case 'c':
             if (parse_uint(optarg, 0xFFFF, &v))
@@ -356,6 +374,8 @@ int main(int argc, char **argv)
     if (ram > 0) cfg.ram_mb = (unsigned)ram;
     if (rom > 0) cfg.rom_mb = (unsigned)rom;
     if (nvram > 0) cfg.nvram_kb = (unsigned)nvram;
+    if (disk_mb[0] >= 0) cfg.disk0_mb = (unsigned)disk_mb[0];
+    if (disk_mb[1] >= 0) cfg.disk1_mb = (unsigned)disk_mb[1];
     if (confreg >= 0) cfg.confreg = (uint32_t)confreg;
     if (npe) {
         free(cfg.npe);

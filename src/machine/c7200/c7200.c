@@ -23,6 +23,7 @@
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pa.h"
 #include "machine/c7200/c7200_pci.h"
+#include "machine/c7200/c7200_storage.h"
 #include "mem/elf_load.h"
 
 /* ROM image linked in from guest/images/c7200_rom.bin (rom_blob.S) */
@@ -85,6 +86,7 @@ struct c7200 {
     struct c7200_eeproms *eeproms; /* §6: behind both FPGAs */
     struct c7200_pci *pci;         /* GT, PCI topology, swap windows */
     struct c7200_pa *pa;           /* port adapters and I/O card (§10) */
+    struct c7200_storage *storage; /* bootflash, PCMCIA disks (§14, §15) */
     struct remote_ctl *remote;
     struct nvram *nvram;
     uint8_t *rom;
@@ -121,6 +123,7 @@ static void c7200_defaults(struct vm_config *cfg)
     cfg->nvram_kb = 128;
     cfg->npe = strdup("npe-400");
     cfg->midplane = strdup("vxr");
+    cfg->disk0_mb = 64; /* hypervisor.md §6.1 */
 }
 
 static void c7200_set_irq(void *ctx, int line, int level)
@@ -328,6 +331,18 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
                     "'%s'): %s", m->npe->name,
                     cfg->midplane ? cfg->midplane : "vxr", strerror(-rc));
 
+    /* Bootflash (§14), CL-PD6729 and the disk0/disk1 cards (§15) */
+    struct c7200_storage_config sc = {
+        .pm = &vm->pm,
+        .lg = vm->log,
+        .pci = m->pci,
+        .file_prefix = vm->file_prefix,
+        .disk_mb = {cfg->disk0_mb, cfg->disk1_mb},
+    };
+    rc = c7200_storage_create(&sc, &m->storage, err, errlen);
+    if (rc < 0)
+        return rc;
+
     /* Port adapters (§10): the C7200-IO-FE in bay 0 by default (§1); the
      * command line / hypervisor may replace it before the start. */
     struct c7200_pa_config pac = {
@@ -514,6 +529,7 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     dev_reset(c7200_iofpga_device(m->iofpga));
     c7200_eeproms_reset(m->eeproms);
     c7200_pci_reset(m->pci);
+    c7200_storage_reset(m->storage);
     c7200_pa_reset(m->pa);
     return 0;
 }
@@ -526,6 +542,7 @@ static void c7200_destroy(struct vm *vm)
     /* Cards, then PCI: their functions may still signal the MP FPGA; both
      * unmap themselves, so the physical map must still exist. */
     c7200_pa_destroy(m->pa);
+    c7200_storage_destroy(m->storage); /* before the PCI side it sits on */
     c7200_pci_destroy(m->pci);
     if (m->remote)
         remote_ctl_destroy(m->remote);
