@@ -93,6 +93,11 @@ int cmd_visible(const struct node *n, int neg, int top)
         return 0;
     if ((n->flags & F_ETHER) && !(cli_if && if_is_ethernet(cli_if)))
         return 0;
+    if ((n->flags & F_ETHSUB) &&
+        !(cli_if && if_is_ethernet(cli_if) && cli_if->parent))
+        return 0;
+    if ((n->flags & F_MAIN) && cli_if && cli_if->parent)
+        return 0;
     return 1;
 }
 
@@ -115,9 +120,10 @@ static size_t common_prefix(const char *s, size_t n, const char *w)
 /* Parameter check: 1 on a match (value in *v), else 0 with *bad = the
  * offset of the first unacceptable character in the token. */
 static int match_param(const struct node *k, const char *s, size_t n,
-                       uint32_t *v, size_t *bad)
+                       uint32_t *v, uint32_t *v2, size_t *bad)
 {
     *bad = 0;
+    *v2 = 0;
     switch (k->type) {
     case N_WORD:
     case N_LINE:
@@ -164,13 +170,35 @@ static int match_param(const struct node *k, const char *s, size_t n,
         size_t j = i + 1;
         while (j < n && fw_isdigit(s[j]))
             j++;
-        if (j != n || j == i + 1 || parse_uint(s + i + 1, j - i - 1, &b) < 0) {
+        if (j == i + 1 || parse_uint(s + i + 1, j - i - 1, &b) < 0) {
+            *bad = j;
+            return 0;
+        }
+        uint32_t sub = 0;
+        if (j < n && s[j] == '.' && (t == IFT_SERIAL || t == IFT_ETHERNET ||
+                                     t == IFT_FASTETHERNET ||
+                                     t == IFT_GIGABITETHERNET)) {
+            size_t e = j + 1;
+            while (e < n && fw_isdigit(s[e]))
+                e++;
+            if (e != n || e == j + 1 || parse_uint(s + j + 1, e - j - 1,
+                                                   &sub) < 0 || sub == 0) {
+                *bad = e;
+                return 0;
+            }
+            j = e;
+        }
+        if (j != n) {
             *bad = j;
             return 0;
         }
         if (!iface_find(t, (int)a, (int)b))
             return 0;
+        if (sub && !(k->flags & F_CREATE) &&
+            !iface_find_sub(t, (int)a, (int)b, sub))
+            return 0;
         *v = a << 16 | b;
+        *v2 = sub;
         return 1;
     }
     default:
@@ -229,7 +257,7 @@ static struct presult parse(const struct node *root, const char *line,
         const struct node *exact = NULL, *kw = NULL, *param = NULL;
         int nkw = 0;
         size_t furthest = 0, kwlen = 0;
-        uint32_t pval = 0;
+        uint32_t pval = 0, pval2 = 0;
         for (const struct node *k = pr.kids; k->type != N_END; k++) {
             if (!cmd_visible(k, pr.neg, pr.top))
                 continue;
@@ -248,10 +276,11 @@ static struct presult parse(const struct node *root, const char *line,
                 }
             } else if (!param) {
                 size_t bad;
-                uint32_t v;
-                if (match_param(k, t.s, t.n, &v, &bad)) {
+                uint32_t v, v2;
+                if (match_param(k, t.s, t.n, &v, &v2, &bad)) {
                     param = k;
                     pval = v;
+                    pval2 = v2;
                 } else if (bad > furthest) {
                     furthest = bad;
                 }
@@ -280,6 +309,7 @@ static struct presult parse(const struct node *root, const char *line,
             a->s = t.s;
             a->n = t.n;
             a->v = pick == param ? pval : 0;
+            a->v2 = pick == param ? pval2 : 0;
             if (pick->type == N_LINE) {
                 size_t e = len;
                 while (e > t.col && fw_isspace(line[e - 1]))
@@ -411,9 +441,9 @@ static void help_partial(const struct presult *pr, const struct tok *t)
             if (tn == t->n && common_prefix(t->s, tn, k->word) == tn)
                 label = k->word;
         } else {
-            uint32_t v;
+            uint32_t v, v2;
             size_t bad;
-            if (match_param(k, t->s, t->n, &v, &bad) || bad == t->n)
+            if (match_param(k, t->s, t->n, &v, &v2, &bad) || bad == t->n)
                 label = node_label(k, lb, sizeof(lb));
         }
         if (!label)

@@ -33,7 +33,8 @@ enum node_type {
 #define F_SERIAL   0x0040  /* interface mode: serial interfaces only */
 #define F_ETHER    0x0080  /* interface mode: Ethernet interfaces only */
 #define F_CREATE   0x0100  /* N_IFNUM: virtual interfaces may be new */
-#define F_NOT_CR   0x0200  /* <cr> only when negated (handler at node) */
+#define F_ETHSUB   0x0400  /* interface mode: Ethernet subinterfaces only */
+#define F_MAIN     0x0800  /* interface mode: main interfaces only */
 
 struct cctx;
 typedef int (*cmd_fn)(struct cctx *c);
@@ -55,6 +56,7 @@ struct arg {
     const char *s;          /* token text (N_LINE: rest of the line) */
     size_t n;
     uint32_t v;             /* N_IP, N_NUM value; N_IFNUM slot<<16|port */
+    uint32_t v2;            /* N_IFNUM: subinterface number (0: none) */
 };
 
 struct cctx {

@@ -18,6 +18,7 @@ enum {
     ID_CON, ID_AUX, ID_VTY,
     ID_REPEAT, ID_SIZE, ID_TIMEOUT, ID_SOURCE,
     ID_STARTUP, ID_NVRAM,
+    ID_P2P, ID_MULTIPOINT, ID_DOT1Q,
 };
 
 #define KW(w, h, sub, fn, fl, id) {N_KW, w, h, sub, fn, fl, id, 0, 0}
@@ -61,7 +62,16 @@ struct iface *arg_iface(const struct arg *a, int create)
             i = iface_add(t, -1, (int)a->v, NULL);
         return i;
     }
-    return iface_find(t, (int)(a->v >> 16), (int)(a->v & 0xFFFF));
+    int slot = (int)(a->v >> 16), port = (int)(a->v & 0xFFFF);
+    if (!a->v2)
+        return iface_find(t, slot, port);
+    struct iface *i = iface_find_sub(t, slot, port, a->v2);
+    if (!i && create) {
+        struct iface *parent = iface_find(t, slot, port);
+        if (parent)
+            i = iface_add_sub(parent, a->v2, 0);
+    }
+    return i;
 }
 
 static void modified(void)
@@ -73,6 +83,13 @@ static void modified(void)
 /* ----------------------------------------------- interface-name subtrees */
 
 enum { IFT_USE_INTERFACE, IFT_USE_SHOW, IFT_USE_ROUTE, IFT_USE_COUNT };
+static int h_interface(struct cctx *c);
+static const struct node if_subtype_nodes[] = {
+    KW("multipoint", "Treat as a multipoint link", NULL, h_interface, 0,
+       ID_MULTIPOINT),
+    KW("point-to-point", "Treat as a point-to-point link", NULL, h_interface,
+       0, ID_P2P),
+    END};
 static struct node if_kw[IFT_USE_COUNT][IFT_COUNT + 1];
 static struct node if_num[IFT_USE_COUNT][IFT_COUNT];
 static char if_num_help[IFT_COUNT][40];
@@ -571,16 +588,23 @@ static int h_interface(struct cctx *c)
     const struct arg *a = arg_id(c, ID_IFNUM);
     struct iface *i = arg_iface(a, !c->neg);
     if (c->neg) {
-        if (!i || !if_types[i->type].is_virtual) {
+        if (!i || !(if_types[i->type].is_virtual || i->parent)) {
             cerr("%% Removal of physical interfaces is not permitted\n");
             return -1;
         }
-        iface_loopback_delete(i);
+        iface_delete(i);
+        ip_routes_changed();
         modified();
         return 0;
     }
     if (!i)
         return -1;
+    if (i->parent && has(c, ID_P2P))
+        i->p2p = 1;
+    else if (i->parent && has(c, ID_MULTIPOINT))
+        i->p2p = 0;
+    if (i->parent)
+        iface_update_line(i, cfg.loading);
     if (cfg.loading && !if_types[i->type].is_virtual)
         iface_set_shutdown(i, 0, 1); /* startup: no "shutdown" = enabled */
     else if (if_types[i->type].is_virtual)
@@ -855,6 +879,27 @@ static int h_encap(struct cctx *c)
     return 0;
 }
 
+static int h_dot1q(struct cctx *c)
+{
+    const struct arg *a = arg_id(c, ID_N1);
+    if (c->neg) {
+        cli_if->vlan = 0;
+    } else {
+        for (struct iface *o = ifaces; o; o = o->next) {
+            if (o != cli_if && o->parent == cli_if->parent &&
+                o->vlan == a->v) {
+                cerr("Configuration of multiple subinterfaces of the same "
+                     "main\ninterface with the same VID (%u) is not "
+                     "permitted.\n", a->v);
+                return -1;
+            }
+        }
+        cli_if->vlan = (uint16_t)a->v;
+    }
+    modified();
+    return 0;
+}
+
 static int h_bandwidth(struct cctx *c)
 {
     const struct arg *a = arg_id(c, ID_N1);
@@ -970,6 +1015,12 @@ static const struct node encap_nodes[] = {
     KW("hdlc", "Serial HDLC synchronous", NULL, h_encap, 0, ID_HDLC),
     KW("ppp", "Point-to-Point protocol", NULL, h_encap, 0, ID_PPP),
     END};
+static const struct node dot1q_arg[] = {
+    PARAM(NUM, "", "IEEE 802.1Q VLAN ID", NULL, h_dot1q, 0, ID_N1, 1, 4094),
+    END};
+static const struct node encap_eth_nodes[] = {
+    KW("dot1Q", "IEEE 802.1Q Virtual LAN", dot1q_arg, h_dot1q, F_NO_CR, 0),
+    END};
 static const struct node bw_arg[] = {
     PARAM(NUM, "", "Bandwidth in kilobits", NULL, h_bandwidth, 0, ID_N1, 1,
           10000000),
@@ -1033,14 +1084,16 @@ static const struct node if_nodes[] = {
     KW("bandwidth", "Set bandwidth informational parameter", bw_arg,
        h_bandwidth, F_NO | F_NO_CR, 0),
     KW("clock", "Configure serial interface clock", clock_nodes, NULL,
-       F_NO | F_SERIAL, 0),
+       F_NO | F_SERIAL | F_MAIN, 0),
     KW("description", "Interface specific description", desc_arg,
        h_description, F_NO | F_NO_CR, 0),
     KW("do", "To run exec commands in config mode", do_node_sub, NULL, 0, 0),
     KW("duplex", "Configure duplex operation.", duplex_nodes, h_duplex,
-       F_NO | F_NO_CR | F_ETHER, 0),
+       F_NO | F_NO_CR | F_ETHER | F_MAIN, 0),
     KW("encapsulation", "Set encapsulation type for an interface",
-       encap_nodes, h_encap, F_NO | F_NO_CR | F_SERIAL, 0),
+       encap_nodes, h_encap, F_NO | F_NO_CR | F_SERIAL | F_MAIN, 0),
+    KW("encapsulation", "Set encapsulation type for an interface",
+       encap_eth_nodes, NULL, F_NO | F_ETHSUB, 0),
     KW("end", "Exit from configure mode", NULL, h_end, 0, 0),
     KW("exit", "Exit from interface configuration mode", NULL,
        h_exit_config, 0, 0),
@@ -1048,13 +1101,14 @@ static const struct node if_nodes[] = {
        F_NO | F_SERIAL, 0),
     KW("ip", "Interface Internet Protocol config commands", ip_if, NULL,
        F_NO, 0),
-    KW("keepalive", "Enable keepalive", keepalive_arg, h_keepalive, F_NO, 0),
+    KW("keepalive", "Enable keepalive", keepalive_arg, h_keepalive,
+       F_NO | F_MAIN, 0),
     KW("no", "Negate a command or set its defaults", NULL, NULL, F_NEGATE,
        0),
     KW("shutdown", "Shutdown the selected interface", NULL, h_shutdown, F_NO,
        0),
     KW("speed", "Configure speed operation.", speed_nodes, h_speed,
-       F_NO | F_NO_CR | F_ETHER, 0),
+       F_NO | F_NO_CR | F_ETHER | F_MAIN, 0),
     END};
 
 /* ================================================================ line */
@@ -1158,7 +1212,7 @@ const struct node *const mode_root[MODE_COUNT] = {
 
 void cmds_init(void)
 {
-    build_if_tree(IFT_USE_INTERFACE, h_interface, NULL, F_CREATE);
+    build_if_tree(IFT_USE_INTERFACE, h_interface, if_subtype_nodes, F_CREATE);
     build_if_tree(IFT_USE_SHOW, h_show_interfaces, NULL, 0);
     build_if_tree(IFT_USE_ROUTE, h_ip_route, route_after_if, 0);
     /* After the mask: a gateway address or an interface. */

@@ -96,7 +96,13 @@ static void render_line(struct sbuf *b, const char *name,
 static void render_iface(struct sbuf *b, const struct iface *i)
 {
     char a[16], m[16];
-    sb_printf(b, "interface %s\n", i->name);
+    if (i->parent && i->type == IFT_SERIAL)
+        sb_printf(b, "interface %s %s\n", i->name,
+                  i->p2p ? "point-to-point" : "multipoint");
+    else
+        sb_printf(b, "interface %s\n", i->name);
+    if (i->vlan)
+        sb_printf(b, " encapsulation dot1Q %u\n", i->vlan);
     if (i->desc)
         sb_printf(b, " description %s\n", i->desc);
     if (i->bandwidth)
@@ -106,13 +112,15 @@ static void render_iface(struct sbuf *b, const struct iface *i)
                   ip_str(i->mask, m));
     else
         sb_puts(b, " no ip address\n");
-    if (i->type == IFT_SERIAL) {
+    if (i->type == IFT_SERIAL && !i->parent) {
         if (i->encap == ENC_PPP)
             sb_puts(b, " encapsulation ppp\n");
         else if (i->encap == ENC_FR)
             sb_puts(b, " encapsulation frame-relay\n");
     }
-    if (i->keepalive == 0)
+    if (i->parent)
+        ; /* keepalives belong to the main interface */
+    else if (i->keepalive == 0)
         sb_puts(b, " no keepalive\n");
     else if (i->keepalive != 10)
         sb_printf(b, " keepalive %d\n", i->keepalive);

@@ -219,6 +219,10 @@ struct iface {
     struct iface *next;
     enum if_type type;
     int slot, port;        /* Loopback: port = number, slot = -1 */
+    uint32_t sub;          /* subinterface number, 0 = main interface */
+    struct iface *parent;  /* main interface of a subinterface */
+    int p2p;               /* subinterface: point-to-point */
+    uint16_t vlan;         /* Ethernet subinterface: 802.1Q VLAN */
     char name[32];         /* "FastEthernet0/0" */
     char sname[16];        /* "Fa0/0" */
     const struct card *card;
@@ -252,13 +256,17 @@ extern struct iface *ifaces;
 struct iface *iface_add(enum if_type t, int slot, int port,
                         const struct card *c);
 struct iface *iface_find(enum if_type t, int slot, int port);
+struct iface *iface_find_sub(enum if_type t, int slot, int port,
+                             uint32_t sub);
+struct iface *iface_add_sub(struct iface *parent, uint32_t sub, int p2p);
+struct iface *iface_phys(struct iface *i);  /* main interface */
 struct iface *iface_by_name(const char *s);
 int if_is_ethernet(const struct iface *i);
 const char *if_status_str(const struct iface *i);
 const char *if_proto_str(const struct iface *i);
 void iface_set_shutdown(struct iface *i, int down, int quiet);
 void iface_update_line(struct iface *i, int quiet);
-void iface_loopback_delete(struct iface *i);
+void iface_delete(struct iface *i);        /* loopback or subinterface */
 
 /* --------------------------------------------------------- config.c */
 

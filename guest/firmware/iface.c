@@ -21,7 +21,53 @@ static int iface_cmp(const struct iface *a, const struct iface *b)
         return a->slot - b->slot;
     if (a->type != b->type)
         return (int)b->type - (int)a->type; /* Gi0/0 before Et0/0 */
-    return a->port - b->port;
+    if (a->port != b->port)
+        return a->port - b->port;
+    return a->sub < b->sub ? -1 : a->sub > b->sub;
+}
+
+static void iface_insert(struct iface *i)
+{
+    struct iface **pp = &ifaces;
+    while (*pp && iface_cmp(*pp, i) < 0)
+        pp = &(*pp)->next;
+    i->next = *pp;
+    *pp = i;
+}
+
+struct iface *iface_phys(struct iface *i)
+{
+    return i->parent ? i->parent : i;
+}
+
+/* "Serial1/0.102": shares the chip (and MAC) of its main interface. */
+struct iface *iface_add_sub(struct iface *parent, uint32_t sub, int p2p)
+{
+    struct iface *i = fw_alloc(sizeof(*i));
+    i->type = parent->type;
+    i->slot = parent->slot;
+    i->port = parent->port;
+    i->sub = sub;
+    i->parent = parent;
+    i->p2p = p2p;
+    i->card = parent->card;
+    i->encap = parent->type == IFT_SERIAL ? parent->encap : ENC_ARPA;
+    i->keepalive = parent->keepalive;
+    memcpy(i->mac, parent->mac, 6);
+    snprintf(i->name, sizeof(i->name), "%s.%u", parent->name, sub);
+    snprintf(i->sname, sizeof(i->sname), "%s.%u", parent->sname, sub);
+    i->changed_ticks = sys_ticks();
+    iface_insert(i);
+    return i;
+}
+
+struct iface *iface_find_sub(enum if_type t, int slot, int port, uint32_t sub)
+{
+    for (struct iface *i = ifaces; i; i = i->next)
+        if (i->type == t && i->slot == slot && i->port == port &&
+            i->sub == sub)
+            return i;
+    return NULL;
 }
 
 struct iface *iface_add(enum if_type t, int slot, int port,
@@ -59,16 +105,11 @@ struct iface *iface_add(enum if_type t, int slot, int port,
         i->mac[5] = (uint8_t)lo;
     }
     i->changed_ticks = sys_ticks();
-
-    struct iface **pp = &ifaces;
-    while (*pp && iface_cmp(*pp, i) < 0)
-        pp = &(*pp)->next;
-    i->next = *pp;
-    *pp = i;
+    iface_insert(i);
     return i;
 }
 
-void iface_loopback_delete(struct iface *i)
+void iface_delete(struct iface *i)
 {
     for (struct iface **pp = &ifaces; *pp; pp = &(*pp)->next) {
         if (*pp == i) {
@@ -81,7 +122,7 @@ void iface_loopback_delete(struct iface *i)
 struct iface *iface_find(enum if_type t, int slot, int port)
 {
     for (struct iface *i = ifaces; i; i = i->next) {
-        if (i->type == t && i->port == port &&
+        if (i->type == t && i->port == port && !i->sub &&
             (if_types[t].is_virtual || i->slot == slot))
             return i;
     }
@@ -130,6 +171,8 @@ static int if_link(const struct iface *i)
 {
     if (i->type == IFT_LOOPBACK)
         return 1;
+    if (i->parent)
+        return !i->parent->shutdown && if_link(i->parent);
     if (!i->nic || !i->nic->running)
         return 0;
     return i->nic->ops->link ? i->nic->ops->link(i->nic) : 1;
@@ -154,6 +197,9 @@ void iface_update_line(struct iface *i, int quiet)
     /* Line protocol: Ethernet and loopbacks follow the link; serial
      * interfaces also need their encapsulation's keepalives. */
     int proto = link && (i->type != IFT_SERIAL || serial_line_up(i));
+    if (i->parent)
+        proto = link && i->parent->line_up &&
+                (i->type != IFT_SERIAL || serial_line_up(i));
     if (link != i->link_up) {
         i->link_up = link;
         if (!quiet && !i->shutdown)
@@ -167,6 +213,9 @@ void iface_update_line(struct iface *i, int quiet)
             fw_log("%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, "
                    "changed state to %s", i->name, proto ? "up" : "down");
     }
+    if (!i->parent)
+        for (struct iface *s = i->next; s && s->parent == i; s = s->next)
+            iface_update_line(s, quiet);
 }
 
 void iface_set_shutdown(struct iface *i, int down, int quiet)
@@ -183,7 +232,7 @@ void iface_set_shutdown(struct iface *i, int down, int quiet)
         } else if (!down && !i->nic->running) {
             i->nic->running = i->nic->ops->start(i->nic) == 0;
         }
-        if (i->type == IFT_SERIAL)
+        if (i->type == IFT_SERIAL && !i->parent)
             serial_reset(i);
     }
     if (down && !quiet) {

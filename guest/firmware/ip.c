@@ -116,18 +116,26 @@ static int eth_send(struct iface *ifp, const uint8_t *dst, uint16_t type,
                     const uint8_t *payload, size_t len)
 {
     static uint8_t frame[1536];
-    if (!ifp->nic || !ifp->nic->running || len > 1500)
+    struct iface *phys = iface_phys(ifp);
+    size_t h = ETH_HDR;
+    if (!phys->nic || !phys->nic->running || len > 1500 || ifp->shutdown ||
+        (ifp->parent && !ifp->vlan))
         return -1;
     memcpy(frame, dst, 6);
     memcpy(frame + 6, ifp->mac, 6);
-    put16(frame + 12, type);
-    memcpy(frame + ETH_HDR, payload, len);
-    size_t n = ETH_HDR + len;
+    if (ifp->vlan) {
+        put16(frame + 12, 0x8100); /* IEEE 802.1Q tag */
+        put16(frame + 14, ifp->vlan);
+        h += 4;
+    }
+    put16(frame + h - 2, type);
+    memcpy(frame + h, payload, len);
+    size_t n = h + len;
     if (n < 60) {
         memset(frame + n, 0, 60 - n);
         n = 60;
     }
-    if (ifp->nic->ops->tx(ifp->nic, frame, n) < 0) {
+    if (phys->nic->ops->tx(phys->nic, frame, n) < 0) {
         ifp->out_drops++;
         return -1;
     }
@@ -432,11 +440,26 @@ void eth_input(struct iface *ifp, const uint8_t *frame, size_t len)
     if (!(frame[0] & 1) && memcmp(frame, ifp->mac, 6) != 0)
         return;
     uint16_t type = get16(frame + 12);
-    memcpy(buf, frame + ETH_HDR, len - ETH_HDR);
+    size_t h = ETH_HDR;
+    if (type == 0x8100 && len >= ETH_HDR + 4) {
+        /* 802.1Q: the subinterface of that VLAN */
+        uint16_t vid = get16(frame + 14) & 0x0FFF;
+        struct iface *s = ifp->next;
+        while (s && s->parent == ifp && s->vlan != vid)
+            s = s->next;
+        if (!s || s->parent != ifp || s->shutdown)
+            return;
+        ifp = s;
+        ifp->in_pkts++;
+        ifp->in_bytes += (uint32_t)len;
+        type = get16(frame + 16);
+        h += 4;
+    }
+    memcpy(buf, frame + h, len - h);
     if (type == ETH_ARP)
-        arp_input(ifp, buf, len - ETH_HDR);
+        arp_input(ifp, buf, len - h);
     else if (type == ETH_IP)
-        ip_input(ifp, buf, len - ETH_HDR);
+        ip_input(ifp, buf, len - h);
 }
 
 /* ---------------------------------------------------------------- ping */

@@ -104,6 +104,13 @@ static void put32(uint8_t *p, uint32_t v)
 
 static int send_frame(struct iface *i, const uint8_t *f, size_t n)
 {
+    if (i->parent) {
+        if (i->shutdown)
+            return -1;
+        i->out_pkts++;
+        i->out_bytes += (uint32_t)n;
+        i = i->parent;
+    }
     if (!i->nic || !i->nic->running || i->shutdown)
         return -1;
     if (i->nic->ops->tx(i->nic, f, n) < 0) {
@@ -458,9 +465,21 @@ static void lmi_enquiry(struct iface *i)
     send_frame(i, f, n);
 }
 
+/* The subinterface a DLCI belongs to ("frame-relay interface-dlci" under
+ * it), or the main interface. */
+static struct iface *dlci_owner(struct iface *main, uint16_t dlci)
+{
+    for (struct iface *s = main->next; s && s->parent == main; s = s->next)
+        for (int k = 0; k < s->fr_ndlci; k++)
+            if (s->fr_dlci[k] == dlci)
+                return s;
+    return main;
+}
+
 static void inarp_send(struct iface *i, struct pvc *p, int op, uint32_t tpa)
 {
     uint8_t f[4 + 24];
+    struct iface *o = dlci_owner(i, p->dlci);
     q922(f, p->dlci);
     put16(f + 2, ET_ARP);
     put16(f + 4, 0x000F);     /* hardware: Frame Relay */
@@ -469,7 +488,7 @@ static void inarp_send(struct iface *i, struct pvc *p, int op, uint32_t tpa)
     f[9] = 4;
     put16(f + 10, (uint16_t)op);
     q922(f + 12, p->dlci);
-    put32(f + 14, i->ip);
+    put32(f + 14, o->ip);
     f[18] = 0;
     f[19] = 0;
     put32(f + 20, tpa);
@@ -479,10 +498,13 @@ static void inarp_send(struct iface *i, struct pvc *p, int op, uint32_t tpa)
 }
 
 /* A DLCI with a static map needs no Inverse ARP (as IOS). */
-static int dlci_mapped(const struct iface *i, uint16_t dlci)
+static int dlci_mapped(struct iface *i, uint16_t dlci)
 {
-    for (int k = 0; k < i->fr_nmaps; k++)
-        if (i->fr_maps[k].dlci == dlci)
+    struct iface *o = dlci_owner(i, dlci);
+    if (o->p2p)
+        return 1; /* point-to-point: the peer is whoever is at the end */
+    for (int k = 0; k < o->fr_nmaps; k++)
+        if (o->fr_maps[k].dlci == dlci)
             return 1;
     return 0;
 }
@@ -523,17 +545,26 @@ static void lmi_input(struct iface *i, const uint8_t *p, size_t n)
                 int was = pv->active;
                 pv->active = (uint8_t)active;
                 pv->seen = 1;
-                if (active && !was && i->ip && !pv->peer_ip &&
-                    !dlci_mapped(i, dlci))
+                if (active && !was && dlci_owner(i, dlci)->ip &&
+                    !pv->peer_ip && !dlci_mapped(i, dlci))
                     inarp_send(i, pv, 8, 0);
+                if (active != was) {
+                    struct iface *o = dlci_owner(i, dlci);
+                    if (o != i)
+                        iface_update_line(o, 0);
+                }
             }
         }
         k += 2 + (size_t)l;
     }
     if (full) {
         for (int j = 0; j < s->npvc; j++)
-            if (!s->pvc[j].seen)
+            if (!s->pvc[j].seen && s->pvc[j].active) {
                 s->pvc[j].active = 0;
+                struct iface *o = dlci_owner(i, s->pvc[j].dlci);
+                if (o != i)
+                    iface_update_line(o, 0);
+            }
     }
     s->lmi_stat++;
     s->last_rx = sys_ticks();
@@ -557,7 +588,7 @@ static void inarp_input(struct iface *i, uint16_t dlci, const uint8_t *p,
         return;
     if (op == 8 || op == 9)
         pv->peer_ip = spa;
-    if (op == 8 && i->ip)
+    if (op == 8 && dlci_owner(i, dlci)->ip)
         inarp_send(i, pv, 9, spa);
 }
 
@@ -574,32 +605,41 @@ static void fr_input(struct iface *i, const uint8_t *f, size_t n)
     struct pvc *pv = pvc_get(s, dlci, 0);
     if (pv)
         pv->in_pkts++;
+    struct iface *o = dlci_owner(i, dlci);
+    if (o != i) {
+        o->in_pkts++;
+        o->in_bytes += (uint32_t)n;
+    }
     if (f[2] == 0x03 && f[3] == 0xCC) {    /* IETF, IPv4 */
-        ip_input_pkt(i, f + 4, n - 4);
+        ip_input_pkt(o, f + 4, n - 4);
         return;
     }
     uint16_t et = get16(f + 2);
     if (et == ET_IP)
-        ip_input_pkt(i, f + 4, n - 4);
+        ip_input_pkt(o, f + 4, n - 4);
     else if (et == ET_ARP)
         inarp_input(i, dlci, f + 4, n - 4);
 }
 
 static int fr_dlci_for(struct iface *i, uint32_t nexthop)
 {
-    struct ser *s = ser_of(i);
+    struct iface *m = iface_phys(i);
+    struct ser *s = ser_of(m);
+    if (i->parent && i->p2p)
+        return i->fr_ndlci ? i->fr_dlci[0] : -1;
     for (int k = 0; k < i->fr_nmaps; k++)
         if (i->fr_maps[k].ip == nexthop)
             return i->fr_maps[k].dlci;
     for (int k = 0; k < s->npvc; k++)
-        if (s->pvc[k].peer_ip == nexthop)
+        if (s->pvc[k].peer_ip == nexthop &&
+            dlci_owner(m, s->pvc[k].dlci) == i)
             return s->pvc[k].dlci;
     if (i->fr_ndlci == 1)
         return i->fr_dlci[0];
-    if (i->fr_ndlci == 0 && i->fr_nmaps == 0) {
+    if (!i->parent && i->fr_ndlci == 0 && i->fr_nmaps == 0) {
         int found = -1, count = 0;
         for (int k = 0; k < s->npvc; k++)
-            if (s->pvc[k].active) {
+            if (s->pvc[k].active && dlci_owner(m, s->pvc[k].dlci) == m) {
                 found = s->pvc[k].dlci;
                 count++;
             }
@@ -626,7 +666,8 @@ static void fr_periodic(struct iface *i)
     /* Inverse ARP again for active PVCs still without a peer address */
     for (int k = 0; k < s->npvc; k++) {
         struct pvc *pv = &s->pvc[k];
-        if (pv->active && !pv->peer_ip && i->ip && !dlci_mapped(i, pv->dlci) &&
+        if (pv->active && !pv->peer_ip && dlci_owner(i, pv->dlci)->ip &&
+            !dlci_mapped(i, pv->dlci) &&
             now - pv->inarp_sent > 5 * ticks_per_s())
             inarp_send(i, pv, 8, 0);
     }
@@ -683,10 +724,11 @@ int serial_output_ip(struct iface *i, uint32_t nexthop, const uint8_t *pkt,
                      size_t len)
 {
     uint8_t f[1600];
-    struct ser *s = ser_of(i);
+    struct iface *m = iface_phys(i);
+    struct ser *s = ser_of(m);
     if (len + 4 > sizeof(f) || !serial_line_up(i))
         return -1;
-    switch (i->encap) {
+    switch (m->encap) {
     case ENC_HDLC:
         f[0] = HDLC_UNICAST;
         f[1] = 0;
@@ -706,6 +748,8 @@ int serial_output_ip(struct iface *i, uint32_t nexthop, const uint8_t *pkt,
         struct pvc *pv = pvc_get(s, (uint16_t)dlci, 1);
         if (pv)
             pv->out_pkts++;
+        if (pv && !pv->active && s->lmi_count && m->keepalive)
+            return -1; /* LMI says the PVC is down */
         q922(f, (uint16_t)dlci);
         put16(f + 2, ET_IP);
         break;
@@ -719,6 +763,22 @@ int serial_output_ip(struct iface *i, uint32_t nexthop, const uint8_t *pkt,
 
 int serial_line_up(struct iface *i)
 {
+    if (i->parent) {
+        struct iface *m = i->parent;
+        if (!m->line_up || i->shutdown)
+            return 0;
+        if (m->encap == ENC_FR && i->p2p && m->keepalive) {
+            /* point-to-point: up while its PVC is active */
+            struct ser *s = ser_of(m);
+            for (int k = 0; k < i->fr_ndlci; k++) {
+                struct pvc *p = pvc_get(s, i->fr_dlci[k], 0);
+                if (p && p->active)
+                    return 1;
+            }
+            return 0;
+        }
+        return 1;
+    }
     struct ser *s = ser_of(i);
     if (!s->carrier || s->encap != (int)i->encap)
         return 0;
@@ -736,6 +796,8 @@ int serial_line_up(struct iface *i)
 
 void serial_reset(struct iface *i)
 {
+    if (i->parent)
+        return;
     struct ser *s = ser_of(i);
     uint32_t magic = s->magic;
     memset(s, 0, sizeof(*s));
@@ -766,7 +828,7 @@ void serial_periodic(void)
 {
     uint32_t now = sys_ticks();
     for (struct iface *i = ifaces; i; i = i->next) {
-        if (i->type != IFT_SERIAL || !i->nic)
+        if (i->type != IFT_SERIAL || !i->nic || i->parent)
             continue;
         struct ser *s = ser_of(i);
         int carrier = !i->shutdown && i->nic->running &&
@@ -807,7 +869,8 @@ void serial_periodic(void)
 void show_frame_relay_pvc(void)
 {
     for (struct iface *i = ifaces; i; i = i->next) {
-        if (i->type != IFT_SERIAL || i->encap != ENC_FR || !i->ser)
+        if (i->type != IFT_SERIAL || i->encap != ENC_FR || !i->ser ||
+            i->parent)
             continue;
         struct ser *s = i->ser;
         tty_printf("\nPVC Statistics for interface %s (Frame Relay DTE)\n\n",
@@ -816,7 +879,8 @@ void show_frame_relay_pvc(void)
             struct pvc *p = &s->pvc[k];
             tty_printf("DLCI = %u, DLCI USAGE = LOCAL, PVC STATUS = %s, "
                        "INTERFACE = %s\n\n  input pkts %u  output pkts %u\n\n",
-                       p->dlci, p->active ? "ACTIVE" : "INACTIVE", i->name,
+                       p->dlci, p->active ? "ACTIVE" : "INACTIVE",
+                       dlci_owner(i, p->dlci)->name,
                        p->in_pkts, p->out_pkts);
         }
     }
@@ -826,7 +890,7 @@ void show_frame_relay_map(void)
 {
     char a[16];
     for (struct iface *i = ifaces; i; i = i->next) {
-        if (i->type != IFT_SERIAL || i->encap != ENC_FR)
+        if (i->type != IFT_SERIAL || iface_phys(i)->encap != ENC_FR)
             continue;
         const char *st = i->shutdown ? "administratively down"
                          : i->line_up ? "up" : "down";
@@ -840,14 +904,23 @@ void show_frame_relay_map(void)
                        i->fr_maps[k].broadcast ? "broadcast,\n              "
                                                : "",
                        "active");
-        if (!i->ser)
+        if (i->parent && i->p2p) {
+            for (int k = 0; k < i->fr_ndlci; k++)
+                tty_printf("%s (%s): point-to-point dlci, dlci %u(0x%X,0x%X), "
+                           "broadcast\n          status defined, active\n",
+                           i->name, st, i->fr_dlci[k], i->fr_dlci[k],
+                           (i->fr_dlci[k] >> 4) << 10 |
+                               (i->fr_dlci[k] & 15) << 4 | 1);
+        }
+        if (!i->ser || i->parent)
             continue;
         for (int k = 0; k < i->ser->npvc; k++) {
             struct pvc *p = &i->ser->pvc[k];
-            if (p->peer_ip)
+            if (p->peer_ip && !dlci_owner(i, p->dlci)->p2p)
                 tty_printf("%s (%s): ip %s dlci %u(0x%X,0x%X), dynamic,\n"
                            "              broadcast,, status defined, %s\n",
-                           i->name, st, ip_str(p->peer_ip, a), p->dlci,
+                           dlci_owner(i, p->dlci)->name, st,
+                           ip_str(p->peer_ip, a), p->dlci,
                            p->dlci, (p->dlci >> 4) << 10 | (p->dlci & 15) << 4 | 1,
                            p->active ? "active" : "inactive");
         }
@@ -858,7 +931,7 @@ void show_frame_relay_lmi(void)
 {
     static const char *const names[] = {"CISCO", "ANSI", "Q933A"};
     for (struct iface *i = ifaces; i; i = i->next) {
-        if (i->type != IFT_SERIAL || i->encap != ENC_FR)
+        if (i->type != IFT_SERIAL || i->encap != ENC_FR || i->parent)
             continue;
         struct ser *s = ser_of(i);
         tty_printf("\nLMI Statistics for interface %s (Frame Relay DTE) LMI "
@@ -872,6 +945,8 @@ void show_frame_relay_lmi(void)
 /* Encapsulation lines of "show interfaces". */
 void serial_show_iface(struct iface *i)
 {
+    if (i->parent)
+        return;
     static const char *const st[] = {"Closed", "REQsent", "ACKrcvd",
                                      "ACKsent", "Open"};
     static const char *const lmi[] = {"CISCO", "ANSI Annex D", "CCITT"};

@@ -918,3 +918,99 @@ def test_three_routers_on_a_hub(routers, tmp_path):
                 assert rate == 100, (a, b, out)
     finally:
         hv.stop()
+
+
+def frame_relay_switch(hv, vcs):
+    """Creates F1 with a NIO per router; vcs: ((i, dlci_i, j, dlci_j), ...)
+    both directions. Returns {router: (switch_port, router_port)}."""
+    ports = {}
+    hv.cmd("frsw create F1")
+    for i, _, j, _ in vcs:
+        for k in (i, j):
+            if k not in ports:
+                sw, rt = free_udp_ports(2)
+                ports[k] = (sw, rt)
+                hv.cmd(f"nio create_udp nio{k} {sw} 127.0.0.1 {rt}")
+    for i, di, j, dj in vcs:
+        hv.cmd(f"frsw create_vc F1 nio{i} {di} nio{j} {dj}")
+        hv.cmd(f"frsw create_vc F1 nio{j} {dj} nio{i} {di}")
+    return ports
+
+
+def test_frame_relay_point_to_point_subinterfaces(routers, tmp_path):
+    """Hub and spokes over p2p subinterfaces; spokes reach each other
+    through the hub (forwarding between subinterfaces)."""
+    if not emu_has_cards():
+        pytest.skip("this dynamips has no -p option")
+    (tmp_path / "hv").mkdir()
+    hv = Hypervisor(tmp_path / "hv")
+    try:
+        ports = frame_relay_switch(hv, ((1, 102, 2, 201), (1, 103, 3, 301)))
+        rs = {}
+        for k in (1, 2, 3):
+            (tmp_path / f"r{k}").mkdir()
+            sw, rt = ports[k]
+            rs[k] = routers(["-p", "1:PA-4T+", "-s",
+                             f"1:0:udp:{rt}:127.0.0.1:{sw}"],
+                            cwd=tmp_path / f"r{k}")
+        common = ["interface Serial1/0", "encapsulation frame-relay",
+                  "frame-relay lmi-type ansi", "no shutdown"]
+        setup_router(rs[1], "R1", common + [
+            "interface Serial1/0.102 point-to-point",
+            "ip address 10.12.0.1 255.255.255.0",
+            "frame-relay interface-dlci 102",
+            "interface Serial1/0.103 point-to-point",
+            "ip address 10.13.0.1 255.255.255.0",
+            "frame-relay interface-dlci 103"])
+        setup_router(rs[2], "R2", common + [
+            "interface Serial1/0.201 point-to-point",
+            "ip address 10.12.0.2 255.255.255.0",
+            "frame-relay interface-dlci 201", "exit",
+            "ip route 0.0.0.0 0.0.0.0 10.12.0.1"])
+        setup_router(rs[3], "R3", common + [
+            "interface Serial1/0.301 point-to-point",
+            "ip address 10.13.0.3 255.255.255.0",
+            "frame-relay interface-dlci 301", "exit",
+            "ip route 0.0.0.0 0.0.0.0 10.13.0.1"])
+        wait_line_up(rs[1], "Serial1/0.102")
+        wait_line_up(rs[1], "Serial1/0.103")
+        wait_line_up(rs[2], "Serial1/0.201")
+        wait_line_up(rs[3], "Serial1/0.301")
+        for a, dst in ((1, "10.12.0.2"), (1, "10.13.0.3"), (2, "10.13.0.3"),
+                       (3, "10.12.0.2")):
+            rate, out = ping(rs[a], dst)
+            assert rate == 100, (a, dst, out)
+        out = rs[1].cmd("show running-config | section Serial1/0.102")
+        assert out == ("interface Serial1/0.102 point-to-point\n"
+                       " ip address 10.12.0.1 255.255.255.0\n"
+                       " frame-relay interface-dlci 102\n"), out
+        out = rs[1].cmd("show ip interface brief | include Serial")
+        assert re.search(r"Serial1/0\.103 +10\.13\.0\.1 +YES manual up +up",
+                         out), out
+    finally:
+        hv.stop()
+
+
+def test_dot1q_subinterfaces(routers, tmp_path):
+    r1, r2 = two_routers(routers, tmp_path, ([], []), ("0:0", "0:0"),
+                         "FastEthernet0/0", "FastEthernet0/0", [], [],
+                         "192.168.0.1", "192.168.0.2")
+    for r, k in ((r1, 1), (r2, 2)):
+        r.send("configure terminal\r")
+        r.expect("(config)#")
+        for line in (f"interface FastEthernet0/0.10", "encapsulation dot1Q 10",
+                     f"ip address 10.10.0.{k} 255.255.255.0",
+                     f"interface FastEthernet0/0.20", "encapsulation dot1Q 20",
+                     f"ip address 10.20.0.{k} 255.255.255.0", "end"):
+            r.send(line + "\r")
+            r.expect(re.compile(r"[#]$"))
+    for dst in ("10.10.0.2", "10.20.0.2", "192.168.0.2"):
+        ping(r1, dst)
+        rate, out = ping(r1, dst)
+        assert rate == 100, (dst, out)
+    out = r2.cmd("show arp")
+    assert re.search(r"10\.10\.0\.1 .* FastEthernet0/0\.10", out), out
+    assert re.search(r"10\.20\.0\.1 .* FastEthernet0/0\.20", out), out
+    out = r1.cmd("show running-config | section FastEthernet0/0.20")
+    assert out == ("interface FastEthernet0/0.20\n encapsulation dot1Q 20\n"
+                   " ip address 10.20.0.1 255.255.255.0\n"), out
