@@ -22,6 +22,7 @@
 static volatile uint8_t rx_ring[RX_RING];
 static volatile uint32_t rx_head, rx_tail; /* head: ISR writes */
 static int skip_lf;                        /* after a CR */
+static volatile int rx_masked;             /* ring full: RxRDY masked */
 
 void tty_init(void)
 {
@@ -35,24 +36,33 @@ void tty_init(void)
 void tty_rx_isr(void)
 {
     while (IOFPGA_REG(DUART_SRA) & DUART_SR_RXRDY) {
-        uint8_t c = (uint8_t)(IOFPGA_REG(DUART_RHRA) & 0xFF);
         uint32_t next = (rx_head + 1) % RX_RING;
-        if (next != rx_tail) {
-            rx_ring[rx_head] = c;
-            rx_head = next;
+        if (next == rx_tail) {
+            /* Ring full (a pasted configuration): leave the rest in the
+             * DUART and mask its interrupt until the CLI catches up. */
+            IOFPGA_REG(DUART_IMR) = 0;
+            rx_masked = 1;
+            break;
         }
+        rx_ring[rx_head] = (uint8_t)(IOFPGA_REG(DUART_RHRA) & 0xFF);
+        rx_head = next;
     }
 }
 
 int tty_rx_pending(void)
 {
-    return rx_head != rx_tail;
+    return rx_head != rx_tail || rx_masked;
 }
 
 int tty_getc(void)
 {
-    if (rx_head == rx_tail)
+    if (rx_head == rx_tail) {
+        if (rx_masked) {
+            rx_masked = 0;
+            IOFPGA_REG(DUART_IMR) = 0x02; /* RxRDYA again */
+        }
         return -1;
+    }
     int c = rx_ring[rx_tail];
     rx_tail = (rx_tail + 1) % RX_RING;
     return c;
