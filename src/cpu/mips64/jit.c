@@ -582,6 +582,36 @@ static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
     return b;
 }
 
+/*
+ * The idle PC changed (hypervisor, automatic detection): blocks are split
+ * at the idle PC and never chained into it, so only the blocks that hold
+ * the old or the new idle PC need translating again.
+ */
+static void idle_pc_changed(struct mips_jit *jit, uint64_t old, uint64_t pc)
+{
+    jit_code_writable(jit, 1);
+    for (size_t i = 0; i < jit->nblocks; i++) {
+        struct jit_block *b = &jit->blocks[i];
+        uint64_t end = b->va + 4ull * b->ninsns;
+        if (!b->valid)
+            continue;
+        if ((old && b->va <= old && old < end) ||
+            (pc && b->va <= pc && pc < end)) {
+            struct jit_page *p = page_find(jit, b->pa & ~0xFFFull);
+            block_drop(jit, b);
+            if (p) { /* unlink from its page */
+                struct jit_block **pp = &p->blocks;
+                while (*pp && *pp != b)
+                    pp = &(*pp)->pnext;
+                if (*pp)
+                    *pp = b->pnext;
+            }
+        }
+    }
+    jit_code_writable(jit, 0);
+    jit->idle_pc = pc;
+}
+
 /* After running something: did the guest reach its idle PC often enough
  * to sleep? (cpu.c keeps the same rule for the interpreter.) */
 static int idle_check(struct mips_cpu *cpu)
@@ -600,10 +630,8 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
     struct mips_jit *jit = cpu->jit;
     if (__atomic_load_n(&jit->npending, __ATOMIC_ACQUIRE))
         apply_pending(jit);
-    if (jit->idle_pc != cpu->idle_pc) {
-        mips_jit_flush(cpu);
-        jit->idle_pc = cpu->idle_pc;
-    }
+    if (jit->idle_pc != cpu->idle_pc)
+        idle_pc_changed(jit, jit->idle_pc, cpu->idle_pc);
     cpu->jit_end = end;
     struct jit_exit *link = NULL;
     uint64_t epoch = jit->flush_epoch;

@@ -237,7 +237,8 @@ void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
     }
     state_save(cpu, &s1);
     size_t n1 = jit->nwlog;
-    memcpy(l1, jit->wlog, n1 * sizeof(l1[0]));
+    if (n1)
+        memcpy(l1, jit->wlog, n1 * sizeof(l1[0]));
     for (size_t i = 0; i < n1; i++)
         final1[i] = ram_get(ram_ptr(pm, l1[i].pa, l1[i].size), l1[i].size);
     for (size_t i = n1; i-- > 0;)

@@ -79,6 +79,7 @@ struct tctx {
     size_t reenter_jumps[4];
     int nreenter;
     struct jit_block *blk;
+    uintptr_t body;      /* after the prologue: target of in-block loops */
 };
 
 /* ---- registers ---- */
@@ -122,6 +123,23 @@ static void g_store(struct tctx *t, int g, int x)
     } else {
         x_mov_store(&t->b, 1, X_R15, GPR(g), x);
     }
+}
+
+/* Register to compute guest rd into: its cache register when it has one
+ * that no later operand (guest `avoid`) still needs, else RAX. */
+static int g_dst(struct tctx *t, int rd, int avoid)
+{
+    if (rd != 0 && t->hreg[rd] >= 0 && rd != avoid)
+        return t->hreg[rd];
+    return X_RAX;
+}
+
+static void g_commit(struct tctx *t, int rd, int x)
+{
+    if (rd != 0 && t->hreg[rd] == x)
+        t->dirty |= 1u << rd;
+    else
+        g_store(t, rd, x);
 }
 
 static void g_store_imm(struct tctx *t, int g, uint64_t v)
@@ -181,10 +199,39 @@ static int in_kseg01(uint64_t va)
     return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
 }
 
+/* Budget and attention checks of a block entry; returns the jumps taken
+ * when the block must not run (to be bound by the caller). */
+static void emit_entry_checks(struct tctx *t, size_t *j1, size_t *j2)
+{
+    struct xbuf *b = &t->b;
+    x_mov_load(b, 1, X_RAX, X_R15, OFF(insn_count));
+    x_alu_ri(b, ALU_ADD, 1, X_RAX, t->n);
+    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+    *j1 = x_jcc(b, CC_A, 0);
+    x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
+    *j2 = x_jcc(b, CC_NE, 0);
+}
+
 /* Leave for `target` having executed `total` instructions of the block. */
 static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
     struct xbuf *b = &t->b;
+    if (target == t->va && chain && t->direct_ok && !t->slot_endblock &&
+        target != t->cpu->idle_pc) {
+        /* a loop on this block: stay here while budget and attention
+         * allow, guest registers kept in host registers */
+        size_t j1, j2;
+        count_add(t, total - t->synced);
+        emit_entry_checks(t, &j1, &j2);
+        x_jmp(b, t->body);
+        x_bind(b, j1);
+        x_bind(b, j2);
+        write_back(t, t->dirty);
+        set_pc(t, target);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        return;
+    }
     write_back(t, t->dirty);
     count_add(t, total - t->synced);
     struct jit_exit *e = chain && t->direct_ok && !t->slot_endblock
@@ -378,9 +425,13 @@ static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
                           unsigned size, int store)
 {
     struct xbuf *b = &t->b;
-    g_load(t, X_RSI, base);
-    if (imm)
-        x_alu_ri(b, ALU_ADD, 1, X_RSI, imm);
+    if (base != 0 && t->hreg[base] >= 0 && imm) {
+        x_lea(b, 1, X_RSI, t->hreg[base], imm);
+    } else {
+        g_load(t, X_RSI, base);
+        if (imm)
+            x_alu_ri(b, ALU_ADD, 1, X_RSI, imm);
+    }
     if (size > 1) {
         x_test_ri(b, 0, X_RSI, size - 1);
         s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
@@ -555,24 +606,28 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     int src;
 
     switch (id) {
-    case INSN_sll: case INSN_srl: case INSN_sra:
+    case INSN_sll: case INSN_srl: case INSN_sra: {
         if (!rd) return 1;
-        g_load(t, X_RAX, rt);
+        int d = g_dst(t, rd, -1);
+        g_load(t, d, rt);
         if (sa)
             x_shift_ri(b, id == INSN_sll ? SH_SHL : id == INSN_srl ? SH_SHR : SH_SAR,
-                       0, X_RAX, (uint8_t)sa);
-        x_movsxd(b, X_RAX, X_RAX);
-        g_store(t, rd, X_RAX);
+                       0, d, (uint8_t)sa);
+        x_movsxd(b, d, d);
+        g_commit(t, rd, d);
         return 1;
-    case INSN_sllv: case INSN_srlv: case INSN_srav:
+    }
+    case INSN_sllv: case INSN_srlv: case INSN_srav: {
         if (!rd) return 1;
         g_load(t, X_RCX, rs);
-        g_load(t, X_RAX, rt);
+        int d = g_dst(t, rd, -1);
+        g_load(t, d, rt);
         x_shift_rcl(b, id == INSN_sllv ? SH_SHL : id == INSN_srlv ? SH_SHR : SH_SAR,
-                    0, X_RAX);
-        x_movsxd(b, X_RAX, X_RAX);
-        g_store(t, rd, X_RAX);
+                    0, d);
+        x_movsxd(b, d, d);
+        g_commit(t, rd, d);
         return 1;
+    }
     case INSN_dsll: case INSN_dsrl: case INSN_dsra:
     case INSN_dsll32: case INSN_dsrl32: case INSN_dsra32: {
         if (!t->allow64) return 0;
@@ -580,10 +635,11 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int op = (id == INSN_dsll || id == INSN_dsll32) ? SH_SHL
                  : (id == INSN_dsrl || id == INSN_dsrl32) ? SH_SHR : SH_SAR;
         int n = sa + ((id == INSN_dsll32 || id == INSN_dsrl32 || id == INSN_dsra32) ? 32 : 0);
-        g_load(t, X_RAX, rt);
+        int d = g_dst(t, rd, -1);
+        g_load(t, d, rt);
         if (n)
-            x_shift_ri(b, op, 1, X_RAX, (uint8_t)n);
-        g_store(t, rd, X_RAX);
+            x_shift_ri(b, op, 1, d, (uint8_t)n);
+        g_commit(t, rd, d);
         return 1;
     }
     case INSN_dsllv: case INSN_dsrlv: case INSN_dsrav:
@@ -596,14 +652,19 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         g_store(t, rd, X_RAX);
         return 1;
 
-    case INSN_addu: case INSN_subu:
+    case INSN_addu: case INSN_subu: {
         if (!rd) return 1;
-        g_load(t, X_RAX, rs);
+        if (id == INSN_addu && rd == rt) {
+            int tmp = rs; rs = rt; rt = tmp; /* commutative: rd op= other */
+        }
+        int d = g_dst(t, rd, rt);
+        g_load(t, d, rs);
         src = g_src(t, rt, X_RCX);
-        x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, X_RAX, src);
-        x_movsxd(b, X_RAX, X_RAX);
-        g_store(t, rd, X_RAX);
+        x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, d, src);
+        x_movsxd(b, d, d);
+        g_commit(t, rd, d);
         return 1;
+    }
     case INSN_daddu: case INSN_dsubu:
         if (!t->allow64) return 0;
         /* fall through */
@@ -611,12 +672,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (!rd) return 1;
         int op = id == INSN_daddu ? ALU_ADD : id == INSN_dsubu ? ALU_SUB
                  : id == INSN_and ? ALU_AND : id == INSN_xor ? ALU_XOR : ALU_OR;
-        g_load(t, X_RAX, rs);
+        if (id != INSN_dsubu && rd == rt) {
+            int tmp = rs; rs = rt; rt = tmp;
+        }
+        int d = g_dst(t, rd, rt);
+        g_load(t, d, rs);
         src = g_src(t, rt, X_RCX);
-        x_alu_rr(b, op, 1, X_RAX, src);
+        x_alu_rr(b, op, 1, d, src);
         if (id == INSN_nor)
-            x_unary(b, UN_NOT, 1, X_RAX);
-        g_store(t, rd, X_RAX);
+            x_unary(b, UN_NOT, 1, d);
+        g_commit(t, rd, d);
         return 1;
     }
     case INSN_add: case INSN_sub: case INSN_dadd: case INSN_dsub: {
@@ -665,22 +730,30 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         g_store(t, rd, X_RAX);
         return 1;
 
-    case INSN_addiu:
+    case INSN_addiu: {
         if (!rt) return 1;
-        g_load(t, X_RAX, rs);
+        int d = g_dst(t, rt, -1);
+        g_load(t, d, rs);
         if (imm)
-            x_alu_ri(b, ALU_ADD, 0, X_RAX, imm);
-        x_movsxd(b, X_RAX, X_RAX);
-        g_store(t, rt, X_RAX);
+            x_alu_ri(b, ALU_ADD, 0, d, imm);
+        x_movsxd(b, d, d);
+        g_commit(t, rt, d);
         return 1;
-    case INSN_daddiu:
+    }
+    case INSN_daddiu: {
         if (!t->allow64) return 0;
         if (!rt) return 1;
-        g_load(t, X_RAX, rs);
-        if (imm)
-            x_alu_ri(b, ALU_ADD, 1, X_RAX, imm);
-        g_store(t, rt, X_RAX);
+        int d = g_dst(t, rt, -1);
+        if (rs != 0 && t->hreg[rs] >= 0 && d != t->hreg[rs])
+            x_lea(b, 1, d, t->hreg[rs], imm);
+        else {
+            g_load(t, d, rs);
+            if (imm)
+                x_alu_ri(b, ALU_ADD, 1, d, imm);
+        }
+        g_commit(t, rt, d);
         return 1;
+    }
     case INSN_slti: case INSN_sltiu:
         if (!rt) return 1;
         src = g_src(t, rs, X_RAX);
@@ -689,19 +762,23 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         x_setcc(b, id == INSN_slti ? CC_L : CC_B, X_RCX);
         g_store(t, rt, X_RCX);
         return 1;
-    case INSN_andi:
+    case INSN_andi: {
         if (!rt) return 1;
-        g_load(t, X_RAX, rs);
-        x_alu_ri(b, ALU_AND, 0, X_RAX, (int32_t)uimm);
-        g_store(t, rt, X_RAX);
+        int d = g_dst(t, rt, -1);
+        g_load(t, d, rs);
+        x_alu_ri(b, ALU_AND, 0, d, (int32_t)uimm);
+        g_commit(t, rt, d);
         return 1;
-    case INSN_ori: case INSN_xori:
+    }
+    case INSN_ori: case INSN_xori: {
         if (!rt) return 1;
-        g_load(t, X_RAX, rs);
+        int d = g_dst(t, rt, -1);
+        g_load(t, d, rs);
         if (uimm)
-            x_alu_ri(b, id == INSN_ori ? ALU_OR : ALU_XOR, 1, X_RAX, (int32_t)uimm);
-        g_store(t, rt, X_RAX);
+            x_alu_ri(b, id == INSN_ori ? ALU_OR : ALU_XOR, 1, d, (int32_t)uimm);
+        g_commit(t, rt, d);
         return 1;
+    }
     case INSN_lui:
         g_store_imm(t, rt, SEXT32(uimm << 16));
         return 1;
@@ -1080,7 +1157,14 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
     x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_NE, 0);
+    /* cpu->pc = block start while it runs: idle-PC calibration samples
+     * it from another thread (hypervisor get_idle_pc_prop) */
+    set_pc(t, va);
     reload_cached(t);
+    /* Loops back to `body` arrive with every cached register possibly
+     * modified: treat them all as dirty from here on. */
+    t->body = x_here(b);
+    t->dirty = t->cached;
 
     for (t->k = 0; t->k < t->n; t->k++) {
         t->pc = va + 4 * (uint64_t)t->k;
