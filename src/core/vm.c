@@ -265,6 +265,8 @@ int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
         return rc;
     vm->on_stop = on_stop;
     vm->on_stop_arg = arg;
+    if (vm->cpu.jit)
+        mips_jit_flush(&vm->cpu); /* restart: RAM may have been rewritten */
     if (vm->cfg.jit && !vm->cpu.jit) {
         struct mips_jit_config jc = {
             .code_size = (size_t)vm->cfg.exec_area_mb << 20,
