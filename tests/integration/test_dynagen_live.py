@@ -1,0 +1,311 @@
+"""dynagen end to end: real `dynamips -H` processes, routers running the
+project's open firmware, the sample labs loaded unchanged (only their
+server section points at the test's hypervisor, with its own console and
+UDP bases), and `dynagen --check` scripts that configure the routers on
+their consoles and ping across the lab:
+
+- simple1 (serial back to back, PA-8T), simple2 (two LANs), frame_relay1
+  (FR switch, ANSI LMI, frame-relay map), ethsw1 (VLANs on the Ethernet
+  switch: R1 and R3 share VLAN 1, R2 is alone in VLAN 20; the Windows-only
+  host NIO of port 4 becomes a null NIO);
+- a lab split across two hypervisor processes on loopback;
+- the CLI driving a live lab (list, stop/start, show device, save/push).
+
+Run: /usr/bin/python3 -m pytest tests/integration/test_dynagen_live.py
+(DYNAMIPS / DYNAGEN override the binaries.)
+"""
+
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DYNAMIPS = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
+DYNAGEN = Path(os.environ.get("DYNAGEN", ROOT / "build" / "dynagen"))
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+LABS = ROOT / "tests" / "dynagen" / "labs"
+
+pytestmark = pytest.mark.skipif(
+    not (DYNAMIPS.exists() and DYNAGEN.exists() and FIRMWARE.exists()),
+    reason="needs build/dynamips, build/dynagen and the open firmware")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def port_block(n):
+    """A base port with n free TCP ports above it (consoles)."""
+    for _ in range(50):
+        base = free_port()
+        if base + n > 65000:
+            continue
+        ok = True
+        for p in range(base, base + n):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+            if not ok:
+                break
+        if ok:
+            return base
+    raise RuntimeError("no free port block")
+
+
+class Hypervisor:
+    def __init__(self, workdir):
+        workdir.mkdir(parents=True, exist_ok=True)
+        for _ in range(10):
+            self.port = free_port()
+            self.log = open(workdir / "dynamips.out", "w+")
+            self.proc = subprocess.Popen(
+                [str(DYNAMIPS), "-H", "127.0.0.1:%d" % self.port],
+                cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
+            if self._ready():
+                return
+            self.stop()
+        raise RuntimeError("dynamips -H did not start")
+
+    def _ready(self):
+        end = time.time() + 10
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def hv(tmp_path):
+    h = Hypervisor(tmp_path / "hv")
+    yield h
+    h.stop()
+
+
+def lab_for(name, hv, tmp_path, nconsoles=8):
+    text = (LABS / name).read_text()
+    server = "[127.0.0.1:%d]\n    console = %d\n    udp = %d\n" % (
+        hv.port, port_block(nconsoles), free_port())
+    text = text.replace("[localhost]\n", server)
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def check(tmp_path, lab, script, timeout=300):
+    s = tmp_path / "script.chk"
+    s.write_text(script)
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([str(DYNAGEN), "--ini", "/dev/null", "--check",
+                        str(lab), str(s)], capture_output=True, text=True,
+                       env=env, timeout=timeout)
+    print(r.stdout)
+    print(r.stderr)
+    return r
+
+
+def ping_failed_only(r):
+    """The lab loaded and was configured; only a ping came back empty."""
+    return (r.returncode == 1 and "check: lab loaded" in r.stdout and
+            re.search(r"FAILED: /Success rate is \[1-9\]", r.stderr))
+
+
+def needs_i82543(r):
+    """C7200-IO-2FE and PA-2FE-TX are Intel 82543 cards: until the open
+    firmware drives them, a lab on them loads but cannot ping."""
+    if ping_failed_only(r):
+        pytest.xfail("the open firmware has no Intel 82543 driver yet "
+                     "(C7200-IO-2FE, PA-2FE-TX)")
+
+
+def configure(router, lines):
+    """Console lines: wake the router, enter config mode, the lines, end."""
+    out = ['send %s ""' % router, 'expect %s "Router>" 180' % router,
+           'send %s "enable"' % router, 'expect %s "Router#"' % router,
+           'send %s "configure terminal"' % router,
+           'expect %s "(config)#"' % router]
+    for l in lines:
+        out.append('send %s "%s"' % (router, l))
+    out += ['send %s "end"' % router, 'expect %s /Router#/' % router]
+    return "\n".join(out) + "\n"
+
+
+def ping(router, addr, ok=True, wait=60):
+    pattern = ("/Success rate is [1-9][0-9]* percent/" if ok
+               else "/Success rate is 0 percent/")
+    return ('send %s "ping %s"\nexpect %s %s %d\n'
+            % (router, addr, router, pattern, wait))
+
+
+def ethernet(ifname, addr):
+    return ["interface %s" % ifname, "ip address %s 255.255.255.0" % addr,
+            "no shutdown", "exit"]
+
+
+def test_simple1_serial(hv, tmp_path):
+    lab = lab_for("simple1.net", hv, tmp_path)
+    script = configure("R1", ethernet("Serial1/0", "10.0.12.1")) + \
+        configure("R2", ethernet("Serial1/0", "10.0.12.2")) + \
+        "sleep 2\n" + ping("R1", "10.0.12.2") + ping("R2", "10.0.12.1")
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+    assert re.search(r"check: (\d+) of \1 expectations met\n", r.stdout)
+
+
+def test_simple2_lan(hv, tmp_path):
+    lab = lab_for("simple2.net", hv, tmp_path)
+    script = ""
+    for i, r in enumerate(["Zapp", "Leela", "Kif"], 1):
+        script += configure(r, ethernet("FastEthernet0/0", "10.1.0.%d" % i) +
+                            ethernet("FastEthernet1/0", "10.2.0.%d" % i))
+    script += "sleep 2\n" + ping("Zapp", "10.1.0.2") + \
+        ping("Zapp", "10.1.0.3") + ping("Kif", "10.2.0.2")
+    r = check(tmp_path, lab, script)
+    needs_i82543(r)
+    assert r.returncode == 0
+    assert "note: Zapp: image" in r.stderr and "open firmware" in r.stderr
+
+
+def test_frame_relay1(hv, tmp_path):
+    lab = lab_for("frame_relay1.net", hv, tmp_path)
+    maps = {"R1": [("10.0.0.2", 102), ("10.0.0.3", 103)],
+            "R2": [("10.0.0.1", 201), ("10.0.0.3", 203)],
+            "R3": [("10.0.0.1", 301), ("10.0.0.2", 302)]}
+    script = "cli start /all\n"
+    for i, r in enumerate(["R1", "R2", "R3"], 1):
+        lines = ["interface Serial1/0", "encapsulation frame-relay",
+                 "frame-relay lmi-type ansi",
+                 "ip address 10.0.0.%d 255.255.255.0" % i]
+        lines += ["frame-relay map ip %s %d broadcast" % m for m in maps[r]]
+        lines += ["no shutdown", "exit"]
+        script += configure(r, lines)
+    script += "sleep 5\n" + ping("R1", "10.0.0.2") + \
+        ping("R1", "10.0.0.3") + ping("R2", "10.0.0.3")
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+
+
+def test_ethsw1_vlans(hv, tmp_path):
+    lab = lab_for("ethsw1.net", hv, tmp_path)
+    text = lab.read_text().replace(
+        "4 = dot1q 1 NIO_gen_eth:\\Device\\NPF_{B00A38DD-F10B-43B4-99F4-"
+        "B4A078484487}", "4 = dot1q 1 NIO_null:host")
+    lab.write_text(text)
+    script = "cli start /all\n"
+    for i, r in enumerate(["R1", "R2", "R3"], 1):
+        script += configure(r, ethernet("FastEthernet1/0", "10.3.0.%d" % i))
+    script += "sleep 2\n" + ping("R1", "10.3.0.3") + \
+        ping("R1", "10.3.0.2", ok=False, wait=60) + "cli show mac S1\n"
+    r = check(tmp_path, lab, script)
+    needs_i82543(r)
+    assert r.returncode == 0
+    assert re.search(r"[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4} +1 +nio_udp",
+                     r.stdout)
+
+
+def test_two_hypervisors(tmp_path):
+    a = Hypervisor(tmp_path / "hvA")
+    b = Hypervisor(tmp_path / "hvB")
+    try:
+        # DEC21140 I/O cards (slot0): the firmware drives them today
+        text = ("[127.0.0.1:%d]\n    console = %d\n"
+                "    [[ROUTER R1]]\n    slot0 = C7200-IO-FE\n"
+                "    f0/0 = R2 f0/0\n    s1/0 = R2 s1/0\n"
+                "[127.0.0.1:%d]\n    console = %d\n"
+                "    [[ROUTER R2]]\n    slot0 = C7200-IO-FE\n"
+                % (a.port, port_block(4), b.port, port_block(4)))
+        lab = tmp_path / "two.net"
+        lab.write_text(text)
+        script = configure("R1", ethernet("FastEthernet0/0", "10.9.0.1") +
+                           ethernet("Serial1/0", "10.8.0.1")) + \
+            configure("R2", ethernet("FastEthernet0/0", "10.9.0.2") +
+                      ethernet("Serial1/0", "10.8.0.2")) + \
+            "sleep 2\n" + ping("R1", "10.9.0.2") + ping("R2", "10.8.0.1")
+        r = check(tmp_path, lab, script)
+    finally:
+        a.stop()
+        b.stop()
+    assert r.returncode == 0
+
+
+def test_dec21140_lan(hv, tmp_path):
+    """Two routers on a LAN through DEC21140 cards chosen by slotN."""
+    text = ("[127.0.0.1:%d]\n    console = %d\n    [[7200]]\n"
+            "    slot0 = C7200-IO-FE\n    slot1 = PA-FE-TX\n"
+            "    [[ROUTER A]]\n    f0/0 = LAN 1\n    f1/0 = B f1/0\n"
+            "    [[ROUTER B]]\n    f0/0 = LAN 1\n" % (hv.port, port_block(4)))
+    lab = tmp_path / "dec.net"
+    lab.write_text(text)
+    script = configure("A", ethernet("FastEthernet0/0", "10.4.0.1") +
+                       ethernet("FastEthernet1/0", "10.5.0.1")) + \
+        configure("B", ethernet("FastEthernet0/0", "10.4.0.2") +
+                  ethernet("FastEthernet1/0", "10.5.0.2")) + \
+        "sleep 2\n" + ping("A", "10.4.0.2") + ping("B", "10.5.0.1")
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+
+
+def test_check_reports_failure(hv, tmp_path):
+    lab = lab_for("simple1.net", hv, tmp_path)
+    r = check(tmp_path, lab, 'send R1 ""\nexpect R1 "no such text" 3\n',
+              timeout=120)
+    assert r.returncode == 1
+    assert re.search(r'script\.chk:2: FAILED: "no such text" not seen on R1 '
+                     r'within 3 s', r.stderr)
+    assert "---- last console output ----" in r.stderr
+
+
+def test_check_script_errors(hv, tmp_path):
+    lab = lab_for("simple1.net", hv, tmp_path)
+    r = check(tmp_path, lab, 'expect R1\nfrobnicate\nsend R9 "x"\n')
+    assert r.returncode == 1
+    assert "script.chk:1: expect ROUTER \"text\" [SECONDS]" in r.stderr
+    assert "script.chk:2: unknown directive \"frobnicate\"" in r.stderr
+
+
+def test_cli_on_a_live_lab(hv, tmp_path):
+    lab = lab_for("simple1.net", hv, tmp_path)
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([str(DYNAGEN), "--ini", "/dev/null", str(lab)],
+                       input="list\nstop R2\nlist\nstart R2\nsuspend R1\n"
+                             "list\nresume R1\nshow device R1\n"
+                             "send 127.0.0.1 vm list\nsave R1\nexit\n",
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert re.search(r"R1 +7200 +running", out)
+    assert "100-VM 'R2' stopped" in out
+    assert re.search(r"R2 +7200 +stopped", out)
+    assert "100-VM 'R2' started" in out
+    assert "100-VM 'R1' suspended" in out
+    assert re.search(r"R1 +7200 +suspended", out)
+    assert "100-VM 'R1' resumed" in out
+    assert "Serial1/0 is connected to router R2 s1/0" in out
+    assert "101 R1 (c7200)" in out or "101 R2 (c7200)" in out
