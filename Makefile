@@ -151,6 +151,8 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 guest/images/*.elf guest/images/*.bin guest/images/SHA256SUMS \
 	    $(DESTDIR)$(PREFIX)/share/dynamips/images/
+	$(if $(wildcard guest/images/firmware/*.elf),install -m 644 \
+	    guest/images/firmware/*.elf $(DESTDIR)$(PREFIX)/share/dynamips/images/)
 
 clean:
 	rm -rf $(BUILD)
