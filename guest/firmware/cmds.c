@@ -421,6 +421,52 @@ static int h_ping(struct cctx *c)
     return 0;
 }
 
+static int h_traceroute(struct cctx *c)
+{
+    const struct arg *a = arg_id(c, ID_ADDR), *w = arg_id(c, ID_WORD);
+    uint32_t dst;
+    if (a)
+        dst = a->v;
+    else if (!w || parse_ip(w->s, w->n, &dst) != 0) {
+        tty_write("% Unrecognized host or address, or protocol not "
+                  "running.\n\n");
+        return -1;
+    }
+    ip_traceroute(dst);
+    return 0;
+}
+
+static int h_clear_arp(struct cctx *c)
+{
+    (void)c;
+    ip_clear_arp();
+    return 0;
+}
+
+static int h_clear_counters(struct cctx *c)
+{
+    (void)c;
+    if (!cli_confirm("Clear \"show interface\" counters on all interfaces "
+                     "[confirm]"))
+        return 0;
+    for (struct iface *i = ifaces; i; i = i->next)
+        i->in_pkts = i->in_bytes = i->out_pkts = i->out_bytes =
+            i->in_drops = i->out_drops = 0;
+    return 0;
+}
+
+static const struct node trace_args[] = {
+    PARAM(IP, "A.B.C.D", "Trace route to destination address", NULL,
+          h_traceroute, 0, ID_ADDR, 0, 0),
+    PARAM(WORD, "WORD", "Trace route to destination address or hostname",
+          NULL, h_traceroute, 0, ID_WORD, 0, 0),
+    END};
+static const struct node clear_nodes[] = {
+    KW("arp-cache", "Clear the entire ARP cache", NULL, h_clear_arp, 0, 0),
+    KW("counters", "Clear counters on one or all interfaces", NULL,
+       h_clear_counters, 0, 0),
+    END};
+
 /* ping <addr> [repeat n] [size n] [timeout n]: options in any order. */
 static const struct node ping_opts[4];
 static const struct node ping_opt_repeat[] = {
@@ -519,6 +565,7 @@ static const struct node term_nodes[] = {
     END};
 
 static const struct node exec_nodes[] = {
+    KW("clear", "Reset functions", clear_nodes, NULL, F_PRIV, 0),
     KW("configure", "Enter configuration mode", conf_nodes, h_configure,
        F_PRIV, 0),
     KW("copy", "Copy from one file to another", copy_nodes, NULL, F_PRIV, 0),
@@ -532,6 +579,7 @@ static const struct node exec_nodes[] = {
        0),
     KW("show", "Show running system information", show_nodes, NULL, 0, 0),
     KW("terminal", "Set terminal line parameters", term_nodes, NULL, 0, 0),
+    KW("traceroute", "Trace route to destination", trace_args, NULL, 0, 0),
     KW("write", "Write running configuration to memory, network, or "
        "terminal", write_nodes, h_write_mem, F_PRIV, 0),
     END};
@@ -763,7 +811,7 @@ static const struct node line_nodes[] = {
     KW("vty", "Virtual terminal", line_vty_num, NULL, 0, ID_VTY),
     END};
 
-static const struct node do_node_sub[8];
+static const struct node do_node_sub[10];
 
 static const struct node config_nodes[] = {
     KW("boot-end-marker", "", NULL, h_noop, F_HIDDEN, 0),
@@ -787,6 +835,7 @@ static const struct node config_nodes[] = {
 
 /* "do": the exec commands, with privileged ones visible. */
 static const struct node do_node_sub[] = {
+    KW("clear", "Reset functions", clear_nodes, NULL, 0, 0),
     KW("configure", "Enter configuration mode", conf_nodes, h_configure, 0,
        0),
     KW("copy", "Copy from one file to another", copy_nodes, NULL, 0, 0),
@@ -794,6 +843,7 @@ static const struct node do_node_sub[] = {
     KW("ping", "Send echo messages", ping_args, NULL, 0, 0),
     KW("reload", "Halt and perform a cold restart", NULL, h_reload, 0, 0),
     KW("show", "Show running system information", show_nodes, NULL, 0, 0),
+    KW("traceroute", "Trace route to destination", trace_args, NULL, 0, 0),
     KW("write", "Write running configuration to memory, network, or "
        "terminal", write_nodes, h_write_mem, 0, 0),
     END};

@@ -330,6 +330,14 @@ static volatile uint16_t ping_id, ping_seq_got;
 static volatile int ping_reply;
 static volatile uint8_t ping_unreach;
 
+#define PROTO_UDP 17
+#define TRACE_PORT 33434
+/* traceroute: the answer to the probe in flight */
+static volatile uint16_t trace_port;    /* destination port of the probe */
+static volatile int trace_got;          /* 0 none, 11 time exceeded, 3 unr */
+static volatile uint8_t trace_code;
+static volatile uint32_t trace_from;
+
 static void icmp_send(uint32_t dst, uint8_t type, uint8_t code,
                       const uint8_t *body, size_t len)
 {
@@ -358,10 +366,17 @@ static void icmp_input(uint32_t src, const uint8_t *p, size_t len)
             ping_reply = 1;
         }
         break;
-    case 3: /* unreachable: carries our header + 8 bytes */
+    case 3:  /* unreachable: carries our header + 8 bytes */
+    case 11: /* time exceeded */
         if (len >= 8 + IP_HDR + 8 && p[8 + 9] == PROTO_ICMP &&
-            get16(p + 8 + IP_HDR + 4) == ping_id)
+            get16(p + 8 + IP_HDR + 4) == ping_id && p[0] == 3)
             ping_unreach = 'U';
+        if (len >= 8 + IP_HDR + 8 && p[8 + 9] == PROTO_UDP && trace_port &&
+            get16(p + 8 + ((p[8] & 0x0F) * 4) + 2) == trace_port) {
+            trace_from = src;
+            trace_code = p[1];
+            trace_got = p[0];
+        }
         break;
     default:
         break;
@@ -414,8 +429,17 @@ static void ip_input(struct iface *ifp, uint8_t *pkt, size_t len)
     if (local) {
         if ((get16(pkt + 6) & 0x3FFF) != 0)
             return; /* fragments are not reassembled */
-        if (pkt[9] == PROTO_ICMP)
+        if (pkt[9] == PROTO_ICMP) {
             icmp_input(src, pkt + hl, tl - hl);
+        } else if (pkt[9] == PROTO_UDP && dst != 0xFFFFFFFFu &&
+                   (dst | ifp->mask) != 0xFFFFFFFFu) {
+            /* no UDP service here: port unreachable (traceroute's end) */
+            uint8_t body[4 + 60 + 8];
+            size_t n = hl + 8 <= tl ? hl + 8 : tl;
+            memset(body, 0, 4);
+            memcpy(body + 4, pkt, n);
+            icmp_send(src, 3, 3, body, 4 + n);
+        }
         return;
     }
     ip_forward(ifp, pkt, tl);
@@ -538,6 +562,73 @@ void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t tmo)
     tty_putc('\n');
 }
 
+/* ---------------------------------------------------------- traceroute */
+
+void ip_traceroute(uint32_t dst)
+{
+    char a[16];
+    uint8_t udp[8 + 12];
+    uint32_t per_ms = sysinfo.count_hz / 1000;
+    static uint16_t sport; /* .bss: source ports from 49152 */
+    struct iface *lo;
+    uint32_t nh;
+
+    tty_printf("\nType escape sequence to abort.\nTracing the route to %s\n\n",
+               ip_str(dst, a));
+    for (int ttl = 1; ttl <= 30; ttl++) {
+        uint32_t shown = 0;
+        int done = 0;
+        tty_printf("%3d", ttl);
+        for (int probe = 0; probe < 3; probe++) {
+            uint16_t dport = (uint16_t)(TRACE_PORT + ttl * 3 + probe);
+            struct iface *out = ip_route_lookup(dst, &nh);
+            if (is_local(dst, &lo) || !out || !out->ip) {
+                tty_write(is_local(dst, &lo) ? " *" : " *");
+                continue;
+            }
+            /* UDP header; checksum 0 (none, RFC 768) */
+            put16(udp, (uint16_t)(49152 + (++sport & 0x3FFF)));
+            put16(udp + 2, dport);
+            put16(udp + 4, sizeof(udp));
+            put16(udp + 6, 0);
+            memset(udp + 8, 0, sizeof(udp) - 8);
+            trace_got = 0;
+            trace_port = dport;
+            uint32_t t0 = mfc0(CP0_COUNT), start = sys_ticks();
+            ip_output(dst, PROTO_UDP, udp, sizeof(udp), (uint8_t)ttl);
+            while (!trace_got && sys_ticks() - start < 3000 / TICK_MS) {
+                if (tty_abort_requested()) {
+                    trace_port = 0;
+                    tty_putc('\n');
+                    return;
+                }
+                fw_poll();
+                sys_idle();
+            }
+            trace_port = 0;
+            if (!trace_got) {
+                tty_write(" *");
+                continue;
+            }
+            uint32_t rtt = per_ms ? (mfc0(CP0_COUNT) - t0) / per_ms : 0;
+            if (trace_from != shown) {
+                tty_printf(" %s", ip_str(trace_from, a));
+                shown = trace_from;
+            }
+            if (trace_got == 3 && trace_code != 3)
+                tty_printf(" !%c", trace_code == 1 ? 'H' : trace_code == 0
+                                                          ? 'N' : 'A');
+            else
+                tty_printf(" %u msec", rtt);
+            if (trace_got == 3)
+                done = 1;
+        }
+        tty_putc('\n');
+        if (done)
+            break;
+    }
+}
+
 /* ------------------------------------------------------------ periodic */
 
 void ip_periodic(void)
@@ -551,6 +642,11 @@ void ip_periodic(void)
                  now - e->when > ARP_AGE_S * (1000 / TICK_MS))
             e->state = 0;
     }
+}
+
+void ip_clear_arp(void)
+{
+    memset(arp_tab, 0, sizeof(arp_tab));
 }
 
 /* ---------------------------------------------------------- show arp */

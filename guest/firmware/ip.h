@@ -18,6 +18,8 @@ void ip_input_pkt(struct iface *ifp, const uint8_t *pkt, size_t len);
 
 void ip_routes_changed(void);
 void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t timeout_s);
+void ip_traceroute(uint32_t dst);
+void ip_clear_arp(void);
 void ip_periodic(void);  /* once a second: ARP aging, retries */
 
 /* Route lookup: interface and next hop for dst (0 if none). */

@@ -704,6 +704,11 @@ def test_routing_between_two_lans(routers, tmp_path):
     assert rate == 100, out
     rate, out = ping(r3, "10.1.0.1")
     assert rate == 100, out
+    out = r1.cmd("traceroute 10.2.0.3", timeout=60)
+    assert "Tracing the route to 10.2.0.3" in out
+    assert re.search(r"\n +1 10\.1\.0\.2 \d+ msec", out), out
+    assert re.search(r"\n +2 10\.2\.0\.3 \d+ msec", out), out
+    assert not re.search(r"\n +3 ", out), out
 
 
 def two_routers(routers, tmp_path, cards, link, a_if, b_if, extra_a, extra_b,
