@@ -422,6 +422,11 @@ int check_run(struct lab *l, const char *script)
     size_t passed = 0, expects = 0;
     for (size_t i = 0; i < n && !status; i++) {
         struct ck_step *st = &steps[i];
+        if (l->stop && *l->stop) {
+            fprintf(stderr, "check: interrupted\n");
+            status = 1;
+            break;
+        }
         if (st->op == CK_SLEEP) {
             dg_sleep_ms(st->timeout_s * 1000);
             continue;

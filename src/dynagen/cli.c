@@ -6,6 +6,8 @@
  */
 #include "dynagen/cli.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,20 +441,66 @@ char *cli_ask(struct cli *c, const char *prompt)
     return dg_buf_take(&b);
 }
 
+static void cli_rl_line(char *line)
+{
+    struct cli *c = cli_rl_session;
+    rl_callback_handler_remove();
+    c->rl_line = line;
+    c->rl_have = 1;
+}
+
+static int cli_stopped(const struct cli *c)
+{
+    return c->lab->stop && *c->lab->stop;
+}
+
+/*
+ * One command line on a terminal: readline's callback interface, so that
+ * a signal (Ctrl-C) ends the wait instead of being lost inside readline.
+ * Returns the line, NULL at end of input or on a signal.
+ */
+static char *cli_rl_next(struct cli *c)
+{
+    c->rl_have = 0;
+    c->rl_line = NULL;
+    rl_callback_handler_install("=> ", cli_rl_line);
+    while (!c->rl_have && !cli_stopped(c)) {
+        struct pollfd pfd = {fileno(c->in), POLLIN, 0};
+        int n = poll(&pfd, 1, -1);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        rl_callback_read_char();
+    }
+    if (!c->rl_have) {
+        rl_free_line_state();
+        rl_callback_sigcleanup();
+        rl_callback_handler_remove();
+        return NULL;
+    }
+    return c->rl_line;
+}
+
 void cli_loop(struct cli *c)
 {
     if (c->interactive) {
         cli_rl_session = c;
         rl_readline_name = "dynagen";
         rl_attempted_completion_function = cli_complete;
+        rl_catch_signals = 0; /* SIGINT/SIGTERM are dynagen's (main.c) */
     }
     for (;;) {
-        char *line = cli_ask(c, "=> ");
-        if (!line) {
-            /* end of input is exit (the original looped on it) */
-            if (c->interactive) {
+        char *line = c->interactive ? cli_rl_next(c) : cli_ask(c, "=> ");
+        if (!line || cli_stopped(c)) {
+            /* end of input or a signal is exit (the original looped on
+             * end of input) */
+            if (c->interactive || cli_stopped(c)) {
                 cli_printf(c, "\n");
             }
+            free(line);
             break;
         }
         if (c->interactive && line[0]) {
@@ -460,7 +508,7 @@ void cli_loop(struct cli *c)
         }
         int leave = cli_exec(c, line);
         free(line);
-        if (leave) {
+        if (leave || cli_stopped(c)) {
             break;
         }
     }

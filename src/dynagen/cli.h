@@ -17,6 +17,8 @@ struct cli {
     FILE *in;          /* input when not interactive */
     FILE *out;
     int echo;          /* echo non-interactive input after the prompt */
+    char *rl_line;     /* line handed over by readline's callback */
+    int rl_have;
 };
 
 void cli_init(struct cli *c, struct lab *l, FILE *in, FILE *out);

@@ -134,6 +134,10 @@ int lab_run(struct lab *l, const struct plan *p, int phase, int stop_on_error,
         if (phase >= 0 && (int)cmd->phase != phase) {
             continue;
         }
+        if (l->stop && *l->stop) {
+            fprintf(l->err, "*** Interrupted\n");
+            return -1;
+        }
         struct topo_dev *dev =
             cmd->dev >= 0 ? &l->topo.devs[cmd->dev] : NULL;
         if (cmd->kind == PK_START && dev && !dev->idlepc && !dev->firmware) {

@@ -6,6 +6,7 @@
 #ifndef DYNAGEN_LAB_H
 #define DYNAGEN_LAB_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "dynagen/client.h"
@@ -25,6 +26,7 @@ struct lab {
     int debug, nosend, notelnet;
     FILE *out;                 /* messages for the user */
     FILE *err;
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: wind down */
 };
 
 /* Read dynagen.ini and the file, build the plan. Diagnostics to d. */

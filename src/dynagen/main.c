@@ -4,6 +4,7 @@
  * commands, no connection), --check (boot, run a console script, exit
  * 0/1) and --svg (draw the topology).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,31 @@
 #include "dynagen/version.h"
 
 enum mode { MODE_CLI, MODE_PLAN, MODE_CHECK, MODE_SVG };
+
+/*
+ * The one piece of process-wide state: set by SIGINT/SIGTERM/SIGHUP, read
+ * by the load and the CLI, which then wind down and reset the
+ * hypervisors (dynagen.md §1.2 step 13) instead of dying with the lab
+ * still running.
+ */
+static volatile sig_atomic_t dynagen_stop;
+
+static void on_stop_signal(int sig)
+{
+    dynagen_stop = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal; /* no SA_RESTART: waits end at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
 
 static void usage(FILE *f)
 {
@@ -104,6 +130,10 @@ int main(int argc, char **argv)
     const char *netfile = nargs ? args[0] : NULL;
 
     struct lab l = {0};
+    if (mode != MODE_PLAN && mode != MODE_SVG) {
+        catch_stop_signals();
+        l.stop = &dynagen_stop;
+    }
     l.debug = debug;
     l.nosend = nosend;
     l.notelnet = notelnet;

@@ -569,3 +569,52 @@ def test_debug_shows_the_wire(hv, tmp_path):
                args=["-d"])
     assert "127.0.0.1:%d <- vm create R1 0 c7200" % hv.port in r.stderr
     assert "127.0.0.1:%d -> 100-VM 'R1' created" % hv.port in r.stderr
+
+
+def test_terminal_readline_and_ctrl_c(hv, tmp_path):
+    """On a terminal: readline, Tab completion of commands and devices,
+    Ctrl-C ends dynagen cleanly (Exiting..., hypervisor reset)."""
+    import pty
+    import select
+    import signal
+    import time
+    lab = tmp_path / "lab.net"
+    lab.write_text(sample("frame_relay1.net", hv.port))
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(DYNAGEN), "--ini", "/dev/null", str(lab)],
+                         stdin=slave, stdout=slave, stderr=slave,
+                         env=dict(os.environ, HOME=str(tmp_path),
+                                  TERM="dumb", INPUTRC="/dev/null"),
+                         start_new_session=True)
+    os.close(slave)
+    buf = b""
+
+    def read_until(token, timeout=15):
+        nonlocal buf
+        end = time.time() + timeout
+        while token not in buf and time.time() < end:
+            r, _, _ = select.select([master], [], [], 0.2)
+            if r:
+                try:
+                    buf += os.read(master, 4096)
+                except OSError:
+                    break
+        return token in buf
+
+    try:
+        assert read_until(b"=> ")
+        os.write(master, b"li\t\n")        # completes to "list"
+        assert read_until(b"always on")
+        os.write(master, b"start R\t")     # R1 R2 R3: no unique completion
+        os.write(master, b"3\n")
+        assert read_until(b"100-VM 'R3' started")
+        time.sleep(0.3)
+        os.killpg(p.pid, signal.SIGINT)
+        assert read_until(b"Exiting...")
+        assert p.wait(15) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        os.close(master)
+    assert hv.commands()[-1] == "hypervisor reset"
+    assert "vm start R3" in hv.commands()
