@@ -373,20 +373,10 @@ static const char *node_label(const struct node *k, char *buf, size_t n)
     }
     if (k->type == N_IFNUM) {
         enum if_type t = (enum if_type)k->lo;
-        if (if_types[t].is_virtual) {
+        if (if_types[t].is_virtual)
             snprintf(buf, n, "<0-2147483647>");
-        } else {
-            int lo = 7, hi = 0;
-            for (struct iface *i = ifaces; i; i = i->next) {
-                if (i->type == t) {
-                    if (i->slot < lo)
-                        lo = i->slot;
-                    if (i->slot > hi)
-                        hi = i->slot;
-                }
-            }
-            snprintf(buf, n, "<%d-%d>", lo, hi);
-        }
+        else
+            snprintf(buf, n, "<0-6>"); /* c7200 slots */
         return buf;
     }
     return k->word;

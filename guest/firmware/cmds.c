@@ -91,7 +91,7 @@ static const struct node if_subtype_nodes[] = {
        0, ID_P2P),
     END};
 static struct node if_kw[IFT_USE_COUNT][IFT_COUNT + 1];
-static struct node if_num[IFT_USE_COUNT][IFT_COUNT];
+static struct node if_num[IFT_USE_COUNT][IFT_COUNT][2]; /* + N_END */
 static char if_num_help[IFT_COUNT][40];
 
 static void build_if_tree(int use, cmd_fn fn, const struct node *cont,
@@ -106,10 +106,12 @@ static void build_if_tree(int use, cmd_fn fn, const struct node *cont,
             continue;
         snprintf(if_num_help[t], sizeof(if_num_help[t]),
                  "%s interface number", if_types[t].name);
-        if_num[use][n] = (struct node){N_IFNUM, "", if_num_help[t], cont, fn,
-                                       numflags, ID_IFNUM, (uint32_t)t, 0};
+        if_num[use][n][0] = (struct node){N_IFNUM, "", if_num_help[t], cont,
+                                          fn, numflags, ID_IFNUM,
+                                          (uint32_t)t, 0};
+        if_num[use][n][1].type = N_END;
         if_kw[use][n] = (struct node){N_KW, if_types[t].name,
-                                      if_types[t].help, &if_num[use][n],
+                                      if_types[t].help, if_num[use][n],
                                       NULL, F_IFTYPE, ID_IFTYPE, 0, 0};
         n++;
     }

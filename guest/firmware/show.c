@@ -173,15 +173,21 @@ static void show_one(const struct iface *i)
     tty_printf("  MTU %u bytes, BW %u Kbit, DLY %u usec, \n"
                "     reliability 255/255, txload 1/255, rxload 1/255\n",
                i->type == IFT_LOOPBACK ? 1514 : 1500, bw, dly);
+    enum encap e = i->parent && i->type == IFT_SERIAL ? i->parent->encap
+                                                     : i->encap;
     const char *enc = i->type == IFT_LOOPBACK ? "LOOPBACK"
-                      : i->encap == ENC_PPP   ? "PPP"
-                      : i->encap == ENC_FR    ? "FRAME-RELAY"
-                      : i->encap == ENC_HDLC  ? "HDLC"
+                      : e == ENC_PPP          ? "PPP"
+                      : e == ENC_FR           ? "FRAME-RELAY"
+                      : e == ENC_HDLC         ? "HDLC"
                                               : "ARPA";
-    tty_printf("  Encapsulation %s, loopback not set\n", enc);
+    if (i->vlan)
+        tty_printf("  Encapsulation 802.1Q Virtual LAN, Vlan ID  %u.\n",
+                   i->vlan);
+    else
+        tty_printf("  Encapsulation %s, loopback not set\n", enc);
     if (i->type == IFT_SERIAL)
         serial_show_iface((struct iface *)i);
-    if (i->type != IFT_LOOPBACK) {
+    if (i->type != IFT_LOOPBACK && !i->parent) {
         if (i->keepalive)
             tty_printf("  Keepalive set (%d sec)\n", i->keepalive);
         else

@@ -355,6 +355,9 @@ def test_interface_configuration(routers):
     r.expect("(config-if)#")
     out = r.cmd("ip address 10.1.2.1 255.0.255.0")
     assert "Bad mask" in out
+    # a number that is no FastEthernet: invalid (and no Loopback5 either)
+    out = r.cmd("interface FastEthernet 5")
+    assert "% Invalid input detected" in out, out
     r.send("interface loopback 0\r")
     r.expect("(config-if)#")
     r.send("ip address 10.1.1.5 255.255.255.255\r")
@@ -371,6 +374,7 @@ def test_interface_configuration(routers):
     assert re.search(r"FastEthernet0/0 +10\.1\.1\.1 +YES manual "
                      r"administratively down down", out), out
     assert re.search(r"Loopback0 +192\.168\.1\.1 +YES manual up +up", out)
+    assert "Loopback5" not in out
     out = r.cmd("show running-config")
     assert "interface FastEthernet0/0\n ip address 10.1.1.1 " \
            "255.255.255.0\n shutdown\n" in out, out
