@@ -46,7 +46,7 @@ int main(void)
 {
     const struct entry_state *e = &rt_entry_state;
     unsigned id = platform_id();
-    void *uart = (void *)(uintptr_t)platform_ns16552(id);
+    void *uart = (void *)(uintptr_t)platform_console(id);
 
     out(uart, "\n");
     out(uart, "==================================================\n");

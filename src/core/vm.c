@@ -11,10 +11,14 @@
 #include "cpu/mips64/jit.h"
 
 extern const struct machine_ops c7200_machine_ops;
+extern const struct machine_ops c3600_machine_ops, c2691_machine_ops,
+    c3725_machine_ops, c3745_machine_ops;
 
 const struct machine_ops *machine_find(const char *platform)
 {
-    static const struct machine_ops *const all[] = {&c7200_machine_ops};
+    static const struct machine_ops *const all[] = {
+        &c7200_machine_ops, &c3600_machine_ops, &c2691_machine_ops,
+        &c3725_machine_ops, &c3745_machine_ops};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         if (strcmp(all[i]->name, platform) == 0)
             return all[i];
@@ -52,6 +56,7 @@ void vm_config_free(struct vm_config *cfg)
     free(cfg->image);
     free(cfg->npe);
     free(cfg->midplane);
+    free(cfg->chassis);
     free(cfg->mac);
     free(cfg->trace_path);
     free(cfg->startup_config);
@@ -68,6 +73,7 @@ static void config_copy(struct vm_config *dst, const struct vm_config *src)
     dst->image = dup_or_null(src->image);
     dst->npe = dup_or_null(src->npe);
     dst->midplane = dup_or_null(src->midplane);
+    dst->chassis = dup_or_null(src->chassis);
     dst->mac = dup_or_null(src->mac);
     dst->trace_path = dup_or_null(src->trace_path);
     dst->startup_config = dup_or_null(src->startup_config);

@@ -36,6 +36,8 @@ struct vm_config {
     int file_naming_by_id;    /* -N1: <platform>_i<id>_*, else _<name>_ */
     char *npe;                /* c7200: "npe-400" ... */
     char *midplane;           /* c7200: "std" / "vxr" */
+    char *chassis;            /* c3600: "3620" / "3640" / "3660"; NULL default */
+    unsigned iomem_pct;       /* I/O memory share set by the user; 0 default */
     char *mac;                /* chassis MAC, NULL = generated */
 
     struct vtty_config con;

@@ -25,6 +25,8 @@
 #include "hv/hv_main.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pa_cmdline.h"
+#include "machine/ciscomid/mid.h"
+#include "machine/ciscomid/mid_cmdline.h"
 #include "main/version.h"
 
 enum {
@@ -49,6 +51,7 @@ enum {
     OPT_DISK1,
     OPT_FILEPID,
     OPT_MIDPLANE,
+    OPT_IOMEM,
     OPT_PRIVATE_CONFIG,
     OPT_JIT,
     OPT_JIT_LOCKSTEP,
@@ -73,9 +76,10 @@ static void usage(FILE *out)
         "       dynamips -H [<ip_address>:]<tcp_port>   (hypervisor mode)\n"
         "\n"
         "Options:\n"
-        "  -P <platform>          platform: 7200 (default)\n"
+        "  -P <platform>          platform: 7200 (default), 3600, 2691, 3725, 3745\n"
         "  -t <npe>               c7200 NPE: npe-100, npe-150, npe-175, npe-200,\n"
-        "                         npe-225, npe-300, npe-400 (default)\n"
+        "                         npe-225, npe-300, npe-400 (default);\n"
+        "                         c3600 chassis: 3620, 3640 (default), 3660\n"
         "  --midplane <type>      c7200 midplane: std or vxr (default)\n"
         "  -m <mac>               chassis base MAC address, aa:bb:cc:dd:ee:ff or\n"
         "                         aabb.ccdd.eeff (default ca<id>.<pid>.0000 from\n"
@@ -92,6 +96,11 @@ static void usage(FILE *out)
         "                         default), C7200-IO-2FE, C7200-IO-GE-E (slot 0);\n"
         "                         PA-FE-TX, PA-2FE-TX, PA-GE, PA-4E, PA-8E, PA-4T+,\n"
         "                         PA-8T, PA-A1 (slots 1-6)\n"
+        "                         3600: NM-1E, NM-4E, NM-1FE-TX, NM-4T (Leopard-2FE\n"
+        "                         in a 3660's slot 0); 2691/3725/3745: NM-1FE-TX,\n"
+        "                         NM-4T, and -p 0:16|32|48:WIC-1T|WIC-2T for the\n"
+        "                         WIC sub-slots of the built-in GT96100-FE\n"
+        "  --iomem-size <percent> I/O memory share of RAM (not on the 7200)\n"
         "  -s <slot>:<port>:<nio> connect a port: udp:<lport>:<rhost>:<rport>,\n"
         "                         unix:<local>:<remote>, vde:<ctl>:<local>, tap:<dev>,\n"
         "                         tcp_cli:<host>:<port>, tcp_ser:<port>,\n"
@@ -178,6 +187,7 @@ int main(int argc, char **argv)
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
         {"filepid", required_argument, NULL, OPT_FILEPID},
         {"midplane", required_argument, NULL, OPT_MIDPLANE},
+        {"iomem-size", required_argument, NULL, OPT_IOMEM},
         {"disk0", required_argument, NULL, OPT_DISK0},
         {"disk1", required_argument, NULL, OPT_DISK1},
         {"startup-config", required_argument, NULL, 'C'},
@@ -207,6 +217,13 @@ int main(int argc, char **argv)
     struct c7200_pa_cmdline slots_store; /* -p / -s, plain storage */
     struct c7200_pa_cmdline *slots = &slots_store;
     c7200_pa_cmdline_init(slots);
+    struct mid_cmdline mid_slots; /* the same for the other platforms */
+    mid_cmdline_init(&mid_slots, NULL, NULL);
+    enum { SLOT_ARGS_MAX = 256 };
+    const char *slot_arg[SLOT_ARGS_MAX];
+    char slot_opt[SLOT_ARGS_MAX];
+    int nslot_args = 0;
+    long long iomem = -1;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:p:s:",
@@ -225,11 +242,18 @@ int main(int argc, char **argv)
         case 'C': startup_cfg = optarg; break;
         case 'p':
         case 's':
-            if ((c == 'p' ? c7200_pa_cmdline_card(slots, optarg, why,
-                                                  sizeof(why))
-                          : c7200_pa_cmdline_nio(slots, optarg, why,
-                                                 sizeof(why))) < 0)
-                return bad_value(c == 'p' ? "-p" : "-s", optarg, why);
+            /* checked once the platform is known (-P may come later) */
+            if (nslot_args == SLOT_ARGS_MAX)
+                return bad_value(c == 'p' ? "-p" : "-s", optarg,
+                                 "too many -p / -s options");
+            slot_opt[nslot_args] = (char)c;
+            slot_arg[nslot_args++] = optarg;
+            break;
+        case OPT_IOMEM:
+            if (parse_uint(optarg, 100, &v))
+                return bad_value("--iomem-size", optarg,
+                                 "percentage 0-100 expected");
+            iomem = (long long)v;
             break;
         case OPT_PRIVATE_CONFIG: private_cfg = optarg; break;
         case OPT_MIDPLANE:
@@ -341,14 +365,44 @@ int main(int argc, char **argv)
     banner();
 
     const char *pname = NULL;
-    if (strcmp(platform, "7200") == 0)
-        pname = "c7200";
+    static const char *const platforms[][2] = {
+        {"7200", "c7200"}, {"3600", "c3600"}, {"2691", "c2691"},
+        {"3725", "c3725"}, {"3745", "c3745"},
+    };
+    for (size_t i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++)
+        if (strcmp(platform, platforms[i][0]) == 0)
+            pname = platforms[i][1];
     if (!pname) {
         fprintf(stderr, "Invalid platform type '%s'\n", platform);
         return EXIT_USAGE;
     }
     const struct machine_ops *mops = machine_find(pname);
-    if (c7200_pa_cmdline_check(slots, why, sizeof(why)) < 0) {
+    /* c3600-c2691-c37xx.md: -t picks the c3600 chassis */
+    const struct mid_platform *mplat = mid_platform_find(pname);
+    const struct mid_model *mmodel = NULL;
+    if (mplat) {
+        mmodel = mid_model_find(mplat, npe);
+        if (!mmodel)
+            return bad_value("-t", npe, mplat->nmodels > 1
+                                            ? "3620, 3640 or 3660 expected"
+                                            : "this platform has one model");
+        mid_cmdline_init(&mid_slots, mplat, mmodel);
+    }
+    for (int i = 0; i < nslot_args; i++) {
+        int is_p = slot_opt[i] == 'p';
+        int rc = mplat ? (is_p ? mid_cmdline_card(&mid_slots, slot_arg[i],
+                                                  why, sizeof(why))
+                               : mid_cmdline_nio(&mid_slots, slot_arg[i],
+                                                 why, sizeof(why)))
+                       : (is_p ? c7200_pa_cmdline_card(slots, slot_arg[i],
+                                                       why, sizeof(why))
+                               : c7200_pa_cmdline_nio(slots, slot_arg[i],
+                                                      why, sizeof(why)));
+        if (rc < 0)
+            return bad_value(is_p ? "-p" : "-s", slot_arg[i], why);
+    }
+    if ((mplat ? mid_cmdline_check(&mid_slots, why, sizeof(why))
+               : c7200_pa_cmdline_check(slots, why, sizeof(why))) < 0) {
         fprintf(stderr, "dynamips: %s\n", why);
         return EXIT_USAGE;
     }
@@ -377,10 +431,14 @@ int main(int argc, char **argv)
     if (disk_mb[0] >= 0) cfg.disk0_mb = (unsigned)disk_mb[0];
     if (disk_mb[1] >= 0) cfg.disk1_mb = (unsigned)disk_mb[1];
     if (confreg >= 0) cfg.confreg = (uint32_t)confreg;
-    if (npe) {
+    if (npe && mplat) {
+        cfg.chassis = strdup(npe);
+    } else if (npe) {
         free(cfg.npe);
         cfg.npe = strdup(npe);
     }
+    if (iomem >= 0)
+        cfg.iomem_pct = (unsigned)iomem;
     if (midplane) {
         free(cfg.midplane);
         cfg.midplane = strdup(midplane);
@@ -472,7 +530,10 @@ int main(int argc, char **argv)
         goto out;
     }
     /* -p / -s: cards and NIOs before the start (hypervisor.md §7.4) */
-    int prc = c7200_pa_cmdline_apply(slots, vm, ev, log, err, sizeof(err));
+    int prc = mplat ? mid_cmdline_apply(&mid_slots, vm, ev, log, err,
+                                        sizeof(err))
+                    : c7200_pa_cmdline_apply(slots, vm, ev, log, err,
+                                             sizeof(err));
     if (prc < 0) {
         fprintf(stderr, "dynamips: %s\n", err);
         vm_destroy(vm);
@@ -501,6 +562,7 @@ int main(int argc, char **argv)
     vm_destroy(vm);
 out:
     c7200_pa_cmdline_release(slots); /* its NIOs, now unbound */
+    mid_cmdline_release(&mid_slots);
     if (ev)
         evloop_destroy(ev);
     log_close(log);

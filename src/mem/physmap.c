@@ -60,6 +60,16 @@ int physmap_add_ram(struct physmap *pm, const char *name, uint64_t base,
     return physmap_insert(pm, &r);
 }
 
+int physmap_add_rom(struct physmap *pm, const char *name, uint64_t base,
+                    uint64_t size, uint8_t *host, struct device *dev,
+                    unsigned flags)
+{
+    struct phys_region r = {.base = base, .size = size,
+                            .flags = flags | PR_RAM | PR_READONLY,
+                            .host = host, .dev = dev, .name = name};
+    return physmap_insert(pm, &r);
+}
+
 int physmap_add_device(struct physmap *pm, const char *name, uint64_t base,
                        uint64_t size, struct device *dev, unsigned flags)
 {
@@ -142,6 +152,12 @@ void physmap_write(struct physmap *pm, uint64_t pa, unsigned size,
     }
     uint64_t off = pa - r->base;
     if (r->flags & PR_RAM) {
+        if ((r->flags & PR_READONLY) && r->dev && off + size <= r->size) {
+            /* a flash: its command logic decides (physmap_add_rom) */
+            pm->dev_accesses++;
+            dev_write(r->dev, off, size, value);
+            return;
+        }
         if ((r->flags & PR_READONLY) || off + size > r->size)
             return;
         uint8_t *p = r->host + off;

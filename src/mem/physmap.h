@@ -50,6 +50,14 @@ void physmap_free(struct physmap *pm);
 /* Add a region; fails with -EEXIST when it overlaps another one. */
 int physmap_add_ram(struct physmap *pm, const char *name, uint64_t base,
                     uint64_t size, uint8_t *host, unsigned flags);
+/*
+ * A flash: reads (and instruction fetches) come straight from host memory,
+ * writes go to dev, whose command logic changes that memory itself (and
+ * tells the ram_write_hook about what it changed).
+ */
+int physmap_add_rom(struct physmap *pm, const char *name, uint64_t base,
+                    uint64_t size, uint8_t *host, struct device *dev,
+                    unsigned flags);
 int physmap_add_device(struct physmap *pm, const char *name, uint64_t base,
                        uint64_t size, struct device *dev, unsigned flags);
 /* Remove the region starting at base (PCI BAR moves, OIR). */

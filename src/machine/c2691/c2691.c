@@ -1,0 +1,95 @@
+/*
+ * Cisco 2691 wiring (shared spec c3600-c2691-c37xx.md §4): one NM bay on the GT's second PCI
+ * bus, the §4.6 I/O FPGA, the mainboard EEPROM.
+ * Everything else is the GT-96100 routers' common chassis
+ * (machine/ciscomid/gtfam.c) and the common layer (machine/ciscomid).
+ */
+#include "core/vm.h"
+#include "machine/ciscomid/gtfam.h"
+#include "machine/ciscomid/mid.h"
+
+/* §1.1, §4.1, §4.8, §9 */
+static const struct mid_model c2691_models[] = {
+    {.name = "2691", .prid = PRID_RM7000, .tlb_entries = 64,
+     .cpu_mhz = 160, .platform_id = 0x66, .nslots = 2,
+     .slot0_card = "GT96100-FE", .oir = 0,
+     .eeprom = {"2691"}, .mac_chip = 0, .mac_off = 75,
+     .sysid_chip = 0, .sysid_off = 62,
+     .sysid_kind = MID_SYSID_CHARS11},
+};
+
+/* §4.2, §4.5 */
+static const struct gtfam_wiring c2691_wiring = {
+    .gt_base = 0x14000000ull,
+    .fpga_base = 0x1E800000ull,
+    .fpga = GTFAM_FPGA_2691,
+    .nm_dev = {0, 6},
+    .nm_bridges = 0,
+};
+
+static int c2691_chassis_create(struct mid *m, char *err, size_t errlen)
+{
+    return gtfam_create(m, &c2691_wiring, err, errlen);
+}
+
+const struct mid_platform c2691_mid_platform = {
+    .name = "c2691",
+    .tag = "C2691",
+    .family = MID_FAM_GT96K,
+    .models = c2691_models,
+    .nmodels = 1,
+    .nvram_kb = 112,
+    .disk0_mb = 16,
+    .mac_prefix = 0xC0,
+    .duart_base = 0x3C100000ull,
+    .nvram_layout = "c2691",
+    .create = c2691_chassis_create,
+    .reset = gtfam_reset,
+    .destroy = gtfam_destroy,
+    .nm_place = gtfam_nm_place,
+    .net_irq = gtfam_net_irq,
+    .oir_event = gtfam_oir_event,
+    .gt96k = gtfam_gt,
+    .show = gtfam_show,
+};
+
+/* ---- machine_ops ---- */
+
+static void c2691_defaults(struct vm_config *cfg)
+{
+    mid_defaults(cfg, &c2691_mid_platform);
+}
+
+static int c2691_create(struct vm *vm, char *err, size_t errlen)
+{
+    return mid_create(vm, &c2691_mid_platform, err, errlen);
+}
+
+static int c2691_extract_config(const struct vm_config *cfg,
+                                const char *file_prefix, char **startup,
+                                size_t *startup_len, char **priv,
+                                size_t *priv_len, char *err, size_t errlen)
+{
+    return mid_extract_config(&c2691_mid_platform, cfg, file_prefix, startup,
+                              startup_len, priv, priv_len, err, errlen);
+}
+
+static int c2691_push_config(const struct vm_config *cfg,
+                             const char *file_prefix, const char *startup,
+                             size_t startup_len, const char *priv,
+                             size_t priv_len, char *err, size_t errlen)
+{
+    return mid_push_config(&c2691_mid_platform, cfg, file_prefix, startup,
+                           startup_len, priv, priv_len, err, errlen);
+}
+
+const struct machine_ops c2691_machine_ops = {
+    .name = "c2691",
+    .defaults = c2691_defaults,
+    .create = c2691_create,
+    .boot = mid_boot,
+    .destroy = mid_destroy,
+    .show_devices = mid_show_devices,
+    .extract_config = c2691_extract_config,
+    .push_config = c2691_push_config,
+};

@@ -1,0 +1,96 @@
+/*
+ * Cisco 3745 wiring (shared spec c3600-c2691-c37xx.md §4): the GT-96100 at 0x24000000, four
+ * NM bays behind PCI2050B bridges, the §4.7 I/O FPGA with OIR, three
+ * identity EEPROMs (the MAC and board id in the midplane's).
+ * Everything else is the GT-96100 routers' common chassis
+ * (machine/ciscomid/gtfam.c) and the common layer (machine/ciscomid).
+ */
+#include "core/vm.h"
+#include "machine/ciscomid/gtfam.h"
+#include "machine/ciscomid/mid.h"
+
+/* §1.1, §4.1, §4.8, §9 */
+static const struct mid_model c3745_models[] = {
+    {.name = "3745", .prid = PRID_RM7000, .tlb_entries = 64,
+     .cpu_mhz = 350, .platform_id = 0x69, .nslots = 5,
+     .slot0_card = "GT96100-FE", .oir = 1,
+     .eeprom = {"3745-motherboard", "3745-io-board", "3745-midplane"}, .mac_chip = 2, .mac_off = 61,
+     .sysid_chip = 2, .sysid_off = 72,
+     .sysid_kind = MID_SYSID_CHARS11},
+};
+
+/* §4.2, §4.5 */
+static const struct gtfam_wiring c3745_wiring = {
+    .gt_base = 0x24000000ull,
+    .fpga_base = 0x1FA00000ull,
+    .fpga = GTFAM_FPGA_3745,
+    .nm_dev = {0, 1, 2, 3, 4},
+    .nm_bridges = 1,
+};
+
+static int c3745_chassis_create(struct mid *m, char *err, size_t errlen)
+{
+    return gtfam_create(m, &c3745_wiring, err, errlen);
+}
+
+const struct mid_platform c3745_mid_platform = {
+    .name = "c3745",
+    .tag = "C3745",
+    .family = MID_FAM_GT96K,
+    .models = c3745_models,
+    .nmodels = 1,
+    .nvram_kb = 304,
+    .disk0_mb = 16,
+    .mac_prefix = 0xC4,
+    .duart_base = 0x3C100000ull,
+    .nvram_layout = "c3745",
+    .create = c3745_chassis_create,
+    .reset = gtfam_reset,
+    .destroy = gtfam_destroy,
+    .nm_place = gtfam_nm_place,
+    .net_irq = gtfam_net_irq,
+    .oir_event = gtfam_oir_event,
+    .gt96k = gtfam_gt,
+    .show = gtfam_show,
+};
+
+/* ---- machine_ops ---- */
+
+static void c3745_defaults(struct vm_config *cfg)
+{
+    mid_defaults(cfg, &c3745_mid_platform);
+}
+
+static int c3745_create(struct vm *vm, char *err, size_t errlen)
+{
+    return mid_create(vm, &c3745_mid_platform, err, errlen);
+}
+
+static int c3745_extract_config(const struct vm_config *cfg,
+                                const char *file_prefix, char **startup,
+                                size_t *startup_len, char **priv,
+                                size_t *priv_len, char *err, size_t errlen)
+{
+    return mid_extract_config(&c3745_mid_platform, cfg, file_prefix, startup,
+                              startup_len, priv, priv_len, err, errlen);
+}
+
+static int c3745_push_config(const struct vm_config *cfg,
+                             const char *file_prefix, const char *startup,
+                             size_t startup_len, const char *priv,
+                             size_t priv_len, char *err, size_t errlen)
+{
+    return mid_push_config(&c3745_mid_platform, cfg, file_prefix, startup,
+                           startup_len, priv, priv_len, err, errlen);
+}
+
+const struct machine_ops c3745_machine_ops = {
+    .name = "c3745",
+    .defaults = c3745_defaults,
+    .create = c3745_create,
+    .boot = mid_boot,
+    .destroy = mid_destroy,
+    .show_devices = mid_show_devices,
+    .extract_config = c3745_extract_config,
+    .push_config = c3745_push_config,
+};

@@ -1,0 +1,49 @@
+/*
+ * The GT-96100 routers' common chassis (shared spec c3600-c2691-c37xx.md
+ * §4): the 2691, 3725 and 3745 are one design with different slot counts
+ * (§4 intro). This builds the GT-96100 system controller with its two PCI
+ * roots, the I/O FPGA of §4.6 or §4.7, the EEPROM sockets of §6.1, the
+ * PCI placement of §4.5 (with the 3745's PCI2050B bridges) and the
+ * interrupt wiring of §4.3; a platform file gives the table below and the
+ * models.
+ */
+#ifndef MACHINE_CISCOMID_GTFAM_H
+#define MACHINE_CISCOMID_GTFAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct mid;
+struct gt96k;
+struct pci_bus;
+
+enum gtfam_fpga {
+    GTFAM_FPGA_2691, /* §4.6, one NM bay */
+    GTFAM_FPGA_3725, /* §4.6, two NM bays */
+    GTFAM_FPGA_3745, /* §4.7 */
+};
+
+struct gtfam_wiring {
+    uint64_t gt_base;   /* 0x14000000, 0x24000000 on the 3745 */
+    uint64_t fpga_base; /* 0x1E800000, 0x1FA00000 on the 3745 */
+    enum gtfam_fpga fpga;
+    /* §4.5: NM slot n's device on GT bus 1 (2691/3725), or the device
+     * of its PCI2050B bridge on bus 1 (3745: NM at device 0 behind it) */
+    unsigned nm_dev[5];
+    int nm_bridges;
+};
+
+int gtfam_create(struct mid *m, const struct gtfam_wiring *w, char *err,
+                 size_t errlen);
+void gtfam_reset(struct mid *m);
+void gtfam_destroy(struct mid *m);
+int gtfam_nm_place(struct mid *m, unsigned slot, unsigned devoff,
+                   unsigned port, struct pci_bus **bus, unsigned *devno,
+                   unsigned *irq_port);
+void gtfam_net_irq(struct mid *m, unsigned slot, unsigned port, int level);
+void gtfam_oir_event(struct mid *m, unsigned slot);
+struct gt96k *gtfam_gt(struct mid *m);
+void gtfam_show(struct mid *m, FILE *out);
+
+#endif
