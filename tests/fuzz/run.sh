@@ -62,6 +62,7 @@ build_and_run fuzz_hv_line hv_line \
 build_and_run fuzz_netfile netfile \
     "$root/src/dynagen/dg_util.c" "$root/src/dynagen/ini.c" \
     "$root/src/dynagen/hw.c" "$root/src/dynagen/netfile.c" \
-    "$root/src/dynagen/config.c" "$root/src/dynagen/topo.c" \
-    "$root/src/dynagen/plan.c" "$root/src/dynagen/netedit.c" \
-    "$root/src/dynagen/svg.c" -lm
+    "$root/src/dynagen/netfile_keys.c" "$root/src/dynagen/config.c" \
+    "$root/src/dynagen/topo.c" "$root/src/dynagen/plan.c" \
+    "$root/src/dynagen/plan_router.c" "$root/src/dynagen/plan_links.c" \
+    "$root/src/dynagen/netedit.c" "$root/src/dynagen/svg.c" -lm
