@@ -72,7 +72,7 @@ static int fz_machine_init(struct fz_machine *m, int jit)
     return 0;
 }
 
-static void fz_machine_free(struct fz_machine *m)
+__attribute__((unused)) static void fz_machine_free(struct fz_machine *m)
 {
     mips_cpu_destroy(&m->cpu);
     physmap_free(&m->pm);
@@ -300,9 +300,11 @@ static const char *fz_compare(const struct fz_machine *a,
  * `chunk` (so state is also compared mid-way). Returns 0 or -1 with the
  * reason in buf.
  */
-static int fz_run_one(struct fz_machine *interp, struct fz_machine *jit,
-                      uint64_t seed, uint64_t steps, uint64_t chunk,
-                      char *buf, size_t len)
+__attribute__((unused)) static int fz_run_one(struct fz_machine *interp,
+                                              struct fz_machine *jit,
+                                              uint64_t seed, uint64_t steps,
+                                              uint64_t chunk, char *buf,
+                                              size_t len)
 {
     fz_program(interp, seed);
     fz_program(jit, seed);

@@ -59,6 +59,8 @@ build_and_run fuzz_elf_load elf \
     "$root/src/mem/elf_load.c" "$root/src/mem/physmap.c" "$root/src/core/log.c"
 build_and_run fuzz_hv_line hv_line \
     "$root/src/hv/hv_parse.c" "$root/src/hv/hv_reply.c"
+build_and_run fuzz_jit jit \
+    "$root"/src/cpu/mips64/*.c "$root/src/mem/physmap.c" "$root/src/core/log.c"
 build_and_run fuzz_netfile netfile \
     "$root/src/dynagen/dg_util.c" "$root/src/dynagen/ini.c" \
     "$root/src/dynagen/hw.c" "$root/src/dynagen/netfile.c" \
