@@ -10,17 +10,25 @@ extern const struct hv_module hv_mod_hypervisor;
 extern const struct hv_module hv_mod_vm;
 extern const struct hv_module hv_mod_vm_debug;
 extern const struct hv_module hv_mod_c7200;
+extern const struct hv_module hv_mod_c3600;
+extern const struct hv_module hv_mod_c2691;
+extern const struct hv_module hv_mod_c3725;
+extern const struct hv_module hv_mod_c3745;
 extern const struct hv_module hv_mod_object_store;
 extern const struct hv_module hv_mod_nio, hv_mod_nio_bridge, hv_mod_ethsw,
     hv_mod_frsw, hv_mod_atmsw, hv_mod_atm_bridge; /* hv_mod_nio/switches.c */
 
 /*
- * The modules this build has. Not here yet: the platforms c3600, c2691,
- * c3725, c3745, c2600, c1700; requests to them get "201-Unknown module".
+ * The modules this build has. Not here yet: the platforms c2600, c1700;
+ * requests to them get "201-Unknown module".
  */
 const struct hv_module *const hv_modules[] = {
     &hv_mod_hypervisor, &hv_mod_vm,           &hv_mod_vm_debug,
     &hv_mod_c7200,      &hv_mod_object_store,
+    &hv_mod_c3600,
+    &hv_mod_c2691,
+    &hv_mod_c3725,
+    &hv_mod_c3745,
     &hv_mod_nio, &hv_mod_nio_bridge, &hv_mod_ethsw, &hv_mod_frsw,
     &hv_mod_atmsw, &hv_mod_atm_bridge,
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "hv/hv_mod_mid.h"
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
 #include "machine/c7200/c7200_eeprom.h"
@@ -82,7 +83,7 @@ const struct hv_platform *hv_platform_find(const char *name)
 {
     if (strcmp(name, hv_platform_c7200.name) == 0)
         return &hv_platform_c7200;
-    return NULL;
+    return hv_platform_mid_find(name); /* c3600, c2691, c3725, c3745 */
 }
 
 /* Look up a VM of this platform; on failure the reply is written (§5.4). */

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "hv/hv_b64.h"
+#include "hv/hv_mod_mid.h"
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
 
@@ -427,9 +428,13 @@ static void save_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
         fprintf(f, "vm set_con_tcp_port \"%s\" %d\n", n, cfg->con.tcp_port);
     if (cfg->aux.type == VTTY_TCP)
         fprintf(f, "vm set_aux_tcp_port \"%s\" %d\n", n, cfg->aux.tcp_port);
+    /* c3600 chassis first: it decides the built-in slot-0 card */
+    if (cfg->chassis && hv_platform_mid_find(r->plat->name))
+        fprintf(f, "%s set_chassis \"%s\" %s\n", r->plat->name, n,
+                cfg->chassis);
     for (int s = 0; s < HV_SLOTS; s++)
         for (int ss = 0; ss < HV_SUBSLOTS; ss++)
-            if (r->cards[s][ss])
+            if (r->cards[s][ss] && !hv_mid_builtin_card(r, s, ss))
                 fprintf(f, "vm slot_add_binding \"%s\" %d %d %s\n", n, s,
                         ss * 16, r->cards[s][ss]);
     for (struct hv_nio_binding *b = r->nios; b; b = b->next)
@@ -441,6 +446,14 @@ static void save_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
                 cfg->midplane ? cfg->midplane : "");
         if (cfg->mac)
             fprintf(f, "c7200 set_mac_addr \"%s\" %s\n", n, cfg->mac);
+    } else if (hv_platform_mid_find(r->plat->name)) {
+        /* c3600, c2691, c3725, c3745 (§5.4) */
+        if (cfg->iomem_pct)
+            fprintf(f, "%s set_iomem \"%s\" %u\n", r->plat->name, n,
+                    cfg->iomem_pct);
+        if (cfg->mac)
+            fprintf(f, "%s set_mac_addr \"%s\" %s\n", r->plat->name, n,
+                    cfg->mac);
     }
     fprintf(f, "\n");
 }

@@ -131,6 +131,8 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
         r->cfg.disk0_mb = plat->disk0_mb;
     r->temp_c[0] = r->temp_c[1] = r->temp_c[2] = r->temp_c[3] = 22;
     r->psu[0] = r->psu[1] = 1;
+    if (plat->slot0_card) /* §6.3: the emulator puts it there itself */
+        r->cards[0][0] = strdup(plat->slot0_card);
     make_prefix(r, name, r->prefix, sizeof(r->prefix));
     r->dir = getcwd(NULL, 0);
 

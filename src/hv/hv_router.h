@@ -32,6 +32,7 @@ struct hv_platform {
     unsigned clock_divisor;    /* §6.1 */
     unsigned disk0_mb;
     int nslots;                /* usable slots 0 .. nslots-1 */
+    const char *slot0_card;    /* built in, recorded at `vm create` (§6.3) */
     /* card allowed in a slot (0 = ok) */
     int (*card_ok)(int slot, int subslot, const char *card);
     int (*card_ports)(const char *card);

@@ -1,0 +1,43 @@
+/*
+ * Shared part of the platform modules c3600, c2691, c3725 and c3745
+ * (hypervisor.md §5.4, §6.1, §6.3): their platform facts for the
+ * hypervisor core and the commands common to the four modules. Each
+ * module (hv_mod_c3600.c ...) is its command table over these.
+ */
+#ifndef HV_HV_MOD_MID_H
+#define HV_HV_MOD_MID_H
+
+#include "hv/hv.h"
+#include "hv/hv_router.h"
+
+extern const struct hv_platform hv_platform_c3600, hv_platform_c2691,
+    hv_platform_c3725, hv_platform_c3745;
+
+/* The platform named so among these four, or NULL. */
+const struct hv_platform *hv_platform_mid_find(const char *name);
+
+/*
+ * 1 if the card recorded in slot/sub-slot is the one the platform puts
+ * there itself (GT96100-FE, a 3660's Leopard-2FE: §6.3), which a saved
+ * configuration must not add again.
+ */
+int hv_mid_builtin_card(const struct hv_router *r, int slot, int subslot);
+
+/* Look up a VM of platform p and lock it; on failure the reply (208 or
+ * 212) is written and NULL returned. */
+struct hv_obj *hv_mid_find(struct hv_ctx *c, const struct hv_platform *p,
+                           const char *name);
+
+void hv_mid_list(struct hv_ctx *c, const struct hv_platform *p);
+void hv_mid_set_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
+                         char **argv);
+void hv_mid_get_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
+                         char **argv);
+void hv_mid_set_system_id(struct hv_ctx *c, const struct hv_platform *p,
+                          char **argv);
+void hv_mid_set_iomem(struct hv_ctx *c, const struct hv_platform *p,
+                      char **argv);
+void hv_mid_show_hardware(struct hv_ctx *c, const struct hv_platform *p,
+                          char **argv);
+
+#endif
