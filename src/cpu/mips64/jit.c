@@ -93,16 +93,19 @@ uintptr_t jit_enter(struct mips_jit *jit, uintptr_t code)
 
 /* ---- life cycle ---- */
 
+static void page_bit(struct mips_jit *jit, uint64_t pa_page, int on);
+
 static void jit_reset_tables(struct mips_jit *jit)
 {
+    /* clear the bits of the pages that had code (touching the whole 2 MB
+     * bitmap would cost every router that much resident memory) */
+    for (size_t i = 0; i < jit->npages; i++)
+        page_bit(jit, jit->pages[i].pa_page, 0);
     jit->used = jit->tramp_size;
     jit->nblocks = jit->nexits = jit->npages = 0;
     memset(jit->hash, 0, sizeof(jit->hash));
     memset(jit->page_hash, 0, sizeof(jit->page_hash));
     memset(jit->jc, 0, sizeof(jit->jc));
-    /* Only pages that had code have bits: clear by walking nothing, the
-     * bitmap is cleared whole (rare: flushes only). */
-    memset(jit->code_bits, 0, PAGE_BITS_WORDS * sizeof(uint64_t));
     jit->flush_epoch++;
 }
 
