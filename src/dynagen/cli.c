@@ -88,7 +88,9 @@ static const struct cli_cmd cli_table[] = {
      "the same image"},
     {"import", cli_cmd_import, 2, "import " ROUTERS " \"directory\"",
      "Push directory/ROUTER.cfg into the NVRAM of each router."},
-    {"list", cli_cmd_list, 0, "list", "List the devices of the lab."},
+    {"list", cli_cmd_list, 0, "list [regexp]",
+     "List the devices of the lab (those whose name matches the regular "
+     "expression)."},
     {"no", cli_cmd_no, 1, "no capture device interface",
      "Stop a packet capture."},
     {"push", cli_cmd_push, 1, "push " ROUTERS,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,8 +34,15 @@ static int list_cmp(const void *a, const void *b)
 
 int cli_cmd_list(struct cli *c, struct cli_args *a)
 {
-    (void)a;
     struct topo *t = &c->lab->topo;
+    regex_t re;
+    int filter = a->v.n > 0;
+    /* list REGEXP: only the devices whose name matches (0.13) */
+    if (filter && regcomp(&re, a->v.v[0], REG_EXTENDED | REG_NOSUB) != 0) {
+        cli_printf(c, "*** Error: invalid regular expression %s\n",
+                   a->v.v[0]);
+        return 0;
+    }
     lab_refresh_states(c->lab);
     cli_printf(c, "%-10s %-10s %-10s %-15s %-10s\n", "Name", "Type", "State",
                "Server", "Console");
@@ -56,11 +64,17 @@ int cli_cmd_list(struct cli *c, struct cli_args *a)
     }
     qsort(rows, t->ndevs, sizeof(*rows), list_cmp);
     for (size_t i = 0; i < t->ndevs; i++) {
-        cli_printf(c, "%s\n", rows[i].text);
+        if (!filter ||
+            regexec(&re, t->devs[rows[i].order].name, 0, NULL, 0) == 0) {
+            cli_printf(c, "%s\n", rows[i].text);
+        }
         free(rows[i].text);
         free(rows[i].key);
     }
     free(rows);
+    if (filter) {
+        regfree(&re);
+    }
     return 0;
 }
 

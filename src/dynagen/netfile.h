@@ -64,7 +64,7 @@ enum nf_key_kind {
     NFK_FRMAP,   /* FRSW p1:dlci1 = p2:dlci2 */
     NFK_ATMVP,   /* ATMSW p1:vpi1 = p2:vpi2 */
     NFK_ATMVC,   /* ATMSW p1:vpi1:vci1 = p2:vpi2:vci2 */
-    NFK_ETHPORT, /* ETHSW N = access|dot1q VLAN [NIO] */
+    NFK_ETHPORT, /* ETHSW N = access|dot1q VLAN [NIO | ROUTER IF] */
     NFK_BRMAP,   /* ATMBR eth = atm:vpi:vci */
     NFK_IGNORED, /* GUI coordinates and the like */
 };
@@ -84,7 +84,8 @@ struct nf_key {
     struct nf_dest dest;
     /* mappings: ports and their DLCI / VPI / VCI */
     long p1, a1, b1, p2, a2, b2;
-    /* NFK_ETHPORT */
+    /* NFK_ETHPORT (a link written on the switch side, 0.13: dest.dev
+     * is the router, dest.arg and ifn its interface) */
     int dot1q;
     long vlan;
     int has_nio;

@@ -566,10 +566,11 @@ void nf_switch_key(struct nf_ctx *c, struct nf_section *s,
         struct dg_strv t = {0};
         dg_split_ws(kv->value, &t);
         int ok = 1;
-        if (kv->is_list || t.n < 2 || t.n > 3) {
+        if (kv->is_list || t.n < 2 || t.n > 4) {
             NF_ERR(c, kv->line,
                    "invalid Ethernet switchport config: %s = %s (expected "
-                   "PORT = access|dot1q VLAN [NIO_type:...])",
+                   "PORT = access|dot1q VLAN [NIO_type:... | ROUTER "
+                   "INTERFACE])",
                    kv->key, kv->value);
             ok = 0;
         } else if (!dg_strcaseeq(t.v[0], "access") &&
@@ -583,6 +584,18 @@ void nf_switch_key(struct nf_ctx *c, struct nf_section *s,
             NF_ERR(c, kv->line, "port %s: VLAN \"%s\" is not 0-4095",
                    kv->key, t.v[1]);
             ok = 0;
+        } else if (t.n == 4) {
+            /* 0.13: the link to a router written on the switch side */
+            if (hw_parse_ifname(t.v[3], &k.ifn) < 0) {
+                NF_ERR(c, kv->line, "port %s: \"%s\" is not an interface "
+                                    "name",
+                       kv->key, t.v[3]);
+                ok = 0;
+            } else {
+                k.dest.kind = NF_DEST_DEV;
+                k.dest.dev = dg_strdup(t.v[2]);
+                k.dest.arg = dg_strdup(t.v[3]);
+            }
         } else if (t.n == 3) {
             char *why;
             if (!strchr(t.v[2], ':')) {

@@ -289,6 +289,11 @@ int plan_build(struct topo *t, const struct nf_lab *lab,
         plan_link(&c, c.links[i].dev, c.links[i].k);
     }
     for (size_t i = 0; i < t->ndevs; i++) {
+        if (t->devs[i].kind == T_ETHSW) {
+            plan_switch_side_links(&c, (int)i);
+        }
+    }
+    for (size_t i = 0; i < t->ndevs; i++) {
         enum topo_kind k = t->devs[i].kind;
         if (k == T_FRSW || k == T_ATMSW || k == T_ATMBR) {
             plan_mappings(&c, (int)i);

@@ -52,6 +52,8 @@ void plan_router(struct pc *c, int server, const struct nf_section *sec);
 
 /* plan_links.c: links (§8, §10), then mappings and Ethernet ports (§9) */
 void plan_link(struct pc *c, int dev, const struct nf_key *k);
+/* ETHSW "N = access 1 R1 f0/0" (0.13): the same link from the router */
+void plan_switch_side_links(struct pc *c, int sw);
 void plan_mappings(struct pc *c, int sw);
 void plan_ethports(struct pc *c, int sw);
 

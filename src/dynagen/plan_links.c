@@ -411,6 +411,37 @@ void plan_link(struct pc *c, int dev, const struct nf_key *k)
     }
 }
 
+void plan_switch_side_links(struct pc *c, int sw)
+{
+    const struct nf_section *sec = c->t->devs[sw].sec;
+    for (size_t i = 0; i < sec->nkeys; i++) {
+        const struct nf_key *k = &sec->keys[i];
+        if (k->kind != NFK_ETHPORT || k->dest.kind != NF_DEST_DEV ||
+            !k->dest.dev) {
+            continue;
+        }
+        int r = topo_find_dev(c->t, k->dest.dev);
+        if (r < 0 || c->t->devs[r].kind != T_ROUTER) {
+            PC_ERR(c, k->line, "%s port %ld: %s is not a router of the lab",
+                   c->t->devs[sw].name, k->p1, k->dest.dev);
+            continue;
+        }
+        /* the link as the router would have written it */
+        struct nf_key link = {0};
+        char *port = dg_printf("%s %ld", c->t->devs[sw].name, k->p1);
+        link.kind = NFK_LINK;
+        link.key = k->dest.arg;
+        link.value = port;
+        link.line = k->line;
+        link.ifn = k->ifn;
+        link.dest.kind = NF_DEST_DEV;
+        link.dest.dev = c->t->devs[sw].name;
+        link.dest.arg = port + strlen(c->t->devs[sw].name) + 1;
+        plan_link(c, r, &link);
+        free(port);
+    }
+}
+
 /* ------------------------------------------------------------ switches */
 
 static const char *pc_port_nio(struct pc *c, int sw, long port, int line)

@@ -213,6 +213,14 @@ def test_list(hv, tmp_path):
             % ((hv.port,) * 4)) in out
 
 
+def test_list_regexp(hv, tmp_path):
+    out, _ = cli(hv, tmp_path, "list R[23]\nlist (\n")
+    assert re.search(r"\nR2 +7200", out) and re.search(r"\nR3 +7200", out)
+    assert not re.search(r"\nR1 +7200", out)
+    assert not re.search(r"\nF1 +FRSW", out)
+    assert "*** Error: invalid regular expression (" in out
+
+
 def test_life_cycle(hv, tmp_path):
     out, _ = cli(hv, tmp_path,
                  "start R1\nstart R1\nsuspend R1\nsuspend R1\nstart R1\n"

@@ -276,6 +276,29 @@ static void plan_switch_mappings(void **state)
     unbuild(&b);
 }
 
+static void plan_switch_side_link(void **state)
+{
+    (void)state;
+    /* 0.13: "N = access VLAN ROUTER IF" is the router's link, written on
+     * the switch */
+    struct built b;
+    build(&b, "autostart = false\n[h]\n[[ROUTER R1]]\n[[ETHSW S]]\n"
+              "1 = access 10 R1 f1/0\n2 = dot1q 1 R1 f1/1\n");
+    assert_int_equal(b.rc, 0);
+    const char *want[] = {"vm slot_add_binding R1 1 0 PA-2FE-TX",
+                          "vm slot_add_nio_binding R1 1 0 nio_udp0",
+                          "ethsw add_nio S nio_udp1",
+                          "vm slot_add_nio_binding R1 1 1 nio_udp2",
+                          "ethsw add_nio S nio_udp3",
+                          "ethsw set_access_port S nio_udp1 10",
+                          "ethsw set_dot1q_port S nio_udp3 1"};
+    expect_in_order(&b, want, sizeof(want) / sizeof(want[0]));
+    unbuild(&b);
+    build(&b, "[h]\n[[ETHSW S]]\n1 = access 10 R7 f1/0\n");
+    expect_error(&b, "lab.net:3: S port 1: R7 is not a router of the lab");
+    unbuild(&b);
+}
+
 static void plan_ghosts(void **state)
 {
     (void)state;
@@ -441,6 +464,7 @@ int main(void)
         cmocka_unit_test(plan_consoles_and_udp),
         cmocka_unit_test(plan_duplicate_and_reciprocal_links),
         cmocka_unit_test(plan_switch_mappings),
+        cmocka_unit_test(plan_switch_side_link),
         cmocka_unit_test(plan_ghosts),
         cmocka_unit_test(plan_start_phase),
         cmocka_unit_test(netedit_cases),
