@@ -30,7 +30,10 @@ int lab_open(struct lab *l, const char *netfile, const char *ini_path,
             return -1;
         }
     }
-    int rc = plan_build(&l->topo, &l->nf, &l->cfg, &l->plan, d);
+    struct dg_diag quiet = {0}; /* an empty lab needs no warning */
+    int rc = plan_build(&l->topo, &l->nf, &l->cfg, &l->plan,
+                        netfile ? d : &quiet);
+    dg_diag_free(&quiet);
     l->conns = dg_calloc(l->topo.nservers + 1, sizeof(*l->conns));
     l->versions = dg_calloc(l->topo.nservers + 1, sizeof(char *));
     for (size_t i = 0; i < l->topo.nservers; i++) {
