@@ -963,9 +963,11 @@ def test_get_idle_pc_prop(hv, echo_image):
     assert 1 <= len(r.info) <= 10
     for line in r.info:
         assert re.match(r"^0x[0-9a-f]{8} \[\d+\]$", line), line
-    # The echo loop lives at the entry point.
+    # The echo loop lives at the entry point: the best-ranked proposal is
+    # in it (with the translator every sample of the loop lands on its
+    # block start, so the next ranks may be rare one-off PCs).
     pcs = [int(l.split()[0], 16) for l in r.info]
-    assert all(ENTRY <= pc < ENTRY + 0x100 for pc in pcs[:3]), r.info
+    assert ENTRY <= pcs[0] < ENTRY + 0x100, r.info
     assert c.ok("vm show_idle_pc_prop R1 0").info == r.info
 
 
