@@ -44,6 +44,9 @@ struct sysinfo {
     const char *romver;    /* EMT 0x0A */
     uint32_t prid;
     uint32_t count_hz;     /* CP0 Count rate (CPU clock / 2) */
+    int arch_cpu;          /* architectural CPU model: WAIT sleeps, IP7
+                              comes from Count = Compare (0: an emulator
+                              with the reference's CPU shortcuts) */
 };
 extern struct sysinfo sysinfo;
 
@@ -57,8 +60,12 @@ void sys_idle(void);                 /* sleep until an interrupt */
 void sys_reload(void) __attribute__((noreturn));
 uint32_t irq_save(void);             /* IE off, returns previous Status */
 void irq_restore(uint32_t sr);
-void cpu_idle_wait(void);            /* idle.S: the WAIT instruction */
+void cpu_idle_wait(int use_wait);    /* idle.S: the idle PC (WAIT) */
 void udelay_count(uint32_t counts);
+/* Stopwatch in microseconds (Count, or ticks without an architectural
+ * Count): start with sys_usec_start(), read with sys_usec_since(). */
+uint32_t sys_usec_start(void);
+uint32_t sys_usec_since(uint32_t start);
 
 /* Work flags set by interrupt handlers, consumed by the main loop. */
 extern volatile uint32_t sys_work;

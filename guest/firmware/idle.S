@@ -6,9 +6,12 @@
  * the WAIT below is the router's idle PC (for --idle-pc on an emulator
  * whose CPU does not sleep on WAIT).
  *
- * cpu_idle_wait: executes WAIT, which on the RM7000 stops the pipeline
- * until an unmasked interrupt is pending (whatever Status.IE says). The
- * caller has IE off; it re-enables IE afterwards and takes the interrupt.
+ * cpu_idle_wait(use_wait): with use_wait != 0 executes WAIT, which stops
+ * the pipeline until an unmasked interrupt is pending (whatever Status.IE
+ * says; RM7000 manual, also R4600/R4700/R5000/RM5200). The caller has IE
+ * off; it re-enables IE afterwards and takes the interrupt. With
+ * use_wait = 0 it only returns: the main loop then spins through this
+ * address, which an emulator's idle-PC setting can catch.
  */
 	.set	noreorder
 	.set	mips3
@@ -18,7 +21,9 @@
 	.globl	cpu_idle_wait
 	.type	cpu_idle_wait, @function
 cpu_idle_wait:
+	beqz	$a0, 1f
+	nop
 	wait
-	jr	$ra
+1:	jr	$ra
 	nop
 	.size	cpu_idle_wait, . - cpu_idle_wait

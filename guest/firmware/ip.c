@@ -493,7 +493,6 @@ void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t tmo)
     char a[16];
     uint32_t ok = 0, rmin = ~0u, rmax = 0, rsum = 0;
     static uint8_t body[18024];
-    uint32_t per_ms = sysinfo.count_hz / 1000;
     int col = 0;
 
     if (size < 36)
@@ -510,7 +509,7 @@ void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t tmo)
             body[k] = (uint8_t)(k == 4 ? 0xAB : 0xCD);
         ping_reply = 0;
         ping_unreach = 0;
-        uint32_t t0 = mfc0(CP0_COUNT);
+        uint32_t t0 = sys_usec_start();
         uint32_t start_tick = sys_ticks();
         struct iface *lo;
         char mark = '.';
@@ -533,7 +532,7 @@ void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t tmo)
             sys_idle();
         }
         if (ping_reply && ping_seq_got == (uint16_t)seq) {
-            uint32_t rtt = per_ms ? (mfc0(CP0_COUNT) - t0) / per_ms : 0;
+            uint32_t rtt = sys_usec_since(t0) / 1000;
             mark = '!';
             ok++;
             rsum += rtt;
@@ -568,7 +567,6 @@ void ip_traceroute(uint32_t dst)
 {
     char a[16];
     uint8_t udp[8 + 12];
-    uint32_t per_ms = sysinfo.count_hz / 1000;
     static uint16_t sport; /* .bss: source ports from 49152 */
     struct iface *lo;
     uint32_t nh;
@@ -594,7 +592,7 @@ void ip_traceroute(uint32_t dst)
             memset(udp + 8, 0, sizeof(udp) - 8);
             trace_got = 0;
             trace_port = dport;
-            uint32_t t0 = mfc0(CP0_COUNT), start = sys_ticks();
+            uint32_t t0 = sys_usec_start(), start = sys_ticks();
             ip_output(dst, PROTO_UDP, udp, sizeof(udp), (uint8_t)ttl);
             while (!trace_got && sys_ticks() - start < 3000 / TICK_MS) {
                 if (tty_abort_requested()) {
@@ -610,7 +608,7 @@ void ip_traceroute(uint32_t dst)
                 tty_write(" *");
                 continue;
             }
-            uint32_t rtt = per_ms ? (mfc0(CP0_COUNT) - t0) / per_ms : 0;
+            uint32_t rtt = sys_usec_since(t0) / 1000;
             if (trace_from != shown) {
                 tty_printf(" %s", ip_str(trace_from, a));
                 shown = trace_from;

@@ -26,6 +26,10 @@ static volatile uint32_t up_sec, up_ms; /* uptime: seconds + milliseconds */
 static uint32_t count_per_tick;
 static uint32_t next_compare;
 static volatile uint32_t spurious_irqs;
+/* The idle routine, called through a register (jalr): an emulator that
+ * chains direct jumps between translated blocks still sees its address
+ * when it looks for the idle PC at block boundaries. Set at boot (.bss). */
+static void (*volatile idle_routine)(int use_wait);
 
 #define MPFPGA_REG(off) MMIO32(C7200_MPFPGA_BASE + (off))
 #define GT_REG(off)     MMIO32(C7200_GT_BASE + (off))
@@ -61,6 +65,17 @@ void irq_restore(uint32_t sr)
 
 /* ---------------------------------------------------------------- timer */
 
+static void add_ticks(uint32_t n)
+{
+    tick_count += n;
+    uint32_t ms = up_ms + n * TICK_MS;
+    while (ms >= 1000) {
+        ms -= 1000;
+        up_sec++;
+    }
+    up_ms = ms;
+}
+
 static void timer_isr(void)
 {
     uint32_t cmp = next_compare;
@@ -72,7 +87,14 @@ static void timer_isr(void)
         mtc0(CP0_COMPARE, mfc0(CP0_COUNT) + 1000000);
         return;
     }
-
+    if (!sysinfo.arch_cpu) {
+        /* IP7 is a host tick of 4 ms whatever Compare says, and Count
+         * follows executed code (c7200.md §5.2, reference CPU shortcut):
+         * one interrupt is one tick. Writing Compare acknowledges it. */
+        mtc0(CP0_COMPARE, mfc0(CP0_COUNT) + count_per_tick);
+        add_ticks(1);
+        return;
+    }
     /*
      * Count = Compare raised IP7; the interval is one tick. If ticks were
      * missed (host busy) catch up so uptime follows host time. Writing
@@ -90,13 +112,7 @@ static void timer_isr(void)
             break;
     }
     next_compare = cmp;
-    tick_count += n;
-    uint32_t ms = up_ms + n * TICK_MS;
-    while (ms >= 1000) {
-        ms -= 1000;
-        up_sec++;
-    }
-    up_ms = ms;
+    add_ticks(n);
 }
 
 void sys_timer_start(uint32_t cpu_hz)
@@ -119,6 +135,19 @@ void sys_uptime(uint32_t *sec, uint32_t *ms)
     *sec = up_sec;
     *ms = up_ms;
     irq_restore(sr);
+}
+
+uint32_t sys_usec_start(void)
+{
+    return sysinfo.arch_cpu ? mfc0(CP0_COUNT) : tick_count;
+}
+
+uint32_t sys_usec_since(uint32_t start)
+{
+    if (!sysinfo.arch_cpu)
+        return (tick_count - start) * TICK_MS * 1000;
+    uint32_t per_us = sysinfo.count_hz / 1000000;
+    return per_us ? (mfc0(CP0_COUNT) - start) / per_us : 0;
 }
 
 /* Busy wait for a number of Count cycles (device reset delays). */
@@ -176,6 +205,22 @@ static int exc_hook(struct exc_frame *f, int vector)
     return 1; /* the runtime dumps the registers and stops the router */
 }
 
+/*
+ * WAIT is part of every NPE's CPU (R4600/R4700/R5000/RM527x/RM7000). An
+ * emulator whose CPU ignores writes to the software-interrupt bits
+ * Cause.IP0/IP1 (architecturally writable; the reference's CPU shortcut,
+ * c7200.md §2.2) does not implement WAIT either, and reports it as an
+ * unknown opcode: there the idle routine spins instead. IE is off.
+ */
+static int cpu_sleeps_on_wait(void)
+{
+    uint32_t c = mfc0(CP0_CAUSE);
+    mtc0(CP0_CAUSE, c | CAUSE_IP(0));
+    int writable = (mfc0(CP0_CAUSE) & CAUSE_IP(0)) != 0;
+    mtc0(CP0_CAUSE, c & ~CAUSE_IP(0));
+    return writable;
+}
+
 void sys_init(void)
 {
     /*
@@ -188,6 +233,8 @@ void sys_init(void)
 
     exc_install(exc_hook); /* copies the vectors, IE off, BEV off */
     exc_forward_syscalls(syscall_entry);
+    sysinfo.arch_cpu = cpu_sleeps_on_wait();
+    idle_routine = cpu_idle_wait;
 
     sysinfo.dram_bytes = (uint32_t)emt(EMT_MEMSIZE, 0, 0, 0);
     sysinfo.iomem_bytes = (uint32_t)emt(EMT_IOMEMSIZE, 0, 0, 0);
@@ -218,9 +265,19 @@ void sys_irq_enable(void)
  */
 void sys_idle(void)
 {
+    if (!sysinfo.arch_cpu) {
+        /* No WAIT: spin through the idle PC, interrupts enabled (such a
+         * CPU may look at pending interrupts only at branches, §2.2),
+         * until the next tick or some work; an idle-PC setting of the
+         * emulator then puts the host thread to sleep. */
+        uint32_t t = tick_count;
+        while (tick_count == t && !sys_work && !tty_rx_pending())
+            idle_routine(0);
+        return;
+    }
     uint32_t sr = irq_save();
     if (!sys_work && !tty_rx_pending())
-        cpu_idle_wait();
+        idle_routine(1);
     irq_restore(sr);
 }
 
