@@ -2,53 +2,92 @@
 #include "mem/physmap.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "dev/device.h"
 
+/*
+ * The region array is copy-on-write: a change builds a new sorted array and
+ * publishes it with one atomic pointer store, so lookups from other threads
+ * (device DMA on the event loop, the CPU thread) never see a half-moved
+ * array and take no lock. Replaced arrays are kept until physmap_free: the
+ * map changes only a handful of times per boot (BAR programming, OIR), and
+ * a reader may still hold a region pointer from the old array.
+ */
+struct phys_snapshot {
+    struct phys_snapshot *retired; /* older arrays, freed at physmap_free */
+    int count;
+    struct phys_region regions[];
+};
+
 void physmap_init(struct physmap *pm, struct logger *log, uint64_t bus_mask)
 {
     memset(pm, 0, sizeof(*pm));
     pm->log = log;
     pm->bus_mask = bus_mask;
+    pthread_mutex_init(&pm->wlock, NULL);
 }
 
 void physmap_free(struct physmap *pm)
 {
-    free(pm->regions);
+    struct phys_snapshot *s = pm->snap;
+    while (s) {
+        struct phys_snapshot *next = s->retired;
+        free(s);
+        s = next;
+    }
+    pm->snap = NULL;
     pm->regions = NULL;
-    pm->count = pm->cap = 0;
+    pm->count = 0;
+    pthread_mutex_destroy(&pm->wlock);
+}
+
+/* Publish a new array (writer lock held). */
+static void physmap_publish(struct physmap *pm, struct phys_snapshot *ns)
+{
+    ns->retired = pm->snap;
+    pm->regions = ns->regions;
+    pm->count = ns->count;
+    __atomic_store_n(&pm->snap, ns, __ATOMIC_RELEASE);
+}
+
+static struct phys_snapshot *snapshot_alloc(int count)
+{
+    return malloc(sizeof(struct phys_snapshot) +
+                  (size_t)count * sizeof(struct phys_region));
 }
 
 static int physmap_insert(struct physmap *pm, const struct phys_region *nr)
 {
     if (nr->size == 0 || nr->base + nr->size < nr->base)
         return -EINVAL;
+    pthread_mutex_lock(&pm->wlock);
+    int n = pm->count, rc = 0;
+    const struct phys_region *cur = pm->regions;
     int pos = 0;
-    while (pos < pm->count && pm->regions[pos].base < nr->base)
+    while (pos < n && cur[pos].base < nr->base)
         pos++;
-    if (pos > 0) {
-        const struct phys_region *p = &pm->regions[pos - 1];
-        if (p->base + p->size > nr->base)
-            return -EEXIST;
+    if ((pos > 0 && cur[pos - 1].base + cur[pos - 1].size > nr->base) ||
+        (pos < n && nr->base + nr->size > cur[pos].base)) {
+        rc = -EEXIST;
+        goto out;
     }
-    if (pos < pm->count && nr->base + nr->size > pm->regions[pos].base)
-        return -EEXIST;
-    if (pm->count == pm->cap) {
-        int ncap = pm->cap ? pm->cap * 2 : 16;
-        struct phys_region *r = realloc(pm->regions, ncap * sizeof(*r));
-        if (!r)
-            return -ENOMEM;
-        pm->regions = r;
-        pm->cap = ncap;
+    struct phys_snapshot *ns = snapshot_alloc(n + 1);
+    if (!ns) {
+        rc = -ENOMEM;
+        goto out;
     }
-    memmove(&pm->regions[pos + 1], &pm->regions[pos],
-            (pm->count - pos) * sizeof(*nr));
-    pm->regions[pos] = *nr;
-    pm->count++;
-    return 0;
+    memcpy(ns->regions, cur, (size_t)pos * sizeof(*nr));
+    ns->regions[pos] = *nr;
+    memcpy(&ns->regions[pos + 1], cur + pos, (size_t)(n - pos) * sizeof(*nr));
+    ns->count = n + 1;
+    physmap_publish(pm, ns);
+out:
+    pthread_mutex_unlock(&pm->wlock);
+    return rc;
 }
 
 int physmap_add_ram(struct physmap *pm, const char *name, uint64_t base,
@@ -81,23 +120,39 @@ int physmap_add_device(struct physmap *pm, const char *name, uint64_t base,
 
 int physmap_remove(struct physmap *pm, uint64_t base)
 {
-    for (int i = 0; i < pm->count; i++) {
-        if (pm->regions[i].base == base) {
-            memmove(&pm->regions[i], &pm->regions[i + 1],
-                    (pm->count - i - 1) * sizeof(pm->regions[0]));
-            pm->count--;
-            return 0;
+    pthread_mutex_lock(&pm->wlock);
+    int n = pm->count, rc = -ENOENT;
+    const struct phys_region *cur = pm->regions;
+    for (int i = 0; i < n; i++) {
+        if (cur[i].base != base)
+            continue;
+        struct phys_snapshot *ns = snapshot_alloc(n - 1);
+        if (!ns) {
+            rc = -ENOMEM;
+            break;
         }
+        memcpy(ns->regions, cur, (size_t)i * sizeof(*cur));
+        memcpy(&ns->regions[i], cur + i + 1,
+               (size_t)(n - i - 1) * sizeof(*cur));
+        ns->count = n - 1;
+        physmap_publish(pm, ns);
+        rc = 0;
+        break;
     }
-    return -ENOENT;
+    pthread_mutex_unlock(&pm->wlock);
+    return rc;
 }
 
 const struct phys_region *physmap_find(const struct physmap *pm, uint64_t pa)
 {
-    int lo = 0, hi = pm->count - 1;
+    const struct phys_snapshot *snap =
+        __atomic_load_n(&pm->snap, __ATOMIC_ACQUIRE);
+    if (!snap)
+        return NULL;
+    int lo = 0, hi = snap->count - 1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2;
-        const struct phys_region *r = &pm->regions[mid];
+        const struct phys_region *r = &snap->regions[mid];
         if (pa < r->base)
             hi = mid - 1;
         else if (pa - r->base >= r->size)
@@ -111,8 +166,7 @@ const struct phys_region *physmap_find(const struct physmap *pm, uint64_t pa)
 static void physmap_unmapped(struct physmap *pm, uint64_t pa, int is_write)
 {
     /* Reads of unmapped space return 0, writes vanish (c7200.md §3.1). */
-    if (pm->unmapped_logged < 64) {
-        pm->unmapped_logged++;
+    if (__atomic_fetch_add(&pm->unmapped_logged, 1, __ATOMIC_RELAXED) < 64) {
         log_msg(pm->log, "MEM", "%s of unmapped physical address 0x%llx",
                 is_write ? "write" : "read", (unsigned long long)pa);
     }
@@ -138,7 +192,7 @@ uint64_t physmap_read(struct physmap *pm, uint64_t pa, unsigned size,
         default: return be64_load(p);
         }
     }
-    pm->dev_accesses++;
+    __atomic_fetch_add(&pm->dev_accesses, 1, __ATOMIC_RELAXED);
     return dev_read(r->dev, off, size);
 }
 
@@ -154,7 +208,7 @@ void physmap_write(struct physmap *pm, uint64_t pa, unsigned size,
     if (r->flags & PR_RAM) {
         if ((r->flags & PR_READONLY) && r->dev && off + size <= r->size) {
             /* a flash: its command logic decides (physmap_add_rom) */
-            pm->dev_accesses++;
+            __atomic_fetch_add(&pm->dev_accesses, 1, __ATOMIC_RELAXED);
             dev_write(r->dev, off, size, value);
             return;
         }
@@ -171,7 +225,7 @@ void physmap_write(struct physmap *pm, uint64_t pa, unsigned size,
             pm->ram_write_hook(pm->ram_write_arg, pa, size);
         return;
     }
-    pm->dev_accesses++;
+    __atomic_fetch_add(&pm->dev_accesses, 1, __ATOMIC_RELAXED);
     dev_write(r->dev, off, size, value);
 }
 

@@ -9,6 +9,7 @@
 #ifndef MEM_PHYSMAP_H
 #define MEM_PHYSMAP_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +31,16 @@ struct phys_region {
     const char *name;
 };
 
+struct phys_snapshot;
+
 struct physmap {
-    struct phys_region *regions;
+    /* Current sorted regions. Other threads use physmap_find/read/write,
+     * which read the published array (physmap.c); regions/count are for
+     * the map's owner and debug listings. */
+    const struct phys_region *regions;
     int count;
-    int cap;
+    struct phys_snapshot *snap;   /* published array (atomic) */
+    pthread_mutex_t wlock;        /* serializes changes */
     struct logger *log;
     uint64_t bus_mask;      /* physical bus width mask (c7200: 0x1_FFFFFFFF) */
     unsigned unmapped_logged;
