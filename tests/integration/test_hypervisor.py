@@ -715,7 +715,7 @@ def test_create_errors(c):
     c.ok('vm create "R1" 1 c7200')
     assert c.cmd('vm create "R1" 2 c7200').lines == [
         "206-unable to create VM instance 'R1'"]
-    assert c.cmd('vm create "R3" 3 c3600').code == 206  # no machine yet
+    assert c.cmd('vm create "R3" 3 c2600').code == 206  # no machine yet
     assert c.cmd('vm create "R4" 4 nonsense').code == 206
     assert c.ok("vm list").info == ["R1 (c7200)"]
 

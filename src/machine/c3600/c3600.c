@@ -17,6 +17,7 @@
 #include "dev/pci_bridge.h"
 #include "dev/pci_bus.h"
 #include "machine/ciscomid/mid.h"
+#include "machine/ciscomid/mid_storage.h"
 
 #define C3600_GT_BASE 0x14000000ull     /* §3.2 */
 #define C3600_IOFPGA_BASE 0x1E800000ull /* §3.2 */
@@ -31,6 +32,7 @@
 #define C3640_BRIDGE_B_DEV 2 /* slots 1 and 3 */
 #define C3640_UPPER_DEV 8    /* slots 2 and 3 behind the bridges */
 #define C3660_SLOT0_DEV 6    /* Leopard-2FE: 6 and 7 */
+#define C3600_PCMCIA_DEV 20  /* CL-PD6729 on bus 0 (§3.5, §3.11) */
 static const unsigned c3660_bridge_dev[7] = {0, 2, 7, 3, 6, 4, 5};
 
 /* §6.1 EEPROM lines */
@@ -186,7 +188,9 @@ static int c3600_chassis_create(struct mid *m, char *err, size_t errlen)
         return errf(err, errlen, rc, "cannot create the I/O FPGA");
     physmap_add_device(&vm->pm, "iofpga", C3600_IOFPGA_BASE,
                        C3600_IOFPGA_SIZE, c3600_iofpga_device(c->fpga), 0);
-    return 0;
+    /* §3.10, §3.11: bootflash SIMM, PCMCIA controller and disks */
+    return mid_storage_create_3600(m, c->root[0], C3600_PCMCIA_DEV,
+                                   m->pci_io, err, errlen);
 }
 
 static void c3600_chassis_reset(struct mid *m)

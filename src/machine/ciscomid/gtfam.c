@@ -17,6 +17,7 @@
 #include "dev/pci_bridge.h"
 #include "dev/pci_bus.h"
 #include "machine/ciscomid/mid.h"
+#include "machine/ciscomid/mid_storage.h"
 
 #define GTFAM_NM_SLOTS 5 /* slot entries 0-4 at most (3745) */
 
@@ -88,6 +89,8 @@ static int build_fpga(struct mid *m, struct gtfam *f, char *err,
             .oir_irq = {.set = irq6_set, .ctx = f, .line = 1},
             .sys_eeprom = m->eeprom_chassis,
             .wic_images = m->wic_eeprom,
+            .disk0_present = vm->cfg.disk0_mb > 0,
+            .disk1_present = vm->cfg.disk1_mb > 0,
         };
         for (unsigned s = 1; s < GTFAM_NM_SLOTS; s++)
             fc.nm_eeprom[s] = m->eeprom_slot[s];
@@ -105,6 +108,8 @@ static int build_fpga(struct mid *m, struct gtfam *f, char *err,
         .net_irq = mid_cpu_line(m, MID_IRQ_NETIO),
         .mb_eeprom = m->eeprom_chassis,
         .wic_images = m->wic_eeprom,
+        .disk0_present = vm->cfg.disk0_mb > 0,
+        .disk1_present = vm->cfg.disk1_mb > 0,
     };
     for (unsigned s = 1; s < 3; s++)
         fc.nm_eeprom[s] = m->eeprom_slot[s];
@@ -174,7 +179,9 @@ int gtfam_create(struct mid *m, const struct gtfam_wiring *w, char *err,
         rc = nmc93cx6_group_create(&nm_wire, 1, &m->eeprom_slot[s]);
     if (rc < 0)
         return errf(err, errlen, rc, "cannot create the EEPROMs");
-    return build_fpga(m, f, err, errlen);
+    rc = build_fpga(m, f, err, errlen);
+    /* §4.10: the two CompactFlash cards */
+    return rc < 0 ? rc : mid_storage_create_cf(m, err, errlen);
 }
 
 void gtfam_reset(struct mid *m)

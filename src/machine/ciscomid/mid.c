@@ -28,6 +28,7 @@
 #include "dev/rom_flash.h"
 #include "machine/c7200/c7200_eeprom.h" /* c7200_mac_parse: any platform */
 #include "machine/ciscomid/mid_nm.h"
+#include "machine/ciscomid/mid_storage.h"
 #include "mem/elf_load.h"
 
 /*
@@ -558,6 +559,7 @@ int mid_boot(struct vm *vm, char *err, size_t errlen)
     if (m->plat->reset)
         m->plat->reset(m);
     mid_nm_reset(m->nm);
+    mid_storage_reset(m->storage);
     return 0;
 }
 
@@ -569,6 +571,7 @@ void mid_destroy(struct vm *vm)
     /* Cards first (their functions sit on the platform's buses), then
      * the platform, which unmaps its windows. */
     mid_nm_destroy(m->nm);
+    mid_storage_destroy(m->storage); /* the PD6729 is on a platform bus */
     if (m->plat->destroy)
         m->plat->destroy(m);
     for (unsigned i = 0; i < MID_MAX_SLOTS; i++)

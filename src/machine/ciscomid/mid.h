@@ -44,6 +44,7 @@ struct pci_io;
 struct remote_ctl;
 struct rom_flash;
 struct mid_nm;
+struct mid_storage;
 struct mid;
 
 /* §1.1 physical map, common addresses */
@@ -176,6 +177,7 @@ struct mid {
     uint8_t wic_image[MID_MAX_WICS][NMC93C46_BYTES];
 
     struct mid_nm *nm;  /* network modules */
+    struct mid_storage *storage; /* bootflash, PCMCIA, CompactFlash */
     void *chassis;      /* the platform's own state */
 };
 

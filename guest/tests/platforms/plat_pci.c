@@ -1,0 +1,92 @@
+/*
+ * plat_pci: PCI enumeration as IOS does it on a 3600-family or GT-96100
+ * router: configuration cycles through the GT system controller (0xCF8/
+ * 0xCFC for root bus 0, 0xCF0/0xCF4 for root bus 1 on the GT-64120 and
+ * GT-96100), every bridge numbered as it is found (register 0x18) and the
+ * bus behind it scanned, then each network chip's BAR programmed and one
+ * identification register read through the window it maps.
+ *
+ * Shared spec c3600-c2691-c37xx.md §3.4 / §4.4 (controller identities,
+ * register 0x08), §3.5 / §4.5 / §5.3 (topology and device numbers);
+ * devices.md §1.1 (absent functions: 0x00 reads all ones, others 0; BARs
+ * map at the written address), §1.2 (bridges: class 0x06040000, bus
+ * numbers at 0x18), §3.2 (Am79C971 BAR 0x14, CSR88 through RAP 0x14 /
+ * RDP 0x10), §3.6 (Mueslix BAR 0x10, TPU command response 0x2C2C reads
+ * 0x0000FFFF).
+ */
+#include "pio.h"
+#include "tio.h"
+
+#define CLASS_BRIDGE 0x0604
+#define BAR_WINDOWS 0x10000000u /* free physical space above the RAM */
+
+struct fn {
+    int root;
+    unsigned bus, dev;
+    uint32_t id;
+};
+
+static struct fn found[64];
+static unsigned nfound;
+
+static void scan(int root, unsigned bus, unsigned *next_bus, int depth)
+{
+    for (unsigned dev = 0; dev < 32; dev++) {
+        uint32_t id = pci_rd(root, bus, dev, 0x00);
+        if (id == 0xFFFFFFFFu)
+            continue;
+        uint32_t class = pci_rd(root, bus, dev, 0x08);
+        t_printf("%*sroot %d bus %u dev %2u: %04x:%04x class %08x\n",
+                 2 * depth, "", root, bus, dev, id & 0xFFFF, id >> 16,
+                 class);
+        if (class >> 16 == CLASS_BRIDGE) {
+            unsigned sec = (*next_bus)++;
+            pci_wr(root, bus, dev, 0x18, sec << 16 | sec << 8 | bus);
+            t_printf("%*s  bus numbers %06x\n", 2 * depth, "",
+                     pci_rd(root, bus, dev, 0x18) & 0xFFFFFF);
+            scan(root, sec, next_bus, depth + 1);
+        } else if (nfound < 64) {
+            found[nfound++] = (struct fn){root, bus, dev, id};
+        }
+    }
+}
+
+static void window(const struct fn *f, unsigned n)
+{
+    unsigned base = BAR_WINDOWS + n * 0x100000;
+    switch (f->id) {
+    case 0x20001022: /* Am79C971 / Am79C970A: BAR 0x14 */
+        pci_wr(f->root, f->bus, f->dev, 0x14, base);
+        wr32(base + 0x14, 88); /* RAP := CSR88 */
+        t_printf("  %u/%u/%u Am79C971: BAR %08x, CSR88 %08x\n", f->root,
+                 f->bus, f->dev, pci_rd(f->root, f->bus, f->dev, 0x14),
+                 rd32(base + 0x10));
+        break;
+    case 0x00011137: /* Mueslix: BAR 0x10 */
+        pci_wr(f->root, f->bus, f->dev, 0x10, base);
+        t_printf("  %u/%u/%u Mueslix: BAR %08x, TPU response %08x\n",
+                 f->root, f->bus, f->dev,
+                 pci_rd(f->root, f->bus, f->dev, 0x10),
+                 rd32(base + 0x2C2C));
+        break;
+    default:
+        break;
+    }
+}
+
+void test_main(void)
+{
+    if (pp_init() < 0) {
+        t_printf("unknown platform id %x\n", pp.id);
+        return;
+    }
+    t_printf("platform %s\n", pp.name);
+    unsigned next_bus = 1;
+    for (int root = 0; root < pp.gt_buses; root++)
+        scan(root, 0, &next_bus, 0);
+    t_printf("absent function: 0x00 %08x 0x08 %08x\n", pci_rd(0, 0, 31, 0),
+             pci_rd(0, 0, 31, 0x08));
+    t_printf("windows:\n");
+    for (unsigned i = 0; i < nfound; i++)
+        window(&found[i], i);
+}

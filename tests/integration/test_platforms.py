@@ -1,0 +1,331 @@
+"""The 3600 family (3620, 3640, 3660) and the GT-96100 routers (2691, 3725,
+3745): shared spec c3600-c2691-c37xx.md.
+
+- hello.elf boots through the ROM monitor on every chassis and prints on
+  the platform's console (NS16552), under the JIT, the interpreter and the
+  sanitizer build;
+- the platform probes (guest/tests/platforms) print what IOS finds:
+  EEPROMs, PCI topology, I/O FPGA registers and interrupt paths, NVRAM and
+  config store, flash; compared with expected/<probe>-<chassis>.out,
+  written from the spec;
+- the command line (-P, -t, -p, -s, usage errors);
+- the hypervisor modules c3600, c2691, c3725, c3745 and configuration
+  transfer through NVRAM (vm push_config / extract_config).
+
+Run: /usr/bin/python3 -m pytest tests/integration/test_platforms.py
+"""
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EMU = ROOT / "build" / "dynamips"
+ASAN = ROOT / "build" / "asan" / "dynamips"
+HELLO = ROOT / "guest" / "images" / "hello.elf"
+PROBES = ROOT / "guest" / "images" / "platforms"
+EXPECTED = ROOT / "guest" / "tests" / "platforms" / "expected"
+MAC = "0012.3456.789a"
+STARTUP = "hostname platform-probe"
+
+# chassis -> (-P, -t, PRId, remote platform id, NVRAM KB)
+CHASSIS = {
+    "3620": ("3600", "3620", 0x2112, 0x1E, 128),
+    "3640": ("3600", "3640", 0x2112, 0x1E, 128),
+    "3660": ("3600", "3660", 0x2812, 0x34, 128),
+    "2691": ("2691", None, 0x2721, 0x66, 112),
+    "3725": ("3725", None, 0x2721, 0x61, 112),
+    "3745": ("3745", None, 0x2721, 0x69, 304),
+}
+
+# The cards each probe's expected output was written for.
+PROBE_CARDS = {
+    "plat_eeprom": {
+        "3620": ["-p", "0:NM-1E", "-p", "1:NM-4T"],
+        "3640": ["-p", "0:NM-4E", "-p", "2:NM-1FE-TX"],
+        "3660": ["-p", "1:NM-4T", "-p", "6:NM-1FE-TX"],
+        "2691": ["-p", "1:NM-1FE-TX", "-p", "0:16:WIC-1T", "-p",
+                 "0:48:WIC-2T"],
+        "3725": ["-p", "2:NM-4T", "-p", "0:32:WIC-2T"],
+        "3745": ["-p", "3:NM-1FE-TX", "-p", "0:16:WIC-2T"],
+    },
+    "plat_pci": {
+        "3620": ["-p", "0:NM-1E", "-p", "1:NM-4T"],
+        "3640": ["-p", "0:NM-4E", "-p", "3:NM-1FE-TX"],
+        "3660": ["-p", "2:NM-4T"],
+        "2691": ["-p", "1:NM-4T"],
+        "3725": ["-p", "1:NM-1FE-TX", "-p", "2:NM-4T"],
+        "3745": ["-p", "1:NM-4T", "-p", "4:NM-1FE-TX"],
+    },
+    "plat_fpga": {
+        "3620": ["-p", "1:NM-1FE-TX"],
+        "3640": ["-p", "3:NM-1FE-TX"],
+        "3660": [],
+        "2691": ["-p", "1:NM-1FE-TX"],
+        "3725": ["-p", "2:NM-1FE-TX"],
+        "3745": ["-p", "4:NM-1FE-TX"],
+    },
+    "plat_nvram": {ch: ["-C", "start.cfg"] for ch in CHASSIS},
+}
+
+EMUS = {"jit": (EMU, [], 30), "interp": (EMU, ["-j"], 30),
+        "asan": (ASAN, [], 120)}
+
+
+def platform_args(chassis):
+    p, t = CHASSIS[chassis][:2]
+    return ["-P", p] + (["-t", t] if t else [])
+
+
+def run(tmp_path, chassis, image, *extra, emu="jit"):
+    exe, opts, timeout = EMUS[emu]
+    if not exe.exists():
+        pytest.fail("%s is not built" % exe)
+    cmd = [str(exe), *platform_args(chassis), "-X", *opts, *extra,
+           str(image)]
+    return subprocess.run(cmd, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=timeout)
+
+
+def section(text, name):
+    text = text.replace("\r\n", "\n")
+    m = re.search(r"^=== BEGIN %s$.*?^=== END$" % name, text, re.M | re.S)
+    return m.group(0) + "\n" if m else None
+
+
+# ------------------------------------------------------------- hello
+
+@pytest.mark.parametrize("emu", sorted(EMUS))
+@pytest.mark.parametrize("chassis", sorted(CHASSIS))
+def test_hello_boots(tmp_path, chassis, emu):
+    p = run(tmp_path, chassis, HELLO, emu=emu)
+    out = p.stdout.decode(errors="replace")
+    assert p.returncode == 0, (p.returncode, p.stderr[-2000:])
+    assert "ERROR: AddressSanitizer" not in p.stderr.decode(errors="replace")
+    _, _, prid, pid, nvkb = CHASSIS[chassis]
+    model = "3620/3640" if chassis in ("3620", "3640") else chassis
+    assert "A bare-metal program on an emulated Cisco %s" % model in out
+    assert "CPU PRId        : 0x%08x" % prid in out
+    assert "NVRAM           : %u KB" % nvkb in out
+    assert "DRAM            : 128 MB" in out
+    assert "Status at entry : 0x00408101" in out
+    assert "Goodbye." in out
+
+
+def test_rom_banner_names_the_platform(tmp_path):
+    p = run(tmp_path, "3745", HELLO)
+    assert b"OpenDynamips ROM monitor for the c3745" in p.stdout
+
+
+def test_empty_nvram_sets_confreg_bit_6(tmp_path):
+    # §2.2 step 4: the 3600 tests the whole NVRAM device (which the ROM
+    # writes on every boot: §10 item 8), the GT-96100 routers only the
+    # window in the ROM flash (which the ROM never writes).
+    p = run(tmp_path, "3640", HELLO)
+    assert b"Config register : 0x2142" in p.stdout
+    p = run(tmp_path, "3640", HELLO)
+    assert b"Config register : 0x2102" in p.stdout
+    for _ in range(2):
+        p = run(tmp_path, "2691", HELLO)
+        assert b"Config register : 0x2142" in p.stdout
+
+
+# ------------------------------------------------------------ probes
+
+@pytest.mark.parametrize("chassis", sorted(CHASSIS))
+@pytest.mark.parametrize("probe", sorted(PROBE_CARDS))
+def test_probe(tmp_path, probe, chassis):
+    (tmp_path / "start.cfg").write_text(STARTUP)
+    image = PROBES / (probe + ".elf")
+    assert image.exists(), image
+    args = ["-m", MAC] + PROBE_CARDS[probe][chassis]
+    p = run(tmp_path, chassis, image, *args)
+    assert p.returncode == 0, (p.returncode, p.stderr[-2000:])
+    got = section(p.stdout.decode(errors="replace"), probe)
+    want = (EXPECTED / ("%s-%s.out" % (probe, chassis))).read_text()
+    assert got == want
+
+
+# ------------------------------------------------------ command line
+
+@pytest.mark.parametrize("args,why", [
+    (["-P", "3600", "-t", "3699"], b"-t"),
+    (["-P", "3600", "-t", "3620", "-p", "2:NM-4T"], b"out of range"),
+    (["-P", "2691", "-p", "1:NM-4E"], b"does not fit"),
+    (["-P", "3745", "-p", "0:16:WIC-1ENET"], b"not emulated"),
+    (["-P", "3725", "-p", "0:17:WIC-1T"], b"not a card position"),
+    (["-P", "3600", "-t", "3640", "-s", "1:0:null"], b"no card there"),
+    (["-P", "2691", "-s", "0:16:null"], b"no card there"),
+    (["-P", "3600", "-p", "1:NM-4T", "-s", "1:4:null"], b"4 ports"),
+    (["-P", "3600", "--iomem-size", "101"], b"--iomem-size"),
+])
+def test_usage_errors(tmp_path, args, why):
+    p = subprocess.run([str(EMU), *args, "-X", str(HELLO)], cwd=tmp_path,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=30)
+    assert p.returncode == 2, p.stderr
+    assert why in p.stderr, p.stderr
+
+
+def test_cards_and_nios_on_every_chassis(tmp_path):
+    cases = [
+        ("3620", ["-p", "0:NM-4E", "-p", "1:NM-4T", "-s", "0:3:null",
+                  "-s", "1:2:null"]),
+        ("3640", ["-p", "0:NM-1E", "-p", "1:NM-1FE-TX", "-p", "2:NM-4T",
+                  "-p", "3:NM-4E", "-s", "3:0:null"]),
+        ("3660", ["-p", "1:NM-4T", "-p", "6:NM-4E", "-s", "0:1:null",
+                  "-s", "6:3:null"]),
+        ("2691", ["-p", "1:NM-4T", "-p", "0:16:WIC-2T", "-s", "0:0:null",
+                  "-s", "0:17:null"]),
+        ("3725", ["-p", "1:NM-1FE-TX", "-p", "2:NM-4T", "-p",
+                  "0:48:WIC-1T", "-s", "0:48:null", "-s", "2:3:null"]),
+        ("3745", ["-p", "1:NM-4T", "-p", "4:NM-1FE-TX", "-p",
+                  "0:32:WIC-2T", "-s", "0:33:null", "-s", "4:0:null"]),
+    ]
+    for chassis, args in cases:
+        p = run(tmp_path, chassis, HELLO, *args)
+        assert p.returncode == 0, (chassis, p.stderr[-1000:])
+        assert b"Goodbye." in p.stdout
+
+
+def test_files_named_as_the_reference(tmp_path):
+    run(tmp_path, "3620", HELLO)
+    run(tmp_path, "3745", HELLO)
+    names = {f.name for f in tmp_path.iterdir()}
+    assert {"c3600_i0_nvram", "c3600_i0_bootflash", "c3745_i0_rom",
+            "c3745_i0_ssa", "c3745_i0_disk0"} <= names
+    # §4.10: 2 MB of ROM flash with the monitor at offset 0
+    rom = (tmp_path / "c3745_i0_rom").read_bytes()
+    assert len(rom) == 2 << 20
+    assert rom[:4] != b"\0\0\0\0"
+
+
+# -------------------------------------------------------- hypervisor
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Hv:
+    def __init__(self, cwd):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [str(EMU), "-H", "127.0.0.1:%d" % self.port], cwd=cwd,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while True:
+            try:
+                self.sock = socket.create_connection(("127.0.0.1",
+                                                      self.port), 5)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.f = self.sock.makefile("rwb")
+
+    def cmd(self, line):
+        self.f.write(line.encode() + b"\n")
+        self.f.flush()
+        lines = []
+        while True:
+            ln = self.f.readline().decode().rstrip("\r\n")
+            lines.append(ln)
+            if re.match(r"^\d{3}-", ln):
+                return lines
+
+    def ok(self, line):
+        r = self.cmd(line)
+        assert r[-1].startswith("100-"), (line, r)
+        return r
+
+    def close(self):
+        try:
+            self.cmd("hypervisor stop")
+        except OSError:
+            pass
+        self.proc.wait(10)
+
+
+@pytest.fixture
+def hv(tmp_path):
+    h = Hv(tmp_path)
+    yield h
+    h.close()
+
+
+def test_hypervisor_modules(hv):
+    mods = hv.ok("hypervisor module_list")
+    for m in ("c3600", "c2691", "c3725", "c3745"):
+        assert "101 " + m in mods
+    assert hv.cmd("hypervisor cmd_list c3600")[-1].startswith("100-")
+
+
+def test_hypervisor_builtin_slot0_cards(hv):
+    hv.ok("vm create R1 1 c2691")
+    assert hv.ok("vm slot_bindings R1")[:-1] == ["101 0/0: GT96100-FE"]
+    hv.ok("vm slot_add_binding R1 0 16 WIC-2T")
+    hv.ok("vm slot_add_binding R1 1 0 NM-4T")
+    hv.ok("vm create R2 2 c3600")
+    assert hv.ok("vm slot_bindings R2")[:-1] == []
+    hv.ok("c3600 set_chassis R2 3660")
+    assert hv.ok("vm slot_bindings R2")[:-1] == ["101 0/0: Leopard-2FE"]
+    assert hv.cmd("c3600 set_chassis R2 3699")[-1] == \
+        "206-unable to set Chassis type for router 'R2'"
+    hv.ok("c3600 set_chassis R2 3620")
+    assert hv.ok("vm slot_bindings R2")[:-1] == []
+    assert hv.cmd("vm slot_add_binding R2 3 0 NM-4T")[-1].startswith("100")
+    assert hv.cmd("c3600 get_mac_addr R1")[-1] == \
+        "212-VM 'R1' is not a VM type c3600"
+    assert hv.ok("c2691 list")[:-1] == ["101 R1"]
+
+
+def test_hypervisor_mac_iomem_and_save_config(hv, tmp_path):
+    hv.ok("vm create R1 1 c3745")
+    hv.ok("c3745 set_mac_addr R1 c4:01:02:03:04:05")
+    assert hv.ok("c3745 get_mac_addr R1")[-1] == "100-c401.0203.0405"
+    hv.ok("c3745 set_iomem R1 10")
+    hv.ok("vm slot_add_binding R1 0 32 WIC-1T")
+    hv.ok("vm create R2 2 c3600")
+    hv.ok("c3600 set_chassis R2 3660")
+    hv.ok("hypervisor save_config %s" % (tmp_path / "saved.cfg"))
+    saved = (tmp_path / "saved.cfg").read_text()
+    assert "GT96100-FE" not in saved and "Leopard-2FE" not in saved
+    assert 'c3600 set_chassis "R2" 3660' in saved
+    assert 'c3745 set_iomem "R1" 10' in saved
+    assert 'c3745 set_mac_addr "R1" c401.0203.0405' in saved
+    assert 'vm slot_add_binding "R1" 0 32 WIC-1T' in saved
+
+
+@pytest.mark.parametrize("platform", ["c3600", "c2691", "c3725", "c3745"])
+def test_hypervisor_start_hello(hv, platform):
+    hv.ok("vm create R1 1 %s" % platform)
+    hv.ok("vm set_ios R1 %s" % HELLO)
+    if platform != "c3600":
+        hv.ok("vm slot_add_binding R1 0 16 WIC-1T")
+    hv.ok("vm start R1")
+    deadline = time.time() + 20
+    while hv.ok("vm get_status R1")[-1] != "100-0":
+        assert time.time() < deadline, "hello did not power off"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("platform", ["c3600", "c2691", "c3745"])
+def test_config_push_extract(hv, tmp_path, platform):
+    import base64
+    hv.ok("vm create R1 1 %s" % platform)
+    cfg = b"hostname pushed\n"
+    hv.ok("vm push_config R1 %s" % base64.b64encode(cfg).decode())
+    r = hv.ok("vm extract_config R1")
+    m = re.search(r"conf '[^']*' '([^']*)' '([^']*)'", r[-1])
+    assert base64.b64decode(m.group(1)) == cfg
+    # the file the start will use: NVRAM device or ROM flash (§8.2)
+    fname = "%s_R1_%s" % (platform, "nvram" if platform == "c3600"
+                          else "rom")
+    assert (tmp_path / fname).exists()
