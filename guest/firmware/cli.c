@@ -658,23 +658,45 @@ int cli_exec_line(const char *line, int quiet)
 
 /* ------------------------------------------------------------ loading */
 
+static const char *load_text;
+static size_t load_len, load_pos;
+
+static int load_next_line(char *line, size_t size)
+{
+    size_t n = 0;
+    if (load_pos >= load_len)
+        return -1;
+    while (load_pos < load_len && load_text[load_pos] != '\n') {
+        if (load_text[load_pos] != '\r' && n + 1 < size)
+            line[n++] = load_text[load_pos];
+        load_pos++;
+    }
+    load_pos++;
+    line[n] = 0;
+    return (int)n;
+}
+
+int cli_more_line(char *buf, size_t size)
+{
+    if (cfg.loading)
+        return load_next_line(buf, size);
+    return tty_readline("", buf, size, NULL, NULL, 0);
+}
+
 void cli_load_config(const char *text, size_t len)
 {
     char line[512];
-    size_t i = 0;
     enum cli_mode saved = cli_mode;
+    const char *st = load_text;
+    size_t sl = load_len, sp = load_pos;
 
+    load_text = text;
+    load_len = len;
+    load_pos = 0;
     cfg.loading = 1;
     cli_set_mode(MODE_CONFIG);
-    while (i < len) {
-        size_t n = 0;
-        while (i < len && text[i] != '\n') {
-            if (text[i] != '\r' && n + 1 < sizeof(line))
-                line[n++] = text[i];
-            i++;
-        }
-        i++;
-        line[n] = 0;
+    while (load_next_line(line, sizeof(line)) >= 0) {
+        size_t n = strlen(line);
         size_t s = 0;
         while (s < n && fw_isspace(line[s]))
             s++;
@@ -687,6 +709,9 @@ void cli_load_config(const char *text, size_t len)
     }
     cli_set_mode(saved);
     cfg.loading = 0;
+    load_text = st;
+    load_len = sl;
+    load_pos = sp;
 }
 
 /* --------------------------------------------------------------- loop */
@@ -703,13 +728,26 @@ int cli_confirm(const char *p)
     return 0;
 }
 
-/* "Press RETURN to get started!" and wait for it. */
+/* "Press RETURN to get started!": wait for it, then the console login
+ * when "line con 0" has "login" and a password. */
 void cli_console_banner_wait(void)
 {
+    char pw[64];
     for (;;) {
         int c = tty_getkey();
-        if (c == '\r' || c == '\n')
-            break;
+        if (c != '\r' && c != '\n')
+            continue;
+        if (cfg.banner_motd)
+            tty_printf("\n%s\n", cfg.banner_motd);
+        if (cfg.con.login != 1 || !cfg.con.password[0])
+            return;
+        tty_write("\n\nUser Access Verification\n\n");
+        for (int k = 0; k < 3; k++) {
+            if (tty_readpass("Password: ", pw, sizeof(pw)) >= 0 &&
+                strcmp(pw, cfg.con.password) == 0)
+                return;
+        }
+        tty_write("% Bad passwords\n\n\n\nPress RETURN to get started.\n\n");
     }
 }
 

@@ -120,9 +120,39 @@ static void build_if_tree(int use, cmd_fn fn, const struct node *cont,
 
 /* ================================================================ exec */
 
+/* Checks a typed password against the enable secret or password. */
+static int enable_ok(const char *pw)
+{
+    if (cfg.enable_secret[0]) {
+        char out[48];
+        const char *salt = cfg.enable_secret + 3;
+        const char *end = fw_strchr(salt, '$');
+        if (strncmp(cfg.enable_secret, "$1$", 3) != 0 || !end)
+            return 0;
+        md5_crypt(pw, salt, (size_t)(end - salt), out);
+        return strcmp(out, cfg.enable_secret) == 0;
+    }
+    return strcmp(pw, cfg.enable_password) == 0;
+}
+
 static int h_enable(struct cctx *c)
 {
+    char pw[64];
     (void)c;
+    if (cli_mode == MODE_USER &&
+        (cfg.enable_secret[0] || cfg.enable_password[0])) {
+        int k;
+        for (k = 0; k < 3; k++) {
+            if (tty_readpass("Password: ", pw, sizeof(pw)) < 0)
+                return 0;
+            if (enable_ok(pw))
+                break;
+        }
+        if (k == 3) {
+            tty_write("% Bad secrets\n\n");
+            return -1;
+        }
+    }
     cli_set_mode(MODE_EXEC);
     return 0;
 }
@@ -665,6 +695,119 @@ static int h_interface(struct cctx *c)
     return 0;
 }
 
+static int h_enable_secret(struct cctx *c)
+{
+    const struct arg *t = arg_id(c, ID_TEXT), *w = arg_id(c, ID_WORD);
+    if (c->neg) {
+        cfg.enable_secret[0] = 0;
+    } else if (w) {   /* "enable secret 5 $1$salt$hash" */
+        if (w->n < 4 || w->n >= sizeof(cfg.enable_secret) ||
+            strncmp(w->s, "$1$", 3) != 0) {
+            cerr("ERROR: The secret you entered is not a valid encrypted "
+                 "secret.\n");
+            return -1;
+        }
+        memcpy(cfg.enable_secret, w->s, w->n);
+        cfg.enable_secret[w->n] = 0;
+    } else if (t) {
+        char pw[64], salt[5];
+        static const char sc[] =
+            "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        size_t n = t->n < sizeof(pw) - 1 ? t->n : sizeof(pw) - 1;
+        memcpy(pw, t->s, n);
+        pw[n] = 0;
+        uint32_t r = sys_usec_start() ^ sys_ticks() * 2654435761u;
+        for (int k = 0; k < 4; k++, r >>= 6)
+            salt[k] = sc[r & 63];
+        salt[4] = 0;
+        md5_crypt(pw, salt, 4, cfg.enable_secret);
+    }
+    modified();
+    return 0;
+}
+
+/* banner motd <d>text<d>: the text may span lines up to the delimiter
+ * (a character, or "^C" as IOS writes ETX in configurations). */
+static int h_banner(struct cctx *c)
+{
+    const struct arg *t = arg_id(c, ID_TEXT);
+    static char text[1024];
+    struct sbuf b;
+    if (c->neg || !t) {
+        cfg.banner_motd = NULL;
+        modified();
+        return 0;
+    }
+    char delim[3] = {t->s[0], 0, 0};
+    size_t i = 1;
+    if (t->n >= 2 && t->s[0] == '^' && (t->s[1] == 'C' || t->s[1] == 'c')) {
+        delim[1] = 'C';
+        i = 2;
+    }
+    size_t dl = strlen(delim);
+    sb_init(&b, text, sizeof(text));
+    const char *rest = t->s + i;
+    size_t rn = t->n - i;
+    char line[256];
+    int first = 1;
+    if (!cfg.loading && !cli_quiet)
+        tty_printf("Enter TEXT message.  End with the character '%s'.\n",
+                   dl == 2 ? "^C" : delim);
+    for (;;) {
+        /* look for the delimiter in this piece */
+        size_t k = 0;
+        int found = 0;
+        for (; k + dl <= rn; k++) {
+            if ((dl == 1 && rest[k] == delim[0]) ||
+                (dl == 2 && rest[k] == '^' &&
+                 (rest[k + 1] == 'C' || rest[k + 1] == 'c'))) {
+                found = 1;
+                break;
+            }
+        }
+        if (!first || k)
+            for (size_t j = 0; j < (found ? k : rn); j++)
+                sb_putc(&b, rest[j]);
+        if (found)
+            break;
+        if (!first || rn)
+            sb_putc(&b, '\n');
+        first = 0;
+        int n = cli_more_line(line, sizeof(line));
+        if (n < 0)
+            break;
+        rest = line;
+        rn = (size_t)n;
+    }
+    /* drop the line breaks right after and before the delimiters */
+    size_t s0 = 0, e = b.len;
+    while (s0 < e && text[s0] == '\n')
+        s0++;
+    while (e > s0 && text[e - 1] == '\n')
+        e--;
+    char *m = fw_alloc(e - s0 + 1);
+    memcpy(m, text + s0, e - s0);
+    m[e - s0] = 0;
+    cfg.banner_motd = m;
+    modified();
+    return 0;
+}
+
+static int h_enable_password(struct cctx *c)
+{
+    const struct arg *t = arg_id(c, ID_TEXT);
+    if (c->neg || !t) {
+        cfg.enable_password[0] = 0;
+    } else {
+        size_t n = t->n < sizeof(cfg.enable_password) - 1
+                       ? t->n : sizeof(cfg.enable_password) - 1;
+        memcpy(cfg.enable_password, t->s, n);
+        cfg.enable_password[n] = 0;
+    }
+    modified();
+    return 0;
+}
+
 static int h_ip_route(struct cctx *c)
 {
     const struct arg *p = arg_id(c, ID_ADDR), *m = arg_id(c, ID_MASK);
@@ -815,10 +958,54 @@ static const struct node line_nodes[] = {
 
 static const struct node do_node_sub[10];
 
+static const struct node secret_line[] = {
+    PARAM(LINE, "LINE", "The UNENCRYPTED (cleartext) 'enable' secret", NULL,
+          h_enable_secret, 0, ID_TEXT, 0, 0),
+    END};
+static const struct node secret_enc[] = {
+    PARAM(WORD, "WORD", "The ENCRYPTED 'enable' secret string", NULL,
+          h_enable_secret, 0, ID_WORD, 0, 0),
+    END};
+static const struct node secret_nodes[] = {
+    KW("0", "Specifies an UNENCRYPTED password will follow", secret_line,
+       NULL, 0, 0),
+    KW("5", "Specifies an ENCRYPTED secret will follow", secret_enc, NULL, 0,
+       0),
+    PARAM(LINE, "LINE", "The UNENCRYPTED (cleartext) 'enable' secret", NULL,
+          h_enable_secret, 0, ID_TEXT, 0, 0),
+    END};
+static const struct node password_line[] = {
+    PARAM(LINE, "LINE", "The UNENCRYPTED (cleartext) 'enable' password",
+          NULL, h_enable_password, 0, ID_TEXT, 0, 0),
+    END};
+static const struct node epassword_nodes[] = {
+    KW("0", "Specifies an UNENCRYPTED password will follow", password_line,
+       NULL, 0, 0),
+    PARAM(LINE, "LINE", "The UNENCRYPTED (cleartext) 'enable' password",
+          NULL, h_enable_password, 0, ID_TEXT, 0, 0),
+    END};
+static const struct node banner_text[] = {
+    PARAM(LINE, "LINE", "c banner-text c, where 'c' is a delimiting "
+          "character", NULL, h_banner, 0, ID_TEXT, 0, 0),
+    END};
+static const struct node banner_nodes[] = {
+    KW("motd", "Set Message of the Day banner", banner_text, h_banner,
+       F_NO_CR, 0),
+    END};
+static const struct node enable_cfg_nodes[] = {
+    KW("password", "Assign the privileged level password", epassword_nodes,
+       h_enable_password, F_NO_CR, 0),
+    KW("secret", "Assign the privileged level secret", secret_nodes,
+       h_enable_secret, F_NO_CR, 0),
+    END};
+
 static const struct node config_nodes[] = {
+    KW("banner", "Define a login banner", banner_nodes, NULL, F_NO, 0),
     KW("boot-end-marker", "", NULL, h_noop, F_HIDDEN, 0),
     KW("boot-start-marker", "", NULL, h_noop, F_HIDDEN, 0),
     KW("do", "To run exec commands in config mode", do_node_sub, NULL, 0, 0),
+    KW("enable", "Modify enable password parameters", enable_cfg_nodes, NULL,
+       F_NO, 0),
     KW("end", "Exit from configure mode", NULL, h_end, 0, 0),
     KW("exit", "Exit from configure mode", NULL, h_exit_config, 0, 0),
     KW("hostname", "Set system's network name", hostname_arg, h_hostname,

@@ -163,6 +163,12 @@ size_t config_render(char *buf, size_t size)
         sb_puts(&b, "!\n");
     sb_printf(&b, "hostname %s\n", cfg.hostname);
     sb_puts(&b, "!\n");
+    if (cfg.enable_secret[0])
+        sb_printf(&b, "enable secret 5 %s\n", cfg.enable_secret);
+    if (cfg.enable_password[0])
+        sb_printf(&b, "enable password %s\n", cfg.enable_password);
+    if (cfg.enable_secret[0] || cfg.enable_password[0])
+        sb_puts(&b, "!\n");
     if (!cfg.ip_routing)
         sb_puts(&b, "no ip routing\n");
     if (cfg.ip_cef)
@@ -186,6 +192,8 @@ size_t config_render(char *buf, size_t size)
     }
     if (cfg.routes)
         sb_puts(&b, "!\n");
+    if (cfg.banner_motd)
+        sb_printf(&b, "banner motd ^C\n%s\n^C\n!\n", cfg.banner_motd);
     render_line(&b, "con 0", &cfg.con, 0);
     render_line(&b, "aux 0", &cfg.aux, 0);
     render_line(&b, "vty 0 4", &cfg.vty, 1);

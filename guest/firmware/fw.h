@@ -89,6 +89,7 @@ typedef size_t (*tty_complete_fn)(char *line, size_t len, size_t max);
 int tty_readline(const char *prompt, char *buf, size_t size,
                  tty_help_fn help, tty_complete_fn complete, int history);
 void tty_history_show(void);
+int tty_readpass(const char *prompt, char *buf, size_t size); /* no echo */
 int tty_getkey(void);
 void tty_async_begin(void);          /* output while a line is edited */
 void tty_async_end(void);                /* one key, waiting */
@@ -96,6 +97,10 @@ int tty_abort_requested(void);       /* Ctrl-^ / Ctrl-C seen (ping...) */
 
 /* Background work run while waiting for input (network, timers). */
 void fw_poll(void);
+
+/* ------------------------------------------------------------ md5.c */
+
+void md5_crypt(const char *pw, const char *salt, size_t saltlen, char *out);
 
 /* --------------------------------------------------------- filter.c */
 
@@ -294,6 +299,9 @@ struct line_cfg {
 };
 struct config {
     char hostname[HOSTNAME_MAX];
+    char enable_secret[40];     /* "$1$salt$hash" */
+    char enable_password[32];
+    char *banner_motd;          /* text between the delimiters, or NULL */
     int domain_lookup;          /* 1 default */
     int ip_routing;             /* 1 default */
     int ip_cef;
@@ -339,6 +347,9 @@ extern struct iface *cli_if;        /* interface being configured */
 extern struct line_cfg *cli_line;   /* line being configured */
 extern const char *cli_line_name;
 void cli_console_banner_wait(void);   /* waits for RETURN */
+/* The next raw line of the current input (startup text or console) for
+ * multi-line commands; -1 when there is none. */
+int cli_more_line(char *buf, size_t size);
 
 /* ----------------------------------------------------------- show.c */
 

@@ -468,3 +468,31 @@ int tty_getkey(void)
         return c;
     }
 }
+
+/* A password: nothing is echoed. Returns the length, -1 on Ctrl-C. */
+int tty_readpass(const char *prompt, char *buf, size_t size)
+{
+    size_t n = 0;
+    tty_write(prompt);
+    for (;;) {
+        int c = tty_getkey();
+        if (c == '\r' || c == '\n') {
+            tty_putc('\n');
+            buf[n] = 0;
+            return (int)n;
+        }
+        if (c == 0x03) {
+            tty_putc('\n');
+            buf[0] = 0;
+            return -1;
+        }
+        if (c == 0x08 || c == 0x7F) {
+            if (n)
+                n--;
+        } else if (c == 0x15) {
+            n = 0;
+        } else if (c >= 0x20 && c < 0x7F && n + 1 < size) {
+            buf[n++] = (char)c;
+        }
+    }
+}

@@ -1023,3 +1023,84 @@ def test_dot1q_subinterfaces(routers, tmp_path):
     out = r1.cmd("show running-config | section FastEthernet0/0.20")
     assert out == ("interface FastEthernet0/0.20\n encapsulation dot1Q 20\n"
                    " ip address 10.20.0.1 255.255.255.0\n"), out
+
+
+def test_enable_secret_and_console_password(routers, tmp_path):
+    # a secret as IOS stores it ("cisco"), pushed with the startup-config
+    cfgfile = tmp_path / "startup.cfg"
+    cfgfile.write_text("!\nhostname Sec\n!\n"
+                       "enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n!\n"
+                       "line con 0\n password letmein\n login\n!\nend\n")
+    r = routers(["-C", str(cfgfile)])
+    r.expect("Press RETURN to get started!")
+    r.send("\r")
+    r.expect("Password: ")
+    r.send("wrong\r")
+    r.expect("Password: ")
+    r.send("letmein\r")
+    r.expect("Sec>")
+    r.send("enable\r")
+    r.expect("Password: ")
+    r.send("nope\r")
+    r.expect("Password: ")
+    r.send("cisco\r")   # not echoed
+    out = r.expect("Sec#")
+    assert "cisco" not in out
+    # a new secret is stored hashed ($1$ MD5, salt of 4)
+    r.send("configure terminal\r")
+    r.expect("(config)#")
+    r.send("enable secret s3cr3t\r")
+    r.expect("(config)#")
+    r.send("end\r")
+    r.expect("Sec#")
+    out = r.cmd("show running-config | include enable")
+    assert re.fullmatch(r"enable secret 5 \$1\$[./0-9A-Za-z]{4}\$"
+                        r"[./0-9A-Za-z]{22}\n", out), out
+    r.cmd("disable")
+    r.send("enable\r")
+    for _ in range(3):
+        r.expect("Password: ")
+        r.send("cisco\r")
+    out = r.expect("Sec>")
+    assert "% Bad secrets" in out
+    r.send("enable\r")
+    r.expect("Password: ")
+    r.send("s3cr3t\r")
+    r.expect("Sec#")
+
+
+def test_banner_motd(routers, tmp_path):
+    r = routers()
+    r.boot()
+    r.cmd("enable")
+    r.send("configure terminal\r")
+    r.expect("(config)#")
+    r.send("banner motd #\r")
+    r.expect("End with the character '#'.")
+    r.send("Authorized access only\r")
+    r.send("Lab router#\r")
+    r.expect("(config)#")
+    r.send("end\r")
+    r.expect("Router#")
+    out = r.cmd("show running-config | begin banner")
+    assert out.startswith("banner motd ^C\nAuthorized access only\n"
+                          "Lab router\n^C\n"), out
+    r.cmd("write memory")
+    r.stop()
+    # read back from NVRAM (also the "^C" delimiter of configurations)
+    r2 = routers(["-c", "0x2102"])
+    r2.expect("Press RETURN to get started!")
+    r2.send("\r")
+    out = r2.expect("Router>")
+    assert "Authorized access only\nLab router" in out.replace("\r\n", "\n")
+    r2.cmd("enable")
+    r2.send("configure terminal\r")
+    r2.expect("(config)#")
+    r2.send("banner motd %One line only%\r")
+    r2.expect("(config)#")
+    r2.send("end\r")
+    r2.expect("Router#")
+    out = r2.cmd("show running-config | section banner")
+    assert out == "banner motd ^C\n", out  # section: the line itself
+    out = r2.cmd("show running-config | include One line")
+    assert out == "One line only\n", out
