@@ -137,9 +137,11 @@ check: deps
 	$(MAKE) fuzz-quick
 	$(PYTHON) -m pytest -q guest/tests tests/integration
 
+# One c7200 running the open router firmware, console on this terminal
+# (Ctrl-] then q stops it).
 demo: deps
 	$(MAKE) -j$(JOBS) all
-	./$(BUILD)/dynamips -P 7200 -X guest/images/hello.elf
+	./$(BUILD)/dynamips -P 7200 -X -r 64 -p 1:PA-4E guest/images/firmware/c7200-firmware.elf
 
 bench: all
 	$(PYTHON) bench/cpu_bench.py

@@ -156,6 +156,39 @@ static int bad_value(const char *opt, const char *val, const char *what)
     return EXIT_USAGE;
 }
 
+/*
+ * The open router firmware shipped with the emulator: next to the binary in
+ * the source tree (build/dynamips -> guest/images/firmware/), or under
+ * <prefix>/share/dynamips/images when installed.
+ */
+static int default_firmware(char *out, size_t len)
+{
+    static const char *const rel[] = {
+        "/../guest/images/firmware/c7200-firmware.elf",
+        "/../share/dynamips/images/c7200-firmware.elf",
+        "/../share/dynamips/images/firmware/c7200-firmware.elf",
+    };
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return -1;
+    *slash = 0;
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        char cand[PATH_MAX];
+        if (snprintf(cand, sizeof(cand), "%s%s", exe, rel[i]) >=
+            (int)sizeof(cand))
+            continue;
+        if (access(cand, R_OK) == 0 && realpath(cand, out) &&
+            strlen(out) < len)
+            return 0;
+    }
+    return -1;
+}
+
 struct run_state {
     pthread_t main_thread;
 };
@@ -406,9 +439,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "dynamips: %s\n", why);
         return EXIT_USAGE;
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, optind >= argc ? "dynamips: no image given\n"
-                                       : "dynamips: more than one image given\n");
+    char fw_path[PATH_MAX];
+    const char *image = NULL;
+    if (optind == argc - 1) {
+        image = argv[optind];
+    } else if (optind < argc) {
+        fprintf(stderr, "dynamips: more than one image given\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    } else if (strcmp(pname, "c7200") == 0 &&
+               default_firmware(fw_path, sizeof(fw_path)) == 0) {
+        /* No image: the project's open router firmware (IOS can't ship). */
+        image = fw_path;
+        printf("No image given: running the open router firmware %s\n\n",
+               image);
+        fflush(stdout);
+    } else {
+        fprintf(stderr, "dynamips: no image given (and no open firmware "
+                        "for this platform found)\n");
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -416,7 +464,7 @@ int main(int argc, char **argv)
     struct vm_config cfg;
     vm_config_init(&cfg, mops);
     free(cfg.image);
-    cfg.image = strdup(argv[optind]);
+    cfg.image = strdup(image);
     cfg.instance_id = (int)inst;
     cfg.file_naming_by_id = file_naming;
     cfg.ram_mmap = ram_mmap;

@@ -122,10 +122,25 @@ def test_option_without_value(tmp_path):
     assert "-r" in r.stderr
 
 
-def test_missing_image(tmp_path):
-    r = run(["-P", "7200", "-X"], tmp_path)
-    assert r.returncode == 2
-    assert "no image" in r.stderr
+def test_no_image_runs_the_open_firmware(tmp_path):
+    # Without an image the c7200 boots the project's own router firmware.
+    p = subprocess.Popen([str(DYNAMIPS), "-P", "7200", "-X", "-r", "64"],
+                         cwd=tmp_path, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out = b""
+        deadline = time.time() + 20
+        while b"Router>" not in out and b"Press RETURN" not in out:
+            assert time.time() < deadline, out
+            chunk = p.stdout.read1(4096)
+            assert chunk, out
+            out += chunk
+        assert b"running the open router firmware" in out
+        assert b"c7200-firmware.elf" in out
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+    assert p.returncode == 0
 
 
 def test_two_images(tmp_path):
