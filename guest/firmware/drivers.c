@@ -20,4 +20,8 @@ void drivers_attach(struct iface *i, int bay, int port)
     else if (strcmp(i->card->chip, "Mueslix") == 0 &&
              i->pci->vendor == 0x1137 && i->pci->device == 0x0001)
         i->nic = mueslix_attach(i, i->pci, bay, port);
+    else if (strcmp(i->card->chip, "i82543") == 0 &&
+             i->pci->vendor == 0x8086 && i->pci->device == 0x1001)
+        /* one chip per port; its interrupt bit is its device number */
+        i->nic = i82543_attach(i, i->pci, bay, i->pci->dev);
 }

@@ -21,4 +21,7 @@ struct nic *am79c971_attach(struct iface *ifp, struct pci_func *f, int bay,
 struct nic *mueslix_attach(struct iface *ifp, struct pci_func *f, int bay,
                            int port);
 
+struct nic *i82543_attach(struct iface *ifp, struct pci_func *f, int bay,
+                          int irq_port);
+
 #endif

@@ -15,7 +15,8 @@ FW_SRCS := firmware/idle.S firmware/main.c firmware/sys.c firmware/tty.c \
            firmware/hw.c firmware/iface.c firmware/config.c firmware/nvram.c \
            firmware/cli.c firmware/cmds.c firmware/show.c firmware/net.c \
            firmware/drivers.c firmware/ip.c firmware/dec21140.c \
-           firmware/am79c971.c firmware/mueslix.c firmware/serial.c firmware/filter.c firmware/md5.c
+           firmware/am79c971.c firmware/mueslix.c firmware/serial.c firmware/filter.c firmware/md5.c \
+           firmware/i82543.c
 FW_OBJS := $(addprefix $(OBJ)/,$(addsuffix .o,$(FW_SRCS)))
 
 $(FW_OBJS): $(wildcard firmware/*.h)

@@ -199,8 +199,10 @@ static void add_card_ifaces(int bay, const struct card *c)
         /* C7200-IO-GE-E: Gi0/0 on device 1, Ethernet0/0 on device 0. */
         struct iface *g = iface_add(IFT_GIGABITETHERNET, bay, 0, c);
         g->pci = bay_func_dev(bay, 1);
+        drivers_attach(g, bay, 0);
         struct iface *e = iface_add(IFT_ETHERNET, bay, 0, c);
         e->pci = bay_func_dev(bay, 0);
+        drivers_attach(e, bay, 0);
         return;
     }
     for (int p = 0; p < c->nports; p++) {
