@@ -80,9 +80,12 @@ static int physmap_insert(struct physmap *pm, const struct phys_region *nr)
         rc = -ENOMEM;
         goto out;
     }
-    memcpy(ns->regions, cur, (size_t)pos * sizeof(*nr));
+    if (pos > 0)
+        memcpy(ns->regions, cur, (size_t)pos * sizeof(*nr));
     ns->regions[pos] = *nr;
-    memcpy(&ns->regions[pos + 1], cur + pos, (size_t)(n - pos) * sizeof(*nr));
+    if (n > pos)
+        memcpy(&ns->regions[pos + 1], cur + pos,
+               (size_t)(n - pos) * sizeof(*nr));
     ns->count = n + 1;
     physmap_publish(pm, ns);
 out:
@@ -131,9 +134,11 @@ int physmap_remove(struct physmap *pm, uint64_t base)
             rc = -ENOMEM;
             break;
         }
-        memcpy(ns->regions, cur, (size_t)i * sizeof(*cur));
-        memcpy(&ns->regions[i], cur + i + 1,
-               (size_t)(n - i - 1) * sizeof(*cur));
+        if (i > 0)
+            memcpy(ns->regions, cur, (size_t)i * sizeof(*cur));
+        if (n - i - 1 > 0)
+            memcpy(&ns->regions[i], cur + i + 1,
+                   (size_t)(n - i - 1) * sizeof(*cur));
         ns->count = n - 1;
         physmap_publish(pm, ns);
         rc = 0;
