@@ -131,20 +131,6 @@ def check(tmp_path, lab, script, timeout=300):
     return r
 
 
-def ping_failed_only(r):
-    """The lab loaded and was configured; only a ping came back empty."""
-    return (r.returncode == 1 and "check: lab loaded" in r.stdout and
-            re.search(r"FAILED: /Success rate is \[1-9\]", r.stderr))
-
-
-def needs_i82543(r):
-    """C7200-IO-2FE and PA-2FE-TX are Intel 82543 cards: until the open
-    firmware drives them, a lab on them loads but cannot ping."""
-    if ping_failed_only(r):
-        pytest.xfail("the open firmware has no Intel 82543 driver yet "
-                     "(C7200-IO-2FE, PA-2FE-TX)")
-
-
 def configure(router, lines):
     """Console lines: wake the router, enter config mode, the lines, end."""
     out = ['send %s ""' % router, 'expect %s "Router>" 180' % router,
@@ -188,7 +174,6 @@ def test_simple2_lan(hv, tmp_path):
     script += "sleep 2\n" + ping("Zapp", "10.1.0.2") + \
         ping("Zapp", "10.1.0.3") + ping("Kif", "10.2.0.2")
     r = check(tmp_path, lab, script)
-    needs_i82543(r)
     assert r.returncode == 0
     assert "note: Zapp: image" in r.stderr and "open firmware" in r.stderr
 
@@ -224,7 +209,6 @@ def test_ethsw1_vlans(hv, tmp_path):
     script += "sleep 2\n" + ping("R1", "10.3.0.3") + \
         ping("R1", "10.3.0.2", ok=False, wait=60) + "cli show mac S1\n"
     r = check(tmp_path, lab, script)
-    needs_i82543(r)
     assert r.returncode == 0
     assert re.search(r"[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4} +1 +nio_udp",
                      r.stdout)
