@@ -54,3 +54,39 @@ def test_pa_2fe_tx_to_pa_ge(routers, tmp_path):
                          ("3:1", "4:0"), "FastEthernet3/1",
                          "GigabitEthernet4/0", [], [])
     check_ping(r1, r2, "FastEthernet3/1", "GigabitEthernet4/0")
+
+
+@pytest.mark.parametrize("port", [0, 1])
+def test_ping_over_io_2fe(routers, tmp_path, port):
+    """C7200-IO-2FE: Fa0/0 is PCI device 1, Fa0/1 device 0 (c7200.md §10)."""
+    ifname = f"FastEthernet0/{port}"
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "0:C7200-IO-2FE"], ["-p", "0:C7200-IO-2FE"]),
+                         (f"0:{port}", f"0:{port}"), ifname, ifname, [], [])
+    check_ping(r1, r2, ifname, ifname)
+
+
+@pytest.mark.parametrize("port,ifname", [(0, "GigabitEthernet0/0"),
+                                         (1, "Ethernet0/0")])
+def test_ping_over_io_ge_e(routers, tmp_path, port, ifname):
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "0:C7200-IO-GE-E"],
+                          ["-p", "0:C7200-IO-GE-E"]),
+                         (f"0:{port}", f"0:{port}"), ifname, ifname, [], [])
+    check_ping(r1, r2, ifname, ifname)
+
+
+def test_large_frames_and_ring_wrap(routers, tmp_path):
+    """Full-size frames both ways, and enough of them that both rings
+    (32 receive, 16 transmit slots) wrap several times."""
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "1:PA-GE"], ["-p", "2:PA-2FE-TX"]),
+                         ("1:0", "2:0"), "GigabitEthernet1/0",
+                         "FastEthernet2/0", [], [])
+    ping(r1, "10.0.0.2")
+    rate, out = ping(r1, "10.0.0.2 size 1500 repeat 10")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.0.0.1 repeat 100", timeout=60)
+    assert rate == 100, out
+    rate, out = ping(r2, "10.0.0.1 size 36 repeat 5")
+    assert rate == 100, out
