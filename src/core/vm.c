@@ -5,10 +5,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "core/log.h"
 #include "cpu/mips64/jit.h"
+#include "mem/elf_load.h"
+#include "mem/ghost.h"
 
 extern const struct machine_ops c7200_machine_ops;
 extern const struct machine_ops c3600_machine_ops, c2691_machine_ops,
@@ -46,6 +49,7 @@ void vm_config_init(struct vm_config *cfg, const struct machine_ops *mops)
     cfg->jit = 1; /* -j: interpreter only */
     cfg->idle_max = 500;
     cfg->idle_sleep_us = 30000;
+    cfg->auto_idle = 1;
     if (mops->defaults)
         mops->defaults(cfg);
 }
@@ -95,6 +99,69 @@ static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int vm_ram_alloc(struct vm *vm, size_t size, char *err, size_t errlen)
+{
+    const struct vm_config *cfg = &vm->cfg;
+    const char *ghost = cfg->ghost_file;
+    if ((cfg->ghost_status == 1 || cfg->ghost_status == 2) &&
+        (!ghost || !*ghost)) {
+        log_msg(vm->log, "VM", "%s: ghost status %d without a ghost file: "
+                "ignored", cfg->name, cfg->ghost_status);
+    } else if (cfg->ghost_status == 1) {
+        return ghost_generate_begin(&vm->ram, ghost, size, err, errlen);
+    } else if (cfg->ghost_status == 2) {
+        struct ghost_info gi;
+        char why[512];
+        int rc = ghost_read_info(ghost, size, &gi, why, sizeof(why));
+        if (rc == 0)
+            rc = ghost_check_image(&gi, cfg->image, why, sizeof(why));
+        if (rc == 0)
+            rc = ghost_map(&vm->ram, ghost, size, &gi, why, sizeof(why));
+        if (rc == 0) {
+            vm->ghost_entry = gi.entry;
+            log_msg(vm->log, "VM", "%s: RAM is the ghost %s (%s), shared "
+                    "copy-on-write", cfg->name, ghost, gi.image_name);
+            return 0;
+        }
+        log_msg(vm->log, "VM", "%s: ghost RAM not used: %s; loading the "
+                "image", cfg->name, why);
+    }
+    char path[300];
+    int file = cfg->ram_mmap && !cfg->sparse_mem;
+    vm_file_path(vm, "ram", path, sizeof(path));
+    int rc = ram_alloc(&vm->ram, size, file ? path : NULL);
+    if (rc < 0)
+        return errf(err, errlen, rc, "cannot allocate %zu MB of RAM%s%s: %s",
+                    size >> 20, file ? " in " : "", file ? path : "",
+                    strerror(-rc));
+    return 0;
+}
+
+int vm_load_image(struct vm *vm, uint64_t *entry, char *err, size_t errlen)
+{
+    if (vm->ram.backing == RAM_GHOST) {
+        *entry = vm->ghost_entry; /* the ghost holds the image */
+        return 0;
+    }
+    struct elf_image_info info;
+    int rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
+    if (rc < 0)
+        return rc;
+    *entry = info.entry;
+    log_msg(vm->log, "VM", "%s: loaded %s (%d segment%s, entry 0x%08llx)",
+            vm->cfg.name, vm->cfg.image, info.segments,
+            info.segments == 1 ? "" : "s", (unsigned long long)info.entry);
+    if (vm->ram.backing == RAM_GHOST_GEN) {
+        rc = ghost_generate_commit(&vm->ram, vm->mops->name, vm->cfg.image,
+                                   info.entry, err, errlen);
+        if (rc < 0)
+            return rc;
+        log_msg(vm->log, "VM", "%s: ghost RAM file %s generated",
+                vm->cfg.name, vm->ram.ghost_path);
+    }
+    return 0;
 }
 
 /* Ctrl-] monitor keys on the console. */
@@ -206,6 +273,8 @@ struct vm *vm_create(const struct vm_config *cfg,
     if (mops->create(vm, err, errlen) < 0)
         goto fail;
     vm->cpu.trace = vm->trace;
+    mips_cpu_set_auto_idle(&vm->cpu, vm->cfg.auto_idle);
+
     return vm;
 fail:
     vm_destroy(vm);
@@ -222,7 +291,11 @@ static double mono_seconds(void)
 static void *vm_cpu_thread(void *arg)
 {
     struct vm *vm = arg;
+    /* Idle sleeps end at a computed instant: a 1 µs timer slack instead
+     * of the default 50 µs keeps the guest's timing. */
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
     double t0 = mono_seconds();
+
     uint64_t i0 = vm->cpu.insn_count;
     mips_cpu_run(&vm->cpu);
     if (__atomic_load_n(&vm->pause_request, __ATOMIC_ACQUIRE) &&
@@ -253,8 +326,12 @@ static void *vm_cpu_thread(void *arg)
                     (unsigned long long)js.lockstep_blocks,
                     (unsigned long long)js.lockstep_resyncs);
     }
+    char idle[256];
+    mips_cpu_idle_describe(&vm->cpu, idle, sizeof(idle));
+    log_msg(vm->log, "VM", "%s: %s", vm->cfg.name, idle);
     int st = __atomic_load_n(&vm->cpu.state, __ATOMIC_ACQUIRE);
     vm->halted_on_error = st == CPU_HALTED;
+
     __atomic_store_n(&vm->status, VM_HALTED, __ATOMIC_RELEASE);
     if (vm->on_stop)
         vm->on_stop(vm, vm->on_stop_arg);
@@ -269,7 +346,22 @@ int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
     int rc = vm->mops->boot(vm, err, errlen);
     if (rc < 0)
         return rc;
+    if (vm->ram.backing == RAM_GHOST_GEN) {
+        /* hypervisor.md §5.2.6: the ghost is written, the CPU never runs */
+        vm->status = VM_SHUTDOWN;
+        return 1;
+    }
+    return vm_run(vm, on_stop, arg, err, errlen);
+}
+
+int vm_run(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
+           size_t errlen)
+{
+    int rc;
+    if (vm->thread_started)
+        return errf(err, errlen, -EBUSY, "VM is already running");
     vm->on_stop = on_stop;
+
     vm->on_stop_arg = arg;
     if (vm->cpu.jit)
         mips_jit_flush(&vm->cpu); /* restart: RAM may have been rewritten */

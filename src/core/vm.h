@@ -17,6 +17,8 @@
 
 struct evloop;
 struct logger;
+struct snap_reader;
+struct snap_writer;
 struct vm;
 
 /* Values as `vm get_status` reports them (hypervisor.md §4.4). */
@@ -44,6 +46,7 @@ struct vm_config {
     struct vtty_config aux;
 
     uint64_t idle_pc;
+    int auto_idle;            /* find the idle loop automatically (default) */
     int deterministic;        /* guest time from executed instructions */
     char *trace_path;         /* executed-instruction log */
 
@@ -106,7 +109,19 @@ struct machine_ops {
                        const char *startup, size_t startup_len,
                        const char *priv, size_t priv_len, char *err,
                        size_t errlen);
+    /*
+     * Snapshots (core/snapshot.h): the machine's state besides the CPU and
+     * vm->ram, which the core saves. save runs with the CPU stopped;
+     * load runs on hardware just created (cards inserted, not booted) and
+     * leaves it ready to run. 0 or -errno with a message. NULL: the
+     * platform cannot be snapshotted.
+     */
+    int (*state_save)(struct vm *vm, struct snap_writer *w, char *err,
+                      size_t errlen);
+    int (*state_load)(struct vm *vm, struct snap_reader *r, char *err,
+                      size_t errlen);
 };
+
 
 typedef void (*vm_stop_fn)(struct vm *vm, void *arg);
 
@@ -123,6 +138,8 @@ struct vm {
     void *machine;            /* platform state */
     char file_prefix[256];    /* e.g. "c7200_i0" */
     FILE *trace;
+
+    uint64_t ghost_entry;     /* RAM_GHOST: entry point of the image */
 
     pthread_t thread;
     int thread_started;
@@ -143,10 +160,16 @@ struct vm *vm_create(const struct vm_config *cfg,
                      const struct machine_ops *mops, struct logger *log,
                      struct evloop *ev, char *err, size_t errlen);
 /* Boot and start the CPU thread. on_stop runs on the CPU thread when the
- * CPU stops by itself (guest power-off, halt). */
+ * CPU stops by itself (guest power-off, halt). Returns 1 without starting
+ * the CPU when the boot generated a ghost RAM file (cfg.ghost_status 1,
+ * hypervisor.md §5.2.6): status is then VM_SHUTDOWN. */
 int vm_start(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
              size_t errlen);
+/* Start the CPU thread as it is, without booting (a restored snapshot). */
+int vm_run(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
+           size_t errlen);
 /* Stop the CPU thread (any thread but the CPU's own). */
+
 void vm_stop(struct vm *vm);
 /*
  * Pause the CPU thread, keeping all hardware (status VM_SUSPENDED), and
@@ -161,6 +184,21 @@ void vm_destroy(struct vm *vm);
 
 /* Called by devices/ROM services: power off the router (any thread). */
 void vm_request_poweroff(struct vm *vm);
+
+/*
+ * For machines: guest DRAM of `size` bytes into vm->ram as the
+ * configuration asks (mips64.md §11.1): a ghost file being generated
+ * (ghost_status 1) or used (2, checked first: a ghost that does not fit
+ * is logged and ignored), anonymous memory (-X, --sparse-mem), or the RAM
+ * file "<prefix>_ram". 0 or -errno with a message.
+ */
+int vm_ram_alloc(struct vm *vm, size_t size, char *err, size_t errlen);
+/*
+ * For machines' boot: load cfg.image into guest memory, unless ghost RAM
+ * already holds it; when generating a ghost, write it out. *entry gets
+ * the image's entry point. 0 or -errno with a message.
+ */
+int vm_load_image(struct vm *vm, uint64_t *entry, char *err, size_t errlen);
 
 /* Name of a VM file: "<prefix>_<suffix>" in the working directory. */
 void vm_file_path(const struct vm *vm, const char *suffix, char *buf,

@@ -38,7 +38,9 @@ struct hv_options {
     const char *console_bind;   /* --console-binding-addr */
     int noctrl;
     int notelnetmsg;
+    int no_auto_idle;           /* --no-auto-idle: VMs start without it */
 };
+
 
 struct hv_reap {
     struct hv_obj *obj;

@@ -30,6 +30,7 @@ enum {
     OPT_NOCTRL,
     OPT_NOTELNETMSG,
     OPT_FILEPID,
+    OPT_NO_AUTO_IDLE,
     OPT_IGNORED, /* standard-mode long options: accepted, no effect */
 };
 
@@ -77,6 +78,7 @@ static int parse_options(int argc, char **argv, struct hv_options *opt,
         {"noctrl", no_argument, NULL, OPT_NOCTRL},
         {"notelnetmsg", no_argument, NULL, OPT_NOTELNETMSG},
         {"filepid", required_argument, NULL, OPT_FILEPID},
+        {"no-auto-idle", no_argument, NULL, OPT_NO_AUTO_IDLE},
         /* §7.3: the long options of standard mode are ignored here */
         {"idle-pc", required_argument, NULL, OPT_IGNORED},
         {"timer-itv", required_argument, NULL, OPT_IGNORED},
@@ -129,6 +131,10 @@ static int parse_options(int argc, char **argv, struct hv_options *opt,
         case OPT_FILEPID:
             *filepid = optarg;
             break;
+        case OPT_NO_AUTO_IDLE:
+            opt->no_auto_idle = 1;
+            break;
+
         case OPT_IGNORED:
             break;
         case ':':

@@ -51,24 +51,13 @@ static void print_idle_props(struct hv_ctx *c, const struct hv_router *r)
     hv_ok(c, "OK");
 }
 
-static int by_count_desc(const void *a, const void *b)
-{
-    const uint32_t *x = a, *y = b; /* pairs {pc, count} */
-    if (x[1] != y[1])
-        return x[1] < y[1] ? 1 : -1;
-    return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-static int by_value(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /*
- * Sample the program counter (§5.2.3: ~10 s) and propose the most
- * frequent values. The VM lock is dropped between samples so other
- * commands on the VM (a stop) are not held up.
+ * idle-PC proposals (§5.2.3: blocks about 10 s). Unlike the reference,
+ * which samples the PC field from this thread, the CPU thread itself
+ * counts the PC at every slice end and probes the hot places for pure
+ * polling loops (mips64.md §12 item 9); verified loops come first. The
+ * VM lock is dropped while waiting so other commands on the VM (a stop)
+ * are not held up.
  */
 void hv_vm_cmd_get_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
 {
@@ -76,60 +65,49 @@ void hv_vm_cmd_get_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    if (!live_cpu(c, r, argv[1])) {
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    if (!cpu) {
         hv_router_unlock(c->hv, obj);
         return;
     }
-    uint32_t *pcs = malloc(IDLE_SAMPLES * sizeof(*pcs));
-    if (!pcs) {
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
+    int n = mips_cpu_idle_calib_start(cpu, IDLE_SAMPLES * IDLE_SAMPLE_MS);
+    if (n < 0) {
+        hv_err(c, HSC_ERR_UNSPECIFIED, n == -EBUSY ? "a measurement is "
+               "already running" : "out of memory");
         hv_router_unlock(c->hv, obj);
         return;
     }
-    int n = 0, lost = 0;
-    while (n < IDLE_SAMPLES) {
-        if (obj->deleted || !r->vm || vm_get_status(r->vm) != VM_RUNNING) {
-            lost = 1;
-            break;
-        }
-        pcs[n++] = (uint32_t)__atomic_load_n(&r->vm->cpu.pc,
-                                             __ATOMIC_RELAXED);
+    struct mips_idle_prop props[HV_IDLE_PROPS];
+    int lost = 0;
+    do {
         pthread_mutex_unlock(&obj->mtx);
-        struct timespec ts = {0, IDLE_SAMPLE_MS * 1000000L};
+        struct timespec ts = {0, 50 * 1000000L};
         nanosleep(&ts, NULL);
         pthread_mutex_lock(&obj->mtx);
-        if (hv_is_stopping(c->hv)) {
+        if (obj->deleted || !r->vm || &r->vm->cpu != cpu ||
+            vm_get_status(r->vm) != VM_RUNNING || hv_is_stopping(c->hv)) {
             lost = 1;
             break;
         }
-    }
+        n = mips_cpu_idle_calib_result(cpu, props, HV_IDLE_PROPS);
+    } while (n == -EAGAIN);
     if (lost) {
-        free(pcs);
+        if (!obj->deleted && r->vm && &r->vm->cpu == cpu)
+            mips_cpu_idle_calib_cancel(cpu);
         hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU specified");
         hv_router_unlock(c->hv, obj);
         return;
     }
-    qsort(pcs, (size_t)n, sizeof(*pcs), by_value);
-    uint32_t(*pairs)[2] = malloc((size_t)n * sizeof(*pairs));
-    int np = 0;
-    for (int i = 0; pairs && i < n; i++) {
-        if (np && pairs[np - 1][0] == pcs[i]) {
-            pairs[np - 1][1]++;
-        } else {
-            pairs[np][0] = pcs[i];
-            pairs[np][1] = 1;
-            np++;
-        }
+    uint64_t found = mips_cpu_idle_pc(cpu);
+    if (n <= 0 && found) { /* slept all along in the loop it found */
+        props[0] = (struct mips_idle_prop){(uint32_t)found, 0, 1};
+        n = 1;
     }
-    if (pairs)
-        qsort(pairs, (size_t)np, sizeof(*pairs), by_count_desc);
-    r->nidle_prop = np < HV_IDLE_PROPS ? np : HV_IDLE_PROPS;
+    r->nidle_prop = n > 0 ? n : 0;
     for (int i = 0; i < r->nidle_prop; i++) {
-        r->idle_prop[i].pc = pairs[i][0];
-        r->idle_prop[i].count = pairs[i][1];
+        r->idle_prop[i].pc = props[i].pc;
+        r->idle_prop[i].count = props[i].count;
     }
-    free(pairs);
-    free(pcs);
     print_idle_props(c, r);
     hv_router_unlock(c->hv, obj);
 }
@@ -140,8 +118,16 @@ void hv_vm_cmd_show_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
-    if (live_cpu(c, r, argv[1]))
+    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
+    uint64_t found = cpu ? mips_cpu_idle_pc(cpu) : 0;
+    if (cpu && !r->nidle_prop && found) {
+        /* No measurement yet: what automatic idle detection found. */
+        hv_info(c, "0x%08x [%llu]", (uint32_t)found,
+                (unsigned long long)cpu->idle_sleeps);
+        hv_ok(c, "OK");
+    } else if (cpu) {
         print_idle_props(c, r);
+    }
     hv_router_unlock(c->hv, obj);
 }
 

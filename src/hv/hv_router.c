@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "mem/elf_load.h"
+#include "core/snapshot.h"
 
 /*
  * Files a router may leave in a directory, "<prefix>_<suffix>"
@@ -124,6 +124,8 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
     r->cfg.con.bind_addr = r->cfg.aux.bind_addr = hv->console_bind;
     r->cfg.con.noctrl = r->cfg.aux.noctrl = hv->opt.noctrl;
     r->cfg.con.notelnetmsg = r->cfg.aux.notelnetmsg = hv->opt.notelnetmsg;
+    r->cfg.auto_idle = !hv->opt.no_auto_idle;
+
     /* §6.1 defaults the machine does not set itself (yet) */
     if (!r->cfg.clock_divisor)
         r->cfg.clock_divisor = plat->clock_divisor;
@@ -362,28 +364,23 @@ int hv_router_start(struct hv_router *r, struct hv_reply *reply)
                       name);
 
     char err[512] = "";
-    if (r->cfg.ghost_status == 1) {
-        /* Ghost generation (§5.2.6): we have no ghost RAM yet, so only the
-         * image is checked, no file is written, and the VM rests in
-         * status 1 until `vm stop`. */
-        struct elf_image_info info;
-        if (elf_probe_file(r->cfg.image, &info, err, sizeof(err)) < 0) {
-            log_msg(r->log, "VM", "%s: %s", name, err);
-            return -EINVAL;
-        }
-        log_msg(r->log, "VM", "%s: ghost RAM is not supported: '%s' not "
-                "generated", name, r->cfg.ghost_file ? r->cfg.ghost_file : "");
-        r->ghost_state = 1;
-        return 0;
-    }
-    if (r->cfg.ghost_status == 2)
-        log_msg(r->log, "VM", "%s: ghost RAM is not supported: booting "
-                "without '%s'", name,
-                r->cfg.ghost_file ? r->cfg.ghost_file : "");
     r->vm = vm_create(&r->cfg, r->mops, r->log, r->hv->ev, err, sizeof(err));
     if (!r->vm) {
         log_msg(r->log, "VM", "%s: cannot build the hardware: %s", name, err);
         return -EIO;
+    }
+    if (r->cfg.ghost_status == 1) {
+        /* Ghost generation (§5.2.6): the image goes into the ghost file,
+         * the CPU never runs, the VM rests in status 1 until `vm stop`. */
+        int rc = vm_start(r->vm, NULL, NULL, err, sizeof(err));
+        free_hardware(r);
+        if (rc < 0) {
+            log_msg(r->log, "VM", "%s: ghost RAM not generated: %s", name,
+                    err);
+            return -EINVAL;
+        }
+        r->ghost_state = 1;
+        return 0;
     }
     int rc = apply_slots(r);
     if (rc == 0) {
@@ -401,6 +398,70 @@ void hv_router_stop(struct hv_router *r)
     free_hardware(r);
     r->ghost_state = 0;
 }
+
+int hv_router_save_state(struct hv_router *r, const char *path, char *err,
+                         size_t errlen)
+{
+    int st = hv_router_status(r);
+    if (!r->vm || (st != VM_RUNNING && st != VM_SUSPENDED)) {
+        snprintf(err, errlen, "not running");
+        return -EINVAL;
+    }
+    if (st == VM_RUNNING)
+        vm_suspend(r->vm); /* the CPU stops between two slices */
+    int rc;
+    if (vm_get_status(r->vm) != VM_SUSPENDED) {
+        snprintf(err, errlen, "the CPU stopped");
+        rc = -EINVAL;
+    } else {
+        rc = vm_save_state(r->vm, path, err, errlen);
+    }
+    if (st == VM_RUNNING && vm_get_status(r->vm) == VM_SUSPENDED)
+        vm_resume(r->vm);
+    if (rc == 0)
+        log_msg(r->log, "VM", "%s: state saved to %s", r->cfg.name, path);
+    return rc;
+}
+
+int hv_router_load_state(struct hv_router *r, const char *path, char *err,
+                         size_t errlen)
+{
+    const char *name = r->cfg.name;
+    struct snap_info si;
+    int rc = snap_read_info(path, &si, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (strcmp(si.platform, r->plat->name) != 0 ||
+        (si.npe[0] && r->cfg.npe && strcmp(si.npe, r->cfg.npe) != 0)) {
+        snprintf(err, errlen, "the snapshot is of a %s %s, the VM a %s %s",
+                 si.platform, si.npe, r->plat->name,
+                 r->cfg.npe ? r->cfg.npe : "");
+        return -EINVAL;
+    }
+    hv_router_stop(r);
+    /* The RAM base the snapshot was taken on; no NVRAM push, no boot. */
+    struct vm_config cfg = r->cfg;
+    cfg.ghost_status = si.ghost_file[0] ? 2 : 0;
+    cfg.ghost_file = si.ghost_file;
+    cfg.startup_config = cfg.private_config = NULL;
+    r->vm = vm_create(&cfg, r->mops, r->log, r->hv->ev, err, errlen);
+    if (!r->vm)
+        return -EIO;
+    rc = apply_slots(r);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot put the cards in: %s", strerror(-rc));
+    if (rc == 0)
+        rc = vm_load_state(r->vm, path, err, errlen);
+    if (rc == 0)
+        rc = vm_run(r->vm, on_cpu_stop, r->obj, err, errlen);
+    if (rc < 0) {
+        free_hardware(r);
+        return rc;
+    }
+    log_msg(r->log, "VM", "%s: restored from %s", name, path);
+    return 0;
+}
+
 
 /* ---------------------------------------------------------------- files */
 

@@ -98,6 +98,16 @@ int hv_router_status(struct hv_router *r);
 /* §4.5: 0 or -errno; info lines (the console warning) go to reply. */
 int hv_router_start(struct hv_router *r, struct hv_reply *reply);
 void hv_router_stop(struct hv_router *r);
+/*
+ * Snapshots (core/snapshot.h). save: a running or suspended VM (paused
+ * while it is written). load: the VM is stopped if needed, built again
+ * with its cards and NIO bindings, loaded and run. 0 or -errno with err.
+ */
+int hv_router_save_state(struct hv_router *r, const char *path, char *err,
+                         size_t errlen);
+int hv_router_load_state(struct hv_router *r, const char *path, char *err,
+                         size_t errlen);
+
 /* Stop and remove from the registry: -EBUSY if still referenced. */
 int hv_router_delete(struct hv_router *r, int clean_files);
 /* §4.3: 0, -EEXIST (name taken), -EBUSY (not halted), other -errno. */

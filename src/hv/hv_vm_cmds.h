@@ -33,12 +33,22 @@ void hv_vm_foreach(struct hv_ctx *c,
     X(slot_oir_start, 3, 3)                                                   \
     X(slot_oir_stop, 3, 3)
 
+/* hv_mod_vm_state.c: automatic idle detection, snapshots */
+#define HV_VM_STATE_CMD_LIST(X)                                               \
+    X(set_auto_idle, 2, 2)                                                    \
+    X(show_auto_idle, 2, 2)                                                   \
+    X(save_state, 2, 2)                                                       \
+    X(load_state, 2, 2)
+
 #define HV_VM_DECLARE(name, lo, hi)                                           \
     void hv_vm_cmd_##name(struct hv_ctx *c, int argc, char **argv);
 HV_VM_RUN_CMD_LIST(HV_VM_DECLARE)
+HV_VM_STATE_CMD_LIST(HV_VM_DECLARE)
 #undef HV_VM_DECLARE
 
 #define HV_VM_ENTRY(name, lo, hi) {#name, lo, hi, hv_vm_cmd_##name},
-#define HV_VM_RUN_CMDS HV_VM_RUN_CMD_LIST(HV_VM_ENTRY)
+#define HV_VM_RUN_CMDS                                                        \
+    HV_VM_RUN_CMD_LIST(HV_VM_ENTRY) HV_VM_STATE_CMD_LIST(HV_VM_ENTRY)
+
 
 #endif

@@ -55,6 +55,8 @@ enum {
     OPT_PRIVATE_CONFIG,
     OPT_JIT,
     OPT_JIT_LOCKSTEP,
+    OPT_SPARSE_MEM,
+    OPT_NO_AUTO_IDLE,
 };
 
 static void banner(void)
@@ -112,6 +114,12 @@ static void usage(FILE *out)
         "  -N <0|1>               VM file names by name (0) or by ID (1, default)\n"
         "  -l <file>              log file (default dynamips_log.txt)\n"
         "  -X                     RAM in anonymous memory instead of a file\n"
+        "  --sparse-mem           the same (pages are allocated on first touch\n"
+        "                         in every mode)\n"
+        "  -g <file>              generate a ghost RAM file: load the image into\n"
+        "                         it and exit without running the router\n"
+        "  -G <file>              use a ghost RAM file: routers on one image share\n"
+        "                         its pages copy-on-write (made by -g)\n"
         "  -j                     disable the JIT: interpret every instruction\n"
         "  --jit                  translate guest code to x86-64 (the default)\n"
         "  --jit-lockstep         JIT checked against the interpreter at every\n"
@@ -124,6 +132,7 @@ static void usage(FILE *out)
         "  --noctrl               Ctrl-] is sent to the router, no monitor menu\n"
         "  --notelnetmsg          no greeting when a telnet client connects\n"
         "  --idle-pc <addr>       idle PC (hexadecimal)\n"
+        "  --no-auto-idle         do not look for the guest's idle loop by itself\n"
         "  --timer-itv <n>        accepted for compatibility (no effect)\n"
         "  --vm-debug <level>     accepted for compatibility (no effect)\n"
         "  --trace <file>         log every executed instruction, disassembled\n"
@@ -227,6 +236,8 @@ int main(int argc, char **argv)
         {"private-config", required_argument, NULL, OPT_PRIVATE_CONFIG},
         {"jit", no_argument, NULL, OPT_JIT},
         {"jit-lockstep", no_argument, NULL, OPT_JIT_LOCKSTEP},
+        {"sparse-mem", no_argument, NULL, OPT_SPARSE_MEM},
+        {"no-auto-idle", no_argument, NULL, OPT_NO_AUTO_IDLE},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -238,7 +249,9 @@ int main(int argc, char **argv)
     const char *filepid = NULL;
     int con_port = -1, aux_port = -1, noctrl = 0, notelnetmsg = 0;
     int file_naming = 1, ram_mmap = 1, deterministic = 0;
-    int jit = 0, jit_lockstep = 0;
+    int jit = 0, jit_lockstep = 0, sparse_mem = 0, auto_idle = 1;
+    int ghost_status = 0;
+    const char *ghost_file = NULL;
     long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
     unsigned long long idle_pc = 0;
     const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
@@ -259,7 +272,7 @@ int main(int argc, char **argv)
     long long iomem = -1;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:p:s:",
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:p:s:g:G:",
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'P': platform = optarg; break;
@@ -335,6 +348,13 @@ int main(int argc, char **argv)
             break;
         case 'l': log_path = optarg; break;
         case 'X': ram_mmap = 0; break;
+        case 'g':
+        case 'G':
+            ghost_status = c == 'g' ? 1 : 2;
+            ghost_file = optarg;
+            break;
+        case OPT_SPARSE_MEM: sparse_mem = 1; break;
+        case OPT_NO_AUTO_IDLE: auto_idle = 0; break;
         case 'j': jit = -1; break; /* wins over --jit */
         case 'k':
             if (parse_uint(optarg, INT_MAX, &v) || v == 0)
@@ -468,6 +488,11 @@ int main(int argc, char **argv)
     cfg.instance_id = (int)inst;
     cfg.file_naming_by_id = file_naming;
     cfg.ram_mmap = ram_mmap;
+    cfg.sparse_mem = sparse_mem;
+    cfg.auto_idle = auto_idle;
+    cfg.ghost_status = ghost_status;
+    if (ghost_file)
+        cfg.ghost_file = strdup(ghost_file);
     cfg.deterministic = deterministic || (jit > 0 && jit_lockstep);
     if (jit)
         cfg.jit = jit > 0;
@@ -589,10 +614,18 @@ int main(int argc, char **argv)
         goto out;
     }
     struct run_state rs = {.main_thread = pthread_self()};
-    if (vm_start(vm, on_vm_stop, &rs, err, sizeof(err)) < 0) {
+    int src = vm_start(vm, on_vm_stop, &rs, err, sizeof(err));
+    if (src < 0) {
         fprintf(stderr, "dynamips: %s\n", err);
         vm_destroy(vm);
         status = EXIT_START_FAILED;
+        goto out;
+    }
+    if (src > 0) {
+        /* -g: the ghost file is written; the router never runs */
+        vtty_term_restore(vm->con);
+        vm_destroy(vm);
+        printf("Ghost RAM file '%s' generated.\n", ghost_file);
         goto out;
     }
     for (;;) {

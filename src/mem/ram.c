@@ -35,6 +35,7 @@ int ram_alloc(struct guest_ram *ram, size_t size, const char *path)
             return -e;
         }
         ram->path = strdup(path);
+        ram->backing = RAM_FILE;
     }
     ram->host = p;
     ram->size = size;
@@ -49,5 +50,6 @@ void ram_free(struct guest_ram *ram)
         unlink(ram->path);
         free(ram->path);
     }
+    free(ram->ghost_path);
     memset(ram, 0, sizeof(*ram));
 }

@@ -38,7 +38,8 @@ def spin_cpu_share(tmp_path, extra):
 
 
 def test_idle_pc_sleeps_in_idle_loop(tmp_path):
-    busy = spin_cpu_share(tmp_path, [])
-    idle = spin_cpu_share(tmp_path, ["--idle-pc", "0x80008000"])
+    busy = spin_cpu_share(tmp_path, ["--no-auto-idle"])
+    idle = spin_cpu_share(tmp_path, ["--no-auto-idle", "--idle-pc",
+                                     "0x80008000"])
     assert busy > 0.5, f"spinning guest used only {busy:.0%} of a core"
     assert idle < 0.15, f"idle-PC guest still used {idle:.0%} of a core"

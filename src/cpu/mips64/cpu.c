@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "cpu/mips64/cpu_internal.h"
+#include "cpu/mips64/idle_auto.h"
 #include "cpu/mips64/jit.h"
 
 /* Instructions between checks of host time for the timer. */
@@ -49,6 +50,7 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
     }
     cpu->idle_max = 500;       /* mips64.md §10.4 defaults */
     cpu->idle_sleep_us = 30000;
+    mips_idle_init(cpu); /* automatic detection off until asked for */
     pthread_mutex_init(&cpu->wait_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -62,6 +64,7 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
 void mips_cpu_destroy(struct mips_cpu *cpu)
 {
     mips_jit_destroy(cpu);
+    mips_idle_free(cpu);
     pthread_mutex_destroy(&cpu->wait_lock);
     pthread_cond_destroy(&cpu->wait_cond);
 }
@@ -130,9 +133,11 @@ void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level)
 
 void mips_cpu_set_idle_pc(struct mips_cpu *cpu, uint64_t pc)
 {
-    /* Guests give 32-bit addresses; PCs are sign-extended. */
+    /* Guests give 32-bit addresses; PCs are sign-extended. The CPU
+     * thread takes it at its next service (idle_auto.c). */
     uint64_t v = pc ? (uint64_t)(int64_t)(int32_t)(uint32_t)pc : 0;
-    __atomic_store_n(&cpu->idle_pc, v, __ATOMIC_RELAXED);
+    __atomic_store_n(&cpu->idle_pc_manual, v, __ATOMIC_RELAXED);
+    cpu_attention(cpu);
 }
 
 void mips_cpu_set_idle_params(struct mips_cpu *cpu, unsigned max,
@@ -196,10 +201,11 @@ static void cpu_wait(struct mips_cpu *cpu)
 /*
  * Idle-PC sleep: the guest sat in its idle loop; sleep until the next timer
  * event, an interrupt line change (which sets attention and signals us),
- * or idle_sleep_us, whichever comes first. Unlike the reference, a device
- * interrupt ends the sleep at once.
+ * idle_sleep_us, or `until` (nonzero: when an automatically found loop
+ * will end by itself), whichever comes first. Unlike the reference, a
+ * device interrupt ends the sleep at once.
  */
-static void cpu_idle_sleep(struct mips_cpu *cpu)
+static void cpu_idle_sleep(struct mips_cpu *cpu, uint64_t until)
 {
     cpu->idle_sleeps++;
     if (cpu->deterministic)
@@ -207,6 +213,8 @@ static void cpu_idle_sleep(struct mips_cpu *cpu)
     uint64_t now = mips_time_ns(cpu);
     uint64_t dl = now + (uint64_t)__atomic_load_n(&cpu->idle_sleep_us,
                                                   __ATOMIC_RELAXED) * 1000u;
+    if (until && until < dl)
+        dl = until;
     if (cpu->compare_deadline_ns < dl)
         dl = cpu->compare_deadline_ns;
     if (dl <= now || mips_irq_deliverable(cpu))
@@ -218,6 +226,7 @@ static void cpu_idle_sleep(struct mips_cpu *cpu)
         !__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
         pthread_cond_timedwait(&cpu->wait_cond, &cpu->wait_lock, &ts);
     pthread_mutex_unlock(&cpu->wait_lock);
+    mips_idle_slept(cpu, mips_time_ns(cpu) - now);
 }
 
 /* Between instructions: timer, stop requests, WAIT, interrupts. */
@@ -227,8 +236,10 @@ static int cpu_service(struct mips_cpu *cpu)
     if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
         return -1;
     if (cpu->idle_sleep_req) {
+        uint64_t until;
         cpu->idle_sleep_req = 0;
-        cpu_idle_sleep(cpu);
+        if (mips_idle_sleep_gate(cpu, &until))
+            cpu_idle_sleep(cpu, until);
     }
     mips_timer_check(cpu, mips_time_ns(cpu));
     if (cpu->waiting) {
@@ -237,6 +248,7 @@ static int cpu_service(struct mips_cpu *cpu)
         if (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
             return -1;
     }
+    mips_idle_service(cpu); /* idle PC in use, detection, calibration */
     if (mips_irq_deliverable(cpu)) {
         cpu->exception_taken = 0;
         mips_take_interrupt(cpu);
@@ -324,8 +336,40 @@ void mips_cpu_run(struct mips_cpu *cpu)
                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+uint32_t mips_cpu_count_read(const struct mips_cpu *cpu)
+{
+    return mips_count_now(cpu, mips_time_ns(cpu));
+}
+
+void mips_cpu_state_loaded(struct mips_cpu *cpu, uint32_t count)
+{
+    cpu->mode_key = ~0u;
+    mips_tc_flush(cpu);
+    mips_update_mode(cpu);
+    if (cpu->jit)
+        mips_jit_flush(cpu);
+    uint64_t now = mips_time_ns(cpu);
+    if (!cpu->deterministic) {
+        /* host time moved on: Count goes on from where it was */
+        cpu->count_base = count;
+        cpu->time_base_ns = now;
+    }
+    mips_timer_rearm(cpu, now);
+    cpu->in_delay_slot = 0;
+    cpu->exception_taken = 0;
+    cpu->idle_hits = 0;
+    cpu->idle_sleep_req = 0;
+    int auto_idle = __atomic_load_n(&cpu->idle_auto.enabled,
+                                    __ATOMIC_RELAXED);
+    mips_idle_init(cpu); /* the loop found before may not be there */
+    __atomic_store_n(&cpu->idle_auto.enabled, auto_idle, __ATOMIC_RELAXED);
+
+    cpu_attention(cpu);
+}
+
 void mips_cpu_dump(const struct mips_cpu *cpu, FILE *out)
 {
+
     fprintf(out, "PC  = 0x%016" PRIx64 "  insns = %" PRIu64 "\n", cpu->pc,
             cpu->insn_count);
     for (int i = 0; i < 32; i += 2)

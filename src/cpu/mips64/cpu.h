@@ -102,6 +102,54 @@ struct dc_entry {
 #define TC_SIZE (1u << TC_BITS)
 #define TC_INVALID 1ull
 
+/*
+ * Automatic idle detection (idle_auto.c). A "pure polling loop" is a
+ * stretch of guest code that comes back to where it started with no store
+ * that changes memory, no CP0/TLB/cache side effect, no exception, and no
+ * register carried from one iteration to the next that changed: it can
+ * only ever leave because of something outside it (an interrupt, a device
+ * register, memory written by someone else, the Count register). Such a
+ * loop the guest has been spinning in for a while becomes the idle PC.
+ */
+enum {
+    IDLE_LOOP_COUNT = 1 << 0,  /* reads Count: its exit time is computable */
+    IDLE_LOOP_DEVICE = 1 << 1, /* reads a device register or Cause */
+    IDLE_LOOP_STORES = 1 << 2, /* has (silent) stores */
+};
+
+struct mips_idle_loop {
+    uint64_t pc;               /* idle PC: reached once per iteration */
+    uint64_t lo, hi;           /* lowest / highest PC of an iteration */
+    unsigned len;              /* instructions per iteration */
+    unsigned flags;            /* IDLE_LOOP_* */
+};
+
+#define MIPS_IDLE_PROPS 10
+
+struct mips_idle_prop {
+    uint32_t pc;
+    uint32_t count;            /* samples (slice ends) at / in it */
+    int loop;                  /* a verified pure polling loop */
+};
+
+struct mips_idle_calib;        /* get_idle_pc_prop measurement (idle_auto.c) */
+
+struct mips_idle_auto {
+    int enabled;               /* atomic: mips_cpu_set_auto_idle() */
+    uint64_t pc;               /* adopted idle PC, 0 = none (CPU thread) */
+    struct mips_idle_loop loop;   /* the adopted loop */
+    struct mips_idle_loop cand;   /* the last loop a probe found */
+    unsigned window, in_loop, streak;
+    unsigned backoff, backoff_next;
+    unsigned strikes;
+    uint64_t hits_start;       /* insn_count when idle_hits restarted */
+    uint64_t holdoff_until;    /* insn_count: no adoption before */
+    uint64_t dropped_pc;       /* the last loop given up */
+    /* statistics (read racily by other threads for display) */
+    uint64_t probes, probe_insns, adoptions, drops, sleeps, refusals;
+    uint64_t slept_ns;
+};
+
 enum mips_cpu_state {
     CPU_STOPPED = 0,
     CPU_RUNNING,
@@ -161,12 +209,15 @@ struct mips_cpu {
     uint8_t *fetch_host;
 
     /* idle-PC (mips64.md §10.4): PC that the guest reaches only when idle */
-    uint64_t idle_pc;         /* 0 = off */
+    uint64_t idle_pc;         /* 0 = off (CPU thread: manual or automatic) */
+    uint64_t idle_pc_manual;  /* atomic: set by mips_cpu_set_idle_pc() */
     unsigned idle_max;        /* hits before sleeping (default 500) */
     unsigned idle_sleep_us;   /* longest sleep (default 30000) */
     unsigned idle_hits;
     int idle_sleep_req;
     uint64_t idle_sleeps;     /* statistics */
+    struct mips_idle_auto idle_auto;
+    struct mips_idle_calib *idle_calib; /* atomic; NULL until first used */
 
     /* run control */
     int state;                /* enum mips_cpu_state, atomic */
@@ -206,10 +257,43 @@ void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level);
 void mips_cpu_set_idle_pc(struct mips_cpu *cpu, uint64_t pc);
 void mips_cpu_set_idle_params(struct mips_cpu *cpu, unsigned max,
                               unsigned sleep_us);
+/* Automatic idle detection on (default) or off; any thread. Off in
+ * deterministic mode, and a manual idle PC takes precedence. */
+void mips_cpu_set_auto_idle(struct mips_cpu *cpu, int on);
+/* The idle PC in use (manual or found), 0 if none; any thread. */
+uint64_t mips_cpu_idle_pc(const struct mips_cpu *cpu);
+/*
+ * idle-PC calibration (hypervisor `vm get_idle_pc_prop`, mips64.md §12
+ * item 9): for `ms` milliseconds the CPU thread counts the PC at every
+ * slice end (exact, not sampled from another thread, and only PCs where
+ * translated code returns to the dispatcher) and probes the hot ones for
+ * pure polling loops. Any thread but the CPU's, while the CPU exists:
+ * start (0, -EBUSY when one runs, -ENOMEM), then poll the result: -EAGAIN
+ * until the time is up, then up to max proposals, verified loops first,
+ * then by count. Cancel drops a measurement (its caller gives up).
+ */
+int mips_cpu_idle_calib_start(struct mips_cpu *cpu, unsigned ms);
+int mips_cpu_idle_calib_result(struct mips_cpu *cpu,
+                               struct mips_idle_prop *props, int max);
+void mips_cpu_idle_calib_cancel(struct mips_cpu *cpu);
+/* One line of automatic idle state for humans (monitor, hypervisor). */
+void mips_cpu_idle_describe(const struct mips_cpu *cpu, char *buf,
+                            size_t len);
 void mips_cpu_request_stop(struct mips_cpu *cpu);
 void mips_cpu_halt(struct mips_cpu *cpu, const char *why);
 
+/*
+ * Snapshots (core/snapshot.c saves the architectural fields of this
+ * structure): Count as the guest would read it now, and, after the fields
+ * were loaded back, the derived state (addressing mode, translation
+ * caches, Count restarting from `count` now, the Compare deadline).
+ * CPU stopped.
+ */
+uint32_t mips_cpu_count_read(const struct mips_cpu *cpu);
+void mips_cpu_state_loaded(struct mips_cpu *cpu, uint32_t count);
+
 void mips_cpu_dump(const struct mips_cpu *cpu, FILE *out);
+
 void mips_cpu_dump_tlb(const struct mips_cpu *cpu, FILE *out);
 
 /* Disassemble one word at pc into buf; returns buf. */

@@ -23,6 +23,8 @@
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pa.h"
 #include "machine/c7200/c7200_pci.h"
+#include "machine/c7200/c7200_state.h"
+
 #include "machine/c7200/c7200_storage.h"
 #include "mem/elf_load.h"
 
@@ -207,15 +209,11 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
     mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
 
-    /* DRAM */
+    /* DRAM: RAM file, anonymous or ghost (mips64.md §11.1) */
     char path[300];
-    vm_file_path(vm, "ram", path, sizeof(path));
-    int rc = ram_alloc(&vm->ram, (size_t)m->dram_mb << 20,
-                       cfg->ram_mmap ? path : NULL);
+    int rc = vm_ram_alloc(vm, (size_t)m->dram_mb << 20, err, errlen);
     if (rc < 0)
-        return errf(err, errlen, rc, "cannot allocate %u MB of RAM%s%s: %s",
-                    m->dram_mb, cfg->ram_mmap ? " in " : "",
-                    cfg->ram_mmap ? path : "", strerror(-rc));
+        return rc;
     physmap_add_ram(&vm->pm, "dram", C7200_DRAM_BASE, vm->ram.size,
                     vm->ram.host, 0);
     if (m->iomem_mb) {
@@ -501,7 +499,6 @@ static int c7200_push_config(const struct vm_config *cfg,
 static int c7200_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct c7200 *m = vm->machine;
-    struct elf_image_info info;
 
     /* §16.1 steps 1-2 (§18): configuration register, blank NVRAM sets
      * bit 6 ("ignore NVRAM configuration") */
@@ -515,15 +512,19 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     if (rc > 0)
         m->confreg &= ~0x0040u;
 
-    rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
+    /* the image, unless ghost RAM holds it (mips64.md §11.1) */
+    rc = vm_load_image(vm, &m->entry, err, errlen);
     if (rc < 0)
         return rc;
-    m->entry = info.entry;
-    log_msg(vm->log, "C7200", "%s: loaded %s (%d segment%s, entry 0x%08llx)",
-            vm->cfg.name, vm->cfg.image, info.segments,
-            info.segments == 1 ? "" : "s", (unsigned long long)info.entry);
 
     /* §16.1 step 4: reset; the ROM takes it from 0xBFC00000. */
+    c7200_machine_reset(vm);
+    return 0;
+}
+
+void c7200_machine_reset(struct vm *vm)
+{
+    struct c7200 *m = vm->machine;
     mips_cpu_reset(&vm->cpu);
     dev_reset(c7200_mpfpga_device(m->mpfpga));
     dev_reset(c7200_iofpga_device(m->iofpga));
@@ -531,6 +532,18 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
     c7200_pci_reset(m->pci);
     c7200_storage_reset(m->storage);
     c7200_pa_reset(m->pa);
+}
+
+int c7200_machine_parts(struct vm *vm, struct c7200_parts *p)
+{
+    struct c7200 *m = vm->machine;
+    if (!m || vm->mops != &c7200_machine_ops)
+        return -EINVAL;
+    *p = (struct c7200_parts){
+        .duart = m->duart, .nvram = m->nvram, .pci = m->pci,
+        .iomem = m->iomem_mb ? &m->iomem : NULL, .confreg = &m->confreg,
+        .entry = &m->entry, .dram_mb = m->dram_mb,
+    };
     return 0;
 }
 
@@ -588,6 +601,8 @@ const struct machine_ops c7200_machine_ops = {
     .show_devices = c7200_show_devices,
     .extract_config = c7200_extract_config,
     .push_config = c7200_push_config,
+    .state_save = c7200_state_save,
+    .state_load = c7200_state_load,
 };
 
 struct c7200_pa *c7200_machine_pa(struct vm *vm)

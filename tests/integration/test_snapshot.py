@@ -1,0 +1,161 @@
+"""Snapshots through the hypervisor (vm save_state / vm load_state): a
+booted firmware router, configured on its console, is saved, stopped and
+restored, and goes on where it was: same prompt, same configuration, its
+console port open again, no boot."""
+import re
+import socket
+import struct
+import time
+
+import pytest
+
+from idle_guests import count_wait_image
+from test_firmware import IMAGE, PROMPT, strip_telnet
+from test_hypervisor import DYNAMIPS, TIMEOUT, Hypervisor, free_port
+
+
+class Console:
+    """A telnet client on a router's console port."""
+
+    def __init__(self, port):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "console never opened"
+                time.sleep(0.02)
+        self.s.settimeout(0.05)
+        self.buf = b""
+        self.tstate = []
+
+    def expect(self, want, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.buf.decode("latin-1")
+            m = want.search(text) if not isinstance(want, str) else None
+            i = text.find(want) if isinstance(want, str) else -1
+            end = m.end() if m else (i + len(want) if i >= 0 else -1)
+            if end >= 0:
+                self.buf = self.buf[end:]
+                return text[:end]
+            assert time.monotonic() < deadline, \
+                "no %r in %r" % (want, text[-600:])
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            assert d, "console closed"
+            self.buf += strip_telnet(d, self.tstate)
+
+    def send(self, text):
+        self.s.sendall(text.encode("latin-1"))
+
+    def close(self):
+        self.s.close()
+
+
+def firmware_vm(c, name, port, iid):
+    c.ok('vm create "%s" %d c7200' % (name, iid))
+    c.ok('vm set_ios "%s" "%s"' % (name, IMAGE))
+    c.ok('vm set_ram "%s" 64' % name)
+    c.ok('vm set_con_tcp_port "%s" %d' % (name, port))
+
+
+@pytest.fixture
+def hv(tmp_path):
+    if not DYNAMIPS.exists():
+        pytest.fail("%s is missing (make)" % DYNAMIPS)
+    h = Hypervisor(tmp_path)
+    yield h
+    h.kill()
+
+
+def test_firmware_router_restored_where_it_was(hv, tmp_path):
+    c = hv.client()
+    port = free_port()
+    firmware_vm(c, "R1", port, 1)
+    c.ok("vm start R1")
+    con = Console(port)
+    con.expect("Press RETURN to get started!")
+    con.send("\r")
+    con.expect(PROMPT)
+    for line in ["enable", "configure terminal", "hostname SNAP1", "end"]:
+        con.send(line + "\r")
+        con.expect(PROMPT)
+    con.send("\r")
+    con.expect("SNAP1#")
+    con.close()
+
+    snap = tmp_path / "r1.snap"
+    assert c.ok('vm save_state R1 "%s"' % snap).text == \
+        "VM 'R1' state saved"
+    assert c.ok("vm get_status R1").text == "2"   # still running
+    c.ok("vm stop R1")
+    assert c.ok("vm get_status R1").text == "0"
+
+    t0 = time.monotonic()
+    assert c.ok('vm load_state R1 "%s"' % snap).text == "VM 'R1' restored"
+    restore_s = time.monotonic() - t0
+    assert c.ok("vm get_status R1").text == "2"
+    con = Console(port)
+    con.send("\r")
+    text = con.expect("SNAP1#")
+    assert "Press RETURN" not in text     # no boot: it went on
+    con.send("show running-config\r")
+    assert "hostname SNAP1" in con.expect("SNAP1#")
+    con.close()
+    assert restore_s < 2.0, "restore took %.2f s" % restore_s
+
+    # The same snapshot into another VM (its own console port and files)
+    port2 = free_port()
+    firmware_vm(c, "R2", port2, 2)
+    c.ok('vm load_state R2 "%s"' % snap)
+    con2 = Console(port2)
+    con2.send("\r")
+    con2.expect("SNAP1#")
+    con2.close()
+    c.ok("vm stop R1")
+    c.ok("vm stop R2")
+
+
+def test_snapshot_of_suspended_vm_and_errors(hv, tmp_path):
+    c = hv.client()
+    img = tmp_path / "cw.elf"
+    img.write_bytes(count_wait_image())
+    c.ok('vm create R1 1 c7200')
+    c.ok('vm set_ios R1 "%s"' % img)
+    c.ok('vm set_ram R1 16')
+    c.ok('vm set_ram_mmap R1 0')
+    snap = tmp_path / "s.snap"
+    # not running
+    r = c.cmd('vm save_state R1 "%s"' % snap)
+    assert r.code == 206 and "not running" in r.text, r.lines
+    c.ok("vm start R1")
+    time.sleep(0.3)
+    c.ok("vm suspend R1")
+    c.ok('vm save_state R1 "%s"' % snap)
+    assert c.ok("vm get_status R1").text == "3"   # left suspended
+    data = snap.read_bytes()
+    assert data[:8] == b"ODSNAP\0\1"
+    # only the touched pages: a 16 MB guest that uses a few KB
+    assert len(data) < 256 * 1024, len(data)
+    # a snapshot of another size does not go into this VM
+    c.ok('vm create R3 3 c7200')
+    c.ok('vm set_ios R3 "%s"' % img)
+    c.ok('vm set_ram R3 32')
+    r = c.cmd('vm load_state R3 "%s"' % snap)
+    assert r.code == 209 and "MB" in r.text, r.lines
+    assert c.ok("vm get_status R3").text == "0"
+    # not a snapshot
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"hello")
+    r = c.cmd('vm load_state R1 "%s"' % junk)
+    assert r.code == 209, r.lines
+    # a good one goes on running
+    c.ok('vm load_state R1 "%s"' % snap)
+    assert c.ok("vm get_status R1").text == "2"
+    pc0 = c.ok("vm_debug show_cpu_regs R1 0")
+    assert pc0.code == 100
+    c.ok("vm stop R1")
