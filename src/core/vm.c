@@ -188,12 +188,19 @@ static void vm_monitor(void *arg, struct vtty *vt, int key)
         if (vm->mops->show_devices)
             vm->mops->show_devices(vm, out);
         break;
+    case 'i': {
+        char idle[320];
+        mips_cpu_idle_describe(&vm->cpu, idle, sizeof(idle));
+        fprintf(out, "\n%s\n", idle);
+        break;
+    }
     default:
         fprintf(out, "\r\nMonitor keys (after Ctrl-]):\r\n"
                      "  q  stop the router\r\n"
                      "  r  dump CPU registers\r\n"
                      "  t  dump TLB entries\r\n"
                      "  d  list devices\r\n"
+                     "  i  idle PC (by hand or found automatically)\r\n"
                      "  Ctrl-]  send Ctrl-] to the router\r\n");
         break;
     }
