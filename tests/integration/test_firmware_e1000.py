@@ -90,3 +90,30 @@ def test_large_frames_and_ring_wrap(routers, tmp_path):
     assert rate == 100, out
     rate, out = ping(r2, "10.0.0.1 size 36 repeat 5")
     assert rate == 100, out
+
+
+def test_shutdown_and_restart(routers, tmp_path):
+    """shutdown stops the chip; no shutdown re-initialises the rings."""
+    from test_firmware import wait_line_up
+    ifname = "GigabitEthernet1/0"
+    r1, r2 = two_routers(routers, tmp_path,
+                         (["-p", "1:PA-GE"], ["-p", "1:PA-GE"]),
+                         ("1:0", "1:0"), ifname, ifname, [], [])
+    ping(r1, "10.0.0.2")
+    for _ in range(2):
+        r1.cmd("configure terminal")
+        r1.cmd(f"interface {ifname}")
+        r1.cmd("shutdown")
+        r1.cmd("end")
+        out = r1.cmd(f"show interfaces {ifname}")
+        assert "administratively down" in out, out
+        rate, out = ping(r2, "10.0.0.1 timeout 1")
+        assert rate == 0, out
+        r1.cmd("configure terminal")
+        r1.cmd(f"interface {ifname}")
+        r1.cmd("no shutdown")
+        r1.cmd("end")
+        wait_line_up(r1, ifname)
+        ping(r2, "10.0.0.1")
+        rate, out = ping(r2, "10.0.0.1")
+        assert rate == 100, out
