@@ -159,3 +159,27 @@ def test_snapshot_of_suspended_vm_and_errors(hv, tmp_path):
     pc0 = c.ok("vm_debug show_cpu_regs R1 0")
     assert pc0.code == 100
     c.ok("vm stop R1")
+
+
+@pytest.mark.parametrize("npe", ["npe-100", "npe-200", "npe-300"])
+def test_other_npes(hv, tmp_path, npe):
+    """Packet SRAM (NPE-100/150/200) and fixed I/O memory (NPE-300) are
+    saved and restored with DRAM."""
+    c = hv.client()
+    img = tmp_path / "cw.elf"
+    img.write_bytes(count_wait_image())
+    c.ok("vm create R1 1 c7200")
+    c.ok('c7200 set_npe R1 %s' % npe)
+    c.ok('vm set_ios R1 "%s"' % img)
+    c.ok("vm set_ram R1 32")
+    c.ok("vm set_ram_mmap R1 0")
+    c.ok("vm start R1")
+    time.sleep(0.2)
+    snap = tmp_path / "s.snap"
+    c.ok('vm save_state R1 "%s"' % snap)
+    c.ok("vm stop R1")
+    c.ok('vm load_state R1 "%s"' % snap)
+    assert c.ok("vm get_status R1").text == "2"
+    c.ok("vm stop R1")
+    log = (tmp_path / "c7200_R1_log.txt").read_text()
+    assert "state loaded" in log
