@@ -10,7 +10,8 @@ import time
 import pytest
 
 from idle_guests import count_wait_image
-from test_firmware import IMAGE, PROMPT, strip_telnet
+from test_firmware import (IMAGE, PROMPT, Router, free_udp_ports, ping,
+                           setup_router, strip_telnet, wait_line_up)
 from test_hypervisor import DYNAMIPS, TIMEOUT, Hypervisor, free_port
 
 
@@ -183,3 +184,58 @@ def test_other_npes(hv, tmp_path, npe):
     c.ok("vm stop R1")
     log = (tmp_path / "c7200_R1_log.txt").read_text()
     assert "state loaded" in log
+
+
+def attach(port):
+    """test_firmware's Router helpers on a hypervisor VM's console."""
+    r = Router.__new__(Router)
+    r.s = Console(port).s
+    r.buf = b""
+    r.tstate = []
+    return r
+
+
+def test_restored_router_pings_through_its_nio(hv, tmp_path):
+    """The DEC21140's rings and registers, its PCI BAR and the UDP NIO
+    binding come back: a router restored from a snapshot pings its
+    neighbour at once (ARP cache included)."""
+    c = hv.client()
+    ua, ub = free_udp_ports(2)
+    c.ok("nio create_udp nio-a %d 127.0.0.1 %d" % (ua, ub))
+    c.ok("nio create_udp nio-b %d 127.0.0.1 %d" % (ub, ua))
+    ports = {}
+    for i, (name, nio) in enumerate([("R1", "nio-a"), ("R2", "nio-b")]):
+        ports[name] = free_port()
+        firmware_vm(c, name, ports[name], i + 1)
+        c.ok("vm slot_add_binding %s 0 0 C7200-IO-FE" % name)
+        c.ok("vm slot_add_nio_binding %s 0 0 %s" % (name, nio))
+        c.ok("vm start %s" % name)
+    r1, r2 = attach(ports["R1"]), attach(ports["R2"])
+    for r, name, ip in [(r1, "R1", "10.0.0.1"), (r2, "R2", "10.0.0.2")]:
+        setup_router(r, name, ["interface FastEthernet0/0",
+                               "ip address %s 255.255.255.0" % ip,
+                               "no shutdown"])
+    wait_line_up(r1, "FastEthernet0/0")
+    wait_line_up(r2, "FastEthernet0/0")
+    ping(r1, "10.0.0.2")
+    rate, out = ping(r1, "10.0.0.2")
+    assert rate == 100, out
+    r1.s.close()
+
+    snap = tmp_path / "r1.snap"
+    c.ok('vm save_state R1 "%s"' % snap)
+    c.ok("vm stop R1")
+    rate, out = ping(r2, "10.0.0.1 timeout 1")
+    assert rate == 0, out                       # R1 is really gone
+    c.ok('vm load_state R1 "%s"' % snap)
+    r1 = attach(ports["R1"])
+    r1.send("\r")
+    r1.expect("R1#")
+    rate, out = ping(r1, "10.0.0.2")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.0.0.1")
+    assert rate == 100, out
+    r1.s.close()
+    r2.s.close()
+    c.ok("vm stop R1")
+    c.ok("vm stop R2")
