@@ -29,7 +29,6 @@
 #include "machine/c7200/c7200_eeprom.h" /* c7200_mac_parse: any platform */
 #include "machine/ciscomid/mid_nm.h"
 #include "machine/ciscomid/mid_storage.h"
-#include "mem/elf_load.h"
 
 /*
  * The ROM monitor (guest/rom, committed prebuilt as
@@ -338,14 +337,11 @@ int mid_create(struct vm *vm, const struct mid_platform *p, char *err,
     mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
     mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
 
-    /* DRAM at 0 (§3.2, §4.2; no reserved RAM on these chassis) */
-    char path[300];
-    vm_file_path(vm, "ram", path, sizeof(path));
-    int rc = ram_alloc(&vm->ram, (size_t)cfg->ram_mb << 20,
-                       cfg->ram_mmap ? path : NULL);
+    /* DRAM at 0 (§3.2, §4.2; no reserved RAM on these chassis): RAM
+     * file, anonymous or ghost (mips64.md §11.1) */
+    int rc = vm_ram_alloc(vm, (size_t)cfg->ram_mb << 20, err, errlen);
     if (rc < 0)
-        return errf(err, errlen, rc, "cannot allocate %u MB of RAM: %s",
-                    cfg->ram_mb, strerror(-rc));
+        return rc;
     physmap_add_ram(&vm->pm, "dram", MID_DRAM_BASE, vm->ram.size,
                     vm->ram.host, 0);
 
@@ -530,7 +526,6 @@ int mid_push_config(const struct mid_platform *p, const struct vm_config *cfg,
 int mid_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct mid *m = vm->machine;
-    struct elf_image_info info;
 
     /* §2.2 steps 4-5 */
     m->confreg = vm->cfg.confreg;
@@ -542,14 +537,10 @@ int mid_boot(struct vm *vm, char *err, size_t errlen)
     if (rc > 0)
         m->confreg &= ~CONFREG_IGNORE_NVRAM;
 
-    /* step 6 */
-    rc = elf_load_file(&vm->pm, vm->cfg.image, &info, err, errlen);
+    /* step 6, unless ghost RAM holds the image (mips64.md §11.1) */
+    rc = vm_load_image(vm, &m->entry, err, errlen);
     if (rc < 0)
         return rc;
-    m->entry = info.entry;
-    log_msg(vm->log, m->plat->tag, "%s: loaded %s (%d segment%s, entry "
-            "0x%08llx)", vm->cfg.name, vm->cfg.image, info.segments,
-            info.segments == 1 ? "" : "s", (unsigned long long)info.entry);
 
     /* step 7: reset; the ROM takes it from 0xBFC00000 */
     mips_cpu_reset(&vm->cpu);
