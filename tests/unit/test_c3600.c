@@ -164,7 +164,9 @@ static void test_card_rules(void **state)
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 2, 0, 4, "WIC-2T"),
                      -EINVAL);
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 4, 0,
-                                       "NM-16ESW"), -ENOTSUP);
+                                       "NM-16ESW"), 0);
+    assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 4, 0, "NM-NAM"),
+                     -ENOTSUP);
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 0, 1,
                                        "WIC-1ENET"), -ENOTSUP);
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 1, 0, "PA-4T+"),

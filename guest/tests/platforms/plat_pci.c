@@ -12,13 +12,15 @@
  * map at the written address), §1.2 (bridges: class 0x06040000, bus
  * numbers at 0x18), §3.2 (Am79C971 BAR 0x14, CSR88 through RAP 0x14 /
  * RDP 0x10), §3.6 (Mueslix BAR 0x10, TPU command response 0x2C2C reads
- * 0x0000FFFF).
+ * 0x0000FFFF), §3.12 (BCM5605 of the NM-16ESW: 2 MB window at BAR 0x10,
+ * S-channel MII read of PHY register 2: result 0x00048000, output 0x0040).
  */
 #include "pio.h"
 #include "tio.h"
 
 #define CLASS_BRIDGE 0x0604
 #define BAR_WINDOWS 0x10000000u /* free physical space above the RAM */
+#define BIG_WINDOWS 0x12000000u /* 2 MB windows, 2 MB aligned */
 
 struct fn {
     int root;
@@ -68,6 +70,16 @@ static void window(const struct fn *f, unsigned n)
                  f->root, f->bus, f->dev,
                  pci_rd(f->root, f->bus, f->dev, 0x10),
                  rd32(base + 0x2C2C));
+        break;
+    case 0x560514E4: /* BCM5605: BAR 0x10, 2 MB */
+        base = BIG_WINDOWS + n * 0x200000;
+        pci_wr(f->root, f->bus, f->dev, 0x10, base);
+        wr32(base + 0x158, 2u << 24 | 2u << 16); /* PHY 2, register 2 */
+        wr32(base + 0x050, 0x90);                /* S-channel MII read */
+        t_printf("  %u/%u/%u BCM5605: BAR %08x, MII result %08x, "
+                 "PHY ID %08x\n", f->root, f->bus, f->dev,
+                 pci_rd(f->root, f->bus, f->dev, 0x10), rd32(base + 0x050),
+                 rd32(base + 0x15C));
         break;
     default:
         break;

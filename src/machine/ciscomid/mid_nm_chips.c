@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "dev/am79c971.h"
+#include "dev/bcm5605.h"
 #include "dev/gt96k.h"
 #include "dev/mueslix.h"
 #include "machine/ciscomid/mid.h"
@@ -234,6 +235,55 @@ static const struct chip_ops gt_mpsc_chip = {
     mpsc_set_nio, no_tx_poll, mpsc_stats,
 };
 
+/* ---- BCM5605 (NM-16ESW) ---- */
+
+static int bcm_create(struct mid *m, int wic, const char *name,
+                      struct irq_line irq, void **out)
+{
+    (void)wic;
+    struct bcm5605_config c = {.name = name, .pm = &m->vm->pm,
+                               .lg = m->vm->log, .irq = irq};
+    return bcm5605_create(&c, (struct bcm5605 **)out);
+}
+
+static void bcm_destroy(void *chip)
+{
+    bcm5605_destroy(chip);
+}
+
+static void bcm_pci(void *chip, struct pci_dev_config *cfg)
+{
+    bcm5605_pci_config(chip, cfg);
+}
+
+static struct device *bcm_device(void *chip)
+{
+    return bcm5605_device(chip);
+}
+
+static int bcm_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    return bcm5605_set_nio(chip, ch, nio);
+}
+
+static int bcm_tx_poll(void *chip)
+{
+    return bcm5605_tx_poll(chip);
+}
+
+static void bcm_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct bcm5605_stats s;
+    bcm5605_get_stats(chip, ch, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static const struct chip_ops bcm5605_chip = {
+    "BCM5605", bcm_create, bcm_destroy, bcm_pci, bcm_device,
+    bcm_set_nio, bcm_tx_poll, bcm_stats,
+};
+
 const struct chip_ops *chip_ops_of(enum chip_kind k)
 {
     switch (k) {
@@ -242,6 +292,7 @@ const struct chip_ops *chip_ops_of(enum chip_kind k)
     case CHIP_MUESLIX: return &mueslix_chip;
     case CHIP_GT_ETH: return &gt_eth_chip;
     case CHIP_GT_MPSC: return &gt_mpsc_chip;
+    case CHIP_BCM5605: return &bcm5605_chip;
     default: return NULL; /* not emulated */
     }
 }

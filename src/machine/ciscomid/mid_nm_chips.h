@@ -1,7 +1,8 @@
 /*
  * The chips behind the cards of mid_nm.c: one adapter per chip model
  * (Am79C971 in its two identities, Mueslix in chip mode 0, the GT-96100's
- * Ethernet ports and MPSC channels) giving the card layer one interface
+ * Ethernet ports and MPSC channels, the NM-16ESW's BCM5605) giving the
+ * card layer one interface
  * (shared spec c3600-c2691-c37xx.md §5; devices.md §2.2, §2.3).
  */
 #ifndef MACHINE_CISCOMID_MID_NM_CHIPS_H
@@ -21,7 +22,7 @@ enum chip_kind {
     CHIP_MUESLIX,   /* chip mode 0 (devices.md §3.6) */
     CHIP_GT_ETH,    /* the GT-96100's Ethernet ports */
     CHIP_GT_MPSC,   /* GT-96100 MPSC channels of a WIC */
-    CHIP_BCM5605,   /* NM-16ESW: not emulated */
+    CHIP_BCM5605,   /* NM-16ESW switch */
     CHIP_I8255X,    /* NM-NAM, NM-CIDS: not emulated */
     CHIP_NONE,      /* WIC-1ENET: no driver on these chassis (§5.1) */
 };
