@@ -814,13 +814,19 @@ static void bcm_reset(struct device *dev)
     irq_set(&b->irq, 0);
 }
 
+#define BCM_FIELD(f) {#f, offsetof(struct bcm5605, f), \
+                      sizeof(((struct bcm5605 *)0)->f)}
+
 static const struct dev_field bcm_fields[] = {
-    {"dw", offsetof(struct bcm5605, dw), sizeof(uint32_t[DW_WORDS])},
-    {"tx_cur", offsetof(struct bcm5605, tx_cur), 4},
-    {"rx_cur", offsetof(struct bcm5605, rx_cur), 4},
-    {"arl_cnt", offsetof(struct bcm5605, arl_cnt), 4},
-    {"ptable", offsetof(struct bcm5605, ptable), sizeof(uint32_t[32][6])},
-    {"vtable", offsetof(struct bcm5605, vtable), sizeof(uint32_t[256][4])},
+    BCM_FIELD(schan_res), BCM_FIELD(dw), BCM_FIELD(tx_ring),
+    BCM_FIELD(tx_cur), BCM_FIELD(rx_ring), BCM_FIELD(rx_cur),
+    BCM_FIELD(intr_mask), BCM_FIELD(tx_end), BCM_FIELD(rx_end),
+    BCM_FIELD(mii_intr), BCM_FIELD(mii_in), BCM_FIELD(mii_out),
+    BCM_FIELD(phy0), BCM_FIELD(mirror_to), BCM_FIELD(mirror_egress),
+    BCM_FIELD(arl_cnt), BCM_FIELD(arl), BCM_FIELD(marl),
+    BCM_FIELD(ptable), BCM_FIELD(vtable), BCM_FIELD(ttr),
+    BCM_FIELD(tbmap), BCM_FIELD(trunk_last), BCM_FIELD(regs),
+    BCM_FIELD(txbuf), BCM_FIELD(txlen), BCM_FIELD(irq_level),
     {NULL, 0, 0},
 };
 

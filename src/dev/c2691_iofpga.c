@@ -54,7 +54,11 @@ struct c2691_iofpga {
 static const struct dev_field c2691_iofpga_fields[] = {
     {"net", offsetof(struct c2691_iofpga, net), sizeof(uint16_t[2])},
     {"int_mask", offsetof(struct c2691_iofpga, int_mask), 2},
-    {"wic", offsetof(struct c2691_iofpga, wic), sizeof(struct wic_eeprom_port)},
+    /* the WIC port without its image pointers (host side) */
+    {"wic_select", offsetof(struct c2691_iofpga, wic.select), 2},
+    {"wic_cmd", offsetof(struct c2691_iofpga, wic.cmd), sizeof(uint16_t[2])},
+    {"wic_pos", offsetof(struct c2691_iofpga, wic.pos), 1},
+    {"wic_valid", offsetof(struct c2691_iofpga, wic.valid), 1},
     {NULL, 0, 0},
 };
 

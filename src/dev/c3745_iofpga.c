@@ -54,7 +54,11 @@ static const struct dev_field c3745_iofpga_fields[] = {
     {"net", offsetof(struct c3745_iofpga, net), sizeof(uint16_t[2])},
     {"oir", offsetof(struct c3745_iofpga, oir), 2},
     {"io_mask", offsetof(struct c3745_iofpga, io_mask), sizeof(uint16_t[2])},
-    {"wic", offsetof(struct c3745_iofpga, wic), sizeof(struct wic_eeprom_port)},
+    /* the WIC port without its image pointers (host side) */
+    {"wic_select", offsetof(struct c3745_iofpga, wic.select), 2},
+    {"wic_cmd", offsetof(struct c3745_iofpga, wic.cmd), sizeof(uint16_t[2])},
+    {"wic_pos", offsetof(struct c3745_iofpga, wic.pos), 1},
+    {"wic_valid", offsetof(struct c3745_iofpga, wic.valid), 1},
     {NULL, 0, 0},
 };
 

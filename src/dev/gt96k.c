@@ -65,6 +65,8 @@ static const struct dev_field gt96k_fields[] = {
     {"dma", offsetof(struct gt96k, dma), sizeof(struct gt96k_dma[4])},
     {"eth", offsetof(struct gt96k, eth),
      sizeof(struct gt96k_eth_port[GT96K_ETH_PORTS])},
+    {"mpsc", offsetof(struct gt96k, mpsc),
+     sizeof(struct gt96k_mpsc[GT96K_MPSC_CHANNELS])},
     {"sdma", offsetof(struct gt96k, sdma),
      sizeof(struct gt96k_sdma[GT96K_SDMA_GROUPS][GT96K_MPSC_CHANNELS])},
     {NULL, 0, 0},
@@ -464,7 +466,7 @@ static void eth_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
     (void)nio;
     for (unsigned p = 0; p < GT96K_ETH_PORTS; p++) {
         pthread_mutex_lock(&gt->lock);
-        int mine = gt->eth[p].nio == nio;
+        int mine = gt->eth_nio[p] == nio;
         pthread_mutex_unlock(&gt->lock);
         if (mine) {
             gt96k_eth_receive(gt, p, frame, len);
@@ -478,7 +480,7 @@ static void mpsc_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
     struct gt96k *gt = arg;
     for (unsigned ch = 0; ch < GT96K_MPSC_CHANNELS; ch++) {
         pthread_mutex_lock(&gt->lock);
-        int mine = gt->mpsc[ch].nio == nio;
+        int mine = gt->mpsc_nio[ch] == nio;
         pthread_mutex_unlock(&gt->lock);
         if (mine) {
             gt96k_mpsc_receive(gt, ch, frame, len);
@@ -509,14 +511,14 @@ int gt96k_eth_set_nio(struct gt96k *gt, unsigned port, struct nio *nio)
 {
     if (port >= GT96K_ETH_PORTS)
         return -EINVAL;
-    return set_nio(gt, &gt->eth[port].nio, nio, eth_rx);
+    return set_nio(gt, &gt->eth_nio[port], nio, eth_rx);
 }
 
 int gt96k_mpsc_set_nio(struct gt96k *gt, unsigned chan, struct nio *nio)
 {
     if (chan >= GT96K_MPSC_CHANNELS)
         return -EINVAL;
-    return set_nio(gt, &gt->mpsc[chan].nio, nio, mpsc_rx);
+    return set_nio(gt, &gt->mpsc_nio[chan], nio, mpsc_rx);
 }
 
 /* ========================================================== life cycle */

@@ -85,10 +85,8 @@ void gt96k_eth_reset_locked(struct gt96k *gt)
 {
     for (unsigned p = 0; p < GT96K_ETH_PORTS; p++) {
         struct gt96k_eth_port *e = &gt->eth[p];
-        struct nio *nio = e->nio;
         struct gt96k_stats st = e->st;
         memset(e, 0, sizeof(*e));
-        e->nio = nio;
         e->st = st;
     }
 }
@@ -168,9 +166,9 @@ static int tx_one(struct gt96k *gt, unsigned p, unsigned q)
         gt96k_desc_read(gt, cur, &d);
     }
     if (!abort && len) {
-        if (e->nio && !truncated) {
+        if (gt->eth_nio[p] && !truncated) {
             nic_isl_rewrite(gt->frame, len);
-            if (nio_send(e->nio, gt->frame, len) >= 0) {
+            if (nio_send(gt->eth_nio[p], gt->frame, len) >= 0) {
                 e->st.tx_frames++;
                 e->st.tx_bytes += len;
             } else {
@@ -199,7 +197,7 @@ int gt96k_eth_tx_locked(struct gt96k *gt, unsigned p)
     for (unsigned q = 0; q < 2; q++) {
         unsigned budget = 256; /* a looping ring must not hang the CPU */
         while (budget--) {
-            struct nio *nio = gt->eth[p].nio;
+            struct nio *nio = gt->eth_nio[p];
             if (nio && !nio_may_transmit(nio))
                 break;
             if (!tx_one(gt, p, q))

@@ -42,14 +42,12 @@ struct gt96k_eth_port {
     uint32_t frdp[4], crdp[4], ctdp[2];
     uint32_t mib[4]; /* bytes RX, bytes TX, frames RX, frames TX */
     uint16_t phy0;   /* PHY register 0 (written value) */
-    struct nio *nio;
     struct gt96k_stats st;
 };
 
 struct gt96k_mpsc {
     uint32_t mmcrl, mmcrh, mpcr;
     uint32_t chr[10];
-    struct nio *nio;
     struct gt96k_stats st;
 };
 
@@ -80,6 +78,9 @@ struct gt96k {
     struct gt96k_eth_port eth[GT96K_ETH_PORTS];
     struct gt96k_mpsc mpsc[GT96K_MPSC_CHANNELS];
     struct gt96k_sdma sdma[GT96K_SDMA_GROUPS][GT96K_MPSC_CHANNELS];
+    /* host side, not state: kept apart from what snapshots save */
+    struct nio *eth_nio[GT96K_ETH_PORTS];
+    struct nio *mpsc_nio[GT96K_MPSC_CHANNELS];
 
     int level[3]; /* last driven: int0, int1, serint0 */
     unsigned logged;

@@ -94,8 +94,9 @@ static int sdma_tx_one(struct gt96k *gt, unsigned g, unsigned ch)
     if (len && !abort) {
         /* HDLC goes to the NIO as it is (devices.md §1.7); a UART or
          * BISYNC channel has nothing behind it here */
-        if ((m->mmcrl & MMCRL_MODE_MASK) == MPSC_MODE_HDLC && m->nio &&
-            !truncated && nio_send(m->nio, gt->frame, len) >= 0) {
+        struct nio *nio = gt->mpsc_nio[ch];
+        if ((m->mmcrl & MMCRL_MODE_MASK) == MPSC_MODE_HDLC && nio &&
+            !truncated && nio_send(nio, gt->frame, len) >= 0) {
             m->st.tx_frames++;
             m->st.tx_bytes += len;
         } else {

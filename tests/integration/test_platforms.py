@@ -10,7 +10,9 @@
   written from the spec;
 - the command line (-P, -t, -p, -s, usage errors);
 - the hypervisor modules c3600, c2691, c3725, c3745 and configuration
-  transfer through NVRAM (vm push_config / extract_config).
+  transfer through NVRAM (vm push_config / extract_config);
+- snapshots (vm save_state / load_state) on every chassis: plat_snap
+  counts on after the restore and reads back the same device state.
 
 Run: /usr/bin/python3 -m pytest tests/integration/test_platforms.py
 """
@@ -329,3 +331,102 @@ def test_config_push_extract(hv, tmp_path, platform):
     fname = "%s_R1_%s" % (platform, "nvram" if platform == "c3600"
                           else "rom")
     assert (tmp_path / fname).exists()
+
+
+# ---------------------------------------------------------- snapshots
+
+HV_PLATFORM = {"3620": "c3600", "3640": "c3600", "3660": "c3600",
+               "2691": "c2691", "3725": "c3725", "3745": "c3745"}
+TICK = re.compile(rb"tick (\d+) (scr [^\r\n]*)\r?\n")
+
+
+class Console:
+    """The router's console port: plat_snap's tick lines."""
+
+    def __init__(self, port):
+        deadline = time.time() + 10
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                assert time.time() < deadline, "console never opened"
+                time.sleep(0.02)
+        self.s.settimeout(0.1)
+        self.buf = b""
+
+    def tick(self, at_least=0, timeout=20):
+        """The first complete tick line numbered at_least or more."""
+        deadline = time.time() + timeout
+        while True:
+            for m in TICK.finditer(self.buf):
+                if int(m.group(1)) >= at_least:
+                    self.buf = self.buf[m.end():]
+                    return int(m.group(1)), m.group(2).decode()
+            assert time.time() < deadline, self.buf[-400:]
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            assert d, "console closed"
+            self.buf += d
+
+    def close(self):
+        self.s.close()
+
+
+def snap_router(hv, name, iid, chassis, port):
+    plat = HV_PLATFORM[chassis]
+    hv.ok("vm create %s %d %s" % (name, iid, plat))
+    if plat == "c3600":
+        hv.ok("c3600 set_chassis %s %s" % (name, chassis))
+    hv.ok("vm set_ios %s %s" % (name, PROBES / "plat_snap.elf"))
+    hv.ok("vm set_ram %s 32" % name)
+    hv.ok("vm set_con_tcp_port %s %d" % (name, port))
+    hv.ok("vm slot_add_binding %s 1 0 NM-1FE-TX" % name)
+
+
+@pytest.mark.parametrize("chassis", sorted(CHASSIS))
+def test_snapshot_goes_on_where_it_was(hv, tmp_path, chassis):
+    """vm save_state / load_state: the restored router counts on from
+    where it was (no ROM, no boot) and reads back the same DUART, GT,
+    NVRAM or SSA, PCI BAR and Am79C971 state (plat_snap.c)."""
+    port = free_port()
+    snap_router(hv, "R1", 1, chassis, port)
+    hv.ok("vm start R1")
+    con = Console(port)
+    n0, state = con.tick(at_least=2)
+    ident = int(CHASSIS[chassis][3])
+    assert state == ("scr 5a mask 00000010 mem c0ffee%02x bar 10100000 "
+                     "csr12 1234" % ident), state
+    snap = tmp_path / "r1.snap"
+    hv.ok('vm save_state R1 "%s"' % snap)
+    con.close()
+    hv.ok("vm stop R1")
+    hv.ok('vm load_state R1 "%s"' % snap)
+    assert hv.ok("vm get_status R1")[-1] == "100-2"
+    con = Console(port)
+    n1, state1 = con.tick()
+    assert n1 > n0 and state1 == state, (n0, n1, state1)
+    assert b"platform" not in con.buf and b"ROM" not in con.buf
+    con.close()
+    hv.ok("vm stop R1")
+    log = (tmp_path / ("%s_R1_log.txt" % HV_PLATFORM[chassis])).read_text()
+    assert "state loaded" in log
+
+
+def test_snapshot_of_another_chassis_refused(hv, tmp_path):
+    snap_router(hv, "R1", 1, "3640", free_port())
+    hv.ok("vm start R1")
+    time.sleep(0.3)
+    snap = tmp_path / "r1.snap"
+    hv.ok('vm save_state R1 "%s"' % snap)
+    hv.ok("vm stop R1")
+    snap_router(hv, "R2", 2, "3620", free_port())
+    r = hv.cmd('vm load_state R2 "%s"' % snap)
+    assert r[-1].startswith("209-") and "3620" in r[-1], r
+    assert hv.ok("vm get_status R2")[-1] == "100-0"
+    # another platform: refused before anything is built
+    snap_router(hv, "R3", 3, "3745", free_port())
+    r = hv.cmd('vm load_state R3 "%s"' % snap)
+    assert r[-1].startswith("209-") and "c3600" in r[-1], r

@@ -119,6 +119,34 @@ void pci_wr(int root, unsigned bus, unsigned dev, unsigned reg, uint32_t v)
     gt_wr(cfg_port(root) + 4, v);
 }
 
+static void scan_bus(int root, unsigned bus, unsigned *next_bus, int depth,
+                     void (*seen)(const struct pp_fn *f, void *arg),
+                     void *arg)
+{
+    for (unsigned dev = 0; dev < 32; dev++) {
+        struct pp_fn f = {root, bus, dev, pci_rd(root, bus, dev, 0x00), 0,
+                          depth};
+        if (f.id == 0xFFFFFFFFu)
+            continue;
+        f.class = pci_rd(root, bus, dev, 0x08);
+        if (f.class >> 16 != PP_CLASS_BRIDGE) {
+            seen(&f, arg);
+            continue;
+        }
+        unsigned sec = (*next_bus)++;
+        pci_wr(root, bus, dev, 0x18, sec << 16 | sec << 8 | bus);
+        seen(&f, arg);
+        scan_bus(root, sec, next_bus, depth + 1, seen, arg);
+    }
+}
+
+void pp_pci_scan(void (*seen)(const struct pp_fn *f, void *arg), void *arg)
+{
+    unsigned next_bus = 1;
+    for (int root = 0; root < pp.gt_buses; root++)
+        scan_bus(root, 0, &next_bus, 0, seen, arg);
+}
+
 /* ------------------------------------------------------------ EEPROMs */
 
 static void ee_wr(unsigned pa, int width, unsigned v)

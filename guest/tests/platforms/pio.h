@@ -69,6 +69,20 @@ void gt_wr(unsigned off, uint32_t v);
 uint32_t pci_rd(int root, unsigned bus, unsigned dev, unsigned reg);
 void pci_wr(int root, unsigned bus, unsigned dev, unsigned reg, uint32_t v);
 
+/* One function found by pp_pci_scan. */
+struct pp_fn {
+    int root;
+    unsigned bus, dev;
+    uint32_t id, class;
+    int depth; /* bridges above it */
+};
+#define PP_CLASS_BRIDGE 0x0604 /* class >> 16 */
+
+/* Every root bus walked as IOS does: each bridge numbered (register 0x18)
+ * as it is found, then the bus behind it. seen() gets every function in
+ * that order, a bridge after it was numbered. */
+void pp_pci_scan(void (*seen)(const struct pp_fn *f, void *arg), void *arg);
+
 /* Bit-banged 93C46 read of one word through a register (§6.2). */
 struct pp_wire {
     unsigned cs, sk, di, dout;

@@ -18,7 +18,6 @@
 #include "pio.h"
 #include "tio.h"
 
-#define CLASS_BRIDGE 0x0604
 #define BAR_WINDOWS 0x10000000u /* free physical space above the RAM */
 #define BIG_WINDOWS 0x12000000u /* 2 MB windows, 2 MB aligned */
 
@@ -31,26 +30,17 @@ struct fn {
 static struct fn found[64];
 static unsigned nfound;
 
-static void scan(int root, unsigned bus, unsigned *next_bus, int depth)
+static void seen(const struct pp_fn *f, void *arg)
 {
-    for (unsigned dev = 0; dev < 32; dev++) {
-        uint32_t id = pci_rd(root, bus, dev, 0x00);
-        if (id == 0xFFFFFFFFu)
-            continue;
-        uint32_t class = pci_rd(root, bus, dev, 0x08);
-        t_printf("%*sroot %d bus %u dev %2u: %04x:%04x class %08x\n",
-                 2 * depth, "", root, bus, dev, id & 0xFFFF, id >> 16,
-                 class);
-        if (class >> 16 == CLASS_BRIDGE) {
-            unsigned sec = (*next_bus)++;
-            pci_wr(root, bus, dev, 0x18, sec << 16 | sec << 8 | bus);
-            t_printf("%*s  bus numbers %06x\n", 2 * depth, "",
-                     pci_rd(root, bus, dev, 0x18) & 0xFFFFFF);
-            scan(root, sec, next_bus, depth + 1);
-        } else if (nfound < 64) {
-            found[nfound++] = (struct fn){root, bus, dev, id};
-        }
-    }
+    (void)arg;
+    t_printf("%*sroot %d bus %u dev %2u: %04x:%04x class %08x\n",
+             2 * f->depth, "", f->root, f->bus, f->dev, f->id & 0xFFFF,
+             f->id >> 16, f->class);
+    if (f->class >> 16 == PP_CLASS_BRIDGE)
+        t_printf("%*s  bus numbers %06x\n", 2 * f->depth, "",
+                 pci_rd(f->root, f->bus, f->dev, 0x18) & 0xFFFFFF);
+    else if (nfound < 64)
+        found[nfound++] = (struct fn){f->root, f->bus, f->dev, f->id};
 }
 
 static void window(const struct fn *f, unsigned n)
@@ -93,9 +83,7 @@ void test_main(void)
         return;
     }
     t_printf("platform %s\n", pp.name);
-    unsigned next_bus = 1;
-    for (int root = 0; root < pp.gt_buses; root++)
-        scan(root, 0, &next_bus, 0);
+    pp_pci_scan(seen, NULL);
     t_printf("absent function: 0x00 %08x 0x08 %08x\n", pci_rd(0, 0, 31, 0),
              pci_rd(0, 0, 31, 0x08));
     t_printf("windows:\n");

@@ -224,6 +224,12 @@ static void c3600_chassis_destroy(struct mid *m)
     m->chassis = NULL;
 }
 
+static struct pci_bus *c3600_pci_root(struct mid *m, unsigned i)
+{
+    struct c3600 *c = chassis_of(m);
+    return c && i < 2 ? c->root[i] : NULL;
+}
+
 /* §5.3: where a card's chips go. */
 static int c3600_nm_place(struct mid *m, unsigned slot, unsigned devoff,
                           unsigned port, struct pci_bus **bus,
@@ -285,6 +291,7 @@ const struct mid_platform c3600_mid_platform = {
     .nm_place = c3600_nm_place,
     .net_irq = c3600_net_irq,
     .oir_event = c3600_oir_event,
+    .pci_root = c3600_pci_root,
     .show = c3600_show,
 };
 
@@ -327,5 +334,7 @@ const struct machine_ops c3600_machine_ops = {
     .show_devices = mid_show_devices,
     .extract_config = c3600_extract_config,
     .push_config = c3600_push_config,
+    .state_save = mid_state_save,
+    .state_load = mid_state_load,
 };
 

@@ -50,6 +50,7 @@ const struct mid_platform c3725_mid_platform = {
     .net_irq = gtfam_net_irq,
     .oir_event = gtfam_oir_event,
     .gt96k = gtfam_gt,
+    .pci_root = gtfam_pci_root,
     .show = gtfam_show,
 };
 
@@ -92,4 +93,6 @@ const struct machine_ops c3725_machine_ops = {
     .show_devices = mid_show_devices,
     .extract_config = c3725_extract_config,
     .push_config = c3725_push_config,
+    .state_save = mid_state_save,
+    .state_load = mid_state_load,
 };

@@ -263,6 +263,12 @@ struct gt96k *gtfam_gt(struct mid *m)
     return f ? f->gt : NULL;
 }
 
+struct pci_bus *gtfam_pci_root(struct mid *m, unsigned i)
+{
+    struct gtfam *f = fam(m);
+    return f && i < 2 ? f->root[i] : NULL;
+}
+
 void gtfam_show(struct mid *m, FILE *out)
 {
     struct gtfam *f = fam(m);

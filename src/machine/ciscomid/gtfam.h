@@ -44,6 +44,7 @@ int gtfam_nm_place(struct mid *m, unsigned slot, unsigned devoff,
 void gtfam_net_irq(struct mid *m, unsigned slot, unsigned port, int level);
 void gtfam_oir_event(struct mid *m, unsigned slot);
 struct gt96k *gtfam_gt(struct mid *m);
+struct pci_bus *gtfam_pci_root(struct mid *m, unsigned i);
 void gtfam_show(struct mid *m, FILE *out);
 
 #endif

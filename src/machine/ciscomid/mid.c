@@ -543,7 +543,13 @@ int mid_boot(struct vm *vm, char *err, size_t errlen)
         return rc;
 
     /* step 7: reset; the ROM takes it from 0xBFC00000 */
-    mips_cpu_reset(&vm->cpu);
+    mid_reset(m);
+    return 0;
+}
+
+void mid_reset(struct mid *m)
+{
+    mips_cpu_reset(&m->vm->cpu);
     dev_reset(ns16552_device(m->duart));
     if (m->romflash)
         dev_reset(rom_flash_device(m->romflash));
@@ -551,7 +557,6 @@ int mid_boot(struct vm *vm, char *err, size_t errlen)
         m->plat->reset(m);
     mid_nm_reset(m->nm);
     mid_storage_reset(m->storage);
-    return 0;
 }
 
 void mid_destroy(struct vm *vm)

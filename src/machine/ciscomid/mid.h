@@ -147,6 +147,8 @@ struct mid_platform {
     /* The GT-96100's Ethernet / MPSC side (GT96100-FE, WICs); NULL on
      * the 3600 family. */
     struct gt96k *(*gt96k)(struct mid *m);
+    /* PCI root bus i (0, 1) for snapshots, NULL past the last. */
+    struct pci_bus *(*pci_root)(struct mid *m, unsigned i);
     void (*show)(struct mid *m, FILE *out);
 };
 
@@ -187,6 +189,8 @@ void mid_defaults(struct vm_config *cfg, const struct mid_platform *p);
 int mid_create(struct vm *vm, const struct mid_platform *p, char *err,
                size_t errlen);
 int mid_boot(struct vm *vm, char *err, size_t errlen);
+/* Power-on state of the hardware (boot step 7, snapshot load). */
+void mid_reset(struct mid *m);
 void mid_destroy(struct vm *vm);
 void mid_show_devices(struct vm *vm, FILE *out);
 int mid_extract_config(const struct mid_platform *p,
@@ -197,6 +201,14 @@ int mid_push_config(const struct mid_platform *p, const struct vm_config *cfg,
                     const char *file_prefix, const char *startup,
                     size_t startup_len, const char *priv, size_t priv_len,
                     char *err, size_t errlen);
+
+/* Snapshot hooks (mid_state.c; core/vm.h). */
+struct snap_writer;
+struct snap_reader;
+int mid_state_save(struct vm *vm, struct snap_writer *w, char *err,
+                   size_t errlen);
+int mid_state_load(struct vm *vm, struct snap_reader *r, char *err,
+                   size_t errlen);
 
 /* The platform of this layer named "c3600", "c2691"..., or NULL. */
 const struct mid_platform *mid_platform_find(const char *name);
