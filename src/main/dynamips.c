@@ -86,6 +86,8 @@ static void usage(FILE *out)
         "  -m <mac>               chassis base MAC address, aa:bb:cc:dd:ee:ff or\n"
         "                         aabb.ccdd.eeff (default ca<id>.<pid>.0000 from\n"
         "                         the instance ID and the process ID)\n"
+        "  -I <id>                system id / processor board serial (not on\n"
+        "                         the 2691)\n"
         "  -r <MiB>               RAM size (default 256)\n"
         "  -o <MiB>               ROM size (default 4)\n"
         "  -n <KiB>               NVRAM size (default 128)\n"
@@ -256,6 +258,7 @@ int main(int argc, char **argv)
     unsigned long long idle_pc = 0;
     const char *npe = NULL, *trace = NULL, *mac = NULL, *midplane = NULL;
     const char *startup_cfg = NULL, *private_cfg = NULL;
+    const char *system_id = NULL;
     long long disk_mb[2] = {-1, -1}; /* --disk0, --disk1 */
     unsigned long long v;
     int c;
@@ -272,7 +275,7 @@ int main(int argc, char **argv)
     long long iomem = -1;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:p:s:g:G:",
+    while ((c = getopt_long(argc, argv, ":P:t:r:o:n:c:C:i:N:l:Xjk:T:A:hm:I:p:s:g:G:",
                             longopts, NULL)) != -1) {
         switch (c) {
         case 'P': platform = optarg; break;
@@ -286,6 +289,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'C': startup_cfg = optarg; break;
+        case 'I': system_id = optarg; break;
         case 'p':
         case 's':
             /* checked once the platform is known (-P may come later) */
@@ -441,6 +445,8 @@ int main(int argc, char **argv)
                                             : "this platform has one model");
         mid_cmdline_init(&mid_slots, mplat, mmodel);
     }
+    if (system_id && strcmp(pname, "c2691") == 0) /* hypervisor.md §7.4 */
+        return bad_value("-I", system_id, "not offered on the 2691");
     for (int i = 0; i < nslot_args; i++) {
         int is_p = slot_opt[i] == 'p';
         int rc = mplat ? (is_p ? mid_cmdline_card(&mid_slots, slot_arg[i],
@@ -519,6 +525,10 @@ int main(int argc, char **argv)
     if (mac) {
         free(cfg.mac);
         cfg.mac = strdup(mac);
+    }
+    if (system_id) {
+        free(cfg.system_id);
+        cfg.system_id = strdup(system_id);
     }
     if (trace)
         cfg.trace_path = strdup(trace);

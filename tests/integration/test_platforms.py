@@ -151,6 +151,43 @@ def test_probe(tmp_path, probe, chassis):
     assert got == want
 
 
+def eeprom_bytes(text, chip):
+    """The 128 bytes plat_eeprom printed for `chip` ("mainboard:")."""
+    words = []
+    lines = text.splitlines()
+    i = lines.index(chip + ":") + 1
+    while len(words) < 64:
+        addr, _, vals = lines[i].strip().partition(": ")
+        if ".." in addr:
+            lo, hi = (int(x, 16) for x in addr.split(".."))
+            words += [int(vals, 16)] * (hi - lo + 1)
+        else:
+            words += [int(v, 16) for v in vals.split()]
+        i += 1
+    return b"".join(w.to_bytes(2, "big") for w in words)
+
+
+@pytest.mark.parametrize("chassis,sysid,chip,off,want", [
+    ("3640", "123456", "mainboard", 16, (123456).to_bytes(4, "big")),
+    ("3660", "ABCDEFGHIJK", "backplane", 50, b"ABCDEFGHIJK"),
+    ("3725", "ABCDEFGHIJK", "mainboard", 62, b"ABCDEFGHIJK"),
+    ("3745", "ABCDEFGHIJK", "midplane", 72, b"ABCDEFGHIJK"),
+])
+def test_system_id_option(tmp_path, chassis, sysid, chip, off, want):
+    """-I burns the system id into the chassis EEPROM (§9); the rest of
+    the image is as without it."""
+    args = ["-m", MAC] + PROBE_CARDS["plat_eeprom"][chassis]
+    p = run(tmp_path, chassis, PROBES / "plat_eeprom.elf", "-I", sysid,
+            *args)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = eeprom_bytes(section(p.stdout.decode(), "plat_eeprom"), chip)
+    base = eeprom_bytes((EXPECTED / ("plat_eeprom-%s.out" % chassis))
+                        .read_text(), chip)
+    assert got[off:off + len(want)] == want
+    assert got[:off] + got[off + len(want):] == \
+        base[:off] + base[off + len(want):]
+
+
 # ------------------------------------------------------ command line
 
 @pytest.mark.parametrize("args,why", [
@@ -163,6 +200,7 @@ def test_probe(tmp_path, probe, chassis):
     (["-P", "2691", "-s", "0:16:null"], b"no card there"),
     (["-P", "3600", "-p", "1:NM-4T", "-s", "1:4:null"], b"4 ports"),
     (["-P", "3600", "--iomem-size", "101"], b"--iomem-size"),
+    (["-P", "2691", "-I", "12345"], b"not offered on the 2691"),
 ])
 def test_usage_errors(tmp_path, args, why):
     p = subprocess.run([str(EMU), *args, "-X", str(HELLO)], cwd=tmp_path,
