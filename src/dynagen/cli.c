@@ -101,6 +101,9 @@ static const struct cli_cmd cli_table[] = {
      "Stop then start routers."},
     {"resume", cli_cmd_resume, 1, "resume " ROUTERS,
      "Resume suspended routers."},
+    {"restore", cli_cmd_restore, 1, "restore " ROUTERS,
+     "Bring routers back to their last snapshot (the router continues where\n"
+     "it was, consoles and links reattached)."},
     {"save", cli_cmd_save, 1, "save " ROUTERS,
      "Store the startup-config of each router in its section of the "
      "network file\n(configuration = base64); the file is rewritten."},
@@ -115,6 +118,9 @@ static const struct cli_cmd cli_table[] = {
      "show mac SW   MAC address table of an Ethernet switch\n"
      "show run      the running topology in network-file syntax\n"
      "show start    the network file as stored"},
+    {"snapshot", cli_cmd_snapshot, 1, "snapshot " ROUTERS,
+     "Save the whole state of running or suspended routers (CPU, memory,\n"
+     "devices) to <router>.state in the hypervisor's working directory."},
     {"start", cli_cmd_start, 1, "start {/all [delay] | router1 [router2] ...}",
      "Start routers. With /all, an optional delay in seconds between "
      "them."},

@@ -74,6 +74,8 @@ int cli_cmd_start(struct cli *c, struct cli_args *a);
 int cli_cmd_stop(struct cli *c, struct cli_args *a);
 int cli_cmd_suspend(struct cli *c, struct cli_args *a);
 int cli_cmd_resume(struct cli *c, struct cli_args *a);
+int cli_cmd_snapshot(struct cli *c, struct cli_args *a);
+int cli_cmd_restore(struct cli *c, struct cli_args *a);
 int cli_cmd_reload(struct cli *c, struct cli_args *a);
 int cli_cmd_console(struct cli *c, struct cli_args *a);
 int cli_cmd_aux(struct cli *c, struct cli_args *a);

@@ -202,6 +202,42 @@ int cli_cmd_resume(struct cli *c, struct cli_args *a)
     return cli_life(c, a, OP_RESUME);
 }
 
+/*
+ * Snapshots go through the hypervisor's vm save_state / load_state; the
+ * file is named after the router, in the hypervisor's working directory.
+ */
+static int cli_state(struct cli *c, struct cli_args *a, int restore)
+{
+    struct topo *t = &c->lab->topo;
+    int *devs = dg_calloc(t->ndevs + 1, sizeof(int));
+    size_t n = cli_routers(c, a, 0, a->v.n, devs);
+    lab_refresh_states(c->lab);
+    for (size_t i = 0; i < n; i++) {
+        struct topo_dev *d = &t->devs[devs[i]];
+        if (!restore && d->state == ST_STOPPED) {
+            cli_printf(c, "Note: router %s is stopped: nothing to snapshot\n",
+                       d->name);
+            continue;
+        }
+        if (cli_send(c, d->server, 1, NULL, "vm %s %s \"%s.state\"",
+                     restore ? "load_state" : "save_state", d->name,
+                     d->name) == 0 && restore)
+            d->state = ST_RUNNING;
+    }
+    free(devs);
+    return 0;
+}
+
+int cli_cmd_snapshot(struct cli *c, struct cli_args *a)
+{
+    return cli_state(c, a, 0);
+}
+
+int cli_cmd_restore(struct cli *c, struct cli_args *a)
+{
+    return cli_state(c, a, 1);
+}
+
 int cli_cmd_reload(struct cli *c, struct cli_args *a)
 {
     struct topo *t = &c->lab->topo;

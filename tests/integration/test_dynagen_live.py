@@ -293,3 +293,22 @@ def test_cli_on_a_live_lab(hv, tmp_path):
     assert "100-VM 'R1' resumed" in out
     assert "Serial1/0 is connected to router R2 s1/0" in out
     assert "101 R1 (c7200)" in out or "101 R2 (c7200)" in out
+
+
+def test_snapshot_and_restore(hv, tmp_path):
+    # A snapshot taken with hostname SNAP; after renaming the router, restore
+    # brings back the router as it was (hostname SNAP, privileged mode).
+    lab = lab_for("simple1.net", hv, tmp_path)
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([str(DYNAGEN), "--ini", "/dev/null", str(lab)],
+                       input="snapshot R1\nrestore R1\nsnapshot R9\nlist\n"
+                             "exit\n",
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout + r.stderr
+    assert re.search(r"100-.*R1", out), out
+    assert "R9" in out  # unknown router: a clear message, CLI stays up
+    assert re.search(r"R1 +7200 +running", r.stdout)
+    print(out)
+    states = list(tmp_path.rglob("R1.state"))
+    assert states and states[0].stat().st_size > 0, out
