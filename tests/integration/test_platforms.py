@@ -11,6 +11,9 @@
 - the command line (-P, -t, -p, -s, usage errors);
 - the hypervisor modules c3600, c2691, c3725, c3745 and configuration
   transfer through NVRAM (vm push_config / extract_config);
+- Ethernet traffic through a UDP NIO: plat_net echoes frames through the
+  Am79C971 (Leopard-2FE, NM-1FE-TX behind every chassis' PCI topology)
+  and the GT-96100's own port;
 - snapshots (vm save_state / load_state) on every chassis: plat_snap
   counts on after the restore and reads back the same device state.
 
@@ -72,6 +75,18 @@ PROBE_CARDS = {
     },
     "plat_nvram": {ch: ["-C", "start.cfg"] for ch in CHASSIS},
 }
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 EMUS = {"jit": (EMU, [], 30), "interp": (EMU, ["-j"], 30),
         "asan": (ASAN, [], 120)}
@@ -188,6 +203,60 @@ def test_system_id_option(tmp_path, chassis, sysid, chip, off, want):
         base[:off] + base[off + len(want):]
 
 
+# ------------------------------------------------------------ traffic
+
+@pytest.mark.parametrize("chassis,cards,port,chip", [
+    ("3620", ["-p", "1:NM-1FE-TX"], "1:0", "Am79C971 at 0/0/13"),
+    ("3640", ["-p", "3:NM-1FE-TX"], "3:0", "Am79C971 at 0/1/8"),
+    ("3660", [], "0:0", "Am79C971 at 0/0/6"),          # Leopard-2FE
+    ("2691", [], "0:0", "GT-96100 Ethernet port 0"),
+    ("3725", ["-p", "2:NM-1FE-TX"], "2:0", "Am79C971 at 1/0/10"),
+    ("3745", [], "0:0", "GT-96100 Ethernet port 0"),
+    ("3745", ["-p", "4:NM-1FE-TX"], "4:0", "Am79C971 at 1/4/0"),
+])
+def test_ethernet_echo(tmp_path, chassis, cards, port, chip):
+    """plat_net sends every frame back with its addresses swapped: the
+    chip, its rings in RAM and the UDP NIO, frames of 60 to 1514 bytes."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(0.1)
+    nio_port = free_udp_port()
+    nio = "%s:udp:%d:127.0.0.1:%d" % (port, nio_port,
+                                      peer.getsockname()[1])
+    proc = subprocess.Popen(
+        [str(EMU), *platform_args(chassis), "-X", "-r", "32", *cards,
+         "-s", nio, str(PROBES / "plat_net.elf")], cwd=tmp_path,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    frames = [bytes.fromhex("020000000001020000000099 0800") +
+              bytes([0x10 + i]) + bytes((k * 7) & 0xFF
+                                        for k in range(n - 15))
+              for i, n in enumerate([60, 600, 1514])]
+    echoes = []
+    deadline = time.time() + 20
+    try:
+        for f in frames:
+            while True:
+                assert time.time() < deadline, echoes
+                peer.sendto(f, ("127.0.0.1", nio_port))
+                try:
+                    echoes.append(peer.recv(4096))
+                    break
+                except socket.timeout:
+                    pass
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        peer.close()
+    assert proc.returncode == 0, err[-2000:]
+    text = section(out.decode(errors="replace"), "plat_net")
+    assert chip in text and "echoed 3 frames" in text, text
+    for f, e in zip(frames, echoes):
+        assert e == f[6:12] + f[:6] + f[12:]
+
+
 # ------------------------------------------------------ command line
 
 @pytest.mark.parametrize("args,why", [
@@ -244,11 +313,6 @@ def test_files_named_as_the_reference(tmp_path):
 
 
 # -------------------------------------------------------- hypervisor
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Hv:
