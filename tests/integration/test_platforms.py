@@ -14,6 +14,8 @@
 - Ethernet traffic through a UDP NIO: plat_net echoes frames through the
   Am79C971 (Leopard-2FE, NM-1FE-TX behind every chassis' PCI topology)
   and the GT-96100's own port;
+- HDLC through a WIC serial port: plat_hdlc echoes frames through the
+  WIC's GT-96100 MPSC channel and SDMA rings;
 - snapshots (vm save_state / load_state) on every chassis: plat_snap
   counts on after the restore and reads back the same device state.
 
@@ -255,6 +257,54 @@ def test_ethernet_echo(tmp_path, chassis, cards, port, chip):
     assert chip in text and "echoed 3 frames" in text, text
     for f, e in zip(frames, echoes):
         assert e == f[6:12] + f[:6] + f[12:]
+
+
+@pytest.mark.parametrize("chassis,sub,card,channel", [
+    ("2691", 16, "WIC-1T", 1),
+    ("3725", 48, "WIC-1T", 5),
+    ("3745", 32, "WIC-2T", 4),
+])
+def test_wic_serial_echo(tmp_path, chassis, sub, card, channel):
+    """plat_hdlc sends every HDLC frame back through port 0 of the WIC:
+    the WIC's MPSC channel (§4.9), its SDMA rings and the UDP NIO."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(0.1)
+    nio_port = free_udp_port()
+    proc = subprocess.Popen(
+        [str(EMU), *platform_args(chassis), "-X", "-r", "32",
+         "-p", "0:%d:%s" % (sub, card), "-s", "0:%d:udp:%d:127.0.0.1:%d"
+         % (sub, nio_port, peer.getsockname()[1]),
+         str(PROBES / "plat_hdlc.elf")], cwd=tmp_path,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    frames = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
+                                               for k in range(n))
+              for i, n in enumerate([20, 300, 1500])]
+    echoes = []
+    deadline = time.time() + 20
+    try:
+        for f in frames:
+            while True:
+                assert time.time() < deadline, echoes
+                peer.sendto(f, ("127.0.0.1", nio_port))
+                try:
+                    echoes.append(peer.recv(4096))
+                    break
+                except socket.timeout:
+                    pass
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        peer.close()
+    assert proc.returncode == 0, err[-2000:]
+    text = section(out.decode(errors="replace"), "plat_hdlc")
+    assert "WIC %d port 0: MPSC channel %d" % (sub // 16 - 1, channel) \
+        in text, text
+    assert "echoed 3 frames" in text, text
+    assert echoes == frames
 
 
 # ------------------------------------------------------ command line
