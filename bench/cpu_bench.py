@@ -23,8 +23,16 @@ CLOCK_MONOTONIC around it; for the emulator, the script timestamps the
 console lines "bench start" and "bench end" as they arrive (the ROM boot
 and process start-up are left out, and shown separately).
 
+--reference PATH runs the same image on another dynamips binary as well
+(`PATH [-j] -P 7200 -X -r 64 -T <port> image`, both of its engines), reading
+the guest's console over TCP and timestamping the same two lines, and prints
+our time / its time per engine. Its guest speed in MIPS uses our instruction
+count: the workload between the two lines executes the same instructions
+on any correct emulator.
+
 Usage: /usr/bin/python3 bench/cpu_bench.py [-n REPS] [--dynamips PATH]
                                           [--engine interp|jit|both]
+                                          [--reference PATH]
 Exit status: 0 on success, 1 if a run failed or the checksums differ.
 """
 
@@ -32,6 +40,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -142,7 +151,111 @@ def run_emulated(dynamips, image, engine, deterministic=False):
         raise BenchError("the emulated image printed no bench start/end "
                          "lines")
     res["seconds"] = marks["bench end"] - marks["bench start"]
+    res["startup"] = marks["bench start"] - t0
     res["wall"] = wall
+    return res
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def strip_telnet(data):
+    """Console bytes without telnet commands (IAC sequences)."""
+    out, i = bytearray(), 0
+    while i < len(data):
+        b = data[i]
+        if b == 255 and i + 1 < len(data):
+            cmd = data[i + 1]
+            if cmd == 255:
+                out.append(255)
+                i += 2
+            elif cmd == 250:  # SB ... IAC SE
+                j = data.find(b"\xff\xf0", i + 2)
+                i = len(data) if j < 0 else j + 2
+            elif 251 <= cmd <= 254:
+                i += 3
+            else:
+                i += 2
+        else:
+            out.append(b)
+            i += 1
+    return bytes(out)
+
+
+def run_reference(binary, image, engine):
+    """One run of another dynamips binary, console on TCP (its console on
+    the terminal needs a tty). The guest's lines are timestamped as they
+    arrive; after the last one the process is terminated: it does not have
+    to exit by itself when the guest halts."""
+    workdir = tempfile.mkdtemp(prefix="cpu_bench_ref.")
+    port = free_port()
+    cmd = [binary] + (["-j"] if engine == "interp" else []) + EMU_ARGS + \
+        ["-T", str(port), image]
+    lines, marks, raw = [], {}, b""
+    p = None
+    try:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                s = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                if p.poll() is not None:
+                    raise BenchError("%s exited with %d before its console "
+                                     "opened" % (" ".join(cmd), p.returncode))
+                if time.perf_counter() - t0 > 30:
+                    raise BenchError("%s: no console after 30 s"
+                                     % " ".join(cmd))
+                time.sleep(0.002)
+        s.settimeout(1)
+        done = False
+        with s:
+            while not done:
+                try:
+                    d = s.recv(65536)
+                except socket.timeout:
+                    d = None
+                now = time.perf_counter()
+                if now - t0 > RUN_TIMEOUT:
+                    raise BenchError("%s took more than %d s"
+                                     % (" ".join(cmd), RUN_TIMEOUT))
+                if d == b"":
+                    break
+                if not d:
+                    continue
+                raw += d
+                text = strip_telnet(raw)
+                complete, _, _ = text.rpartition(b"\n")
+                new_lines = complete.split(b"\n")[len(lines):] \
+                    if complete else []
+                for ln in new_lines:
+                    line = ln.decode("utf-8", "replace").rstrip("\r")
+                    lines.append(line)
+                    if line in ("bench start", "bench end"):
+                        marks[line] = now
+                    if line.startswith("count total"):
+                        done = True
+    finally:
+        if p is not None and p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+    res = parse_results(lines, "the image on the reference")
+    if "bench start" not in marks or "bench end" not in marks:
+        raise BenchError("the image printed no bench start/end lines on "
+                         "the reference")
+    res["seconds"] = marks["bench end"] - marks["bench start"]
+    res["startup"] = marks["bench start"] - t0
     return res
 
 
@@ -164,7 +277,14 @@ def main():
     ap.add_argument("--engine", choices=["interp", "jit", "both"],
                     default="both",
                     help="execution engine(s) to measure (default both)")
+    ap.add_argument("--reference", metavar="PATH",
+                    help="another dynamips binary to run the image on "
+                         "(its interpreter, -j, and its JIT)")
     args = ap.parse_args()
+    args.dynamips = os.path.abspath(args.dynamips)
+    args.image = os.path.abspath(args.image)
+    if args.reference:
+        args.reference = os.path.abspath(args.reference)
     if args.reps < 1:
         ap.error("--reps must be at least 1")
     engines = ["interp", "jit"] if args.engine == "both" else [args.engine]
@@ -183,12 +303,20 @@ def main():
                        for _ in range(args.reps)]
             dets[e] = run_emulated(args.dynamips, args.image, e,
                                    deterministic=True)
+        refs = {}
+        if args.reference:
+            if not os.access(args.reference, os.X_OK):
+                raise BenchError("%s is not executable" % args.reference)
+            for e in engines:
+                refs[e] = [run_reference(args.reference, args.image, e)
+                           for _ in range(args.reps)]
 
         ref = natives[0]
         checks = [(r, "native run") for r in natives]
         for e in engines:
             checks += [(r, "%s run" % e) for r in emus[e]]
             checks += [(dets[e], "deterministic %s run" % e)]
+            checks += [(r, "reference %s run" % e) for r in refs.get(e, [])]
         for r, what in checks:
             if not same_results(ref, r):
                 raise BenchError(
@@ -226,9 +354,29 @@ def main():
               "%.2f s" % (names[e], emu_s[e], emu_s[e] / native_s,
                           insns / emu_s[e] / 1e6, " ".join(ENGINES[e]),
                           " ".join(EMU_ARGS), wall))
+    ref_s = {e: statistics.median(r["seconds"] for r in refs[e])
+             for e in refs}
+    for e in engines:
+        if e not in refs:
+            continue
+        start = statistics.median(r["startup"] for r in refs[e])
+        print("%-12s %9.3f %8.0fx %11.1f   reference %s%s; spawn to "
+              "bench start %.2f s" % (
+                  "ref " + {"interp": "interp", "jit": "JIT"}[e], ref_s[e],
+                  ref_s[e] / native_s, insns / ref_s[e] / 1e6,
+                  "-j " if e == "interp" else "", " ".join(EMU_ARGS), start))
     if len(engines) == 2:
         print("JIT speed-up over the interpreter: %.1fx"
               % (emu_s["interp"] / emu_s["jit"]))
+    if refs:
+        if len(engines) == 2:
+            print("reference JIT speed-up over its interpreter: %.1fx"
+                  % (ref_s["interp"] / ref_s["jit"]))
+        print("ours / reference (time, lower is better): %s" % ", ".join(
+            "%s %.3f" % (names[e], emu_s[e] / ref_s[e]) for e in engines))
+        print("spawn to bench start: ours %s" % ", ".join(
+            "%s %.3f s" % (names[e], statistics.median(
+                r["startup"] for r in emus[e])) for e in engines))
 
     # Per kernel: the emulated time is the kernel's share of Count in the
     # normal runs (Count follows host time there).

@@ -1,24 +1,55 @@
 #!/usr/bin/python3
-"""Hypervisor-mode timings: how fast `dynamips -H` is ready to serve and
-how fast it goes away, as gns3-server sees it (it spawns one process per
-node, connects with retries, sends `hypervisor version`; at the end sends
-`hypervisor stop` and kills the process after 3 s).
+"""Hypervisor-mode timings and memory: how fast `dynamips -H` is ready to
+serve and how fast it goes away, as gns3-server sees it (it probes the
+version with `dynamips -P none`, spawns one process per node, connects with
+retries, sends `hypervisor version`; at the end sends `hypervisor stop` and
+kills the process after 3 s), how many requests per second it answers, and
+how much memory an idle router adds.
 
-Measured per run (wall clock, this host):
-  ready    process spawn -> reply to the first `hypervisor version`
-  stop     `hypervisor stop` sent -> process exited
-  rtt      one `hypervisor version` round trip on an open connection
-  pipe     one command when 1000 are pipelined (throughput)
-  vm       `vm create` + `vm start` + `vm stop` + `vm delete` of a c7200
-           running guest/images/hello.elf (16 MB RAM, no RAM file)
-Baseline, same run: `dynamips --version` (spawn, banner, exit); `ready` is
-also printed as a ratio to it, i.e. what the hypervisor adds on top of
-starting the process at all.
+Measured per run (wall clock, this host), each run in a new empty working
+directory:
+  probe         `dynamips -P none` spawn -> exit (gns3-server's version probe)
+  ready         spawn -> reply to the first `hypervisor version`, in an
+                empty working directory
+  ready2        the same again in the directory the first process used
+                (files it left there, e.g. caches, are present)
+  rtt           one `hypervisor version` round trip on an open connection
+  pipe          one `hypervisor version` when 1000 are pipelined
+  create/set/delete
+                requests per second when N `vm create`, then N `vm set_ram`,
+                then N `vm delete` are pipelined (one write), per phase, and
+                all 3N together
+  start         `vm start` of a c7200 with the open firmware
+                (guest/images/firmware/c7200-firmware.elf, 256 MB RAM,
+                `vm set_ram_mmap 0`, i.e. -X) -> its reply
+  first output  `vm start` sent -> first byte the guest writes on its TCP
+                console (an upper bound of start -> first instruction)
+  vm stop, vm delete
+                request -> reply, the router having booted
+  stop          `hypervisor stop` -> process exit, after the above
+  stop2         `hypervisor stop` -> exit of the second, idle process
+
+Memory, once per binary (--vms N, default 4): N routers with the open
+firmware are created and started one after the other, each waited for
+until its console shows "Press RETURN to get started" (the firmware is then
+idle at the prompt), for three RAM setups: `file` (vm set_ram_mmap 1: RAM
+in a file mapped into the process), `anon` (vm set_ram_mmap 0, as -X) and
+`sparse` (vm set_sparse_mem 1, gns3-server's default). Reported: the RSS the
+first router adds, the RSS each further router adds ((RSS with N - RSS with
+1) / (N - 1)), and, in the `file` setup where the guest RAM is a mapping of
+its own, the same without the guest RAM mappings (memory beyond guest RAM),
+and where the added RSS is, by mapping; also the CPU the idle routers use.
+
+--reference PATH runs everything on that binary as well and prints
+ours / reference ratios.
 
     /usr/bin/python3 bench/hv_bench.py [-n RUNS] [--dynamips PATH]
+                                       [--reference PATH] [--vms N]
 """
 import argparse
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,7 +59,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HELLO = ROOT / "guest" / "images" / "hello.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+TICKS = os.sysconf("SC_CLK_TCK")
+PROMPT = b"Press RETURN to get started"
 
 
 def free_port():
@@ -37,32 +70,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def read_reply(sock, buf=b""):
-    while True:
-        while b"\r\n" not in buf:
-            d = sock.recv(65536)
-            if not d:
-                raise ConnectionError("closed")
-            buf += d
-        i = buf.index(b"\r\n")
-        line, buf = buf[:i], buf[i + 2:]
-        if len(line) >= 4 and line[3:4] == b"-":
-            return line, buf
+class Conn:
+    """A hypervisor connection; replies are read line by line."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def reply(self):
+        """The next final reply line (xxx-...), skipping 1xx info lines."""
+        while True:
+            while b"\r\n" not in self.buf:
+                d = self.sock.recv(65536)
+                if not d:
+                    raise ConnectionError("hypervisor closed the connection")
+                self.buf += d
+            i = self.buf.index(b"\r\n")
+            line, self.buf = self.buf[:i], self.buf[i + 2:]
+            if len(line) >= 4 and line[3:4] == b"-":
+                return line
+
+    def cmd(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+        r = self.reply()
+        if not r.startswith(b"100-"):
+            raise RuntimeError("%s -> %s" % (line, r.decode("latin1")))
+        return r
 
 
-def cmd(sock, line):
-    sock.sendall(line.encode() + b"\n")
-    reply, rest = read_reply(sock)
-    assert not rest, rest
-    if not reply.startswith(b"100-"):
-        raise RuntimeError("%s -> %s" % (line, reply))
-    return reply
-
-
-def one_run(binary, cwd):
+def spawn(binary, cwd):
+    """Starts `binary -H`; returns (process, connection, seconds from spawn
+    to the first `hypervisor version` reply)."""
     port = free_port()
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary, "-H", "127.0.0.1:%d" % port], cwd=cwd,
+    p = subprocess.Popen([binary, "-H", "127.0.0.1:%d" % port,
+                          "--notelnetmsg"], cwd=cwd,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     # gns3-server style: connect with retries
@@ -72,54 +114,318 @@ def one_run(binary, cwd):
             break
         except OSError:
             if p.poll() is not None:
-                raise RuntimeError("dynamips exited with %d" % p.returncode)
+                raise RuntimeError("%s exited with %d" % (binary,
+                                                          p.returncode))
+            if time.perf_counter() - t0 > 20:
+                kill(p)
+                raise RuntimeError("%s -H: no listener after 20 s" % binary)
             time.sleep(0.001)
-    cmd(s, "hypervisor version")
-    ready = time.perf_counter() - t0
+    s.settimeout(60)
+    c = Conn(s)
+    c.cmd("hypervisor version")
+    return p, c, time.perf_counter() - t0
 
-    n = 200
+
+def kill(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def hv_stop(p, c):
+    """`hypervisor stop` -> process exit, in seconds (None: still running
+    after 10 s, then killed)."""
     t = time.perf_counter()
-    for _ in range(n):
-        cmd(s, "hypervisor version")
-    rtt = (time.perf_counter() - t) / n
+    try:
+        c.sock.sendall(b"hypervisor stop\n")
+        c.reply()
+        p.wait(10)
+        dt = time.perf_counter() - t
+    except (OSError, subprocess.TimeoutExpired):
+        dt = None
+    c.sock.close()
+    kill(p)
+    return dt
 
-    n = 1000
+
+def strip_telnet(data):
+    """Console bytes without telnet commands (IAC sequences)."""
+    out, i = bytearray(), 0
+    while i < len(data):
+        b = data[i]
+        if b == 255 and i + 1 < len(data):
+            cmd = data[i + 1]
+            if cmd == 255:
+                out.append(255)
+                i += 2
+            elif cmd == 250:  # SB ... IAC SE
+                j = data.find(b"\xff\xf0", i + 2)
+                i = len(data) if j < 0 else j + 2
+            elif 251 <= cmd <= 254:
+                i += 3
+            else:
+                i += 2
+        else:
+            out.append(b)
+            i += 1
+    return bytes(out)
+
+
+def console(port, timeout=10):
+    deadline = time.perf_counter() + timeout
+    while True:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), 1)
+            s.settimeout(1)
+            return s
+        except OSError:
+            if time.perf_counter() > deadline:
+                raise
+            time.sleep(0.001)
+
+
+def wait_console(s, pattern=None, timeout=60):
+    """Reads the console until pattern (or any guest byte when None);
+    returns the time it arrived."""
+    data = b""
+    deadline = time.perf_counter() + timeout
+    while True:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            d = None
+        now = time.perf_counter()
+        if d == b"":
+            raise RuntimeError("console closed")
+        if d:
+            data += d
+            text = strip_telnet(data)
+            if (pattern is None and text) or (pattern and pattern in text):
+                return now
+        if now > deadline:
+            raise RuntimeError("console: no %s after %d s (got %r)" % (
+                pattern or "output", timeout, strip_telnet(data)[-200:]))
+
+
+def show_logs(cwd, vm=None):
+    """The end of the VM logs of a failed run, on stderr."""
+    pattern = "*_%s_log.txt" % vm if vm else "*_log.txt"
+    for f in sorted(Path(cwd).glob(pattern)):
+        if re.search(r"_P\d+_log", f.name):
+            continue  # the pipelined test's VM objects
+        lines = f.read_text(errors="replace").splitlines()
+        print("--- %s (last lines)" % f, file=sys.stderr)
+        print("\n".join(lines[-15:]), file=sys.stderr)
+
+
+def wait_booted(con, boot_timeout):
+    """Waits until the firmware is at its prompt. Returns (time of the
+    first guest byte or None, whether the boot output was lost): when
+    nothing arrives in boot_timeout, RETURN is sent, and a "Router>" reply
+    shows the router booted while its console output was not delivered."""
+    first = None
+    try:
+        first = wait_console(con, timeout=boot_timeout)
+        wait_console(con, PROMPT, timeout=boot_timeout)
+        return first, False
+    except RuntimeError:
+        con.sendall(b"\r\n")
+        wait_console(con, b"Router>", timeout=5)
+        return first, True
+
+
+def one_run(binary, tmp, nvm, a):
+    cwd = tempfile.mkdtemp(prefix="run.", dir=tmp)
+    r = {}
+    p, c, r["ready"] = spawn(binary, cwd)
+    try:
+        n = 200
+        t = time.perf_counter()
+        for _ in range(n):
+            c.cmd("hypervisor version")
+        r["rtt"] = (time.perf_counter() - t) / n
+
+        n = 1000
+        t = time.perf_counter()
+        c.sock.sendall(b"hypervisor version\n" * n)
+        for _ in range(n):
+            c.reply()
+        r["pipe"] = (time.perf_counter() - t) / n
+
+        # Pipelined VM objects: N creates, N set_ram, N deletes, one write.
+        req = b"".join(b"vm create P%d %d c7200\n" % (i, 100 + i)
+                       for i in range(nvm))
+        req += b"".join(b"vm set_ram P%d 128\n" % i for i in range(nvm))
+        req += b"".join(b"vm delete P%d\n" % i for i in range(nvm))
+        marks, bad = [], 0
+        t = time.perf_counter()
+        c.sock.sendall(req)
+        for k in range(3 * nvm):
+            if not c.reply().startswith(b"100-"):
+                bad += 1
+            if k % nvm == nvm - 1:
+                marks.append(time.perf_counter())
+        if bad:
+            raise RuntimeError("%d pipelined vm requests failed" % bad)
+        r["create"] = nvm / (marks[0] - t)
+        r["set"] = nvm / (marks[1] - marks[0])
+        r["delete"] = nvm / (marks[2] - marks[1])
+        r["csd"] = 3 * nvm / (marks[2] - t)
+
+        # One router: start, first console output, stop, delete.
+        cport = free_port()
+        for line in ('vm create "B1" 1 c7200',
+                     'vm set_ios "B1" "%s"' % FIRMWARE,
+                     'vm set_ram "B1" 256',
+                     'vm set_ram_mmap "B1" 0',
+                     'vm set_con_tcp_port "B1" %d' % cport):
+            c.cmd(line)
+        t = time.perf_counter()
+        c.cmd('vm start "B1"')
+        r["start"] = time.perf_counter() - t
+        con = console(cport)
+        r["first"], lost = None, False
+        try:
+            first, lost = wait_booted(con, a.boot_timeout)
+            if first and not lost:
+                r["first"] = first - t
+        except RuntimeError as e:
+            # Counted as a failed run of this row; the rest goes on.
+            print("hv_bench: %s: router B1: %s" % (binary, e),
+                  file=sys.stderr)
+            show_logs(cwd, "B1")
+            r["boot_failed"] = 1
+        if lost:
+            r["console_lost"] = 1
+        t = time.perf_counter()
+        c.cmd('vm stop "B1"')
+        r["vmstop"] = time.perf_counter() - t
+        con.close()
+        t = time.perf_counter()
+        c.cmd('vm delete "B1"')
+        r["vmdelete"] = time.perf_counter() - t
+    except BaseException:
+        c.sock.close()
+        kill(p)
+        show_logs(cwd)
+        raise
+    r["stop"] = hv_stop(p, c)
+
+    # The same directory again, idle.
+    p, c, r["ready2"] = spawn(binary, cwd)
+    r["stop2"] = hv_stop(p, c)
+    shutil.rmtree(cwd, ignore_errors=True)
+    return r
+
+
+def probe(binary, tmp):
+    cwd = tempfile.mkdtemp(prefix="probe.", dir=tmp)
     t = time.perf_counter()
-    s.sendall(b"hypervisor version\n" * n)
-    buf = b""
-    for _ in range(n):
-        _, buf = read_reply(s, buf)
-    pipe = (time.perf_counter() - t) / n
-
-    t = time.perf_counter()
-    cmd(s, 'vm create "B1" 1 c7200')
-    cmd(s, 'vm set_ios "B1" "%s"' % HELLO)
-    cmd(s, 'vm set_ram "B1" 16')
-    cmd(s, 'vm set_ram_mmap "B1" 0')
-    cmd(s, 'vm start "B1"')
-    cmd(s, 'vm stop "B1"')
-    cmd(s, 'vm delete "B1"')
-    vm = time.perf_counter() - t
-
-    t = time.perf_counter()
-    s.sendall(b"hypervisor stop\n")
-    read_reply(s)
-    p.wait(10)
-    stop = time.perf_counter() - t
-    s.close()
-    if p.returncode != 0:
-        raise RuntimeError("exit status %d after stop" % p.returncode)
-    return {"ready": ready, "stop": stop, "rtt": rtt, "pipe": pipe, "vm": vm}
+    subprocess.run([binary, "-P", "none"], cwd=cwd, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    dt = time.perf_counter() - t
+    shutil.rmtree(cwd, ignore_errors=True)
+    return dt
 
 
-def baseline(binary, cwd):
-    t = time.perf_counter()
-    subprocess.run([binary, "--version"], cwd=cwd, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - t
+def memory(pid):
+    """RSS in KiB per kind of mapping, from smaps: the file name (the VM's
+    own name replaced by *, e.g. c7200_M*_ram), [heap], [anon], ..."""
+    groups = {}
+    key = None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                parts = line.split(None, 5)
+                name = parts[5].strip() if len(parts) == 6 else ""
+                name = os.path.basename(name) if name.startswith("/") \
+                    else name
+                key = re.sub(r"_M\d+_", "_M*_", name) or "[anon]"
+            elif line.startswith("Rss:"):
+                groups[key] = groups.get(key, 0) + int(line.split()[1])
+    return groups
+
+
+def split_ram(groups):
+    """(total RSS, RSS of the guest RAM files *_ram) in KiB."""
+    total = sum(groups.values())
+    ram = sum(v for k, v in groups.items() if k.endswith("_ram"))
+    return total, ram
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+MEM_MODES = {"file": (1, 0), "anon": (0, 0), "sparse": (1, 1)}
+
+
+def mem_run(binary, tmp, mode, nvms, ram, settle, boot_timeout):
+    mmap, sparse = MEM_MODES[mode]
+    cwd = tempfile.mkdtemp(prefix="mem.", dir=tmp)
+    p, c, _ = spawn(binary, cwd)
+    cons = []
+    lost_count = 0
+    try:
+        samples = {0: memory(p.pid)}
+        for k in range(1, nvms + 1):
+            name = "M%d" % k
+            cport = free_port()
+            for line in ('vm create %s %d c7200' % (name, k),
+                         'vm set_ios %s "%s"' % (name, FIRMWARE),
+                         'vm set_ram %s %d' % (name, ram),
+                         'vm set_ram_mmap %s %d' % (name, mmap),
+                         'vm set_sparse_mem %s %d' % (name, sparse),
+                         'vm set_con_tcp_port %s %d' % (name, cport),
+                         'vm start %s' % name):
+                c.cmd(line)
+            con = console(cport)
+            cons.append(con)
+            _, lost = wait_booted(con, boot_timeout)
+            lost_count += lost
+            if k == 1 or k == nvms:
+                time.sleep(settle)
+                samples[k] = memory(p.pid)
+        c0, t0 = cpu_seconds(p.pid), time.perf_counter()
+        time.sleep(2)
+        idle = (cpu_seconds(p.pid) - c0) / (time.perf_counter() - t0) / nvms
+        for k in range(1, nvms + 1):
+            c.cmd("vm stop M%d" % k)
+            c.cmd("vm delete M%d" % k)
+    except BaseException:
+        for con in cons:
+            con.close()
+        c.sock.close()
+        kill(p)
+        show_logs(cwd)
+        raise
+    for con in cons:
+        con.close()
+    hv_stop(p, c)
+    shutil.rmtree(cwd, ignore_errors=True)
+    (t0_, r0), (t1, r1), (tn, rn) = (split_ram(samples[k])
+                                     for k in (0, 1, nvms))
+    res = {"first": (t1 - t0_) / 1024, "idle_cpu": idle, "lost": lost_count}
+    if nvms > 1:
+        res["added"] = (tn - t1) / (nvms - 1) / 1024
+        res["added_noram"] = ((tn - rn) - (t1 - r1)) / (nvms - 1) / 1024
+        res["added_ram"] = (rn - r1) / (nvms - 1) / 1024
+        g1, gn = samples[1], samples[nvms]
+        res["groups"] = sorted(
+            ((k, (gn.get(k, 0) - g1.get(k, 0)) / (nvms - 1) / 1024)
+             for k in set(g1) | set(gn)), key=lambda kv: -kv[1])
+    return res
 
 
 def fmt(sec):
+    if sec is None:
+        return "-"
     if sec >= 1:
         return "%.2f s" % sec
     if sec >= 1e-3:
@@ -127,34 +433,170 @@ def fmt(sec):
     return "%.1f us" % (sec * 1e6)
 
 
+def fmt_rate(x):
+    return "%.0f/s" % x if x is not None else "-"
+
+
+ROWS = [  # key, label, formatter, higher is better
+    ("probe", "probe (-P none)", fmt, False),
+    ("ready", "ready, empty dir", fmt, False),
+    ("ready2", "ready, used dir", fmt, False),
+    ("rtt", "rtt", fmt, False),
+    ("pipe", "pipelined, each", fmt, False),
+    ("create", "vm create, pipelined", fmt_rate, True),
+    ("set", "vm set_ram, pipelined", fmt_rate, True),
+    ("delete", "vm delete, pipelined", fmt_rate, True),
+    ("csd", "create/set/delete", fmt_rate, True),
+    ("start", "vm start (reply)", fmt, False),
+    ("first", "start -> 1st output", fmt, False),
+    ("vmstop", "vm stop", fmt, False),
+    ("vmdelete", "vm delete", fmt, False),
+    ("stop", "stop (after VMs)", fmt, False),
+    ("stop2", "stop (idle)", fmt, False),
+]
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def measure(binary, a, tmp):
+    probe(binary, tmp)  # warm the page cache
+    res = {"probe": [probe(binary, tmp) for _ in range(a.n)]}
+    for i in range(a.n):
+        r = one_run(binary, tmp, a.pipelined_vms, a)
+        for k, v in r.items():
+            res.setdefault(k, []).append(v)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10, help="runs (default 10)")
     ap.add_argument("--dynamips", default=str(ROOT / "build" / "dynamips"))
+    ap.add_argument("--reference", metavar="PATH",
+                    help="another dynamips binary to measure the same way")
+    ap.add_argument("--pipelined-vms", type=int, default=500,
+                    help="VM objects in the pipelined test (default 500)")
+    ap.add_argument("--vms", type=int, default=4,
+                    help="idle routers in the memory test (default 4; "
+                         "0 skips it)")
+    ap.add_argument("--ram", type=int, default=256,
+                    help="guest RAM of those routers in MiB (default 256)")
+    ap.add_argument("--settle", type=float, default=2.0,
+                    help="seconds to wait before sampling memory")
+    ap.add_argument("--boot-timeout", type=float, default=10.0,
+                    help="seconds a router may take to reach its prompt "
+                         "(default 10)")
     a = ap.parse_args()
-    a.dynamips = os.path.abspath(a.dynamips)
-    if not os.access(a.dynamips, os.X_OK):
-        sys.exit("hv_bench: %s not built (make)" % a.dynamips)
-    with tempfile.TemporaryDirectory(prefix="hv_bench.") as cwd:
-        baseline(a.dynamips, cwd)  # warm the page cache
-        base = [baseline(a.dynamips, cwd) for _ in range(a.n)]
-        runs = [one_run(a.dynamips, cwd) for _ in range(a.n)]
-    b = statistics.median(base)
-    print("hv_bench: %d runs of %s" % (a.n, a.dynamips))
-    print("%-8s %10s %10s %10s" % ("", "median", "min", "max"))
-    print("%-8s %10s %10s %10s" % ("baseline", fmt(b), fmt(min(base)),
-                                   fmt(max(base))))
-    for key in ("ready", "stop", "rtt", "pipe", "vm"):
-        v = [r[key] for r in runs]
-        print("%-8s %10s %10s %10s" % (key, fmt(statistics.median(v)),
-                                       fmt(min(v)), fmt(max(v))))
-    ready = statistics.median([r["ready"] for r in runs])
-    print("ready / baseline = %.2f  (spawn to first reply, against spawn "
-          "to exit of `dynamips --version`)" % (ready / b))
-    rtt = statistics.median([r["rtt"] for r in runs])
-    pipe = statistics.median([r["pipe"] for r in runs])
-    print("rtt / pipelined = %.1f  (how much pipelining gains per command)"
-          % (rtt / pipe))
+    bins = [("ours", os.path.abspath(a.dynamips))]
+    if a.reference:
+        bins.append(("reference", os.path.abspath(a.reference)))
+    for _, b in bins:
+        if not os.access(b, os.X_OK):
+            sys.exit("hv_bench: %s not built or not executable" % b)
+    if not FIRMWARE.exists():
+        sys.exit("hv_bench: %s missing (make firmware)" % FIRMWARE)
+
+    res, mem = {}, {}
+    with tempfile.TemporaryDirectory(prefix="hv_bench.") as tmp:
+        for name, b in bins:
+            res[name] = measure(b, a, tmp)
+        if a.vms > 0:
+            for name, b in bins:
+                for mode in MEM_MODES:
+                    for attempt in (1, 2):
+                        try:
+                            mem[(name, mode)] = mem_run(
+                                b, tmp, mode, a.vms, a.ram, a.settle,
+                                a.boot_timeout)
+                            break
+                        except RuntimeError as e:
+                            print("hv_bench: memory, %s, %s, attempt %d: %s"
+                                  % (name, mode, attempt, e),
+                                  file=sys.stderr)
+                            mem[(name, mode)] = None
+
+    print("hv_bench: %d runs, medians (min-max)" % a.n)
+    for name, b in bins:
+        print("%-9s %s" % (name + ":", b))
+    head = "%-22s %22s" % ("", "ours")
+    if a.reference:
+        head += " %22s %9s" % ("reference", "ours/ref")
+    print(head)
+    for key, label, f, _ in ROWS:
+        line = "%-22s" % label
+        meds = []
+        for name, _ in bins:
+            v = [x for x in res[name].get(key, []) if x is not None]
+            m = median(v)
+            meds.append(m)
+            cell = "%s (%s-%s)" % (f(m), f(min(v)), f(max(v))) if v else "-"
+            if len(v) < len(res[name].get(key, [])):
+                cell += " [%d failed]" % (len(res[name][key]) - len(v))
+            line += " %22s" % cell
+        if a.reference:
+            line += " %9s" % ("%.3f" % (meds[0] / meds[1])
+                              if meds[0] and meds[1] else "-")
+        print(line)
+    print("create/set/delete: %d VM objects per phase; rates are requests "
+          "per second" % a.pipelined_vms)
+    for name, _ in bins:
+        nf = len(res[name].get("boot_failed", []))
+        if nf:
+            print("%s: the router did not reach its prompt in %d of %d runs "
+                  "(see stderr)" % (name, nf, a.n))
+        nl = len(res[name].get("console_lost", []))
+        if nl:
+            print("%s: in %d of %d runs the console delivered none of the "
+                  "boot output (the router answered RETURN with its prompt);"
+                  " those runs have no `start -> 1st output`" % (name, nl,
+                                                                  a.n))
+    if mem:
+        print()
+        print("memory: %d idle c7200 routers (open firmware at its prompt), "
+              "%d MiB guest RAM each; MiB of RSS" % (a.vms, a.ram))
+        head = "%-10s %-7s %9s %11s %14s %12s %10s" % (
+            "", "RAM", "first VM", "per added", "beyond guest", "guest RAM",
+            "idle CPU")
+        print(head)
+        print("%-10s %-7s %9s %11s %14s %12s %10s" % (
+            "", "", "", "VM", "RAM, per VM", "per VM", "per VM"))
+        for name, _ in bins:
+            for mode in MEM_MODES:
+                m = mem[(name, mode)]
+                if m is None:
+                    print("%-10s %-7s %9s" % (name, mode, "failed"))
+                    continue
+                file_mode = mode == "file"
+                print("%-10s %-7s %9.2f %11s %14s %12s %9.1f%%" % (
+                    name, mode, m["first"],
+                    "%.2f" % m["added"] if "added" in m else "-",
+                    "%.2f" % m["added_noram"] if file_mode and
+                    "added" in m else "-",
+                    "%.2f" % m["added_ram"] if file_mode and
+                    "added" in m else "-",
+                    100 * m["idle_cpu"]))
+        for name, _ in bins:
+            lost = sum(mem[(name, m)]["lost"] for m in MEM_MODES
+                       if mem[(name, m)])
+            if lost:
+                print("%s: %d of %d routers delivered no boot output on "
+                      "their console (they answered RETURN)" % (
+                          name, lost, a.vms * len(MEM_MODES)))
+        for name, _ in bins:
+            m = mem.get((name, "file"))
+            if m and "groups" in m:
+                top = ["%s %.2f" % kv for kv in m["groups"][:5]
+                       if kv[1] >= 0.05]
+                print("%s, file, MiB per added VM by mapping: %s"
+                      % (name, ", ".join(top)))
+        o, r = mem.get(("ours", "file")), mem.get(("reference", "file"))
+        if a.reference and a.vms > 1 and o and r:
+            print("beyond guest RAM per added VM, ours / reference: %.2f"
+                  % (o["added_noram"] / r["added_noram"]
+                     if r["added_noram"] > 0 else float("nan")))
 
 
 if __name__ == "__main__":

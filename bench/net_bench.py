@@ -1,13 +1,35 @@
 #!/usr/bin/python3
 """Network benchmark: frames per second through the Ethernet switch and
-the hub of build/net_testd, for 64- and 1500-byte frames, over loopback
-UDP NIOs, and the forwarder's CPU time per frame.
+the hub between two loopback UDP endpoints, for 64- and 1500-byte frames,
+and the forwarder's CPU time per frame.
 
-The baseline, measured in the same run, is a bare UDP relay (one
-recvfrom() and one sendto() per frame, the system calls an NIO needs), so
-the ratio shows what the switching itself costs on top of the sockets.
+For each device and frame size:
+  peak       frames/s delivered when the load generator keeps a window of
+             128 frames in flight (closed loop: never more than the device
+             takes), with the forwarder's CPU time per delivered frame;
+  loss-free  the highest offered rate (open loop, evenly spaced frames)
+             that the device forwards with at most --max-loss lost, found
+             by bisection with trials of --trial-seconds, and the CPU time
+             per frame at that rate;
+  CPU @ rate the forwarder's CPU time per frame at one fixed offered rate
+             (--cpu-rate, default 20000 frames/s, below every device's
+             loss-free rate), the same load for every device.
+CPU time is the forwarder process's time on a CPU (all its threads, from
+/proc/PID/task/*/schedstat) over the run, divided by the frames delivered.
 
-    make build/net_testd && /usr/bin/python3 bench/net_bench.py
+The devices are built in `dynamips -H` (build/dynamips) with the
+hypervisor commands gns3-server uses (nio create_udp, ethsw create /
+add_nio / set_access_port, nio_bridge create / add_nio). The baseline,
+measured in the same run, is a bare UDP relay (one recvfrom() and one
+sendto() per frame, the system calls an NIO needs), so its ratio shows
+what the switching itself costs on top of the sockets. --testd also
+measures the same devices in build/net_testd (built from configuration
+files, no hypervisor). --reference PATH runs the same measurements on
+another dynamips binary (same hypervisor commands) and prints ours /
+reference ratios.
+
+    make build/dynamips && /usr/bin/python3 bench/net_bench.py
+    /usr/bin/python3 bench/net_bench.py --reference /path/to/dynamips -r 3
     /usr/bin/python3 bench/net_bench.py --seconds 5 --sizes 64,512,1500
 
 Loopback only; every process started here is ended by its id.
@@ -15,7 +37,9 @@ Loopback only; every process started here is ended by its id.
 
 import argparse
 import os
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,10 +63,29 @@ def free_udp_ports(n):
     return ports
 
 
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    """CPU time of a whole process: the sum over its threads of the time
+    on a CPU from /proc/PID/task/*/schedstat (nanoseconds); utime + stime
+    from /proc/PID/stat (clock ticks) where schedstat is missing."""
+    try:
+        total = 0
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    total += int(f.read().split()[0])
+            except FileNotFoundError:
+                pass  # a thread that just ended
+        return total / 1e9
+    except (FileNotFoundError, ValueError, IndexError):
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def build_loadgen():
@@ -54,73 +97,299 @@ def build_loadgen():
                     str(src)], check=True)
 
 
-def start_forwarder(kind, ports, tmp):
-    """kind: relay | switch | hub. ports = (a, s1, b, s2): the generator's
-    A and B sockets, the forwarder's input s1 and output s2."""
-    a, s1, b, s2 = ports
-    if kind == "relay":
-        return subprocess.Popen([str(LOADGEN), "relay", str(s1), str(s2),
-                                 str(b)])
-    cfg = Path(tmp) / ("%s.cfg" % kind)
-    lines = ["p1:udp:%d:127.0.0.1:%d" % (s1, a),
-             "p2:udp:%d:127.0.0.1:%d" % (s2, b)]
-    if kind == "switch":
-        lines = ["IF:" + l for l in lines] + ["ACCESS:p1:1", "ACCESS:p2:1"]
-    cfg.write_text("\n".join(lines) + "\n")
-    p = subprocess.Popen([str(TESTD), "-E" if kind == "switch" else "-b",
-                          str(cfg)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, text=True)
-    assert p.stdout.readline().strip() == "ready"
-    return p
+class Hypervisor:
+    """A `dynamips -H` process on loopback, driven line by line."""
+
+    def __init__(self, binary, workdir):
+        port = free_tcp_port()
+        self.proc = subprocess.Popen(
+            [binary, "-H", "127.0.0.1:%d" % port], cwd=workdir,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.sock = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                if self.proc.poll() is not None or \
+                        time.monotonic() > deadline:
+                    self.close()
+                    raise RuntimeError("%s -H did not start" % binary)
+                time.sleep(0.005)
+        self.sock.settimeout(10)
+        self.buf = b""
+
+    def cmd(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+        while True:
+            while b"\r\n" not in self.buf:
+                d = self.sock.recv(65536)
+                if not d:
+                    raise RuntimeError("hypervisor closed the connection")
+                self.buf += d
+            i = self.buf.index(b"\r\n")
+            reply, self.buf = self.buf[:i], self.buf[i + 2:]
+            if reply[3:4] == b"-":
+                if not reply.startswith(b"100-"):
+                    raise RuntimeError("%s -> %s" % (line, reply.decode()))
+                return reply
+
+    def close(self):
+        try:
+            if getattr(self, "sock", None):
+                self.sock.sendall(b"hypervisor stop\n")
+                self.proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "sock", None):
+            self.sock.close()
 
 
-def run_one(kind, size, seconds, tmp):
-    ports = free_udp_ports(4)
-    fwd = start_forwarder(kind, ports, tmp)
-    time.sleep(0.2)
-    try:
-        a, s1, b, s2 = ports
-        c0 = cpu_seconds(fwd.pid)
-        r = subprocess.run([str(LOADGEN), "gen", str(a), str(s1), str(b),
-                            str(s2), str(size), str(seconds)],
-                           capture_output=True, text=True, check=True)
-        c1 = cpu_seconds(fwd.pid)
-    finally:
-        fwd.terminate()
-        fwd.wait(10)
-        if fwd.stdout:
-            fwd.stdout.close()
-    vals = dict(kv.split("=") for kv in r.stdout.split())
-    received, secs = int(vals["received"]), float(vals["seconds"])
-    fps = received / secs
-    return {"fps": fps, "mbps": fps * size * 8 / 1e6,
-            "us_per_frame": (c1 - c0) / max(received, 1) * 1e6,
-            "loss": 1 - received / max(int(vals["sent"]), 1)}
+class Forwarder:
+    """One device under test between the generator's sockets A and B.
+    impl: relay | testd | a dynamips binary path (hypervisor mode)."""
+
+    def __init__(self, impl, kind, tmp):
+        self.ports = free_udp_ports(4)
+        a, s1, b, s2 = self.ports
+        self.hv = self.proc = None
+        self.workdir = tempfile.mkdtemp(prefix="net_bench.", dir=tmp)
+        if impl == "relay":
+            self.proc = subprocess.Popen([str(LOADGEN), "relay", str(s1),
+                                          str(s2), str(b)])
+            self.pid = self.proc.pid
+        elif impl == "testd":
+            cfg = Path(self.workdir) / ("%s.cfg" % kind)
+            lines = ["p1:udp:%d:127.0.0.1:%d" % (s1, a),
+                     "p2:udp:%d:127.0.0.1:%d" % (s2, b)]
+            if kind == "switch":
+                lines = ["IF:" + l for l in lines] + ["ACCESS:p1:1",
+                                                      "ACCESS:p2:1"]
+            cfg.write_text("\n".join(lines) + "\n")
+            self.proc = subprocess.Popen(
+                [str(TESTD), "-E" if kind == "switch" else "-b", str(cfg)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True,
+                cwd=self.workdir)
+            self.pid = self.proc.pid
+            if self.proc.stdout.readline().strip() != "ready":
+                self.close()
+                raise RuntimeError("net_testd did not start")
+        else:
+            self.hv = Hypervisor(impl, self.workdir)
+            self.pid = self.hv.pid
+            c = self.hv.cmd
+            c("nio create_udp nio_a %d 127.0.0.1 %d" % (s1, a))
+            c("nio create_udp nio_b %d 127.0.0.1 %d" % (s2, b))
+            if kind == "switch":
+                c("ethsw create sw0")
+                for n in ("nio_a", "nio_b"):
+                    c("ethsw add_nio sw0 %s" % n)
+                    c("ethsw set_access_port sw0 %s 1" % n)
+            else:
+                c("nio_bridge create hub0")
+                for n in ("nio_a", "nio_b"):
+                    c("nio_bridge add_nio hub0 %s" % n)
+        time.sleep(0.2)
+
+    def run(self, mode, size, seconds, fps=None):
+        a, s1, b, s2 = self.ports
+        args = [str(LOADGEN), mode, str(a), str(s1), str(b), str(s2),
+                str(size), str(seconds)]
+        if mode == "rate":
+            args.append("%.0f" % fps)
+        c0 = cpu_seconds(self.pid)
+        r = subprocess.run(args, capture_output=True, text=True, check=True)
+        c1 = cpu_seconds(self.pid)
+        vals = dict(kv.split("=") for kv in r.stdout.split())
+        sent, received = int(vals["sent"]), int(vals["received"])
+        secs = float(vals["seconds"])
+        return {"sent": sent, "received": received, "seconds": secs,
+                "fps": received / secs, "offered": sent / secs,
+                "loss": 1 - received / max(sent, 1),
+                "cpu": (c1 - c0) / max(received, 1) * 1e6}
+
+    def close(self):
+        if self.hv:
+            self.hv.close()
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def measure(fwd, size, args):
+    """Peak (closed loop), then the loss-free rate by bisection."""
+    peak = fwd.run("gen", size, args.seconds)
+    lo, hi = 0.0, max(peak["fps"] * 1.25, 1000.0)
+    best = None
+    lost_once = False  # did any trial fail by losing frames?
+    for step in range(args.steps):
+        # First at the peak rate, then halving until a trial passes, then
+        # bisection between the best pass and the lowest failure.
+        if best:
+            rate = (lo + hi) / 2
+        else:
+            rate = hi * (0.8 if step == 0 else 0.5)
+        t = fwd.run("rate", size, args.trial_seconds, rate)
+        if t["loss"] <= args.max_loss:
+            # What was actually offered (the generator may fall behind).
+            offered = min(rate, t["offered"])
+            if offered > lo:
+                lo, best = offered, t
+            if t["offered"] < 0.97 * rate:
+                hi = rate  # the generator's limit: no use asking for more
+        else:
+            lost_once = True
+            hi = rate
+        if hi - lo <= args.precision * hi:
+            break
+    fixed = fwd.run("rate", size, args.seconds, args.cpu_rate)
+    return {"peak": peak["fps"], "peak_cpu": peak["cpu"],
+            "peak_loss": peak["loss"],
+            "lossfree": lo, "lossfree_cpu": best["cpu"] if best else None,
+            "fixed_cpu": fixed["cpu"], "fixed_loss": fixed["loss"],
+            "gen_limited": not lost_once}
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--dynamips", default=str(ROOT / "build" / "dynamips"),
+                    help="our emulator (default build/dynamips)")
+    ap.add_argument("--reference", metavar="PATH",
+                    help="another dynamips binary to measure the same way")
+    ap.add_argument("--testd", action="store_true",
+                    help="also measure build/net_testd")
+    ap.add_argument("--no-relay", action="store_true",
+                    help="skip the bare UDP relay baseline")
+    ap.add_argument("--seconds", type=float, default=2.0,
+                    help="duration of the peak run (default 2)")
+    ap.add_argument("--trial-seconds", type=float, default=1.0,
+                    help="duration of one loss-free trial (default 1)")
+    ap.add_argument("--steps", type=int, default=10,
+                    help="loss-free trials at most (default 10)")
+    ap.add_argument("--precision", type=float, default=0.03,
+                    help="bisection stops when the bracket is narrower "
+                         "than this fraction (default 0.03)")
+    ap.add_argument("--max-loss", type=float, default=0.001,
+                    help="loss fraction still called loss-free "
+                         "(default 0.001 = 0.1%%)")
+    ap.add_argument("--cpu-rate", type=float, default=20000,
+                    help="fixed rate at which CPU per frame is compared "
+                         "(default 20000 frames/s)")
     ap.add_argument("--sizes", default="64,1500")
+    ap.add_argument("-r", "--repeat", type=int, default=1,
+                    help="repeat everything, report medians (default 1)")
     args = ap.parse_args()
-    if not TESTD.exists():
-        sys.exit("build/net_testd missing: run `make build/net_testd`")
+
+    impls = []
+    if not args.no_relay:
+        impls.append(("relay", "relay", ("relay",)))
+    args.dynamips = os.path.abspath(args.dynamips)
+    if not os.access(args.dynamips, os.X_OK):
+        sys.exit("net_bench: %s not built (make)" % args.dynamips)
+    impls.append(("ours", args.dynamips, ("switch", "hub")))
+    if args.testd:
+        if not TESTD.exists():
+            sys.exit("build/net_testd missing: run `make build/net_testd`")
+        impls.append(("testd", "testd", ("switch", "hub")))
+    if args.reference:
+        args.reference = os.path.abspath(args.reference)
+        if not os.access(args.reference, os.X_OK):
+            sys.exit("net_bench: %s is not executable" % args.reference)
+        impls.append(("reference", args.reference, ("switch", "hub")))
     build_loadgen()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print("%-8s %6s %12s %10s %14s %8s %10s" % (
-        "device", "bytes", "frames/s", "Mbit/s", "CPU us/frame", "loss",
-        "vs relay"))
-    with tempfile.TemporaryDirectory() as tmp:
+
+    results = {}  # (name, kind, size) -> list of measure() dicts
+    with tempfile.TemporaryDirectory(prefix="net_bench.") as tmp:
+        for rep in range(args.repeat):
+            for size in sizes:
+                for name, impl, kinds in impls:
+                    for kind in kinds:
+                        fwd = Forwarder(impl, kind, tmp)
+                        try:
+                            m = measure(fwd, size, args)
+                        finally:
+                            fwd.close()
+                        results.setdefault((name, kind, size), []).append(m)
+                        print("# run %d: %-9s %-6s %5d B: peak %8.0f/s, "
+                              "loss-free %8.0f/s" % (rep + 1, name, kind,
+                                                     size, m["peak"],
+                                                     m["lossfree"]),
+                              file=sys.stderr, flush=True)
+
+    def agg(name, kind, size):
+        rs = results[(name, kind, size)]
+        return {k: med([r[k] for r in rs]) for k in
+                ("peak", "peak_cpu", "lossfree", "lossfree_cpu",
+                 "fixed_cpu", "fixed_loss")} | {
+                    "gen_limited": all(r["gen_limited"] for r in rs)}
+
+    print("net_bench: frames through a device between two loopback UDP "
+          "endpoints; median of %d run(s); loss-free = at most %.2f%% lost"
+          % (args.repeat, 100 * args.max_loss))
+    print("ours: %s" % args.dynamips)
+    if args.reference:
+        print("reference: %s" % args.reference)
+    print()
+    print("%-10s %-7s %5s %10s %8s %7s %10s %7s %9s" % (
+        "", "", "", "peak", "", "CPU", "loss-free", "CPU",
+        "CPU us/fr"))
+    print("%-10s %-7s %5s %10s %8s %7s %10s %7s %9s" % (
+        "", "device", "bytes", "frames/s", "Mbit/s", "us/fr",
+        "frames/s", "us/fr", "@%.0fk/s" % (args.cpu_rate / 1e3)))
+    for size in sizes:
+        for name, _, kinds in impls:
+            for kind in kinds:
+                a = agg(name, kind, size)
+                print("%-10s %-7s %5d %10.0f %8.1f %7.2f %9.0f%s %7s %9.2f"
+                      % (name, kind, size, a["peak"],
+                         a["peak"] * size * 8 / 1e6, a["peak_cpu"],
+                         a["lossfree"], "*" if a["gen_limited"] else " ",
+                         "%.2f" % a["lossfree_cpu"] if a["lossfree_cpu"]
+                         is not None else "-", a["fixed_cpu"]))
+    if any(agg(n, k, s)["gen_limited"] for n, _, ks in impls for k in ks
+           for s in sizes):
+        print("* no trial lost frames: the generator could not offer more, "
+              "the device's loss-free rate is at least this")
+    if args.reference:
+        print()
+        print("ours / reference (rates: higher is better; CPU per frame: "
+              "lower is better)")
+        print("%-7s %6s %10s %10s %12s %10s" % (
+            "device", "bytes", "peak", "loss-free", "CPU@peak",
+            "CPU@%.0fk" % (args.cpu_rate / 1e3)))
         for size in sizes:
-            base = None
-            for kind in ("relay", "switch", "hub"):
-                r = run_one(kind, size, args.seconds, tmp)
-                if kind == "relay":
-                    base = r
-                print("%-8s %6d %12.0f %10.1f %14.2f %7.2f%% %9.2fx" % (
-                    kind, size, r["fps"], r["mbps"], r["us_per_frame"],
-                    100 * r["loss"], r["fps"] / base["fps"]))
-                sys.stdout.flush()
+            for kind in ("switch", "hub"):
+                o, r = agg("ours", kind, size), agg("reference", kind, size)
+
+                def ratio(x, y):
+                    return "%.2fx" % (x / y) if x and y else "-"
+                print("%-7s %6d %10s %10s %12s %10s" % (
+                    kind, size, ratio(o["peak"], r["peak"]),
+                    ratio(o["lossfree"], r["lossfree"]),
+                    ratio(o["peak_cpu"], r["peak_cpu"]),
+                    ratio(o["fixed_cpu"], r["fixed_cpu"])))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,14 @@
  *       <from_port> (the device under test forwards A -> B). A window of
  *       frames in flight keeps the pipe full without overrunning it.
  *       Prints "sent=<n> received=<n> seconds=<s>".
+ *   net_loadgen rate <a_port> <to_port> <b_port> <from_port> <size> <secs>
+ *                    <fps>
+ *       Open loop: socket A sends <fps> frames per second, evenly spaced
+ *       (bursts of at most RATE_BURST frames when the clock is behind),
+ *       for <secs> seconds, whatever comes back; B counts what arrives,
+ *       including what is still in flight 100 ms after the last frame.
+ *       Prints "sent=<n> received=<n> seconds=<s>": sent / seconds is the
+ *       offered rate actually achieved.
  *   net_loadgen relay <in_port> <out_port> <to_port>
  *       The baseline forwarder: every datagram received on in_port is
  *       sent from out_port to 127.0.0.1:<to_port>, one recvfrom() and
@@ -26,6 +34,7 @@
 
 #define WINDOW 128
 #define BATCH 32
+#define RATE_BURST 16
 
 static int udp_bound(unsigned port)
 {
@@ -58,29 +67,38 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
-               size_t size, double secs)
+/* Opens A and B and makes B's MAC known to the device under test (a frame
+ * from B first), so A -> B is a known unicast for a learning switch. */
+static void setup_pair(unsigned a_port, unsigned b_port, unsigned from,
+                       int *a, int *b, uint8_t *frame)
 {
-    int a = udp_bound(a_port), b = udp_bound(b_port);
-    struct sockaddr_in dst = loopback(to), back = loopback(from);
-    uint8_t frame[65536] = {0};
-    if (size < 14 || size > sizeof(frame)) {
-        return 2;
-    }
-    /* B's address is learned first (a frame from B), so A -> B is a
-     * known unicast for the switch. */
     static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0xA};
     static const uint8_t mac_b[6] = {2, 0, 0, 0, 0, 0xB};
+    struct sockaddr_in back = loopback(from);
+    uint8_t junk[65536];
+    *a = udp_bound(a_port);
+    *b = udp_bound(b_port);
     memcpy(frame, mac_a, 6);
     memcpy(frame + 6, mac_b, 6);
     frame[12] = 0x08;
-    sendto(b, frame, 60, 0, (struct sockaddr *)&back, sizeof(back));
+    sendto(*b, frame, 60, 0, (struct sockaddr *)&back, sizeof(back));
     usleep(100000);
     memcpy(frame, mac_b, 6);
     memcpy(frame + 6, mac_a, 6);
-    uint8_t junk[65536];
-    while (recv(a, junk, sizeof(junk), MSG_DONTWAIT) > 0) {
+    while (recv(*a, junk, sizeof(junk), MSG_DONTWAIT) > 0) {
     }
+}
+
+static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
+               size_t size, double secs)
+{
+    static uint8_t frame[65536];
+    int a, b;
+    if (size < 14 || size > sizeof(frame)) {
+        return 2;
+    }
+    setup_pair(a_port, b_port, from, &a, &b, frame);
+    struct sockaddr_in dst = loopback(to);
 
     struct mmsghdr msgs[BATCH];
     struct iovec iov[BATCH];
@@ -137,6 +155,78 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
     return 0;
 }
 
+static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
+                size_t size, double secs, double fps)
+{
+    static uint8_t frame[65536];
+    int a, b;
+    if (size < 14 || size > sizeof(frame) || fps <= 0) {
+        return 2;
+    }
+    setup_pair(a_port, b_port, from, &a, &b, frame);
+    struct sockaddr_in dst = loopback(to);
+    struct mmsghdr msgs[RATE_BURST];
+    struct iovec iov[RATE_BURST];
+    for (int i = 0; i < RATE_BURST; i++) {
+        iov[i] = (struct iovec){frame, size};
+        msgs[i].msg_hdr = (struct msghdr){.msg_name = &dst,
+                                          .msg_namelen = sizeof(dst),
+                                          .msg_iov = &iov[i],
+                                          .msg_iovlen = 1};
+    }
+    static uint8_t rbuf[BATCH][2048];
+    struct mmsghdr rmsgs[BATCH];
+    struct iovec riov[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        riov[i] = (struct iovec){rbuf[i], sizeof(rbuf[i])};
+        rmsgs[i].msg_hdr = (struct msghdr){.msg_iov = &riov[i],
+                                           .msg_iovlen = 1};
+    }
+    uint64_t sent = 0, received = 0;
+    uint64_t total = (uint64_t)(secs * fps + 0.5);
+    double t0 = now(), t = t0;
+    while (sent < total) {
+        t = now();
+        uint64_t due = (uint64_t)((t - t0) * fps) + 1;
+        if (due > total) {
+            due = total;
+        }
+        if (due > sent) {
+            uint64_t k = due - sent;
+            int n = sendmmsg(a, msgs, k < RATE_BURST ? (unsigned)k
+                                                     : RATE_BURST, 0);
+            if (n > 0) {
+                sent += (uint64_t)n;
+            }
+        } else {
+            /* Far from the next frame (low rates): sleep in poll(). */
+            double wait = (double)sent / fps - (t - t0);
+            struct pollfd pfd = {.fd = b, .events = POLLIN};
+            if (wait > 300e-6) {
+                poll(&pfd, 1, (int)(wait * 1e3));
+            }
+        }
+        int n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL);
+        if (n > 0) {
+            received += (uint64_t)n;
+        }
+    }
+    double elapsed = now() - t0;
+    double end = now() + 0.1;
+    while (now() < end) {
+        struct pollfd pfd = {.fd = b, .events = POLLIN};
+        if (poll(&pfd, 1, 10) > 0) {
+            int n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL);
+            if (n > 0) {
+                received += (uint64_t)n;
+            }
+        }
+    }
+    printf("sent=%llu received=%llu seconds=%.3f\n", (unsigned long long)sent,
+           (unsigned long long)received, elapsed);
+    return 0;
+}
+
 static int relay(unsigned in_port, unsigned out_port, unsigned to)
 {
     int in = udp_bound(in_port), out = udp_bound(out_port);
@@ -169,10 +259,15 @@ int main(int argc, char **argv)
                    (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
                    (size_t)atoi(argv[6]), atof(argv[7]));
     }
+    if (argc == 9 && !strcmp(argv[1], "rate")) {
+        return rate((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
+                    (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
+                    (size_t)atoi(argv[6]), atof(argv[7]), atof(argv[8]));
+    }
     if (argc == 5 && !strcmp(argv[1], "relay")) {
         return relay((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                      (unsigned)atoi(argv[4]));
     }
-    fprintf(stderr, "usage: net_loadgen gen|relay ...\n");
+    fprintf(stderr, "usage: net_loadgen gen|rate|relay ...\n");
     return 2;
 }
