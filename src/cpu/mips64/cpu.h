@@ -171,6 +171,21 @@ struct mips_cpu {
     uint64_t gpr[32];
     uint64_t hi, lo;
     uint64_t pc;
+
+    /*
+     * Read or written by translated code at every block (jit_trans.c).
+     * They sit right after the registers on purpose: a load whose address
+     * equals a recent store's modulo 4096 waits for that store on x86
+     * ("4K aliasing"), and a layout that put jit_end and tc_gen 4 KB
+     * after gpr[2..3] made translated code twice as slow. Keep them here.
+     */
+    uint64_t insn_count;
+    uint64_t jit_end;         /* insn_count where translated code stops */
+    uint32_t attention;       /* atomic; nonzero = leave the fast loop */
+    uint32_t tc_gen;          /* bumped by every translation cache flush */
+    int in_delay_slot;        /* executing the slot of a branch at pc */
+
+    /* architectural state, continued */
     uint64_t cp0[32];
     uint64_t cp0_set1[32];    /* RM7000 CFC0/CTC0 control registers */
     uint64_t fpr[32];
@@ -181,16 +196,13 @@ struct mips_cpu {
     uint64_t random_base;     /* insn_count when Random was N-1 */
 
     /* execution bookkeeping */
-    int in_delay_slot;        /* executing the slot of a branch at pc */
     int exception_taken;      /* set when the current instruction trapped */
     int waiting;              /* WAIT executed: sleep until an interrupt */
-    uint64_t insn_count;
     const struct mips_decoder *dec;
     struct dc_entry dcache[DC_SIZE];
 
     /* interrupts: lines 2..7 from devices, any thread */
     uint32_t irq_lines;       /* atomic; bit n = line n */
-    uint32_t attention;       /* atomic; nonzero = leave the fast loop */
     int timer_pending;        /* Count reached Compare (IP7) */
 
     /* timer */
@@ -229,8 +241,6 @@ struct mips_cpu {
 
     /* dynamic translator (jit.c); NULL: the interpreter runs everything */
     struct mips_jit *jit;
-    uint64_t jit_end;         /* insn_count where translated code stops */
-    uint32_t tc_gen;          /* bumped by every translation cache flush */
 
     /* debugging */
     FILE *trace;              /* executed-instruction log, or NULL */

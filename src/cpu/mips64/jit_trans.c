@@ -26,6 +26,14 @@
 #define OFF(f) ((int32_t)offsetof(struct mips_cpu, f))
 #define GPR(r) (OFF(gpr) + 8 * (int32_t)(r))
 #define TC_OFF OFF(tc)
+
+/* cpu.h: the per-block fields must not alias the registers modulo 4 KB. */
+_Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
+                   offsetof(struct mips_cpu, tc_gen) < 4096 &&
+                   offsetof(struct mips_cpu, attention) < 4096 &&
+                   offsetof(struct mips_cpu, insn_count) >
+                       offsetof(struct mips_cpu, pc),
+               "per-block fields of struct mips_cpu moved");
 #define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
 #define JC_MASK ((1u << JIT_JC_BITS) - 1)
 
