@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -60,6 +61,10 @@ struct evloop {
     struct ev_timer **heap;
     size_t nheap, heap_cap;
     long next_timer_id;
+    struct ev_defer *defer_head, *defer_tail; /* evloop_defer() */
+    /* Set (release) by the loop thread around its fd callbacks, after tid
+     * is written: evloop_dispatching() reads it without the lock. */
+    atomic_int dispatching;
     long firing_id;     /* timer whose callback runs now, else 0 */
     int firing_deleted; /* ... and it asked to delete itself */
 
@@ -131,6 +136,66 @@ int evloop_in_loop(struct evloop *ev)
     int r = ev->tid_valid && pthread_equal(ev->tid, pthread_self());
     pthread_mutex_unlock(&ev->lock);
     return r;
+}
+
+int evloop_dispatching(struct evloop *ev)
+{
+    /* tid is written before dispatching is set and stays while it is. */
+    return atomic_load_explicit(&ev->dispatching, memory_order_acquire) &&
+           pthread_equal(ev->tid, pthread_self());
+}
+
+void evloop_defer(struct evloop *ev, struct ev_defer *d)
+{
+    if (d->queued) {
+        return;
+    }
+    d->queued = 1;
+    d->next = NULL;
+    if (ev->defer_tail) {
+        ev->defer_tail->next = d;
+    } else {
+        ev->defer_head = d;
+    }
+    ev->defer_tail = d;
+}
+
+void evloop_defer_cancel(struct evloop *ev, struct ev_defer *d)
+{
+    if (!d->queued) {
+        return;
+    }
+    struct ev_defer *prev = NULL;
+    for (struct ev_defer *p = ev->defer_head; p; prev = p, p = p->next) {
+        if (p == d) {
+            if (prev) {
+                prev->next = d->next;
+            } else {
+                ev->defer_head = d->next;
+            }
+            if (ev->defer_tail == d) {
+                ev->defer_tail = prev;
+            }
+            break;
+        }
+    }
+    d->queued = 0;
+    d->next = NULL;
+}
+
+/* Run the deferred work of the round just dispatched (FIFO). */
+static void run_deferred(struct evloop *ev)
+{
+    while (ev->defer_head) {
+        struct ev_defer *d = ev->defer_head;
+        ev->defer_head = d->next;
+        if (!ev->defer_head) {
+            ev->defer_tail = NULL;
+        }
+        d->queued = 0;
+        d->next = NULL;
+        d->fn(d->arg);
+    }
 }
 
 /* True when the caller may touch loop-thread state directly. */
@@ -672,6 +737,7 @@ int evloop_run(struct evloop *ev)
         if (n < 0) {
             n = 0; /* EINTR: a signal; anything else: retry */
         }
+        atomic_store_explicit(&ev->dispatching, 1, memory_order_release);
         for (int i = 0; i < n; i++) {
             if (evs[i].data.u64 == EV_WAKE_TAG) {
                 /* Read first, then clear: a caller that saw the flag set
@@ -687,6 +753,8 @@ int evloop_run(struct evloop *ev)
                 dispatch(ev, &evs[i]);
             }
         }
+        atomic_store_explicit(&ev->dispatching, 0, memory_order_relaxed);
+        run_deferred(ev);
         run_calls(ev);
         run_timers(ev);
     }

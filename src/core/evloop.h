@@ -48,6 +48,31 @@ long evloop_add_timer(struct evloop *ev, unsigned delay_ms, unsigned period_ms,
                       ev_fn fn, void *arg);
 void evloop_del_timer(struct evloop *ev, long id);
 
+/*
+ * Work deferred to the end of the current round of fd callbacks: an fd
+ * callback (or anything it calls) queues d with evloop_defer(), and
+ * d->fn(d->arg) runs once after the last callback of the round, before
+ * the loop waits again. Senders use it to gather the frames of a round
+ * and hand them to the OS in one system call. The caller owns d (zeroed
+ * before first use, fn and arg set) and must evloop_defer_cancel() it
+ * before freeing it.
+ */
+struct ev_defer {
+    ev_fn fn;
+    void *arg;
+    struct ev_defer *next; /* evloop's */
+    int queued;            /* evloop's */
+};
+/*
+ * Nonzero when the caller is the loop thread running fd callbacks: only
+ * then may it call evloop_defer(). Lock-free.
+ */
+int evloop_dispatching(struct evloop *ev);
+/* Queue d (once: no-op if already queued). Loop thread, while dispatching. */
+void evloop_defer(struct evloop *ev, struct ev_defer *d);
+/* Unqueue d if queued. Loop thread (or while no loop runs). */
+void evloop_defer_cancel(struct evloop *ev, struct ev_defer *d);
+
 /* Run in the calling thread until evloop_stop(); returns 0. */
 int evloop_run(struct evloop *ev);
 /* Run in a new thread. */

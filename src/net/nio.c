@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,10 +67,18 @@ int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,
         return -ENOMEM;
     }
     nio->name = strdup(name);
-    nio->rxbuf = malloc(NIO_RX_HEADROOM + NIO_MAX_FRAME);
+    /* Pages are only backed once touched: a slot costs what its frames
+     * use, not NIO_MAX_FRAME. */
+    nio->rx_slots = ops->recv_many ? NIO_RX_BATCH : 1;
+    void *rx = mmap(NULL, nio->rx_slots * NIO_RX_SLOT,
+                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                    0);
+    nio->rxbuf = rx == MAP_FAILED ? NULL : rx;
     if (!nio->name || !nio->rxbuf) {
         free(nio->name);
-        free(nio->rxbuf);
+        if (nio->rxbuf) {
+            munmap(nio->rxbuf, nio->rx_slots * NIO_RX_SLOT);
+        }
         free(nio);
         return -ENOMEM;
     }
@@ -86,7 +96,8 @@ static void nio_free(struct nio *nio)
 {
     pthread_mutex_destroy(&nio->filter_lock);
     pthread_mutex_destroy(&nio->bw_lock);
-    free(nio->rxbuf);
+    munmap(nio->rxbuf, nio->rx_slots * NIO_RX_SLOT);
+    free(nio->txq);
     free(nio->name);
     free(nio);
 }
@@ -280,6 +291,83 @@ static void bw_account(struct nio *nio, size_t len)
 
 /* --------------------------------------------------------------- send */
 
+/*
+ * Frames queued by the loop thread during a round of fd callbacks (a
+ * switch forwarding what it just received): they leave in order, in one
+ * sendmmsg() per NIO at the end of the round (or when the queue is full).
+ */
+struct nio_txq {
+    unsigned n;
+    size_t used;
+    struct mmsghdr msgs[NIO_TX_BATCH];
+    struct iovec iov[NIO_TX_BATCH];
+    uint8_t data[NIO_TXQ_BYTES];
+};
+
+static void txq_flush(struct nio *nio)
+{
+    struct nio_txq *q = nio->txq;
+    unsigned i = 0;
+    while (i < q->n) {
+        int r = nio->ops->send_many(nio, q->msgs + i, q->n - i);
+        if (r > 0) {
+            i += (unsigned)r;
+        } else if (r == -EAGAIN || r == -EWOULDBLOCK || r == -ENOBUFS ||
+                   r == -ENOTCONN) {
+            /* Socket buffer full or no peer: the rest is lost too, as
+             * with one send per frame (never wait). */
+            count(&nio->tx_errors, q->n - i);
+            break;
+        } else {
+            count(&nio->tx_errors, 1); /* this frame only */
+            i++;
+        }
+    }
+    q->n = 0;
+    q->used = 0;
+}
+
+static void txq_flush_cb(void *arg)
+{
+    struct nio *nio = arg;
+    if (nio->txq && nio->txq->n) {
+        txq_flush(nio);
+    }
+}
+
+/* Queue a frame (loop thread, dispatching); the length, or what a direct
+ * send returns when the frame does not fit a queue. */
+static ssize_t txq_add(struct nio *nio, const void *frame, size_t len)
+{
+    struct nio_txq *q = nio->txq;
+    if (!q) {
+        q = nio->txq = malloc(sizeof(*q));
+        if (!q) {
+            return nio->ops->send(nio, frame, len);
+        }
+        q->n = 0;
+        q->used = 0;
+        nio->tx_flush.fn = txq_flush_cb;
+        nio->tx_flush.arg = nio;
+    }
+    if (q->n && (q->n == NIO_TX_BATCH || q->used + len > NIO_TXQ_BYTES)) {
+        txq_flush(nio);
+    }
+    if (len > NIO_TXQ_BYTES) {
+        return nio->ops->send(nio, frame, len); /* after the queued ones */
+    }
+    uint8_t *p = q->data + q->used;
+    memcpy(p, frame, len);
+    q->used += len;
+    q->iov[q->n] = (struct iovec){.iov_base = p, .iov_len = len};
+    q->msgs[q->n].msg_hdr = (struct msghdr){.msg_iov = &q->iov[q->n],
+                                            .msg_iovlen = 1};
+    if (q->n++ == 0) {
+        evloop_defer(nio->ev, &nio->tx_flush);
+    }
+    return (ssize_t)len;
+}
+
 ssize_t nio_send(struct nio *nio, const void *frame, size_t len)
 {
     if (!nio) {
@@ -298,7 +386,12 @@ ssize_t nio_send(struct nio *nio, const void *frame, size_t len)
     if (atomic_load_explicit(&nio->bw_kbps, RELAXED)) {
         bw_account(nio, len);
     }
-    ssize_t r = nio->ops->send(nio, frame, len);
+    ssize_t r;
+    if (nio->ops->send_many && nio->ev && evloop_dispatching(nio->ev)) {
+        r = txq_add(nio, frame, len);
+    } else {
+        r = nio->ops->send(nio, frame, len);
+    }
     if (r < 0) {
         count(&nio->tx_errors, 1);
     }
@@ -307,19 +400,12 @@ ssize_t nio_send(struct nio *nio, const void *frame, size_t len)
 
 /* ------------------------------------------------------------ receive */
 
-void nio_deliver(struct nio *nio, const uint8_t *frame, size_t len)
+/* A frame in a receive slot (NIO_RX_HEADROOM bytes before buf). */
+static void deliver_slot(struct nio *nio, uint8_t *buf, size_t len)
 {
-    uint8_t *buf = nio->rxbuf + NIO_RX_HEADROOM;
-    if (len > NIO_MAX_FRAME) {
-        count(&nio->drop_oversize, 1);
-        return;
-    }
     if (len == 0) {
         count(&nio->drop_empty, 1);
         return;
-    }
-    if (frame != buf) {
-        memcpy(buf, frame, len);
     }
     if (atomic_load_explicit(&nio->debug, RELAXED)) {
         debug_dump(nio, "received", buf, len);
@@ -336,11 +422,73 @@ void nio_deliver(struct nio *nio, const uint8_t *frame, size_t len)
     }
 }
 
+void nio_deliver(struct nio *nio, const uint8_t *frame, size_t len)
+{
+    uint8_t *buf = nio->rxbuf + NIO_RX_HEADROOM;
+    if (len > NIO_MAX_FRAME) {
+        count(&nio->drop_oversize, 1);
+        return;
+    }
+    if (len && frame != buf) {
+        memcpy(buf, frame, len);
+    }
+    deliver_slot(nio, buf, len);
+}
+
+/* One receive result: a frame or a reason to drop. */
+static int rx_result(struct nio *nio, uint8_t *buf, ssize_t r)
+{
+    if (r >= 0) {
+        deliver_slot(nio, buf, (size_t)r);
+    } else if (r == NIO_RX_OVERSIZE) {
+        count(&nio->drop_oversize, 1);
+    } else if (r == NIO_RX_FOREIGN) {
+        count(&nio->drop_foreign, 1);
+    } else if (r == NIO_RX_CLOSED) {
+        nio_log(nio, "peer closed the connection");
+        return -1;
+    } else {
+        /* e.g. ECONNREFUSED left by an ICMP error: count, go on. */
+        count(&nio->rx_errors, 1);
+    }
+    return 0;
+}
+
 static void unwatch(struct nio *nio)
 {
     if (nio->fd_watched) {
         evloop_del_fd(nio->ev, nio->fd);
         nio->fd_watched = 0;
+    }
+}
+
+/* Read the budget in batches of NIO_RX_BATCH frames, one slot each. */
+static void rx_batches(struct nio *nio)
+{
+    uint8_t *bufs[NIO_RX_BATCH];
+    ssize_t res[NIO_RX_BATCH];
+    for (int i = 0; i < NIO_RX_BATCH; i++) {
+        bufs[i] = nio->rxbuf + (size_t)i * NIO_RX_SLOT + NIO_RX_HEADROOM;
+    }
+    int budget = NIO_RX_BUDGET;
+    while (budget > 0 && nio->rx_fn) {
+        int want = budget < NIO_RX_BATCH ? budget : NIO_RX_BATCH;
+        int k = nio->ops->recv_many(nio, bufs, NIO_MAX_FRAME, res, want);
+        if (k == NIO_RX_NONE) {
+            return;
+        }
+        if (k <= 0) {
+            count(&nio->rx_errors, 1);
+            budget--;
+            continue;
+        }
+        for (int i = 0; i < k && nio->rx_fn; i++) {
+            rx_result(nio, bufs[i], res[i]);
+        }
+        if (k < want) {
+            return; /* the socket is empty */
+        }
+        budget -= k;
     }
 }
 
@@ -354,24 +502,19 @@ static void fd_ready(struct evloop *ev, int fd, unsigned events, void *arg)
         nio->ops->rx_ready(nio);
         return;
     }
+    if (nio->ops->recv_many) {
+        rx_batches(nio);
+        return;
+    }
     uint8_t *buf = nio->rxbuf + NIO_RX_HEADROOM;
     for (int i = 0; i < NIO_RX_BUDGET && nio->rx_fn; i++) {
         ssize_t r = nio->ops->recv(nio, buf, NIO_MAX_FRAME);
-        if (r >= 0) {
-            nio_deliver(nio, buf, (size_t)r);
-        } else if (r == NIO_RX_NONE) {
+        if (r == NIO_RX_NONE) {
             return;
-        } else if (r == NIO_RX_OVERSIZE) {
-            count(&nio->drop_oversize, 1);
-        } else if (r == NIO_RX_FOREIGN) {
-            count(&nio->drop_foreign, 1);
-        } else if (r == NIO_RX_CLOSED) {
-            nio_log(nio, "peer closed the connection");
+        }
+        if (rx_result(nio, buf, r) < 0) {
             unwatch(nio);
             return;
-        } else {
-            /* e.g. ECONNREFUSED left by an ICMP error: count, go on. */
-            count(&nio->rx_errors, 1);
         }
     }
 }
@@ -416,6 +559,12 @@ static void set_rx_here(void *p)
 static void clear_rx_here(void *p)
 {
     struct rx_req *r = p;
+    /* Frames queued in this round leave first (nio_destroy from an fd
+     * callback); the flush is no longer pending. */
+    if (r->nio->ev) {
+        evloop_defer_cancel(r->nio->ev, &r->nio->tx_flush);
+    }
+    txq_flush_cb(r->nio);
     unwatch(r->nio);
     r->nio->rx_fn = NULL;
     r->nio->rx_arg = NULL;

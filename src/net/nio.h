@@ -7,9 +7,13 @@
  * Threads (DESIGN.md "Events, not polling"):
  *  - nio_send() may be called from any thread; the frame goes to the OS at
  *    once (non-blocking: a full socket buffer loses the frame, it never
- *    stalls the caller).
+ *    stalls the caller). Exception: on the loop thread, while it runs the
+ *    receive handlers of one wakeup (a switch forwarding), frames for a
+ *    udp NIO are copied to a per-NIO queue and leave in order, in one
+ *    sendmmsg() at the end of that round (or when 32 are queued).
  *  - The receive handler registered with nio_set_rx() runs on the event
- *    loop thread, one frame at a time, as soon as the OS has the frame.
+ *    loop thread, one frame at a time, as soon as the OS has the frame
+ *    (udp NIOs read up to 32 datagrams per recvmmsg()).
  *  - nio_set_rx()/nio_clear_rx() may be called from any thread; they run
  *    on the loop thread and wait for it. Never call them while holding a
  *    lock that a receive handler takes (network.md §1.5).

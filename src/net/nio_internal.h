@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "core/evloop.h"
 #include "net/nio.h"
 #include "net/nio_filter.h"
 
@@ -22,6 +23,17 @@
 
 /* Frames read per readiness event before other fds get their turn. */
 #define NIO_RX_BUDGET 64
+/* Frames read by one recv_many call (one recvmmsg), each in its own slot
+ * of NIO_RX_HEADROOM + NIO_MAX_FRAME bytes; two calls fill the budget. */
+#define NIO_RX_BATCH 32
+/* Frames the loop thread queues per NIO before one send_many call
+ * (sendmmsg); the same batch size as receiving. */
+#define NIO_TX_BATCH 32
+/* Bytes of queued frames per NIO: 32 frames of up to 2 KB (an Ethernet
+ * frame with tags fits); a larger frame flushes the queue first. */
+#define NIO_TXQ_BYTES 65536
+
+struct mmsghdr;
 
 struct nio_ops {
     enum nio_type type;
@@ -30,6 +42,20 @@ struct nio_ops {
     /* One frame into buf (size NIO_MAX_FRAME); see NIO_RX_* above. NULL for
      * types that deliver through their own readiness handler. */
     ssize_t (*recv)(struct nio *nio, uint8_t *buf, size_t size);
+    /*
+     * Optional: up to n frames at once into bufs[i] (size bytes each);
+     * res[i] gets what recv would return for frame i. Returns how many
+     * entries were filled (> 0), or NIO_RX_NONE / a negative errno when
+     * nothing was read. Fewer than n filled means the socket is empty.
+     */
+    int (*recv_many)(struct nio *nio, uint8_t *const bufs[], size_t size,
+                     ssize_t res[], int n);
+    /*
+     * Optional: send the n frames of m (iovecs set, msg_name NULL) in
+     * order; the type fills in the destination. Returns how many went out
+     * (> 0) or a negative errno for the first one.
+     */
+    int (*send_many)(struct nio *nio, struct mmsghdr *m, unsigned n);
     /* Readiness of the fd when recv is not enough (gen_eth); loop thread. */
     void (*rx_ready)(struct nio *nio);
     /* Release the OS resource (fd is closed by the core afterwards). */
@@ -90,7 +116,13 @@ struct nio {
     /* Receive side, touched on the loop thread only. */
     nio_rx_fn rx_fn;
     void *rx_arg;
-    uint8_t *rxbuf; /* NIO_RX_HEADROOM + NIO_MAX_FRAME */
+    uint8_t *rxbuf;    /* rx_slots slots of NIO_RX_SLOT bytes (mmap) */
+    unsigned rx_slots; /* NIO_RX_BATCH with recv_many, else 1 */
+
+    /* Frames the loop thread sent during a round of fd callbacks, handed
+     * to the OS at the end of the round (loop thread only). */
+    struct nio_txq *txq; /* allocated at the first queued frame */
+    struct ev_defer tx_flush;
 
     atomic_uint users;
     atomic_int debug;
@@ -132,6 +164,9 @@ struct nio {
         } fifo;
     } u;
 };
+
+/* One receive slot: headroom, frame, rounded up to a cache line. */
+#define NIO_RX_SLOT ((NIO_RX_HEADROOM + NIO_MAX_FRAME + 63) & ~(size_t)63)
 
 /* Allocate and name an NIO of the given type (fd -1). */
 int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,

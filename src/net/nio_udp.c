@@ -74,6 +74,60 @@ static ssize_t udp_recv(struct nio *nio, uint8_t *buf, size_t size)
     return (size_t)r > size ? NIO_RX_OVERSIZE : r;
 }
 
+/* Up to n datagrams in one recvmmsg(); the same checks per datagram. */
+static int udp_recv_many(struct nio *nio, uint8_t *const bufs[], size_t size,
+                         ssize_t res[], int n)
+{
+    struct nio_udp *u = &nio->u.udp;
+    struct mmsghdr m[NIO_RX_BATCH];
+    struct iovec iov[NIO_RX_BATCH];
+    struct sockaddr_storage src[NIO_RX_BATCH];
+    if (n > NIO_RX_BATCH) {
+        n = NIO_RX_BATCH;
+    }
+    for (int i = 0; i < n; i++) {
+        iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = size};
+        m[i].msg_hdr = (struct msghdr){.msg_name = &src[i],
+                                       .msg_namelen = sizeof(src[i]),
+                                       .msg_iov = &iov[i],
+                                       .msg_iovlen = 1};
+    }
+    /* MSG_TRUNC: msg_len is the datagram's real length (udp(7)). */
+    int k = recvmmsg(nio->fd, m, (unsigned)n, MSG_TRUNC | MSG_DONTWAIT,
+                     NULL);
+    if (k < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK) ? NIO_RX_NONE
+                                                         : -errno;
+    }
+    for (int i = 0; i < k; i++) {
+        const struct sockaddr_storage *from = &src[i];
+        if (u->remote_len && !same_peer(from, &u->remote)) {
+            res[i] = NIO_RX_FOREIGN;
+        } else if (m[i].msg_len > size ||
+                   (m[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+            res[i] = NIO_RX_OVERSIZE;
+        } else {
+            res[i] = (ssize_t)m[i].msg_len;
+        }
+    }
+    return k;
+}
+
+/* The queued frames of a round in one sendmmsg(). */
+static int udp_send_many(struct nio *nio, struct mmsghdr *m, unsigned n)
+{
+    struct nio_udp *u = &nio->u.udp;
+    if (!u->remote_len) {
+        return -ENOTCONN;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        m[i].msg_hdr.msg_name = &u->remote;
+        m[i].msg_hdr.msg_namelen = u->remote_len;
+    }
+    int r = sendmmsg(nio->fd, m, n, MSG_DONTWAIT);
+    return r < 0 ? -errno : r;
+}
+
 static int udp_describe(const struct nio *nio, char *buf, size_t size)
 {
     const struct nio_udp *u = &nio->u.udp;
@@ -96,6 +150,8 @@ static const struct nio_ops udp_ops = {
     .type = NIO_TYPE_UDP,
     .send = udp_send,
     .recv = udp_recv,
+    .recv_many = udp_recv_many,
+    .send_many = udp_send_many,
     .close = udp_close,
     .describe = udp_describe,
 };
@@ -104,6 +160,8 @@ static const struct nio_ops udp_auto_ops = {
     .type = NIO_TYPE_UDP_AUTO,
     .send = udp_send,
     .recv = udp_recv,
+    .recv_many = udp_recv_many,
+    .send_many = udp_send_many,
     .close = udp_close,
     .describe = udp_describe,
 };

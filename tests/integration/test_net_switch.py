@@ -212,3 +212,64 @@ def test_config_errors_name_file_and_line(tmp_path):
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 1
     assert "bad.cfg:1: bad UDP port" in r.stderr
+
+
+def read_pcap(path):
+    """The frames of a libpcap savefile (little-endian, as we write)."""
+    import struct
+    data = path.read_bytes()
+    assert struct.unpack_from("<I", data)[0] == 0xA1B2C3D4
+    frames, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from("<I", data, off + 8)[0]
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return frames
+
+
+def test_burst_in_order_with_drops_between(tmp_path, procs):
+    """A burst arrives faster than the switch handles it, so frames are
+    received and sent in batches (recvmmsg / sendmmsg): every frame comes
+    out once, in order, in the right form per port (an access port gets
+    the original, a dot1q trunk the tagged copy made after it), the bad
+    datagrams among them are counted and dropped one by one, and a
+    capture on the output NIO sees every frame."""
+    import socket
+    p1l, p1r, p2l, p2r, p3l, p3r, stranger = free_udp_ports(7)
+    cfg = write_cfg(tmp_path / "sw.cfg",
+                    "IF:p1:udp:%d:127.0.0.1:%d\n" % (p1r, p1l) +
+                    "IF:p2:udp:%d:127.0.0.1:%d\n" % (p2r, p2l) +
+                    "IF:p3:udp:%d:127.0.0.1:%d\n" % (p3r, p3l) +
+                    "ACCESS:p1:7\nACCESS:p2:7\nDOT1Q:p3:1\n")
+    t = Testd(["-E", cfg], tmp_path)
+    procs.append(t)
+    a, b, c = UdpPeer(p1l, p1r), UdpPeer(p2l, p2r), UdpPeer(p3l, p3r)
+    x = UdpPeer(stranger, p1r)
+    procs.extend([a, b, c, x])
+    for peer in (b, c):  # room for the whole burst at the receivers
+        peer.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    pcap = tmp_path / "p2.pcap"
+    assert t.cmd("bind_filter p2 1 capture")[0] == 100
+    assert t.cmd("setup_filter p2 1 en10mb %s" % pcap)[0] == 100
+
+    hdr = b"\xff" * 6 + bytes.fromhex("020000000001")
+    frames = [hdr + b"\x08\x00" + i.to_bytes(4, "big") + bytes(42)
+              for i in range(300)]
+    for i, f in enumerate(frames):
+        a.send(f)
+        if i % 50 == 25:
+            x.send(f)              # wrong source
+            a.send(b"")            # empty
+            a.send(bytes(40000))   # oversized
+    got_b = b.recv_all(0.5)
+    got_c = c.recv_all(0.5)
+    assert got_b == frames
+    assert got_c == [hdr + b"\x81\x00\x00\x07" + f[12:] for f in frames]
+    st = t.stats("p1")
+    assert (st["pkts_in"], st["drop_foreign"], st["drop_empty"],
+            st["drop_oversize"]) == (300, 6, 6, 6)
+    for n in ("p2", "p3"):
+        st = t.stats(n)
+        assert (st["pkts_out"], st["tx_errors"]) == (300, 0)
+    assert t.cmd("unbind_filter p2 1")[0] == 100
+    assert read_pcap(pcap) == frames

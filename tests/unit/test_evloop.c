@@ -303,6 +303,71 @@ static void test_callback_deletes_other_fd(void **state)
     evloop_destroy(ev);
 }
 
+/* Deferred work: queued by the callbacks of one round (twice by one of
+ * them, once cancelled), it runs once after all of them. */
+struct defer_ctx {
+    int rfd[2];
+    int cb_runs;      /* fd callbacks so far */
+    int cb_at_defer;  /* fd callbacks seen when the deferred work ran */
+    int defer_runs, cancelled_runs;
+    int dispatching_in_cb, dispatching_in_defer;
+    struct ev_defer d, gone;
+};
+
+static void deferred(void *arg)
+{
+    struct defer_ctx *c = arg;
+    c->defer_runs++;
+    c->cb_at_defer = c->cb_runs;
+}
+
+static void cancelled(void *arg)
+{
+    ((struct defer_ctx *)arg)->cancelled_runs++;
+}
+
+static void defer_cb(struct evloop *ev, int fd, unsigned events, void *arg)
+{
+    struct defer_ctx *c = arg;
+    char buf[8];
+    assert_true(read(fd, buf, sizeof(buf)) > 0);
+    c->cb_runs++;
+    c->dispatching_in_cb = evloop_dispatching(ev);
+    evloop_defer(ev, &c->d);
+    evloop_defer(ev, &c->d); /* once only */
+    if (c->cb_runs == 1) {
+        evloop_defer(ev, &c->gone);
+    } else {
+        evloop_defer_cancel(ev, &c->gone);
+    }
+}
+
+static void test_defer_runs_after_the_round(void **state)
+{
+    struct evloop *ev = evloop_create();
+    struct defer_ctx c = {.d = {.fn = deferred, .arg = &c},
+                          .gone = {.fn = cancelled, .arg = &c}};
+    int a[2], b[2];
+    assert_int_equal(pipe(a), 0);
+    assert_int_equal(pipe(b), 0);
+    evloop_add_fd(ev, a[0], EV_READ, defer_cb, &c);
+    evloop_add_fd(ev, b[0], EV_READ, defer_cb, &c);
+    assert_int_equal(write(a[1], "x", 1), 1);
+    assert_int_equal(write(b[1], "y", 1), 1);
+    assert_false(evloop_dispatching(ev)); /* not the loop thread */
+    run_for(ev, 30);
+    assert_int_equal(c.cb_runs, 2);
+    assert_true(c.dispatching_in_cb);
+    assert_int_equal(c.defer_runs, 1);
+    assert_int_equal(c.cb_at_defer, 2);
+    assert_int_equal(c.cancelled_runs, 0);
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+    evloop_destroy(ev);
+}
+
 static void other_cb(struct evloop *ev, int fd, unsigned events, void *arg)
 {
     struct fd_ctx *c = arg;
@@ -618,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_callback_deletes_other_fd),
         cmocka_unit_test(test_fd_number_reused_in_batch),
         cmocka_unit_test(test_fd_hangup),
+        cmocka_unit_test(test_defer_runs_after_the_round),
         cmocka_unit_test(test_fd_from_other_thread),
         cmocka_unit_test(test_timer_oneshot),
         cmocka_unit_test(test_timer_periodic),
