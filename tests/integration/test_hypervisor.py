@@ -1109,14 +1109,14 @@ def test_slot_bindings(c, echo_image):
 
 
 def test_card_the_hardware_cannot_take_fails_start(hv, c, echo_image):
-    """A known card the machine does not emulate (PA-POS-OC3: no POS chip)
+    """A known card the machine does not emulate (PA-4B: no Munich32 chip)
     is accepted as the reference accepts it; the start fails and says why."""
     new_vm(c, "R1", echo_image)
-    c.ok("vm slot_add_binding R1 3 0 PA-POS-OC3")
+    c.ok("vm slot_add_binding R1 3 0 PA-4B")
     assert c.cmd("vm start R1").lines[-1] == (
         "209-unable to start VM instance 'R1'")
     assert c.ok("vm get_status R1").text == "0"
-    assert "PA-POS-OC3" in (hv.cwd / "c7200_R1_log.txt").read_text()
+    assert "PA-4B" in (hv.cwd / "c7200_R1_log.txt").read_text()
     c.ok("vm slot_remove_binding R1 3 0")
     c.ok("vm start R1")
     c.ok("vm stop R1")

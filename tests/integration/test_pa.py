@@ -65,7 +65,7 @@ def free_udp_ports(n):
     (["-p", "7:PA-4E"], "slot 7 out of range"),
     (["-p", "0:PA-4E"], "does not fit slot 0"),
     (["-p", "2:C7200-IO-FE"], "does not fit slot 2"),
-    (["-p", "1:PA-POS-OC3"], "not emulated"),
+    (["-p", "1:PA-4B"], "not emulated"),
     (["-p", "1:PA-4E", "-p", "1:PA-8E"], "slot 1 given twice"),
     (["-p", "1:2:PA-4E"], "no sub-slot"),
     (["-p", "PA-4E"], "<slot>:<card> expected"),

@@ -98,7 +98,7 @@ static void test_catalogue(void **state)
     assert_int_equal(c7200_pa_card_check(6, "PA-8T"), 0);
     assert_int_equal(c7200_pa_card_check(3, "PA-9T"), -ENOENT);
     assert_int_equal(c7200_pa_card_check(3, "PA-A1"), 0);
-    assert_int_equal(c7200_pa_card_check(3, "PA-POS-OC3"), -ENOTSUP);
+    assert_int_equal(c7200_pa_card_check(3, "PA-POS-OC3"), 0);
     assert_int_equal(c7200_pa_card_check(3, "PA-4B"), -ENOTSUP);
     assert_int_equal(c7200_pa_card_check(3, "PA-MC-8TE1"), -ENOTSUP);
     assert_int_equal(c7200_pa_card_check(0, "C7200-JC-PA"), 0);
@@ -187,7 +187,7 @@ static void test_insert_errors_and_default(void **state)
     struct fx *f = *state;
     assert_int_equal(c7200_pa_set_insert(f->pa, 0, "C7200-IO-FE", 1), 0);
     assert_int_equal(c7200_pa_set_insert(f->pa, 0, "PA-FE-TX", 0), -EINVAL);
-    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-POS-OC3", 0),
+    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-MC-8TE1", 0),
                      -ENOTSUP);
     assert_int_equal(c7200_pa_set_insert(f->pa, 1, "XX", 0), -ENOENT);
     assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-4E", 0), 0);

@@ -19,8 +19,9 @@
 #include "dev/dec21140.h"
 #include "dev/i8254x.h"
 #include "dev/mueslix.h"
-#include "dev/ti1570.h"
 #include "dev/pci_bus.h"
+#include "dev/pos_oc3.h"
+#include "dev/ti1570.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pci.h"
 #include "net/nio.h"
@@ -34,7 +35,7 @@ enum chip_kind {
     CHIP_I8254X,
     CHIP_TI1570,
     CHIP_PLX9060ES, /* PA-A1's bridge: an identity only (devices.md §3.7) */
-    CHIP_PLX9060,
+    CHIP_POS_OC3,   /* PA-POS-OC3: 3 x PLX 9060 + control, devices 0-3 */
     CHIP_MUNICH32,  /* PA-4B (devices.md §3.10) */
     CHIP_PM7380,    /* PA-MC-8TE1 (devices.md §3.11) */
 };
@@ -54,7 +55,17 @@ struct chip_ops {
     int (*set_nio)(void *chip, unsigned channel, struct nio *nio);
     int (*tx_poll)(void *chip);
     void (*stats)(void *chip, unsigned channel, struct chip_stats *st);
+    /* Chips that present several PCI functions (devices devno, devno+1,
+     * ...): how many, the configuration of function k, the PCI layer's
+     * function made of it, and which one carries the interrupt. 0 / NULL
+     * for the one-function chips (pci_config above). */
+    unsigned nfuncs;
+    void (*pci_config_fn)(void *chip, unsigned k, struct pci_dev_config *cfg);
+    void (*pci_attached)(void *chip, unsigned k, struct pci_dev *pci);
+    unsigned irq_fn;
 };
+
+#define CHIP_MAX_FUNCS 4
 
 /* ---- DEC 21140 ---- */
 
@@ -102,7 +113,7 @@ static void dec_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops dec21140_chip = {
     "DEC21140", dec_create, dec_destroy, dec_pci, dec_device,
-    dec_set_nio, dec_tx_poll, dec_stats,
+    dec_set_nio, dec_tx_poll, dec_stats, 0, NULL, NULL, 0,
 };
 
 /* ---- Am79C970A ---- */
@@ -153,7 +164,7 @@ static void am_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops am79c970a_chip = {
     "Am79C970A", am_create, am_destroy, am_pci, am_device,
-    am_set_nio, am_tx_poll, am_stats,
+    am_set_nio, am_tx_poll, am_stats, 0, NULL, NULL, 0,
 };
 
 /* ---- Mueslix ---- */
@@ -202,7 +213,7 @@ static void mx_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops mueslix_chip = {
     "Mueslix", mx_create, mx_destroy, mx_pci, mx_device,
-    mx_set_nio, mx_tx_poll, mx_stats,
+    mx_set_nio, mx_tx_poll, mx_stats, 0, NULL, NULL, 0,
 };
 
 /* ---- Intel 82543 ---- */
@@ -251,7 +262,7 @@ static void i8_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops i8254x_chip = {
     "Intel 82543", i8_create, i8_destroy, i8_pci, i8_device,
-    i8_set_nio, i8_tx_poll, i8_stats,
+    i8_set_nio, i8_tx_poll, i8_stats, 0, NULL, NULL, 0,
 };
 
 /* ---- TI TNETA1570 ---- */
@@ -299,7 +310,7 @@ static void ti_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops ti1570_chip = {
     "TI1570", ti_create, ti_destroy, ti_pci, ti_device,
-    ti_set_nio, ti_tx_poll, ti_stats,
+    ti_set_nio, ti_tx_poll, ti_stats, 0, NULL, NULL, 0,
 };
 
 /* ---- PLX PCI9060ES of the PA-A1: configuration identity, nothing else
@@ -363,7 +374,67 @@ static void plx_stats(void *chip, unsigned ch, struct chip_stats *st)
 
 static const struct chip_ops plx9060es_chip = {
     "PLX 9060ES", plx_create, plx_destroy, plx_pci, plx_device,
-    plx_set_nio, plx_tx_poll, plx_stats,
+    plx_set_nio, plx_tx_poll, plx_stats, 0, NULL, NULL, 0,
+};
+
+/* ---- PA-POS-OC3: three PLX 9060 and the control function ---- */
+
+static int pos_create(const char *name, struct physmap *pm,
+                      struct logger *lg, struct irq_line irq, void **out)
+{
+    struct pos_oc3_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
+    return pos_oc3_create(&c, (struct pos_oc3 **)out);
+}
+
+static void pos_destroy(void *chip)
+{
+    pos_oc3_destroy(chip);
+}
+
+static void pos_pci(void *chip, struct pci_dev_config *cfg)
+{
+    pos_oc3_pci_config(chip, POS_OC3_IRQ_FUNC, cfg);
+}
+
+static struct device *pos_device(void *chip)
+{
+    return pos_oc3_device(chip);
+}
+
+static int pos_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return pos_oc3_set_nio(chip, nio);
+}
+
+static int pos_tx_poll(void *chip)
+{
+    return pos_oc3_tx_poll(chip);
+}
+
+static void pos_stats(void *chip, unsigned ch, struct chip_stats *st)
+{
+    struct pos_oc3_stats s;
+    (void)ch;
+    pos_oc3_get_stats(chip, &s);
+    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                              s.tx_dropped};
+}
+
+static void pos_pci_fn(void *chip, unsigned k, struct pci_dev_config *cfg)
+{
+    pos_oc3_pci_config(chip, k, cfg);
+}
+
+static void pos_pci_attached(void *chip, unsigned k, struct pci_dev *pci)
+{
+    pos_oc3_attach_pci(chip, k, pci);
+}
+
+static const struct chip_ops pos_oc3_chip = {
+    "PLX 9060 x3 + POS", pos_create, pos_destroy, pos_pci, pos_device,
+    pos_set_nio, pos_tx_poll, pos_stats,
+    POS_OC3_FUNCS, pos_pci_fn, pos_pci_attached, POS_OC3_IRQ_FUNC,
 };
 
 static const struct chip_ops *chip_ops_of(enum chip_kind k)
@@ -375,6 +446,7 @@ static const struct chip_ops *chip_ops_of(enum chip_kind k)
     case CHIP_I8254X: return &i8254x_chip;
     case CHIP_TI1570: return &ti1570_chip;
     case CHIP_PLX9060ES: return &plx9060es_chip;
+    case CHIP_POS_OC3: return &pos_oc3_chip;
     default: return NULL; /* not emulated */
     }
 }
@@ -452,7 +524,7 @@ static const struct pa_card catalogue[] = {
      {{CHIP_TI1570, 0, 0, 0, 1}, {CHIP_PLX9060ES, 1, NO_IRQ, 0, 0}},
      {{"ATM", 0}}},
     {"PA-POS-OC3", 0, 1, 1,
-     {{CHIP_PLX9060, 0, 0, 0, 1}},
+     {{CHIP_POS_OC3, 0, 0, 0, 1}},
      {{"POS", 0}}},
     /* known to IOS and the reference, no working model there either */
     {"PA-4B", 0, 4, 1,
@@ -517,7 +589,8 @@ struct pa_chip {
     const struct chip_ops *ops;
     const struct pa_func *func;
     void *chip;
-    struct pci_dev *pci;
+    struct pci_dev *pci;                    /* the function with the IRQ */
+    struct pci_dev *fn_pci[CHIP_MAX_FUNCS]; /* multi-function chips */
     char name[80];
 };
 
@@ -568,6 +641,20 @@ static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
         struct pa_chip *pc = &b->chips[i];
         if (pc->pci) {
             pci_dev_set_irq(pc->pci, 0); /* no stale status bit */
+        }
+        for (unsigned k = 0; k < CHIP_MAX_FUNCS; k++) {
+            if (pc->fn_pci[k]) {
+                if (pc->ops->pci_attached) {
+                    pc->ops->pci_attached(pc->chip, k, NULL);
+                }
+                pci_dev_remove(pc->fn_pci[k]);
+                if (pc->fn_pci[k] == pc->pci) {
+                    pc->pci = NULL;
+                }
+                pc->fn_pci[k] = NULL;
+            }
+        }
+        if (pc->pci) {
             pci_dev_remove(pc->pci);
             pc->pci = NULL;
         }
@@ -578,6 +665,32 @@ static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
     (void)s;
     (void)bayno;
     free(b);
+}
+
+/* The functions of a multi-function chip at devno, devno + 1, ... */
+static int chip_add_functions(struct c7200_pa *s, unsigned bayno,
+                              unsigned devno, struct pa_chip *pc)
+{
+    const struct chip_ops *ops = pc->ops;
+    for (unsigned k = 0; k < ops->nfuncs && k < CHIP_MAX_FUNCS; k++) {
+        struct pci_dev_config pcfg;
+        ops->pci_config_fn(pc->chip, k, &pcfg);
+        int irq = k == ops->irq_fn && pc->func->irq_port != NO_IRQ
+                      ? pc->func->irq_port
+                      : -1;
+        int rc = c7200_pci_add_device(s->cfg.pci, bayno, devno + k, irq,
+                                      &pcfg, &pc->fn_pci[k]);
+        if (rc < 0) {
+            return rc;
+        }
+        if (ops->pci_attached) {
+            ops->pci_attached(pc->chip, k, pc->fn_pci[k]);
+        }
+        if (k == ops->irq_fn) {
+            pc->pci = pc->fn_pci[k];
+        }
+    }
+    return 0;
 }
 
 static int bay_build(struct c7200_pa *s, unsigned bayno,
@@ -603,13 +716,18 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
             break;
         }
         struct pci_dev_config pcfg;
-        pc->ops->pci_config(pc->chip, &pcfg);
         unsigned devno = f->devno == BAY0_IO_SLOT
                              ? c7200_pci_bay0_device(s->cfg.pci)
                              : (unsigned)f->devno;
-        rc = c7200_pci_add_device(s->cfg.pci, bayno, devno,
-                                  f->irq_port == NO_IRQ ? -1 : f->irq_port,
-                                  &pcfg, &pc->pci);
+        if (pc->ops->nfuncs) {
+            rc = chip_add_functions(s, bayno, devno, pc);
+        } else {
+            pc->ops->pci_config(pc->chip, &pcfg);
+            rc = c7200_pci_add_device(s->cfg.pci, bayno, devno,
+                                      f->irq_port == NO_IRQ ? -1
+                                                            : f->irq_port,
+                                      &pcfg, &pc->pci);
+        }
         if (rc < 0) {
             log_msg(s->cfg.lg, "C7200", "%s: %s in bay %u: PCI device %u: %s",
                     s->name, card->name, bayno, devno,

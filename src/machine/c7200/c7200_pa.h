@@ -21,9 +21,10 @@
  *   PA-4T+         1-6    Mueslix                         4 Serial
  *   PA-8T          1-6    2 x Mueslix                     8 Serial
  *   PA-A1          1-6    TI TNETA1570 + PLX 9060ES       1 ATM
+ *   PA-POS-OC3     1-6    3 x PLX 9060 + POS control      1 POS
  *   C7200-JC-PA    bay 0  (EEPROM only)                   no port
- *   PA-POS-OC3, PA-4B, PA-MC-8TE1: known (EEPROM, identities) but their
- *   chips are not emulated: inserting them fails with -ENOTSUP.
+ *   PA-4B, PA-MC-8TE1: known (EEPROM, identities) but their chips are not
+ *   emulated: inserting them fails with -ENOTSUP.
  *
  * Transmit: the chips send when the guest rings their doorbell; a timer on
  * the event loop scans every TX ring as well (1 ms while frames flow,
