@@ -376,7 +376,7 @@ static const char *node_label(const struct node *k, char *buf, size_t n)
         if (if_types[t].is_virtual)
             snprintf(buf, n, "<0-2147483647>");
         else
-            snprintf(buf, n, "<0-6>"); /* c7200 slots */
+            snprintf(buf, n, "<0-%d>", plat.nslots - 1); /* slots */
         return buf;
     }
     return k->word;

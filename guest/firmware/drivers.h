@@ -24,4 +24,10 @@ struct nic *mueslix_attach(struct iface *ifp, struct pci_func *f, int bay,
 struct nic *i82543_attach(struct iface *ifp, struct pci_func *f, int bay,
                           int irq_port);
 
+/* GT-96100 on-board FastEthernet port 0 or 1 (2691, 37xx). */
+struct nic *gt96k_eth_attach(struct iface *ifp, int port);
+/* Port p of the WIC in sub-slot w: a GT-96100 MPSC channel (serial, or
+ * the Ethernet frames of a WIC-1ENET). */
+struct nic *mpsc_attach(struct iface *ifp, int wic, int port, int ethernet);
+
 #endif

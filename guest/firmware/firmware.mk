@@ -1,4 +1,4 @@
-# firmware.mk - the OpenDynamips router firmware for the c7200, included by
+# firmware.mk - the OpenDynamips router firmware (every MIPS platform), included by
 # guest/Makefile (which runs in guest/: paths here are relative to guest/).
 #
 #   images/firmware/c7200-firmware.elf   guest/lib runtime + firmware/*
@@ -16,7 +16,8 @@ FW_SRCS := firmware/idle.S firmware/main.c firmware/sys.c firmware/tty.c \
            firmware/cli.c firmware/cmds.c firmware/show.c firmware/net.c \
            firmware/drivers.c firmware/ip.c firmware/dec21140.c \
            firmware/am79c971.c firmware/mueslix.c firmware/serial.c firmware/filter.c firmware/md5.c \
-           firmware/i82543.c
+           firmware/i82543.c firmware/plat.c firmware/gt96k_eth.c \
+           firmware/mpsc.c
 FW_OBJS := $(addprefix $(OBJ)/,$(addsuffix .o,$(FW_SRCS)))
 
 $(FW_OBJS): $(wildcard firmware/*.h)

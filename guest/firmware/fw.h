@@ -1,5 +1,5 @@
 /*
- * fw.h - the OpenDynamips router firmware for the emulated c7200: shared
+ * fw.h - the OpenDynamips router firmware for the emulated routers: shared
  * declarations of every module (see guest/firmware/README.md).
  *
  * The firmware is a single-threaded event loop. Interrupt handlers (timer,
@@ -50,7 +50,8 @@ struct sysinfo {
 };
 extern struct sysinfo sysinfo;
 
-void sys_init(void);                 /* vectors, ROM info */
+void sys_init(void);                 /* vectors, ROM info, platform */
+void net_gt_isr(void);               /* net.c: GT-96100 Interrupt0 */
 void sys_timer_start(uint32_t cpu_hz);
 void sys_irq_enable(void);
 void sys_uptime(uint32_t *sec, uint32_t *ms);
@@ -75,6 +76,7 @@ extern volatile uint32_t sys_work;
 
 void tty_init(void);
 void tty_rx_isr(void);               /* DUART interrupt: drain RHRA */
+void tty_quiesce(void);              /* receive interrupt off (reload) */
 int tty_getc(void);                  /* -1 if no character is waiting */
 int tty_rx_pending(void);
 void tty_putc(int c);                /* '\n' becomes "\r\n" */
@@ -144,6 +146,16 @@ struct eeprom {
     uint8_t data[EEPROM_BYTES];
     int present;           /* word 0 is not 0xFFFF */
 };
+/* A 93C46 bit-banged through an FPGA register (c7200.md §6.1,
+ * c3600-c2691-c37xx.md §6.1): register address (uncached), bit numbers,
+ * bits every write keeps set, register width (8, 16 or 32). */
+struct ee_wiring {
+    uint32_t reg;
+    uint8_t cs, sk, di, dout;
+    uint32_t keep;
+    uint8_t width;
+};
+void eeprom_read_wired(const struct ee_wiring *w, struct eeprom *ee);
 enum eeprom_port {
     EE_CPU, EE_MIDPLANE, EE_PEM,
     EE_BAY0, EE_BAY1, EE_BAY2, EE_BAY3, EE_BAY4, EE_BAY5, EE_BAY6,
@@ -154,6 +166,45 @@ int eeprom_type(const struct eeprom *ee);
 /* v4 field lookup: returns the data pointer and length, NULL if absent. */
 const uint8_t *eeprom_v4_field(const struct eeprom *ee, uint8_t id,
                                size_t *len);
+
+/* ----------------------------------------------------------- plat.c */
+
+#define MMIO8(addr)  (*(volatile uint8_t *)(addr))
+#define MMIO16(addr) (*(volatile uint16_t *)(addr))
+
+enum plat_id { P_C7200, P_3620, P_3640, P_3660, P_2691, P_3725, P_3745 };
+enum plat_family { PF_C7200, PF_C3600, PF_GT96K };
+struct plat {
+    enum plat_id id;
+    enum plat_family fam;
+    const char *model;     /* "7206", "3640", "3725" ... */
+    unsigned cpu_mhz;      /* nominal (not the c7200: its NPE says) */
+    uint32_t gt;           /* uncached address of the system controller */
+    uint32_t fpga;         /* I/O FPGA (not the c7200) */
+    uint32_t duart;        /* NS16552 console, 0: the c7200's SCN2681 */
+    int gt_swap_all;       /* GT-64xxx: every access byte-reversed */
+    int pci_roots;
+    int nslots;
+};
+extern struct plat plat;
+/* From the ROM's platform id (EMT 7); maps the devices above 512 MB. */
+void plat_detect(uint32_t elf_id);
+uint32_t plat_io(uint32_t pa);        /* uncached address of pa, 0: none */
+/* Identity EEPROM(s): ee = the one holding MAC and board id; ee2 = the
+ * 3745 motherboard (absent elsewhere). */
+void plat_chassis_eeprom(struct eeprom *ee, struct eeprom *ee2);
+void plat_slot_eeprom(int slot, struct eeprom *ee);
+void plat_wic_eeprom(int wic, struct eeprom *ee);
+struct pci_func;
+int plat_pci_slot(const struct pci_func *f, int *port);
+struct irq_bit {
+    uint32_t reg;
+    uint8_t width, bit, active_low;
+};
+int plat_net_irq_bit(int slot, int port, struct irq_bit *b);
+uint32_t plat_irq_read(const struct irq_bit *b); /* 1 bits = pending */
+uint32_t gt_read(uint32_t off);
+void gt_write(uint32_t off, uint32_t v);
 
 /* ------------------------------------------------------------ pci.c */
 
@@ -167,6 +218,7 @@ struct pci_func {
     uint32_t class_rev;    /* register 0x08 */
     uint32_t bar;          /* memory window assigned (physical), 0 = none */
     int bay;               /* -1 unknown */
+    int bay_port;          /* port of the bay it serves (3600/37xx) */
 };
 extern struct pci_func pci_funcs[PCI_MAX_FUNCS];
 extern int pci_nfuncs;
@@ -210,7 +262,9 @@ struct hwinfo {
     uint8_t midplane_rev[2];
     uint8_t mac[6];        /* chassis base MAC */
     uint32_t board_id;     /* midplane serial */
+    char board_serial[16]; /* processor board id (not the c7200) */
     struct bay bays[7];
+    struct bay wics[3];    /* slot 0 WICs of the GT-96100 routers */
 };
 extern struct hwinfo hw;
 void hw_identify_npe(void);  /* CPU, PEM and midplane EEPROMs */

@@ -2,6 +2,11 @@
  * hw.c - what hardware this router has, found the way IOS finds it: the
  * NPE, PEM and midplane from their EEPROMs (c7200.md §6), the cards from
  * the bay EEPROMs, and their chips on the PCI bus of each bay (§10, §12).
+ * On the 3600 family, 2691 and 37xx (c3600-c2691-c37xx.md): the chassis
+ * EEPROM (MAC, board id; §3.8, §4.8, §9), network modules from the slot
+ * EEPROMs (§5.2) and their chips on the PCI topology of §3.5 / §4.5;
+ * slot 0 of the GT-96100 routers is the GT's own two FastEthernet ports
+ * and three WIC sub-slots (§4.9, §5.7).
  */
 #include "fw.h"
 
@@ -58,6 +63,31 @@ static const struct card_entry cards[] = {
     {{"C7200-JC-PA", "Jacket card", 0x0511, IFT_SERIAL, 0, ""}, 4},
 };
 
+/* Network modules and WICs (c3600-c2691-c37xx.md §5.1, §5.2, §7.2). */
+static const struct card_entry mid_cards[] = {
+    {{"NM-1E", "Ethernet network module, 1 port", 0x43, IFT_ETHERNET, 1,
+      "AmdP2"}, 1},
+    {{"NM-4E", "Ethernet network module, 4 ports", 0x42, IFT_ETHERNET, 4,
+      "AmdP2"}, 1},
+    {{"NM-1FE-TX", "FastEthernet network module, 1 port", 0x44,
+      IFT_FASTETHERNET, 1, "AmdP2"}, 1},
+    {{"NM-4T", "Serial network module, 4 ports", 0x54, IFT_SERIAL, 4,
+      "Mueslix"}, 1},
+    {{"NM-16ESW", "EtherSwitch network module, 16 ports (no driver)",
+      0x02A9, IFT_FASTETHERNET, 0, "BCM5605"}, 4},
+    {{"Leopard-2FE", "2 on-board FastEthernet ports", 0x00B3,
+      IFT_FASTETHERNET, 2, "AmdP2"}, 4},
+    {{"WIC-1T", "1 port serial WAN interface card", 0x02, IFT_SERIAL, 1,
+      "MPSC"}, 1},
+    {{"WIC-2T", "2 port serial WAN interface card", 0x12, IFT_SERIAL, 2,
+      "MPSC"}, 1},
+    {{"WIC-1ENET", "1 port Ethernet WAN interface card", 0x0039,
+      IFT_ETHERNET, 1, "MPSC"}, 4},
+};
+static const struct card gt96100_fe = {
+    "GT96100-FE", "2 on-board FastEthernet ports", -1, IFT_FASTETHERNET, 2,
+    "GT96100"};
+
 /* NPEs (c7200.md §2.1, §6.5); clock rates are the nominal public ones. */
 struct npe_entry {
     const char *name;
@@ -88,9 +118,44 @@ static const char *cpu_name(uint32_t prid)
     }
 }
 
+/* 3600 family, 2691, 37xx: MAC and board id from the identity EEPROM. */
+static void hw_identify_chassis(void)
+{
+    struct eeprom ee, ee2;
+    hw.cpu = cpu_name(sysinfo.prid);
+    hw.cpu_mhz = plat.cpu_mhz;
+    plat_chassis_eeprom(&ee, &ee2);
+    if (!ee.present)
+        return;
+    if (ee.data[0] == 0x00) {
+        /* §3.8 format v0: MAC at bytes 2-7, board id at 16-19 */
+        memcpy(hw.mac, &ee.data[2], 6);
+        hw.board_id = (uint32_t)ee.data[16] << 24 | ee.data[17] << 16 |
+                      ee.data[18] << 8 | ee.data[19];
+        snprintf(hw.board_serial, sizeof(hw.board_serial), "%u",
+                 hw.board_id);
+        return;
+    }
+    size_t n;
+    const uint8_t *p = eeprom_v4_field(&ee, 0xC3, &n); /* §7.2, §9 */
+    if (p && n == 6)
+        memcpy(hw.mac, p, 6);
+    p = eeprom_v4_field(&ee, 0xC2, &n);
+    if (p) {
+        size_t k = 0;
+        for (; k < n && k + 1 < sizeof(hw.board_serial); k++)
+            hw.board_serial[k] = (char)p[k];
+        hw.board_serial[k] = 0;
+    }
+}
+
 void hw_identify_npe(void)
 {
     struct eeprom ee;
+    if (plat.fam != PF_C7200) {
+        hw_identify_chassis();
+        return;
+    }
     const struct npe_entry *n = &npes[5]; /* NPE-400 when unreadable */
 
     eeprom_read(EE_CPU, &ee);
@@ -217,11 +282,101 @@ static void add_card_ifaces(int bay, const struct card *c)
     }
 }
 
+static const struct card *mid_card_lookup(const struct eeprom *ee)
+{
+    int t = eeprom_type(ee);
+    for (size_t i = 0; i < ARRAY_SIZE(mid_cards); i++) {
+        if (mid_cards[i].c.type_code == t && mid_cards[i].fmt == ee->data[0])
+            return &mid_cards[i].c;
+    }
+    return NULL;
+}
+
+/* A slot's chip for port p: the function the topology gives that port
+ * (Ethernet NMs: one chip per port), else the slot's first one. */
+static struct pci_func *slot_func(int slot, int port)
+{
+    struct pci_func *first = NULL;
+    for (int i = 0; i < pci_nfuncs; i++) {
+        struct pci_func *f = &pci_funcs[i];
+        if (f->bay != slot || (f->class_rev >> 16) == 0x0604)
+            continue;
+        if (f->bay_port == port)
+            return f;
+        if (!first)
+            first = f;
+    }
+    return first;
+}
+
+/*
+ * §4.9: the WICs of slot 0; IOS numbers their ports per interface type
+ * in sub-slot order (Serial0/0, Serial0/1 ...), after the on-board
+ * FastEthernet0/0 and 0/1.
+ */
+static void add_wics(void)
+{
+    int next[IFT_COUNT] = {0};
+    next[IFT_FASTETHERNET] = 2;
+    for (int w = 0; w < 3; w++) {
+        struct eeprom *ee = &hw.wics[w].ee;
+        plat_wic_eeprom(w, ee);
+        const struct card *c = ee->present ? mid_card_lookup(ee) : NULL;
+        hw.wics[w].card = c;
+        if (!c)
+            continue;
+        for (int p = 0; p < c->nports; p++) {
+            struct iface *i = iface_add(c->iftype, 0, next[c->iftype]++, c);
+            size_t n;
+            const uint8_t *mac = eeprom_v4_field(ee, 0xCF, &n);
+            if (mac && n == 6)
+                memcpy(i->mac, mac, 6); /* the WIC's own MAC (§5.2) */
+            i->nic = mpsc_attach(i, w, p, c->iftype != IFT_SERIAL);
+        }
+    }
+}
+
+static void hw_discover_mid(void)
+{
+    pci_enumerate(plat.pci_roots == 2);
+    for (int i = 0; i < pci_nfuncs; i++) {
+        int port;
+        pci_funcs[i].bay = plat_pci_slot(&pci_funcs[i], &port);
+        pci_funcs[i].bay_port = port;
+    }
+    for (int s = 0; s < plat.nslots && s < 7; s++) {
+        struct bay *bay = &hw.bays[s];
+        if (s == 0 && plat.fam == PF_GT96K) {
+            bay->card = &gt96100_fe;
+            for (int p = 0; p < 2; p++) {
+                struct iface *i = iface_add(IFT_FASTETHERNET, 0, p, bay->card);
+                i->nic = gt96k_eth_attach(i, p);
+            }
+            add_wics();
+            continue;
+        }
+        plat_slot_eeprom(s, &bay->ee);
+        bay->card = bay->ee.present ? mid_card_lookup(&bay->ee) : NULL;
+        const struct card *c = bay->card;
+        if (!c)
+            continue;
+        for (int p = 0; p < c->nports; p++) {
+            struct iface *i = iface_add(c->iftype, s, p, c);
+            i->pci = slot_func(s, c->iftype == IFT_SERIAL ? 0 : p);
+            drivers_attach(i, s, p);
+        }
+    }
+}
+
 void hw_discover(void)
 {
     static const enum eeprom_port ports[7] = {
         EE_BAY0, EE_BAY1, EE_BAY2, EE_BAY3, EE_BAY4, EE_BAY5, EE_BAY6};
 
+    if (plat.fam != PF_C7200) {
+        hw_discover_mid();
+        return;
+    }
     pci_enumerate(hw.npe_gt64120);
     for (int i = 0; i < pci_nfuncs; i++)
         pci_funcs[i].bay = pci_bay(&pci_funcs[i]);

@@ -19,8 +19,9 @@ static int iface_cmp(const struct iface *a, const struct iface *b)
                                   : a->port - b->port;
     if (a->slot != b->slot)
         return a->slot - b->slot;
-    if (a->type != b->type)
-        return (int)b->type - (int)a->type; /* Gi0/0 before Et0/0 */
+    if (a->type != b->type) /* c7200: Gi0/0 before Et0/0; else Fa before Se */
+        return plat.fam == PF_C7200 ? (int)b->type - (int)a->type
+                                    : (int)a->type - (int)b->type;
     if (a->port != b->port)
         return a->port - b->port;
     return a->sub < b->sub ? -1 : a->sub > b->sub;

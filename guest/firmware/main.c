@@ -1,6 +1,6 @@
 /*
  * main.c - boot sequence and the main loop of the OpenDynamips router
- * firmware for the c7200.
+ * firmware (c7200, 3600 family, 2691, 3725, 3745: plat.c).
  *
  * Entered by the ROM monitor like IOS (c7200.md §16.4): BEV = 1, the ROM's
  * timer running, a0 = 2. Boot: own exception vectors and EMT forwarding,

@@ -18,6 +18,10 @@
  *  - Interrupt: status bit n = TX done, 4 + n = RX on channel n; one line
  *    per chip (c7200.md §4.2: PA-8T chip 1 on port bit 1).
  *
+ * NM-4T (3600 family, 2691, 37xx): chip mode 0 (c3600-c2691-c37xx.md
+ * §5.5, devices.md §3.6): the ring end registers point one past the last
+ * descriptor, the TX length is a byte count, TPU opcode 0x10 disables.
+ *
  * The chip has no transmit doorbell; writing the interrupt status register
  * (with 0: clears nothing) makes it look at its TX rings at once.
  */
@@ -70,6 +74,7 @@ struct mchip {
     uint32_t regs;
     struct mchan *ch[4];
     uint32_t enable, mask;
+    int mode0;
 };
 
 static uint32_t phys(const void *p)
@@ -107,9 +112,10 @@ static int mx_start(struct nic *n)
     uint32_t sr = irq_save();
     REG(CH(k, CH_CRC)) = 0x08; /* CRC-16 */
     REG(CH(k, CH_TX_START)) = phys(&h->tx[0]);
-    REG(CH(k, CH_TX_END)) = phys(&h->tx[NTX - 1]);
+    /* ring end: the last descriptor (mode 1) or one past it (mode 0) */
+    REG(CH(k, CH_TX_END)) = phys(&h->tx[c->mode0 ? NTX : NTX - 1]);
     REG(CH(k, CH_RX_START)) = phys(&h->rx[0]);
-    REG(CH(k, CH_RX_END)) = phys(&h->rx[NRX - 1]);
+    REG(CH(k, CH_RX_END)) = phys(&h->rx[c->mode0 ? NRX : NRX - 1]);
     c->mask |= (1u << k) | (0x10u << k);
     REG(R_MASK) = c->mask;
     c->enable |= 3u << (2 * k);
@@ -125,7 +131,8 @@ static void mx_stop(struct nic *n)
     struct mchip *c = h->chip;
     int k = h->n;
     uint32_t sr = irq_save();
-    REG(R_TPU_CMD) = 0x30u << 12 | (uint32_t)k; /* channel disable */
+    /* channel disable: opcode 0x10 in mode 0, 0x30 in mode 1 */
+    REG(R_TPU_CMD) = (c->mode0 ? 0x10u : 0x30u) << 12 | (uint32_t)k;
     c->enable &= ~(3u << (2 * k));
     REG(R_ENABLE) = c->enable;
     c->mask &= ~((1u << k) | (0x10u << k));
@@ -149,7 +156,10 @@ static int mx_tx(struct nic *n, const uint8_t *frame, size_t len)
         return -1;
     memcpy(h->txbuf + h->tx_next * BUFSZ, frame, len);
     uint32_t words = (uint32_t)(len + 3) / 4, pad = (uint32_t)len & 3;
-    t->w0 = D_OWN | D_FS | D_LS | pad << 22 | words;
+    if (c->mode0)
+        t->w0 = D_OWN | D_FS | D_LS | (uint32_t)len; /* bytes */
+    else
+        t->w0 = D_OWN | D_FS | D_LS | pad << 22 | words;
     h->tx_next = (h->tx_next + 1) % NTX;
     REG(R_STATUS) = 0; /* look at the TX ring now */
     return 0;
@@ -204,6 +214,7 @@ struct nic *mueslix_attach(struct iface *ifp, struct pci_func *f, int bay,
     if (!c) {
         c = fw_alloc(sizeof(*c));
         c->irq.ops = &mx_chip_ops;
+        c->mode0 = plat.fam != PF_C7200;
         pci_cfg_write(f->root, f->bus, f->dev, 0x04, 0x00000006);
         c->regs = pci_map_bar(f, 0x10);
         c->irq.regs = c->regs;

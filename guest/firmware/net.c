@@ -1,6 +1,12 @@
 /*
  * net.c - network interrupt aggregation (c7200.md §4.2) and the poll loop
  * over the interfaces' drivers.
+ *
+ * 3600 family and GT-96100 routers: the I/O FPGA's status registers
+ * have one bit per (slot, port) and no mask (c3600-c2691-c37xx.md §2.6,
+ * §3.6, §3.7, §4.6, §4.7); each registered source is looked at in its
+ * register. The GT-96100's own Ethernet ports interrupt on line 3
+ * (Interrupt0, §4.3) instead.
  */
 #include "fw.h"
 
@@ -24,9 +30,59 @@ static void bay_bits(int bay, int *grp, int *base)
     *base = b[bay];
 }
 
+/* Sources of the I/O FPGA status registers (not the c7200). */
+#define MAX_SRC 32
+static struct {
+    struct irq_bit b;
+    struct nic *n;
+} srcs[MAX_SRC];
+static int nsrcs;
+static struct nic *gt_nics[4];
+
+void net_gt_register(struct nic *n)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(gt_nics); i++)
+        if (!gt_nics[i]) {
+            gt_nics[i] = n;
+            return;
+        }
+}
+
+/* Interrupt context: GT-96100 Interrupt0 (its Ethernet ports). */
+void net_gt_isr(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(gt_nics); i++)
+        if (gt_nics[i] && gt_nics[i]->ops->isr)
+            gt_nics[i]->ops->isr(gt_nics[i]);
+    sys_work |= WORK_NET;
+}
+
+static void net_isr_mid(void)
+{
+    for (int i = 0; i < nsrcs; i++) {
+        if ((plat_irq_read(&srcs[i].b) >> srcs[i].b.bit) & 1) {
+            struct nic *n = srcs[i].n;
+            if (n->ops->isr)
+                n->ops->isr(n);
+        }
+    }
+    sys_work |= WORK_NET;
+}
+
 void net_irq_register(int bay, int port, struct nic *n)
 {
     int grp, base;
+    if (plat.fam != PF_C7200) {
+        struct irq_bit b;
+        if (nsrcs < MAX_SRC && plat_net_irq_bit(bay, port, &b) == 0) {
+            uint32_t sr = irq_save();
+            srcs[nsrcs].b = b;
+            srcs[nsrcs].n = n;
+            nsrcs++;
+            irq_restore(sr);
+        }
+        return;
+    }
     if (bay < 0 || bay > 6 || port < 0 || port > 7)
         return;
     bay_bits(bay, &grp, &base);
@@ -40,6 +96,10 @@ void net_irq_register(int bay, int port, struct nic *n)
 /* Interrupt context. */
 void net_isr(void)
 {
+    if (plat.fam != PF_C7200) {
+        net_isr_mid();
+        return;
+    }
     for (int g = 0; g < 2; g++) {
         uint32_t st = MPFPGA_REG(grp_status[g]) & mask_shadow[g];
         while (st) {
@@ -79,6 +139,8 @@ void net_shutdown(void)
             i->nic->running = 0;
         }
     }
+    if (plat.fam != PF_C7200)
+        return;
     mask_shadow[0] = mask_shadow[1] = 0;
     MPFPGA_REG(0x20) = 0;
     MPFPGA_REG(0x28) = 0;

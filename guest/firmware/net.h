@@ -34,6 +34,8 @@ struct nic {
 
 void net_irq_register(int bay, int port, struct nic *n);
 void net_isr(void);
+void net_gt_register(struct nic *n);  /* GT-96100 Ethernet (line 3) */
+void net_gt_isr(void);
 void net_poll(void);
 void net_shutdown(void);
 

@@ -1,6 +1,7 @@
 /*
- * pci.c - PCI enumeration through the GT-64010/64120 configuration ports
- * (c7200.md §11-12).
+ * pci.c - PCI enumeration through the GT-64010/64120/96100 configuration
+ * ports (c7200.md §11-12; c3600-c2691-c37xx.md §3.4, §4.4: the same
+ * mechanism #1 ports on every platform, 32-bit accesses byte-reversed).
  *
  * The GT register file is little-endian: every 32-bit value crossing it
  * (configuration address and data) is byte-reversed (§11.1). Root 0 is
@@ -18,7 +19,7 @@
 
 #include "c7200.h"
 
-#define GT_REG(off) MMIO32(C7200_GT_BASE + (off))
+#define GT_REG(off) MMIO32(plat.gt + (off))
 #define PCI_WINDOW_BASE 0x18000000u
 #define PCI_WINDOW_STEP 0x00040000u
 

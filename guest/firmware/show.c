@@ -35,17 +35,82 @@ static void first_line(const char *s, char *out, size_t n)
     out[k] = 0;
 }
 
+/* "7200", "3600", "2691", "3700": the software family IOS names. */
+static const char *sw_family(void)
+{
+    switch (plat.id) {
+    case P_C7200: return "7200";
+    case P_3620:
+    case P_3640:
+    case P_3660: return "3600";
+    case P_2691: return "2691";
+    default: return "3700";
+    }
+}
+
 void show_banner(void)
 {
-    tty_printf("OpenDynamips Router Firmware, 7200 Software (C7200-OPENFW-M),"
-               " Version %s\n", FW_VERSION);
+    tty_printf("OpenDynamips Router Firmware, %s Software (C%s-OPENFW-M),"
+               " Version %s\n", sw_family(),
+               plat.fam == PF_C7200 ? "7200" : plat.model, FW_VERSION);
     tty_write("Copyright (c) the OpenDynamips project. Free software.\n\n");
+}
+
+static void show_slots(void)
+{
+    for (int b = 0; b < 7; b++) {
+        if (hw.bays[b].card)
+            tty_printf("Slot %d: %s (%s)\n", b, hw.bays[b].card->name,
+                       hw.bays[b].card->desc);
+        else if (hw.bays[b].ee.present)
+            tty_printf("Slot %d: unknown card (EEPROM type 0x%x)\n", b,
+                       eeprom_type(&hw.bays[b].ee));
+    }
+    for (int w = 0; w < 3; w++) {
+        if (hw.wics[w].card)
+            tty_printf("Slot 0 WIC %d: %s (%s)\n", w, hw.wics[w].card->name,
+                       hw.wics[w].card->desc);
+        else if (hw.wics[w].ee.present)
+            tty_printf("Slot 0 WIC %d: unknown card (EEPROM type 0x%x)\n", w,
+                       eeprom_type(&hw.wics[w].ee));
+    }
+}
+
+static void show_interface_counts(void)
+{
+    for (int t = 0; t < IFT_COUNT; t++) {
+        if (if_types[t].is_virtual)
+            continue;
+        int n = 0;
+        for (struct iface *i = ifaces; i; i = i->next)
+            n += i->type == (enum if_type)t && !i->sub;
+        if (n)
+            tty_printf("%d %s interface%s\n", n, if_types[t].name,
+                       n == 1 ? "" : "s");
+    }
+    tty_printf("%uK bytes of NVRAM.\n\n", nvram_fs_size() / 1024);
 }
 
 void show_hardware(int boot)
 {
     char npe[16];
     size_t k = 0;
+
+    if (plat.fam != PF_C7200) {
+        tty_printf("Cisco %s (%s) processor with %uK bytes of memory.\n",
+                   plat.model, hw.cpu, sysinfo.dram_bytes / 1024);
+        tty_printf("Processor board ID %s\n", hw.board_serial);
+        tty_printf("%s CPU at %uMHz, Implementation %u, Rev %u.%u\n", hw.cpu,
+                   hw.cpu_mhz, (sysinfo.prid >> 8) & 0xFF,
+                   (sysinfo.prid >> 4) & 0xF, sysinfo.prid & 0xF);
+        if (!boot)
+            tty_write("\nLast reset from power-on\n");
+        tty_putc('\n');
+        show_slots();
+        tty_putc('\n');
+        show_interface_counts();
+        return;
+    }
 
     for (const char *p = hw.npe; *p && k + 1 < sizeof(npe); p++)
         if (*p != '-')

@@ -10,6 +10,11 @@
  *
  * Interrupt lines (c7200.md §4.1): 2 network (midplane FPGA aggregation,
  * §4.2), 3 PA management, 4 GT-64120, 5 DUART, 6 error/OIR, 7 timer.
+ * 3600 family (c3600-c2691-c37xx.md §3.3): 2 network (I/O FPGA), 3 NM
+ * management, 4 GT-64010/64120, 5 DUART, 6 external/OIR, 7 timer.
+ * GT-96100 routers (§4.3): 2 network (I/O FPGA; WIC serial through the
+ * GT's SerInt0), 3 GT Interrupt0 (on-board Ethernet), 5 DUART, 6 GT
+ * Interrupt1 (unused, masked) and the 3745's OIR, 7 timer.
  */
 #include "fw.h"
 
@@ -160,6 +165,35 @@ void udelay_count(uint32_t counts)
 
 /* ----------------------------------------------------------- interrupts */
 
+/* 3600 family and GT-96100 routers: lines 3, 4 and 6. */
+static void irq_dispatch_mid(uint32_t pending)
+{
+    if (pending & CAUSE_IP(3)) {
+        if (plat.fam == PF_GT96K) {
+            net_gt_isr();
+        } else {
+            /* §3.6 0x20004 / §3.7 0x10014: NM management status; the
+             * read clears the line */
+            (void)MMIO8(plat.fpga + (plat.id == P_3660 ? 0x10014 : 0x20004));
+            spurious_irqs++;
+        }
+    }
+    if (pending & CAUSE_IP(4)) {
+        gt_write(0xC18, 0); /* §3.4: interrupt cause, write 0 clears */
+        spurious_irqs++;
+    }
+    if (pending & CAUSE_IP(6)) {
+        if (plat.id == P_3745) {
+            /* §4.7 0x28: OIR status, write one to clear */
+            MMIO16(plat.fpga + 0x28) = MMIO16(plat.fpga + 0x28);
+        } else if (plat.fam == PF_C3600) {
+            /* §3.6 0x20006 / §3.7 0x2000A: the read clears the line */
+            (void)MMIO8(plat.fpga + (plat.id == P_3660 ? 0x2000A : 0x20006));
+        }
+        spurious_irqs++;
+    }
+}
+
 static void irq_dispatch(uint32_t pending)
 {
     if (pending & CAUSE_IP(7))
@@ -168,6 +202,14 @@ static void irq_dispatch(uint32_t pending)
         tty_rx_isr();
     if (pending & CAUSE_IP(2))
         net_isr();
+    if (plat.fam != PF_C7200) {
+        irq_dispatch_mid(pending);
+        if (pending & (CAUSE_IP(0) | CAUSE_IP(1))) {
+            mtc0(CP0_CAUSE, mfc0(CP0_CAUSE) & ~(CAUSE_IP(0) | CAUSE_IP(1)));
+            spurious_irqs++;
+        }
+        return;
+    }
     if (pending & CAUSE_IP(4)) {
         /* GT-64120: we start no DMA; acknowledge whatever is there. */
         GT_REG(0xC18) = 0;
@@ -221,6 +263,8 @@ static int cpu_sleeps_on_wait(void)
     return writable;
 }
 
+static void irq_sources_off(void);
+
 void sys_init(void)
 {
     /*
@@ -243,10 +287,32 @@ void sys_init(void)
     sysinfo.platform = (uint32_t)emt(EMT_PLATFORM, 0, 0, 0);
     sysinfo.romver = (const char *)emt(EMT_ROMVERSION, 0, 0, 0);
     sysinfo.prid = mfc0(CP0_PRID);
+    plat_detect(sysinfo.platform);
+    irq_sources_off();
+}
 
-    /* No network interrupt sources until a driver enables its bit. */
-    MPFPGA_REG(0x20) = 0;
-    MPFPGA_REG(0x28) = 0;
+/* No interrupt sources until a driver enables its own. */
+static void irq_sources_off(void)
+{
+    switch (plat.fam) {
+    case PF_C7200:
+        MPFPGA_REG(0x20) = 0;
+        MPFPGA_REG(0x28) = 0;
+        break;
+    case PF_C3600:
+        gt_write(0xC1C, 0); /* §3.4 interrupt mask */
+        break;
+    case PF_GT96K:
+        /* §4.4: Int0 / Int1 main and high masks, SerInt0/1, SDMA mask */
+        gt_write(0xC1C, 0);
+        gt_write(0xC9C, 0);
+        gt_write(0xC24, 0);
+        gt_write(0xCA4, 0);
+        gt_write(0x103A80, 0);
+        gt_write(0x103A88, 0);
+        gt_write(0x103A90, 0);
+        break;
+    }
 }
 
 void sys_irq_enable(void)
@@ -254,6 +320,8 @@ void sys_irq_enable(void)
     uint32_t sr = mfc0(CP0_STATUS);
     sr &= ~(ST_IM_MASK | ST_EXL | ST_ERL);
     sr |= ST_IM(7) | ST_IM(5) | ST_IM(2) | ST_IM(4) | ST_IM(6) | ST_IE;
+    if (plat.fam != PF_C7200)
+        sr |= ST_IM(3); /* NM management (never raised) / GT Interrupt0 */
     mtc0(CP0_STATUS, sr);
 }
 
@@ -291,9 +359,8 @@ void sys_reload(void)
 {
     irq_save();
     net_shutdown();
-    IOFPGA_REG(DUART_IMR) = 0;
-    MPFPGA_REG(0x20) = 0;
-    MPFPGA_REG(0x28) = 0;
+    tty_quiesce();
+    irq_sources_off();
     exc_forward_syscalls(0);
     mtc0(CP0_STATUS, ST_BEV);
     __asm__ volatile("jr %0\n\tnop" : : "r"(C7200_ROM_BASE));

@@ -1,6 +1,10 @@
 /*
  * tty.c - the console: DUART channel A (c7200.md §9) with interrupt-driven
  * receive into a ring and polled transmit, and an IOS-like line editor.
+ * On the 3600 family, 2691 and 37xx the console is channel A of an
+ * NS16552 (c3600-c2691-c37xx.md §2.7): registers at an 8-byte stride,
+ * IER bit 0 enables the receive interrupt (line 5), LSR bit 0 = data
+ * ready, bit 5 = transmitter empty; reading IIR clears the line.
  *
  * Receive: IMR = RxRDYA; line 5 is raised while a character waits. The
  * handler drains RHRA while SRA.RxRDY (reading SRA also deasserts the line
@@ -17,6 +21,35 @@
 
 #include "c7200.h"
 #include "format.h"
+#include "platform.h"
+
+#define NS(off) MMIO32(plat.duart + (off))
+
+static void rx_irq_enable(int on)
+{
+    if (plat.duart)
+        NS(NS16552_IER) = on ? 0x01 : 0x00; /* §2.7: bit 0 RX ready */
+    else
+        IOFPGA_REG(DUART_IMR) = on ? 0x02 : 0x00; /* RxRDYA */
+}
+
+static int rx_ready(void)
+{
+    if (plat.duart)
+        return NS(NS16552_LSR) & NS16552_LSR_DR;
+    return IOFPGA_REG(DUART_SRA) & DUART_SR_RXRDY;
+}
+
+static uint8_t rx_char(void)
+{
+    return (uint8_t)((plat.duart ? NS(NS16552_RBR) : IOFPGA_REG(DUART_RHRA)) &
+                     0xFF);
+}
+
+void tty_quiesce(void)
+{
+    rx_irq_enable(0);
+}
 
 #define RX_RING 512
 static volatile uint8_t rx_ring[RX_RING];
@@ -29,22 +62,25 @@ void tty_init(void)
     rx_head = rx_tail = 0;
     /* Enable receiver and transmitter, then receive interrupts only:
      * output is polled, so TxRDY interrupts would only storm. */
-    IOFPGA_REG(DUART_CRA) = 0x05;
-    IOFPGA_REG(DUART_IMR) = 0x02; /* RxRDYA */
+    if (!plat.duart)
+        IOFPGA_REG(DUART_CRA) = 0x05;
+    rx_irq_enable(1);
 }
 
 void tty_rx_isr(void)
 {
-    while (IOFPGA_REG(DUART_SRA) & DUART_SR_RXRDY) {
+    if (plat.duart)
+        (void)NS(NS16552_IIR); /* acknowledges the line */
+    while (rx_ready()) {
         uint32_t next = (rx_head + 1) % RX_RING;
         if (next == rx_tail) {
             /* Ring full (a pasted configuration): leave the rest in the
              * DUART and mask its interrupt until the CLI catches up. */
-            IOFPGA_REG(DUART_IMR) = 0;
+            rx_irq_enable(0);
             rx_masked = 1;
             break;
         }
-        rx_ring[rx_head] = (uint8_t)(IOFPGA_REG(DUART_RHRA) & 0xFF);
+        rx_ring[rx_head] = rx_char();
         rx_head = next;
     }
 }
@@ -59,7 +95,7 @@ int tty_getc(void)
     if (rx_head == rx_tail) {
         if (rx_masked) {
             rx_masked = 0;
-            IOFPGA_REG(DUART_IMR) = 0x02; /* RxRDYA again */
+            rx_irq_enable(1);
         }
         return -1;
     }
@@ -94,6 +130,12 @@ int tty_abort_requested(void)
 
 static void raw_putc(int c)
 {
+    if (plat.duart) {
+        while ((NS(NS16552_LSR) & NS16552_LSR_THRE) == 0)
+            ;
+        NS(NS16552_THR) = (uint8_t)c;
+        return;
+    }
     while ((IOFPGA_REG(DUART_SRA) & DUART_SR_TXRDY) == 0)
         ;
     IOFPGA_REG(DUART_THRA) = (uint8_t)c;

@@ -67,13 +67,13 @@ def strip_telnet(data, state):
 class Router:
     """A firmware router: dynamips process plus a console connection."""
 
-    def __init__(self, cwd, args=(), emu=EMU):
+    def __init__(self, cwd, args=(), emu=EMU, platform=("-P", "7200")):
         self.cwd = Path(cwd)
         self.port = free_port()
         self.log = open(self.cwd / "dynamips.out", "ab")
         self.t_start = time.monotonic()
         self.p = subprocess.Popen(
-            [str(emu), "-P", "7200", "-X", "-r", "64", "-T", str(self.port),
+            [str(emu), *platform, "-X", "-r", "64", "-T", str(self.port),
              *args, str(IMAGE)],
             cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=self.log,
             stderr=subprocess.STDOUT)
@@ -164,8 +164,8 @@ PROMPT = re.compile(r"\n[A-Za-z][A-Za-z0-9-]*(?:\([a-z-]+\))?[>#]$")
 def routers(tmp_path):
     made = []
 
-    def make(args=(), cwd=None, emu=EMU):
-        r = Router(cwd or tmp_path, args, emu)
+    def make(args=(), cwd=None, emu=EMU, platform=("-P", "7200")):
+        r = Router(cwd or tmp_path, args, emu, platform)
         made.append(r)
         return r
     yield make

@@ -1,0 +1,160 @@
+"""The router firmware on the 3600 family, 2691, 3725 and 3745: one image
+that finds its platform like IOS (ROM platform service, I/O FPGA chassis
+register), driven through the NS16552 console of each chassis.
+
+Labs on a 3660 (Leopard-2FE FastEthernet, NM-4T serial) and on a 3725
+(GT-96100 FastEthernet, WIC-2T serial through the GT's MPSC): routing
+across three routers, a serial link, write memory and a restart that
+reads NVRAM back (the 3600's NVRAM device, the 37xx's ROM flash), and
+nvram_export reading the same file.
+"""
+import re
+import subprocess
+
+import pytest
+
+from test_firmware import (NVRAM_EXPORT, free_udp_ports, ping,  # noqa: F401
+                           routers, setup_router, wait_line_up)
+
+PLAT = {
+    "3620": ("-P", "3600", "-t", "3620"),
+    "3640": ("-P", "3600", "-t", "3640"),
+    "3660": ("-P", "3600", "-t", "3660"),
+    "2691": ("-P", "2691"),
+    "3725": ("-P", "3725"),
+    "3745": ("-P", "3745"),
+}
+
+# What each chassis shows with the cards given: (cards, interfaces).
+INVENTORY = {
+    "3620": (["-p", "0:NM-1E", "-p", "1:NM-4T"],
+             ["Ethernet0/0", "Serial1/0", "Serial1/3"]),
+    "3640": (["-p", "1:NM-1FE-TX", "-p", "3:NM-4E"],
+             ["FastEthernet1/0", "Ethernet3/0", "Ethernet3/3"]),
+    "3660": (["-p", "1:NM-4T", "-p", "6:NM-1FE-TX"],
+             ["FastEthernet0/0", "FastEthernet0/1", "Serial1/0",
+              "FastEthernet6/0"]),
+    "2691": (["-p", "1:NM-4T", "-p", "0:16:WIC-1T", "-p", "0:32:WIC-2T"],
+             ["FastEthernet0/0", "FastEthernet0/1", "Serial0/0",
+              "Serial0/1", "Serial0/2", "Serial1/3"]),
+    "3725": (["-p", "2:NM-1FE-TX", "-p", "0:16:WIC-2T"],
+             ["FastEthernet0/0", "FastEthernet0/1", "Serial0/0",
+              "Serial0/1", "FastEthernet2/0"]),
+    "3745": (["-p", "4:NM-4T", "-p", "0:48:WIC-2T"],
+             ["FastEthernet0/0", "FastEthernet0/1", "Serial0/0",
+              "Serial0/1", "Serial4/3"]),
+}
+
+
+@pytest.mark.parametrize("model", list(PLAT))
+def test_boots_and_finds_its_hardware(routers, model):
+    cards, names = INVENTORY[model]
+    r = routers(cards, platform=PLAT[model])
+    boot = r.expect("Press RETURN to get started!")
+    assert f"Cisco {model} (" in boot, boot
+    r.send("\r")
+    r.expect("Router>")
+    out = r.cmd("show ip interface brief")
+    for n in names:
+        assert re.search(rf"\n{n} +unassigned +YES unset +administratively "
+                         r"down +down", "\n" + out), (n, out)
+    out = r.cmd("show version")
+    assert f"(C{model}-OPENFW-M)" in out
+    assert "Configuration register is 0x2142" in out  # blank NVRAM
+
+
+def udp_link(a, b):
+    pa, pb = free_udp_ports(2)
+    return (["-s", f"{a}:udp:{pa}:127.0.0.1:{pb}"],
+            ["-s", f"{b}:udp:{pb}:127.0.0.1:{pa}"])
+
+
+# Per lab chassis: cards, the FastEthernet port and NIO slot:port, the
+# serial interface and its slot:port, the file NVRAM lives in.
+LABS = {
+    "3660": dict(cards=["-p", "1:NM-4T"], fe="FastEthernet0/0", fe_nio="0:0",
+                 se="Serial1/0", se_nio="1:0", nvram="c3600_i0_nvram"),
+    "3725": dict(cards=["-p", "0:16:WIC-2T"], fe="FastEthernet0/0",
+                 fe_nio="0:0", se="Serial0/1", se_nio="0:17",
+                 nvram="c3725_i0_rom"),
+}
+
+
+@pytest.mark.parametrize("model", list(LABS))
+def test_lab_routing_serial_and_write_memory(routers, tmp_path, model):
+    """R1 -FastEthernet- R2 -serial (HDLC)- R3, static routes; R1 pings R3
+    through R2; R1's configuration survives write memory and a restart."""
+    lab = LABS[model]
+    eth_a, eth_b = udp_link(lab["fe_nio"], lab["fe_nio"])
+    ser_a, ser_b = udp_link(lab["se_nio"], lab["se_nio"])
+    for d in "abc":
+        (tmp_path / d).mkdir()
+    plat = PLAT[model]
+    r1 = routers([*lab["cards"], *eth_a], cwd=tmp_path / "a", platform=plat)
+    r2 = routers([*lab["cards"], *eth_b, *ser_a], cwd=tmp_path / "b",
+                 platform=plat)
+    r3 = routers([*lab["cards"], *ser_b], cwd=tmp_path / "c", platform=plat)
+    fe, se = lab["fe"], lab["se"]
+    r1_lines = [f"interface {fe}", "ip address 10.1.0.1 255.255.255.0",
+                "no shutdown", "exit",
+                "ip route 10.2.0.0 255.255.255.0 10.1.0.2"]
+    setup_router(r1, "R1", r1_lines)
+    setup_router(r2, "R2", [f"interface {fe}",
+                            "ip address 10.1.0.2 255.255.255.0",
+                            "no shutdown",
+                            f"interface {se}",
+                            "ip address 10.2.0.2 255.255.255.0",
+                            "clock rate 64000",
+                            "no shutdown"])
+    setup_router(r3, "R3", [f"interface {se}",
+                            "ip address 10.2.0.3 255.255.255.0",
+                            "no shutdown", "exit",
+                            "ip route 0.0.0.0 0.0.0.0 10.2.0.2"])
+    for r, i in ((r1, fe), (r2, fe), (r2, se), (r3, se)):
+        wait_line_up(r, i, timeout=40)  # HDLC: keepalives every 10 s
+    out = r2.cmd("show ip route")
+    assert f"C    10.1.0.0/24 is directly connected, {fe}" in out, out
+    assert f"C    10.2.0.0/24 is directly connected, {se}" in out, out
+    ping(r1, "10.1.0.2")  # ARP
+    rate, out = ping(r1, "10.1.0.2")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.2.0.3")
+    assert rate == 100, out
+    ping(r1, "10.2.0.3")
+    rate, out = ping(r1, "10.2.0.3 repeat 10")
+    assert rate == 100, out
+    rate, out = ping(r3, "10.1.0.1")
+    assert rate == 100, out
+    out = r2.cmd(f"show interfaces {se}")
+    assert f"{se} is up, line protocol is up" in out, out
+    assert "Encapsulation HDLC" in out
+
+    # write memory, restart R1 in the same directory: NVRAM read back
+    running = r1.cmd("show running-config")
+    out = r1.cmd("write memory")
+    assert "[OK]" in out
+    startup = r1.cmd("show startup-config")
+    assert r1.stop() == 0
+    r1b = routers([*lab["cards"], *eth_a], cwd=tmp_path / "a",
+                  platform=plat)
+    r1b.expect("Press RETURN to get started!")
+    r1b.send("\r")
+    r1b.expect("R1>")
+    r1b.cmd("enable")
+    assert r1b.cmd("show running-config") == running
+    out = r1b.cmd("show version")
+    assert "Configuration register is 0x2102" in out
+    wait_line_up(r1b, fe)
+    ping(r1b, "10.2.0.3")
+    rate, out = ping(r1b, "10.2.0.3")
+    assert rate == 100, out
+    assert r1b.stop() == 0
+
+    # nvram_export finds the same startup-config in the platform's file
+    nv = tmp_path / "a" / lab["nvram"]
+    assert nv.exists()
+    res = subprocess.run([str(NVRAM_EXPORT), str(nv), "-"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    body = startup.split("\n", 1)[1]
+    assert res.stdout.rstrip("\n") == body.rstrip("\n")
