@@ -63,6 +63,7 @@ struct vm_config {
     int blk_direct_jump;      /* JIT block chaining; 1 by default */
     int jit;                  /* translate guest code (-j: 0) */
     int jit_lockstep;         /* check the JIT against the interpreter */
+    int jit_perf_map;         /* write /tmp/perf-<pid>.map (profiling) */
     unsigned clock_divisor;
     unsigned exec_area_mb;    /* 0: built-in default */
     unsigned disk0_mb;

@@ -55,6 +55,7 @@ enum {
     OPT_PRIVATE_CONFIG,
     OPT_JIT,
     OPT_JIT_LOCKSTEP,
+    OPT_JIT_PERF_MAP,
     OPT_SPARSE_MEM,
     OPT_NO_AUTO_IDLE,
 };
@@ -126,6 +127,8 @@ static void usage(FILE *out)
         "  --jit                  translate guest code to x86-64 (the default)\n"
         "  --jit-lockstep         JIT checked against the interpreter at every\n"
         "                         block (slow; implies --deterministic)\n"
+        "  --jit-perf-map         list translated blocks in /tmp/perf-<pid>.map\n"
+        "                         for perf(1)\n"
         "  -k <divisor>           accepted for compatibility; Count follows host time\n"
         "  -T <port>              console on a TCP port (telnet) instead of this terminal\n"
         "  -A <port>              AUX port on a TCP port\n"
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
         {"private-config", required_argument, NULL, OPT_PRIVATE_CONFIG},
         {"jit", no_argument, NULL, OPT_JIT},
         {"jit-lockstep", no_argument, NULL, OPT_JIT_LOCKSTEP},
+        {"jit-perf-map", no_argument, NULL, OPT_JIT_PERF_MAP},
         {"sparse-mem", no_argument, NULL, OPT_SPARSE_MEM},
         {"no-auto-idle", no_argument, NULL, OPT_NO_AUTO_IDLE},
         {"help", no_argument, NULL, OPT_HELP},
@@ -251,7 +255,7 @@ int main(int argc, char **argv)
     const char *filepid = NULL;
     int con_port = -1, aux_port = -1, noctrl = 0, notelnetmsg = 0;
     int file_naming = 1, ram_mmap = 1, deterministic = 0;
-    int jit = 0, jit_lockstep = 0, sparse_mem = 0, auto_idle = 1;
+    int jit = 0, jit_lockstep = 0, jit_perf_map = 0, sparse_mem = 0, auto_idle = 1;
     int ghost_status = 0;
     const char *ghost_file = NULL;
     long long ram = -1, rom = -1, nvram = -1, confreg = -1, inst = 0;
@@ -399,6 +403,7 @@ int main(int argc, char **argv)
             if (jit == 0) jit = 1;
             jit_lockstep = 1;
             break;
+        case OPT_JIT_PERF_MAP: jit_perf_map = 1; break;
         case 'h':
         case OPT_HELP:
             usage(stdout);
@@ -503,6 +508,7 @@ int main(int argc, char **argv)
     if (jit)
         cfg.jit = jit > 0;
     cfg.jit_lockstep = jit > 0 && jit_lockstep;
+    cfg.jit_perf_map = jit_perf_map;
     cfg.idle_pc = idle_pc;
     if (ram > 0) cfg.ram_mb = (unsigned)ram;
     if (rom > 0) cfg.rom_mb = (unsigned)rom;

@@ -39,3 +39,32 @@ def test_lockstep_matches_interpreter(tmp_path, image):
     q, ref, _ = run(tmp_path, ["-j", "--deterministic"], image)
     assert q.returncode == 0
     assert out == ref
+
+
+def test_perf_map_lists_translated_blocks(tmp_path):
+    """--jit-perf-map: one "start size mips_<pc>" line per translated
+    block in /tmp/perf-<pid>.map, the format perf(1) reads, with the
+    blocks the guest ran (its entry point among them)."""
+    if not DYNAMIPS.exists():
+        pytest.fail("%s is missing (make all)" % DYNAMIPS)
+    image = ROOT / "guest" / "images" / "bench" / "cpu_bench.elf"
+    proc = subprocess.Popen([str(DYNAMIPS), "--jit", "--jit-perf-map"] +
+                            ARGS + [str(image)], cwd=tmp_path,
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(timeout=TIMEOUT)
+    path = Path("/tmp/perf-%d.map" % proc.pid)
+    try:
+        assert proc.returncode == 0, err.decode("latin-1")
+        assert b"bench end" in out
+        lines = path.read_text().splitlines()
+    finally:
+        path.unlink(missing_ok=True)
+    assert len(lines) > 100
+    pcs = set()
+    for line in lines:
+        start, size, name = line.split()
+        assert int(start, 16) > 0 and int(size, 16) > 0
+        assert name.startswith("mips_") and len(name) == 5 + 16
+        pcs.add(int(name[5:], 16))
+    assert 0xFFFFFFFF80008000 in pcs  # _start of the image

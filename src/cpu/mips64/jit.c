@@ -31,7 +31,9 @@
 static int code_map(struct mips_jit *jit, size_t size)
 {
     jit->size = size;
-    int fd = memfd_create("opendynamips-jit", MFD_CLOEXEC);
+    /* perf(1) reads the map file for anonymous memory only */
+    int fd = jit->cfg.perf_map ? -1
+                               : memfd_create("opendynamips-jit", MFD_CLOEXEC);
     if (fd >= 0) {
         if (ftruncate(fd, (off_t)size) == 0) {
             void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -136,6 +138,14 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     if (rc < 0)
         goto fail;
     pthread_mutex_init(&jit->pending_lock, NULL);
+    if (jit->cfg.perf_map) {
+        /* the file name perf(1) looks for symbols of JIT code in */
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+        jit->perf_map = fopen(path, "a");
+        if (jit->perf_map)
+            setvbuf(jit->perf_map, NULL, _IOLBF, 0);
+    }
     jit_code_writable(jit, 1);
     jit_emit_trampoline(jit);
     jit_code_writable(jit, 0);
@@ -172,6 +182,8 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     if (jit->dual_map)
         munmap(jit->rx, jit->size);
     pthread_mutex_destroy(&jit->pending_lock);
+    if (jit->perf_map)
+        fclose(jit->perf_map);
     free(jit->blocks);
     free(jit->exits);
     free(jit->pages);
@@ -528,6 +540,9 @@ static struct jit_block *register_block(struct mips_jit *jit,
     blk->hnext = jit->hash[h];
     jit->hash[h] = blk;
     jit->stats.blocks++;
+    if (jit->perf_map)
+        fprintf(jit->perf_map, "%" PRIxPTR " %" PRIx32 " mips_%016" PRIx64
+                "\n", blk->code, blk->code_len, blk->va);
     return blk;
 }
 

@@ -32,6 +32,7 @@ struct mips_jit_config {
     size_t code_size;   /* bytes of code memory; 0 = default (32 MB) */
     int lockstep;       /* check every block against the interpreter */
     int no_chain;       /* never chain blocks (debugging) */
+    int perf_map;       /* append every block to /tmp/perf-<pid>.map */
 };
 
 struct mips_jit_stats {

@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/mips64/cpu_internal.h"
 #include "cpu/mips64/jit.h"
@@ -127,6 +128,8 @@ struct mips_jit {
     size_t nwlog, maxwlog;
     int wlog_on;
     int wlog_overflow;
+
+    FILE *perf_map;           /* cfg.perf_map: /tmp/perf-<pid>.map */
 
     struct mips_jit_stats stats;
 };
