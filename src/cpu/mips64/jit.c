@@ -319,7 +319,7 @@ static void block_drop(struct mips_jit *jit, struct jit_block *blk)
     blk->valid = 0;
     jit->stats.invalidations++;
     /* Entry -> "pc = va; back to the dispatcher": a jmp rel32 over the
-     * first (7-byte) instruction of the prologue. */
+     * first (7-byte) instruction of the prologue (jit_trans.c x_lea_f32). */
     uint8_t *p = jit_rw(jit, blk->code);
     int32_t rel = (int32_t)((int64_t)blk->reenter - (int64_t)(blk->code + 5));
     p[0] = 0xE9;

@@ -5,8 +5,13 @@
  *
  * Host register use inside translated code:
  *   R15            the CPU structure (constant)
- *   RBX RBP R12-R14  guest registers cached for the current block
- *   RAX RCX RDX RSI RDI R8-R11  scratch
+ *   R14            cpu->insn_count: loaded on entry, stored on exit and
+ *                  before every helper call (helpers read it in memory)
+ *   RBX RBP R12 R13  guest registers cached for the current block
+ *   R8-R11 RDI     more cached guest registers; helper calls clobber
+ *                  them, so the memory slow paths store the dirty ones
+ *                  before a call and reload all of them after it
+ *   RAX RCX RDX RSI  scratch
  *   [RSP+0..23]    scratch slots (branch condition, register-jump target)
  * RSP is 16-byte aligned inside blocks, so helpers are called directly.
  */

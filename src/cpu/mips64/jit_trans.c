@@ -37,9 +37,14 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
 #define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
 #define JC_MASK ((1u << JIT_JC_BITS) - 1)
 
-/* host registers that hold guest registers for a block (callee-saved) */
-static const int cache_hregs[] = {X_RBX, X_RBP, X_R12, X_R13, X_R14};
+/* host registers that hold guest registers for a block: callee-saved
+ * ones first (they survive helper calls), then caller-saved ones, which
+ * the memory slow paths save around their calls (jit_internal.h) */
+static const int cache_hregs[] = {X_RBX, X_RBP, X_R12, X_R13,
+                                  X_R8, X_R9, X_R10, X_R11, X_RDI};
 #define NCACHE ((int)(sizeof(cache_hregs) / sizeof(cache_hregs[0])))
+#define HREG_VOLATILE ((1u << X_R8) | (1u << X_R9) | (1u << X_R10) | \
+                       (1u << X_R11) | (1u << X_RDI))
 
 enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC };
 
@@ -73,7 +78,9 @@ struct tctx {
 
     int8_t hreg[32];     /* host register of a cached guest register */
     uint32_t cached;
+    uint32_t volatile_cached; /* cached in caller-saved host registers */
     uint32_t dirty;
+    uint32_t body_dirty; /* dirty where in-block loops come back to */
     int synced;          /* instructions already added to insn_count */
 
     /* the instruction being translated */
@@ -92,11 +99,11 @@ struct tctx {
 
 /* ---- registers ---- */
 
-static void x_load64_f32(struct xbuf *b, int dst, int base, int32_t disp)
+static void x_lea_f32(struct xbuf *b, int dst, int base, int32_t disp)
 {
-    /* fixed-length mov r64, [base+disp32]: the patchable block entry */
+    /* fixed-length lea r64, [base+disp32]: the patchable block entry */
     x_rex(b, 1, dst, 0, base, 0);
-    x_byte(b, 0x8B);
+    x_byte(b, 0x8D);
     x_modrm_mem(b, dst, base, -1, 1, disp, 1);
 }
 
@@ -172,17 +179,29 @@ static void write_back(struct tctx *t, uint32_t dirty)
             x_mov_store(&t->b, 1, X_R15, GPR(g), t->hreg[g]);
 }
 
-static void reload_cached(struct tctx *t)
+static void reload_regs(struct tctx *t, uint32_t regs)
 {
     for (int g = 1; g < 32; g++)
-        if (t->cached & (1u << g))
+        if (regs & (1u << g))
             x_mov_load(&t->b, 1, t->hreg[g], X_R15, GPR(g));
 }
 
+static void reload_cached(struct tctx *t)
+{
+    reload_regs(t, t->cached);
+}
+
+/* insn_count lives in R14 inside translated code (the trampoline loads
+ * and stores it); helpers see it in memory. */
 static void count_add(struct tctx *t, int n)
 {
     if (n)
-        x_alu_mi(&t->b, ALU_ADD, 1, X_R15, OFF(insn_count), n);
+        x_alu_ri(&t->b, ALU_ADD, 1, X_R14, n);
+}
+
+static void count_publish(struct tctx *t)
+{
+    x_mov_store(&t->b, 1, X_R15, OFF(insn_count), X_R14);
 }
 
 static void set_pc(struct tctx *t, uint64_t v)
@@ -212,8 +231,7 @@ static int in_kseg01(uint64_t va)
 static void emit_entry_checks(struct tctx *t, size_t *j1, size_t *j2)
 {
     struct xbuf *b = &t->b;
-    x_mov_load(b, 1, X_RAX, X_R15, OFF(insn_count));
-    x_alu_ri(b, ALU_ADD, 1, X_RAX, t->n);
+    x_lea(b, 1, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     *j1 = x_jcc(b, CC_A, 0);
     x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
@@ -230,6 +248,8 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
          * allow, guest registers kept in host registers */
         size_t j1, j2;
         count_add(t, total - t->synced);
+        /* registers dirty here but not at `body` go to memory first */
+        write_back(t, t->dirty & ~t->body_dirty);
         emit_entry_checks(t, &j1, &j2);
         x_jmp(b, t->body);
         x_bind(b, j1);
@@ -382,6 +402,7 @@ static void emit_helper(struct tctx *t, int endblock)
     write_back(t, t->dirty);
     t->dirty = 0;
     count_add(t, sync_point(t) - t->synced);
+    count_publish(t);
     t->synced = sync_point(t);
     set_pc(t, t->in_slot ? t->branch_pc : t->pc);
     slot_flag(t, 1);
@@ -389,6 +410,7 @@ static void emit_helper(struct tctx *t, int endblock)
     x_mov_ri(b, X_RSI, t->insn[t->k]);
     call_abs(t, (const void *)jit_helper_exec);
     slot_flag(t, 0);
+    x_mov_load(b, 1, X_R14, X_R15, OFF(insn_count));
     reload_cached(t);
     x_test_rr(b, 0, X_RDX, X_RDX);
     size_t ok = x_jcc(b, CC_E, 0);
@@ -535,13 +557,17 @@ static void emit_stub(struct tctx *t, struct stub *s)
     int delta = s->sync_to - s->synced;
     int fault = s->k + 1 - s->sync_to; /* the faulting one (and branch) */
     count_add(t, delta);
+    count_publish(t);
     set_pc(t, s->pc);
     if (s->in_slot)
         x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 1);
+    /* caller-saved cache registers: to memory, back after the call */
+    write_back(t, s->dirty & t->volatile_cached);
     x_mov_rr(b, 1, X_RDI, X_R15);
     if (s->kind == STUB_EXC) {
         x_mov_ri(b, X_RSI, s->arg);
         call_abs(t, (const void *)jit_helper_raise);
+        reload_regs(t, t->volatile_cached);
         if (s->in_slot)
             x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
         write_back(t, s->dirty);
@@ -558,6 +584,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
         x_mov_ri(b, X_RCX, s->arg);
         call_abs(t, (const void *)jit_helper_store);
     }
+    reload_regs(t, t->volatile_cached);
     if (s->in_slot)
         x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
     x_test_rr(b, 0, X_RDX, X_RDX);
@@ -1093,28 +1120,36 @@ static int scan_block(struct tctx *t, const uint8_t *page)
     return n;
 }
 
-/* Cache the guest registers used at least twice by native code. */
+/* Cache the guest registers the block uses most (all of them when there
+ * are enough host registers: a load in the prologue costs no more than
+ * one at the use, and in-block loops then run from registers alone). */
 static void choose_cached(struct tctx *t)
 {
     int uses[32] = {0};
+    uint32_t written = 0;
     for (int i = 0; i < t->n; i++) {
         uint32_t r, w;
         insn_regs(t->id[i], t->insn[i], &r, &w);
+        written |= w;
         for (int g = 1; g < 32; g++)
             uses[g] += ((r >> g) & 1) + ((w >> g) & 1);
     }
     memset(t->hreg, -1, sizeof(t->hreg));
     t->cached = 0;
+    t->volatile_cached = 0;
     for (int h = 0; h < NCACHE; h++) {
         int best = 0;
         for (int g = 1; g < 32; g++)
             if (!(t->cached & (1u << g)) && uses[g] > uses[best])
                 best = g;
-        if (best == 0 || uses[best] < 2)
+        if (best == 0)
             break;
         t->hreg[best] = (int8_t)cache_hregs[h];
         t->cached |= 1u << best;
+        if (HREG_VOLATILE & (1u << cache_hregs[h]))
+            t->volatile_cached |= 1u << best;
     }
+    t->body_dirty = t->cached & written;
 }
 
 static int allow64(uint32_t mode)
@@ -1159,8 +1194,7 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     blk->code = x_here(b);
 
     /* prologue: budget and attention */
-    x_load64_f32(b, X_RAX, X_R15, OFF(insn_count));
-    x_alu_ri(b, ALU_ADD, 1, X_RAX, t->n);
+    x_lea_f32(b, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
     x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
@@ -1169,10 +1203,10 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
      * it from another thread (hypervisor get_idle_pc_prop) */
     set_pc(t, va);
     reload_cached(t);
-    /* Loops back to `body` arrive with every cached register possibly
-     * modified: treat them all as dirty from here on. */
+    /* Loops back to `body` arrive with the cached registers the block
+     * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
-    t->dirty = t->cached;
+    t->dirty = t->body_dirty;
 
     for (t->k = 0; t->k < t->n; t->k++) {
         t->pc = va + 4 * (uint64_t)t->k;
@@ -1220,10 +1254,12 @@ void jit_emit_trampoline(struct mips_jit *jit)
     /* 8 (return address) + 48 + 24 = 80: RSP 16-byte aligned in blocks */
     x_alu_ri(b, ALU_SUB, 1, X_RSP, 24);
     x_mov_rr(b, 1, X_R15, X_RDI);
+    x_mov_load(b, 1, X_R14, X_R15, OFF(insn_count));
     x_jmp_r(b, X_RSI);
     while (b->pos & 15)
         x_int3(b);
     jit->exit = x_here(b);
+    x_mov_store(b, 1, X_R15, OFF(insn_count), X_R14);
     x_alu_ri(b, ALU_ADD, 1, X_RSP, 24);
     for (int i = 5; i >= 0; i--)
         x_pop(b, saved[i]);
