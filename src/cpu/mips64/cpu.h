@@ -184,6 +184,12 @@ struct mips_cpu {
     uint32_t attention;       /* atomic; nonzero = leave the fast loop */
     uint32_t tc_gen;          /* bumped by every translation cache flush */
     int in_delay_slot;        /* executing the slot of a branch at pc */
+    /* kseg0 window of translated loads/stores (jit.c): kseg0 addresses
+     * below KSEG0 + jit_k0_limit are RAM at host jit_k0_base + va; stores
+     * also need jit_k0_code[page] == 0 (no translations in that page) */
+    uint64_t jit_k0_limit;    /* 0: no window */
+    uintptr_t jit_k0_base;    /* host address of RAM minus KSEG0 (wraps) */
+    const uint8_t *jit_k0_code;
 
     /* architectural state, continued */
     uint64_t cp0[32];

@@ -22,9 +22,13 @@
 
 #include "core/log.h"
 #include "cpu/mips64/jit_internal.h"
+#include "mem/physmap.h"
 
 #define JC_MASK ((1u << JIT_JC_BITS) - 1)
 #define PAGE_BITS_WORDS ((1ull << (JIT_PA_BITS - 12)) / 64)
+#define KSEG0_BASE 0xFFFFFFFF80000000ull
+#define KSEG_SIZE 0x20000000ull    /* kseg0 maps the first 512 MB */
+#define K0_PAGES (KSEG_SIZE >> 12)
 
 /* ---- code memory ---- */
 
@@ -131,8 +135,10 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     jit->pages = calloc(jit->maxpages, sizeof(*jit->pages));
     /* 2 MB of mostly untouched (zero-page) memory for 36-bit addresses */
     jit->code_bits = calloc(PAGE_BITS_WORDS, sizeof(uint64_t));
+    jit->k0_code = calloc(K0_PAGES, 1); /* 128 KB, touched where code is */
     int rc = -ENOMEM;
-    if (!jit->blocks || !jit->exits || !jit->pages || !jit->code_bits)
+    if (!jit->blocks || !jit->exits || !jit->pages || !jit->code_bits ||
+        !jit->k0_code)
         goto fail;
     rc = code_map(jit, size);
     if (rc < 0)
@@ -164,6 +170,7 @@ fail:
     free(jit->exits);
     free(jit->pages);
     free(jit->code_bits);
+    free(jit->k0_code);
     free(jit);
     return rc;
 }
@@ -178,6 +185,8 @@ void mips_jit_destroy(struct mips_cpu *cpu)
         cpu->pm->ram_write_arg = NULL;
     }
     cpu->jit = NULL;
+    cpu->jit_k0_limit = 0;
+    cpu->jit_k0_code = NULL;
     munmap(jit->rw, jit->size);
     if (jit->dual_map)
         munmap(jit->rx, jit->size);
@@ -188,6 +197,7 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     free(jit->exits);
     free(jit->pages);
     free(jit->code_bits);
+    free(jit->k0_code);
     free(jit->wlog);
     free(jit);
     mips_tc_flush(cpu);
@@ -224,6 +234,8 @@ static void page_bit(struct mips_jit *jit, uint64_t pa_page, int on)
 {
     uint64_t n = (pa_page >> 12) & ((1ull << (JIT_PA_BITS - 12)) - 1);
     uint64_t bit = 1ull << (n & 63);
+    if (n < K0_PAGES)
+        jit->k0_code[n] = (uint8_t)on;
     if (on)
         __atomic_fetch_or(&jit->code_bits[n >> 6], bit, __ATOMIC_RELAXED);
     else
@@ -643,9 +655,29 @@ static int idle_check(struct mips_cpu *cpu)
     return 0;
 }
 
+/*
+ * The kseg0 window of translated code: the RAM region at physical 0 as
+ * far as kseg0 reaches, when kseg0 accesses may use it directly (RAM
+ * answering cached accesses, writable). Checked before running code, so
+ * a changed physical map is seen at the next slice.
+ */
+static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
+{
+    const struct phys_region *r = cpu->pm ? physmap_find(cpu->pm, 0) : NULL;
+    uint64_t limit = 0;
+    if (r && r->base == 0 && (r->flags & PR_RAM) &&
+        !(r->flags & (PR_READONLY | PR_UNCACHED_ONLY))) {
+        limit = r->size < KSEG_SIZE ? r->size & ~0xFFFull : KSEG_SIZE;
+        cpu->jit_k0_base = (uintptr_t)r->host - (uintptr_t)KSEG0_BASE;
+    }
+    cpu->jit_k0_limit = limit;
+    cpu->jit_k0_code = jit->k0_code;
+}
+
 void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
 {
     struct mips_jit *jit = cpu->jit;
+    k0_window(jit, cpu);
     if (__atomic_load_n(&jit->npending, __ATOMIC_ACQUIRE))
         apply_pending(jit);
     if (jit->idle_pc != cpu->idle_pc)

@@ -115,6 +115,8 @@ struct mips_jit {
     struct jit_block *hash[1u << JIT_HASH_BITS];
     struct jit_page *page_hash[1u << JIT_PAGE_HASH_BITS];
     uint64_t *code_bits;      /* physical pages holding translations */
+    uint8_t *k0_code;         /* the same for the first 512 MB, a byte a
+                               * page: cpu->jit_k0_code (kseg0 stores) */
 
     struct jit_jc_entry jc[1u << JIT_JC_BITS];
 

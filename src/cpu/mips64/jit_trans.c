@@ -31,6 +31,7 @@
 _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
                    offsetof(struct mips_cpu, tc_gen) < 4096 &&
                    offsetof(struct mips_cpu, attention) < 4096 &&
+                   offsetof(struct mips_cpu, jit_k0_code) < 4096 &&
                    offsetof(struct mips_cpu, insn_count) >
                        offsetof(struct mips_cpu, pc),
                "per-block fields of struct mips_cpu moved");
@@ -46,7 +47,7 @@ static const int cache_hregs[] = {X_RBX, X_RBP, X_R12, X_R13,
 #define HREG_VOLATILE ((1u << X_R8) | (1u << X_R9) | (1u << X_R10) | \
                        (1u << X_R11) | (1u << X_RDI))
 
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC };
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC, STUB_TC };
 
 struct stub {
     enum stub_kind kind;
@@ -54,6 +55,9 @@ struct stub {
     int njumps;
     uintptr_t resume;
     unsigned arg;        /* load kind, store size or exception code */
+    int store;           /* STUB_TC: a store */
+    struct stub *slow;   /* STUB_TC: the helper call for misses */
+    uintptr_t entry;     /* where the stub was emitted */
     uint64_t pc;         /* cpu->pc to publish */
     int in_slot;
     int k;               /* index of the instruction in the block */
@@ -89,7 +93,8 @@ struct tctx {
     int in_slot;
     uint64_t branch_pc;
 
-    struct stub stubs[2 * JIT_MAX_BLOCK_INSNS];
+    int k0_inline;       /* kseg0 window inline, translation cache aside */
+    struct stub stubs[3 * JIT_MAX_BLOCK_INSNS];
     int nstubs;
     size_t reenter_jumps[4];
     int nreenter;
@@ -449,10 +454,9 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
     return s;
 }
 
-/* va = base + imm in RSI; on a translation cache hit RDX = host page and
- * RAX = offset in page; misses jump to the stub. */
-static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
-                          unsigned size, int store)
+/* va = base + imm in RSI; misaligned addresses jump to the stub. */
+static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
+                    unsigned size)
 {
     struct xbuf *b = &t->b;
     if (base != 0 && t->hreg[base] >= 0 && imm) {
@@ -466,6 +470,22 @@ static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
         x_test_ri(b, 0, X_RSI, size - 1);
         s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
     }
+}
+
+/* A jump to the helper-call stub `slow` (bound later, or already there). */
+static void jcc_slow(struct tctx *t, struct stub *slow, int cc)
+{
+    if (slow->entry)
+        x_jcc(&t->b, cc, slow->entry);
+    else
+        slow->jumps[slow->njumps++] = x_jcc(&t->b, cc, 0);
+}
+
+/* Translation cache probe for va in RSI: on a hit RDX = host page and
+ * RAX = offset in page; misses go to `slow`. */
+static void emit_tc_lookup(struct tctx *t, struct stub *slow, int store)
+{
+    struct xbuf *b = &t->b;
     x_mov_rr(b, 0, X_RAX, X_RSI);
     x_shift_ri(b, SH_SHR, 0, X_RAX, 7);
     x_alu_ri(b, ALU_AND, 0, X_RAX, TC_INDEX_MASK);
@@ -474,13 +494,13 @@ static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
     if (t->mode)
         x_alu_ri(b, ALU_OR, 1, X_RDX, (int32_t)t->mode);
     x_rmi(b, 0x3B, 1, X_RDX, X_R15, X_RAX, 1, TC_OFF); /* cmp rdx, tag */
-    s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
+    jcc_slow(t, slow, CC_NE);
     if (store) {
         /* cmp dword [r15+rax+writable], 0 */
         x_rmi(b, 0x83, 0, ALU_CMP, X_R15, X_RAX, 1,
               TC_OFF + (int32_t)offsetof(struct tc_entry, writable));
         x_byte(b, 0);
-        s->jumps[s->njumps++] = x_jcc(b, CC_E, 0);
+        jcc_slow(t, slow, CC_E);
     }
     x_rmi(b, 0x8B, 1, X_RDX, X_R15, X_RAX, 1,
           TC_OFF + (int32_t)offsetof(struct tc_entry, host));
@@ -488,72 +508,136 @@ static void emit_tc_probe(struct tctx *t, struct stub *s, int base, int imm,
     x_alu_ri(b, ALU_AND, 0, X_RAX, 0xFFF);
 }
 
+/*
+ * The kseg0 window (cpu.h jit_k0_*) for va in RSI: RAX = va - KSEG0 and
+ * a jump to `miss` unless that is below jit_k0_limit; stores also miss
+ * on pages holding translations. On a hit RDX = jit_k0_base, the host
+ * address being RDX + RSI.
+ */
+static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
+                           struct stub *slow)
+{
+    struct xbuf *b = &t->b;
+    x_mov_ri(b, X_RAX, 0x80000000u); /* - KSEG0 (0xFFFFFFFF80000000) */
+    x_alu_rr(b, ALU_ADD, 1, X_RAX, X_RSI);
+    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_k0_limit));
+    *miss = x_jcc(b, CC_AE, 0);
+    if (store) {
+        x_mov_rr(b, 1, X_RDX, X_RAX);
+        x_shift_ri(b, SH_SHR, 1, X_RDX, 12);
+        x_alu_rm(b, ALU_ADD, 1, X_RDX, X_R15, OFF(jit_k0_code));
+        x_cmp8_mi(b, X_RDX, 0, 0);
+        jcc_slow(t, slow, CC_NE);
+    }
+    x_mov_load(b, 1, X_RDX, X_R15, OFF(jit_k0_base));
+}
+
+/* The access itself at [hbase + hidx]: loads into RCX, stores from RCX
+ * (which it byte-swaps). */
+static void emit_access(struct tctx *t, int store, unsigned arg, int hbase,
+                        int hidx)
+{
+    struct xbuf *b = &t->b;
+    if (!store) {
+        switch (arg) {
+        case LK_U8: x_rmi(b, OP_MOVZX8, 0, X_RCX, hbase, hidx, 1, 0); break;
+        case LK_S8: x_rmi(b, OP_MOVSX8, 1, X_RCX, hbase, hidx, 1, 0); break;
+        case LK_U16:
+        case LK_S16:
+            x_rmi(b, OP_MOVZX16, 0, X_RCX, hbase, hidx, 1, 0);
+            x_rol16_8(b, X_RCX);
+            if (arg == LK_S16)
+                x_rr(b, OP_MOVSX16, 1, X_RCX, X_RCX);
+            break;
+        case LK_U32:
+        case LK_S32:
+            x_rmi(b, 0x8B, 0, X_RCX, hbase, hidx, 1, 0);
+            x_bswap(b, 0, X_RCX);
+            if (arg == LK_S32)
+                x_movsxd(b, X_RCX, X_RCX);
+            break;
+        default:
+            x_rmi(b, 0x8B, 1, X_RCX, hbase, hidx, 1, 0);
+            x_bswap(b, 1, X_RCX);
+            break;
+        }
+        return;
+    }
+    switch (arg) {
+    case 1:
+        x_rex(b, 0, X_RCX, hidx, hbase, 0);
+        x_byte(b, 0x88);
+        x_modrm_mem(b, X_RCX, hbase, hidx, 1, 0, 0);
+        break;
+    case 2:
+        x_rol16_8(b, X_RCX);
+        x_byte(b, 0x66);
+        x_rmi(b, 0x89, 0, X_RCX, hbase, hidx, 1, 0);
+        break;
+    case 4:
+        x_bswap(b, 0, X_RCX);
+        x_rmi(b, 0x89, 0, X_RCX, hbase, hidx, 1, 0);
+        break;
+    default:
+        x_bswap(b, 1, X_RCX);
+        x_rmi(b, 0x89, 1, X_RCX, hbase, hidx, 1, 0);
+        break;
+    }
+}
+
+/* Fast paths of one load or store (va in RSI, store value in RCX); the
+ * access resumes at s->resume with a loaded value in RCX. */
+static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
+{
+    struct xbuf *b = &t->b;
+    if (t->k0_inline && !(store && t->jit->cfg.lockstep)) {
+        /* kseg0 inline, the translation cache out of line */
+        size_t miss;
+        emit_k0_lookup(t, store, &miss, s);
+        emit_access(t, store, s->arg, X_RDX, X_RSI);
+        s->resume = x_here(b);
+        struct stub *tc = new_stub(t, STUB_TC, s->arg);
+        tc->store = store;
+        tc->slow = s;
+        tc->resume = s->resume;
+        tc->jumps[tc->njumps++] = miss;
+        return;
+    }
+    emit_tc_lookup(t, s, store);
+    emit_access(t, store, s->arg, X_RDX, X_RAX);
+    s->resume = x_here(b);
+}
+
 static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
 {
     static const unsigned sizes[] = {1, 1, 2, 2, 4, 4, 8};
-    struct xbuf *b = &t->b;
     struct stub *s = new_stub(t, STUB_LOAD, kind);
-    emit_tc_probe(t, s, base, imm, sizes[kind], 0);
-    switch (kind) {
-    case LK_U8: x_rmi(b, OP_MOVZX8, 0, X_RCX, X_RDX, X_RAX, 1, 0); break;
-    case LK_S8: x_rmi(b, OP_MOVSX8, 1, X_RCX, X_RDX, X_RAX, 1, 0); break;
-    case LK_U16:
-    case LK_S16:
-        x_rmi(b, OP_MOVZX16, 0, X_RCX, X_RDX, X_RAX, 1, 0);
-        x_rol16_8(b, X_RCX);
-        if (kind == LK_S16)
-            x_rr(b, OP_MOVSX16, 1, X_RCX, X_RCX);
-        break;
-    case LK_U32:
-    case LK_S32:
-        x_rmi(b, 0x8B, 0, X_RCX, X_RDX, X_RAX, 1, 0);
-        x_bswap(b, 0, X_RCX);
-        if (kind == LK_S32)
-            x_movsxd(b, X_RCX, X_RCX);
-        break;
-    default:
-        x_rmi(b, 0x8B, 1, X_RCX, X_RDX, X_RAX, 1, 0);
-        x_bswap(b, 1, X_RCX);
-        break;
-    }
-    s->resume = x_here(b);
+    emit_va(t, s, base, imm, sizes[kind]);
+    emit_mem_fast(t, s, 0);
     g_store(t, rt, X_RCX);
 }
 
 static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
 {
-    struct xbuf *b = &t->b;
     struct stub *s = new_stub(t, STUB_STORE, size);
     g_load(t, X_RCX, rt); /* the value, also for the slow path */
-    emit_tc_probe(t, s, base, imm, size, 1);
-    switch (size) {
-    case 1:
-        x_rex(b, 0, X_RCX, X_RAX, X_RDX, 0);
-        x_byte(b, 0x88);
-        x_modrm_mem(b, X_RCX, X_RDX, X_RAX, 1, 0, 0);
-        break;
-    case 2:
-        x_rol16_8(b, X_RCX);
-        x_byte(b, 0x66);
-        x_rmi(b, 0x89, 0, X_RCX, X_RDX, X_RAX, 1, 0);
-        break;
-    case 4:
-        x_bswap(b, 0, X_RCX);
-        x_rmi(b, 0x89, 0, X_RCX, X_RDX, X_RAX, 1, 0);
-        break;
-    default:
-        x_bswap(b, 1, X_RCX);
-        x_rmi(b, 0x89, 1, X_RCX, X_RDX, X_RAX, 1, 0);
-        break;
-    }
-    s->resume = x_here(b);
+    emit_va(t, s, base, imm, size);
+    emit_mem_fast(t, s, 1);
 }
 
 static void emit_stub(struct tctx *t, struct stub *s)
 {
     struct xbuf *b = &t->b;
+    s->entry = x_here(b);
     for (int i = 0; i < s->njumps; i++)
         x_bind(b, s->jumps[i]);
+    if (s->kind == STUB_TC) {
+        /* kseg0 window missed: the translation cache, then the helper */
+        emit_tc_lookup(t, s->slow, s->store);
+        emit_access(t, s->store, s->arg, X_RDX, X_RAX);
+        x_jmp(b, s->resume);
+        return;
+    }
     int delta = s->sync_to - s->synced;
     int fault = s->k + 1 - s->sync_to; /* the faulting one (and branch) */
     count_add(t, delta);
@@ -1173,6 +1257,9 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     t->mode = jit->cpu->mode_key;
     t->allow64 = allow64(t->mode);
     t->direct_ok = !jit->cfg.lockstep && !jit->cfg.no_chain;
+    /* code in kseg0 (kernel mode) mostly reaches its data there too */
+    t->k0_inline = ((t->mode >> 1) & 3) == 0 && in_kseg01(va) &&
+                   va < 0xFFFFFFFFA0000000ull;
     t->n = scan_block(t, page);
     if (t->n == 0)
         return NULL;
