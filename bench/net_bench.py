@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Network benchmark: frames per second through the Ethernet switch and
-the hub between two loopback UDP endpoints, for 64- and 1500-byte frames,
-and the forwarder's CPU time per frame.
+"""Network benchmark: frames per second through the Ethernet switch, the
+hub and one router between two loopback UDP endpoints, for 64- and
+1500-byte frames, and the forwarder's CPU time per frame.
 
 For each device and frame size:
   peak       frames/s delivered when the load generator keeps a window of
@@ -28,7 +28,18 @@ files, no hypervisor). --reference PATH runs the same measurements on
 another dynamips binary (same hypervisor commands) and prints ours /
 reference ratios.
 
+The router is a c7200 (NPE-400, PA-FE-TX in slots 1 and 2: the reference
+does not bind a -s NIO to slot 0) running the open router firmware
+(guest/images/firmware/c7200-firmware.elf, the same image for every
+binary), configured on its console: FastEthernet1/0 10.1.0.1/24 towards
+A, FastEthernet2/0 10.2.0.1/24 towards B. A learns the router's MAC with an ARP request, B
+announces 10.2.0.2 with one, then A sends IPv4/UDP packets 10.1.0.2 ->
+10.2.0.2 that the router routes to B (TTL and checksum rewritten). Its CPU
+per frame at a fixed rate is taken at --router-cpu-rate, and includes
+the emulated CPU.
+
     make build/dynamips && /usr/bin/python3 bench/net_bench.py
+    /usr/bin/python3 bench/net_bench.py --devices router --sizes 64
     /usr/bin/python3 bench/net_bench.py --reference /path/to/dynamips -r 3
     /usr/bin/python3 bench/net_bench.py --seconds 5 --sizes 64,512,1500
 
@@ -37,9 +48,11 @@ Loopback only; every process started here is ended by its id.
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -50,6 +63,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTD = ROOT / "build" / "net_testd"
 LOADGEN = ROOT / "build" / "net_loadgen"
 TICKS = os.sysconf("SC_CLK_TCK")
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+# The generator's MACs (net_loadgen.c) and the routed lab's addresses.
+MAC_A = bytes.fromhex("02000000000a")
+MAC_B = bytes.fromhex("02000000000b")
+IP_A, IP_RA, IP_RB, IP_B = "10.1.0.2", "10.1.0.1", "10.2.0.1", "10.2.0.2"
 
 
 def free_udp_ports(n):
@@ -154,6 +172,152 @@ class Hypervisor:
             self.sock.close()
 
 
+def inet_csum(data):
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def arp_request(mac, ip, target):
+    """Who has target? tell ip (mac): an Ethernet broadcast frame."""
+    body = (struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac +
+            socket.inet_aton(ip) + bytes(6) + socket.inet_aton(target))
+    return b"\xff" * 6 + mac + b"\x08\x06" + body + bytes(18)
+
+
+def routed_frame(size, router_mac):
+    """A frame of size bytes from A: IPv4/UDP 10.1.0.2 -> 10.2.0.2 (port
+    9, discard) to the router's MAC."""
+    ip_len = size - 14
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, ip_len, 0, 0, 64, 17, 0,
+                      socket.inet_aton(IP_A), socket.inet_aton(IP_B))
+    hdr = hdr[:10] + struct.pack("!H", inet_csum(hdr)) + hdr[12:]
+    udp = struct.pack("!HHHH", 1024, 9, ip_len - 20, 0)
+    return router_mac + MAC_A + b"\x08\x00" + hdr + udp + \
+        bytes(ip_len - 28)
+
+
+class Console:
+    """The router's console on TCP (telnet options dropped)."""
+    PROMPT = re.compile(rb"(?:^|\n)[A-Za-z][A-Za-z0-9-]*(?:\([a-z-]+\))?[>#]$")
+
+    def __init__(self, port, proc, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", port), 1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("router console never opened")
+                time.sleep(0.05)
+        self.buf = b""
+
+    def expect(self, want, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            text = re.sub(rb"\xff[\xfb-\xfe].|\xff\xfa.*?\xff\xf0", b"",
+                          self.buf, flags=re.S).replace(b"\r", b"")
+            m = want.search(text) if hasattr(want, "search") else \
+                (re.search(re.escape(want), text))
+            if m:
+                self.buf = text[m.end():]
+                return text[:m.end()]
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RuntimeError("router console: no %r in %r"
+                                   % (want, text[-300:]))
+            self.s.settimeout(min(left, 0.5))
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            if not d:
+                raise RuntimeError("router console closed")
+            self.buf += d
+
+    def line(self, text, want=None):
+        self.s.sendall(text.encode() + b"\r")
+        return self.expect(want or self.PROMPT)
+
+    def close(self):
+        self.s.close()
+
+
+def start_router(fwd, binary):
+    """Boots the firmware on a c7200 wired to the generator, configures
+    it, resolves both sides; sets fwd.proc and fwd.router_mac."""
+    a, s1, b, s2 = fwd.ports
+    con_port = free_tcp_port()
+    fwd.proc = subprocess.Popen(
+        [binary, "-P", "7200", "-X", "-r", "64", "-T", str(con_port),
+         "-p", "1:PA-FE-TX", "-p", "2:PA-FE-TX",
+         "-s", "1:0:udp:%d:127.0.0.1:%d" % (s1, a),
+         "-s", "2:0:udp:%d:127.0.0.1:%d" % (s2, b), str(FIRMWARE)],
+        cwd=fwd.workdir, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fwd.pid = fwd.proc.pid
+    con = Console(con_port, fwd.proc)
+    try:
+        con.expect(b"Press RETURN to get started!", 60)
+        con.line("")
+        con.line("enable")
+        con.line("configure terminal")
+        for l in ("interface FastEthernet1/0",
+                  "ip address %s 255.255.255.0" % IP_RA, "no shutdown",
+                  "interface FastEthernet2/0",
+                  "ip address %s 255.255.255.0" % IP_RB, "no shutdown"):
+            con.line(l)
+        con.line("end")
+    finally:
+        con.close()
+    sa = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sb = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sa.bind(("127.0.0.1", a))
+        sb.bind(("127.0.0.1", b))
+        sa.settimeout(0.2)
+        sb.settimeout(0.2)
+        ask_a = arp_request(MAC_A, IP_A, IP_RA)
+        ask_b = arp_request(MAC_B, IP_B, IP_RB)
+        mac, told_b = None, False
+        deadline = time.monotonic() + 20  # the interfaces come up
+        while (mac is None or not told_b) and time.monotonic() < deadline:
+            if mac is None:
+                sa.sendto(ask_a, ("127.0.0.1", s1))
+            if not told_b:
+                sb.sendto(ask_b, ("127.0.0.1", s2))
+            for sock, is_a in ((sa, True), (sb, False)):
+                try:
+                    f = sock.recv(65536)
+                except socket.timeout:
+                    continue
+                if f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02":
+                    if is_a:
+                        mac = f[22:28]
+                    else:
+                        told_b = True
+        if mac is None or not told_b:
+            raise RuntimeError("the router never answered ARP")
+        # One packet through, to know the path works.
+        probe = routed_frame(64, mac)
+        for _ in range(50):
+            sa.sendto(probe, ("127.0.0.1", s1))
+            try:
+                f = sb.recv(65536)
+            except socket.timeout:
+                continue
+            if f[:6] == MAC_B and f[12:14] == b"\x08\x00":
+                break
+        else:
+            raise RuntimeError("the router does not route")
+    finally:
+        sa.close()
+        sb.close()
+    fwd.router_mac = mac
+
+
 class Forwarder:
     """One device under test between the generator's sockets A and B.
     impl: relay | testd | a dynamips binary path (hypervisor mode)."""
@@ -162,8 +326,16 @@ class Forwarder:
         self.ports = free_udp_ports(4)
         a, s1, b, s2 = self.ports
         self.hv = self.proc = None
+        self.kind = kind
+        self.router_mac = None
         self.workdir = tempfile.mkdtemp(prefix="net_bench.", dir=tmp)
-        if impl == "relay":
+        if kind == "router":
+            try:
+                start_router(self, impl)
+            except Exception:
+                self.close()
+                raise
+        elif impl == "relay":
             self.proc = subprocess.Popen([str(LOADGEN), "relay", str(s1),
                                           str(s2), str(b)])
             self.pid = self.proc.pid
@@ -206,6 +378,8 @@ class Forwarder:
                 str(size), str(seconds)]
         if mode == "rate":
             args.append("%.0f" % fps)
+        if self.router_mac:
+            args.append(routed_frame(size, self.router_mac).hex())
         c0 = cpu_seconds(self.pid)
         r = subprocess.run(args, capture_output=True, text=True, check=True)
         c1 = cpu_seconds(self.pid)
@@ -258,7 +432,9 @@ def measure(fwd, size, args):
             hi = rate
         if hi - lo <= args.precision * hi:
             break
-    fixed = fwd.run("rate", size, args.seconds, args.cpu_rate)
+    fixed = fwd.run("rate", size, args.seconds,
+                    args.router_cpu_rate if fwd.kind == "router"
+                    else args.cpu_rate)
     return {"peak": peak["fps"], "peak_cpu": peak["cpu"],
             "peak_loss": peak["loss"],
             "lossfree": lo, "lossfree_cpu": best["cpu"] if best else None,
@@ -296,27 +472,37 @@ def main():
     ap.add_argument("--cpu-rate", type=float, default=20000,
                     help="fixed rate at which CPU per frame is compared "
                          "(default 20000 frames/s)")
+    ap.add_argument("--router-cpu-rate", type=float, default=5000,
+                    help="the same for the router (default 5000 frames/s)")
+    ap.add_argument("--devices", default="switch,hub,router",
+                    help="devices to measure (default switch,hub,router)")
     ap.add_argument("--sizes", default="64,1500")
     ap.add_argument("-r", "--repeat", type=int, default=1,
                     help="repeat everything, report medians (default 1)")
     args = ap.parse_args()
 
     impls = []
-    if not args.no_relay:
+    if not args.no_relay and set(args.devices.split(",")) - {"router"}:
         impls.append(("relay", "relay", ("relay",)))
     args.dynamips = os.path.abspath(args.dynamips)
     if not os.access(args.dynamips, os.X_OK):
         sys.exit("net_bench: %s not built (make)" % args.dynamips)
-    impls.append(("ours", args.dynamips, ("switch", "hub")))
+    devices = tuple(args.devices.split(","))
+    if set(devices) - {"switch", "hub", "router"}:
+        sys.exit("net_bench: --devices takes switch, hub, router")
+    if "router" in devices and not FIRMWARE.exists():
+        sys.exit("net_bench: %s missing" % FIRMWARE)
+    impls.append(("ours", args.dynamips, devices))
     if args.testd:
         if not TESTD.exists():
             sys.exit("build/net_testd missing: run `make build/net_testd`")
-        impls.append(("testd", "testd", ("switch", "hub")))
+        impls.append(("testd", "testd",
+                      tuple(d for d in devices if d != "router")))
     if args.reference:
         args.reference = os.path.abspath(args.reference)
         if not os.access(args.reference, os.X_OK):
             sys.exit("net_bench: %s is not executable" % args.reference)
-        impls.append(("reference", args.reference, ("switch", "hub")))
+        impls.append(("reference", args.reference, devices))
     build_loadgen()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -368,6 +554,9 @@ def main():
                          a["lossfree"], "*" if a["gen_limited"] else " ",
                          "%.2f" % a["lossfree_cpu"] if a["lossfree_cpu"]
                          is not None else "-", a["fixed_cpu"]))
+    if "router" in devices:
+        print("router: CPU at %.0fk/s (--router-cpu-rate), the emulated "
+              "CPU included" % (args.router_cpu_rate / 1e3))
     if any(agg(n, k, s)["gen_limited"] for n, _, ks in impls for k in ks
            for s in sizes):
         print("* no trial lost frames: the generator could not offer more, "
@@ -380,11 +569,11 @@ def main():
             "device", "bytes", "peak", "loss-free", "CPU@peak",
             "CPU@%.0fk" % (args.cpu_rate / 1e3)))
         for size in sizes:
-            for kind in ("switch", "hub"):
+            for kind in devices:
                 o, r = agg("ours", kind, size), agg("reference", kind, size)
 
                 def ratio(x, y):
-                    return "%.2fx" % (x / y) if x and y else "-"
+                    return "%.3gx" % (x / y) if x and y else "-"
                 print("%-7s %6d %10s %10s %12s %10s" % (
                     kind, size, ratio(o["peak"], r["peak"]),
                     ratio(o["lossfree"], r["lossfree"]),

@@ -15,6 +15,9 @@
  *       including what is still in flight 100 ms after the last frame.
  *       Prints "sent=<n> received=<n> seconds=<s>": sent / seconds is the
  *       offered rate actually achieved.
+ *   Both take an optional last argument: the frame to send, <size> bytes
+ *   in hex (default: A's MAC to B's, type 0x0800, zeros), e.g. an IPv4
+ *   packet addressed to a router's interface.
  *   net_loadgen relay <in_port> <out_port> <to_port>
  *       The baseline forwarder: every datagram received on in_port is
  *       sent from out_port to 127.0.0.1:<to_port>, one recvfrom() and
@@ -89,8 +92,28 @@ static void setup_pair(unsigned a_port, unsigned b_port, unsigned from,
     }
 }
 
+/* The frame given in hex on the command line, if any, replaces the
+ * default one; 0, or -1 when it is not <size> bytes of hex. */
+static int use_frame(uint8_t *frame, size_t size, const char *hex)
+{
+    if (!hex) {
+        return 0;
+    }
+    if (strlen(hex) != 2 * size) {
+        return -1;
+    }
+    for (size_t i = 0; i < size; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+            return -1;
+        }
+        frame[i] = (uint8_t)v;
+    }
+    return 0;
+}
+
 static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
-               size_t size, double secs)
+               size_t size, double secs, const char *hex)
 {
     static uint8_t frame[65536];
     int a, b;
@@ -98,6 +121,11 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
         return 2;
     }
     setup_pair(a_port, b_port, from, &a, &b, frame);
+    if (use_frame(frame, size, hex) < 0) {
+        fprintf(stderr, "net_loadgen: the frame is not %zu bytes of hex\n",
+                size);
+        return 2;
+    }
     struct sockaddr_in dst = loopback(to);
 
     struct mmsghdr msgs[BATCH];
@@ -156,7 +184,7 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
 }
 
 static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
-                size_t size, double secs, double fps)
+                size_t size, double secs, double fps, const char *hex)
 {
     static uint8_t frame[65536];
     int a, b;
@@ -164,6 +192,11 @@ static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
         return 2;
     }
     setup_pair(a_port, b_port, from, &a, &b, frame);
+    if (use_frame(frame, size, hex) < 0) {
+        fprintf(stderr, "net_loadgen: the frame is not %zu bytes of hex\n",
+                size);
+        return 2;
+    }
     struct sockaddr_in dst = loopback(to);
     struct mmsghdr msgs[RATE_BURST];
     struct iovec iov[RATE_BURST];
@@ -254,15 +287,17 @@ static int relay(unsigned in_port, unsigned out_port, unsigned to)
 
 int main(int argc, char **argv)
 {
-    if (argc == 8 && !strcmp(argv[1], "gen")) {
+    if ((argc == 8 || argc == 9) && !strcmp(argv[1], "gen")) {
         return gen((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                    (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
-                   (size_t)atoi(argv[6]), atof(argv[7]));
+                   (size_t)atoi(argv[6]), atof(argv[7]),
+                   argc == 9 ? argv[8] : NULL);
     }
-    if (argc == 9 && !strcmp(argv[1], "rate")) {
+    if ((argc == 9 || argc == 10) && !strcmp(argv[1], "rate")) {
         return rate((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                     (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
-                    (size_t)atoi(argv[6]), atof(argv[7]), atof(argv[8]));
+                    (size_t)atoi(argv[6]), atof(argv[7]), atof(argv[8]),
+                    argc == 10 ? argv[9] : NULL);
     }
     if (argc == 5 && !strcmp(argv[1], "relay")) {
         return relay((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
