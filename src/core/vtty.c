@@ -162,6 +162,12 @@ static void output(struct vtty *vt, const void *buf, size_t len, int history)
     pthread_mutex_lock(&vt->out_lock);
     if (history) {
         bytering_push_overwrite(&vt->history, p, len);
+        if (!vt->clients) {
+            vt->unseen += len;
+            if (vt->unseen > vt->history.len) {
+                vt->unseen = vt->history.len;
+            }
+        }
     }
     if (vt->type == VTTY_TERM) {
         need_arm |= term_send(vt, p, len);

@@ -64,6 +64,7 @@ struct vtty {
     /* Output, under out_lock. */
     pthread_mutex_t out_lock;
     struct bytering history;
+    size_t unseen; /* newest history bytes no client has received */
     struct vtty_client *clients;
     int nclients;
     int arm_pending; /* a call to watch backlogged sinks is queued */

@@ -201,14 +201,20 @@ static void client_hello(struct vtty *vt, struct vtty_client *c)
         TELOPT_SGA, TELNET_IAC,  TELNET_DONT,     TELOPT_LINEMODE,
     };
     client_send_raw(c, opts, sizeof(opts));
-    /* The reference replays only along with the greeting. */
-    if (vt->notelnetmsg) {
-        return;
-    }
-    client_send_raw(c, (const uint8_t *)vt->greeting, strlen(vt->greeting));
     uint8_t hist[VTTY_HISTORY_SIZE];
     size_t n = vt->history.len;
     bytering_copy(&vt->history, hist);
+    size_t unseen = vt->unseen;
+    vt->unseen = 0;
+    if (vt->notelnetmsg) {
+        /* The reference replays only along with the greeting, so a client
+         * connecting just after `vm start` lost the first output. Without
+         * the greeting we replay what no client has received yet: all of
+         * the boot output for the first client, nothing for the next. */
+        vtty_client_send(c, hist + n - unseen, unseen);
+        return;
+    }
+    client_send_raw(c, (const uint8_t *)vt->greeting, strlen(vt->greeting));
     vtty_client_send(c, hist, n);
 }
 
