@@ -141,7 +141,7 @@ check: deps
 # (Ctrl-] then q stops it).
 demo: deps
 	$(MAKE) -j$(JOBS) all
-	./$(BUILD)/dynamips -P 7200 -X -r 64 -p 1:PA-4E guest/images/firmware/c7200-firmware.elf
+	./$(BUILD)/dynamips -P 7200 -X -r 64 -p 1:PA-4E guest/images/firmware/router-firmware.elf
 
 bench: all
 	$(PYTHON) bench/cpu_bench.py

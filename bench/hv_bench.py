@@ -20,7 +20,7 @@ directory:
                 then N `vm delete` are pipelined (one write), per phase, and
                 all 3N together
   start         `vm start` of a c7200 with the open firmware
-                (guest/images/firmware/c7200-firmware.elf, 256 MB RAM,
+                (guest/images/firmware/router-firmware.elf, 256 MB RAM,
                 `vm set_ram_mmap 0`, i.e. -X) -> its reply
   first output  `vm start` sent -> first byte the guest writes on its TCP
                 console (an upper bound of start -> first instruction)
@@ -59,7 +59,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 TICKS = os.sysconf("SC_CLK_TCK")
 PROMPT = b"Press RETURN to get started"
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 import idle_guests as g  # noqa: E402
 
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 
 
 def thread_ns(pid):

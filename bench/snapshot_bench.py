@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from ghost_bench import Client, free_port  # noqa: E402
 
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 PROMPT = re.compile(rb"\n[A-Za-z][A-Za-z0-9-]*[>#]")
 
 

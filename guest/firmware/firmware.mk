@@ -1,7 +1,7 @@
 # firmware.mk - the OpenDynamips router firmware (every MIPS platform), included by
 # guest/Makefile (which runs in guest/: paths here are relative to guest/).
 #
-#   images/firmware/c7200-firmware.elf   guest/lib runtime + firmware/*
+#   images/firmware/router-firmware.elf   guest/lib runtime + firmware/*
 #   images/firmware/SHA256SUMS           its manifest (checked by `make verify`)
 #
 # `make firmware-images` builds just this image; `make images` includes it.
@@ -22,17 +22,17 @@ FW_OBJS := $(addprefix $(OBJ)/,$(addsuffix .o,$(FW_SRCS)))
 
 $(FW_OBJS): $(wildcard firmware/*.h)
 
-$(FW_OUT)/c7200-firmware.elf: $(LIB_OBJS) $(FW_OBJS) $(LIB_LD)
+$(FW_OUT)/router-firmware.elf: $(LIB_OBJS) $(FW_OBJS) $(LIB_LD)
 	@mkdir -p $(dir $@)
 	$(GCC) $(GLDFLAGS) -T $(LIB_LD) $(LIB_OBJS) $(FW_OBJS) -o $@.tmp
 	@if $(CROSS)objdump -h $@.tmp | awk '$$2 == ".data" && $$3 != "00000000" \
 	    { bad = 1 } END { exit !bad }'; then \
-	    echo "c7200-firmware.elf: .data is not empty (reload needs it" \
+	    echo "router-firmware.elf: .data is not empty (reload needs it" \
 	         "empty)" >&2; rm -f $@.tmp; exit 1; fi
 	mv $@.tmp $@
 
-$(FW_OUT)/SHA256SUMS: $(FW_OUT)/c7200-firmware.elf
-	cd $(FW_OUT) && sha256sum c7200-firmware.elf > SHA256SUMS
+$(FW_OUT)/SHA256SUMS: $(FW_OUT)/router-firmware.elf
+	cd $(FW_OUT) && sha256sum router-firmware.elf > SHA256SUMS
 
 .PHONY: firmware-images
 firmware-images: $(FW_OUT)/SHA256SUMS

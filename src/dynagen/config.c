@@ -13,7 +13,7 @@
 #include "dynagen/ini.h"
 #include "dynagen/netfile.h"
 
-#define FIRMWARE_NAME "c7200-firmware.elf"
+#define FIRMWARE_NAME "router-firmware.elf"
 
 static char *dg_self_dir(void)
 {

@@ -46,6 +46,17 @@ static int pc_valid_mac(const char *s)
 }
 
 
+/* The platforms the open firmware runs on (guest/firmware/plat.c). */
+static int fw_runs_on(const char *platform)
+{
+    static const char *const ok[] = {"c7200", "c3600", "c2691", "c3725",
+                                     "c3745"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strcmp(platform, ok[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* The image to send: the file's if it exists (or cannot be checked). */
 static void pc_image(struct pc *c, int dev, const struct nf_key *k)
 {
@@ -61,15 +72,15 @@ static void pc_image(struct pc *c, int dev, const struct nf_key *k)
         missing = access(path, R_OK) != 0;
         free(path);
     }
-    if (missing && strcmp(d->model->platform, "c7200") == 0) {
+    if (missing && fw_runs_on(d->model->platform)) {
         plan_set_str(&d->image, c->cfg->firmware);
         d->firmware = 1;
     } else {
         if (missing) {
             PC_WARN(c, k->line,
-                    "%s: image \"%s\" not found (the open firmware runs only "
-                    "on the 7200)",
-                    d->name, k->value);
+                    "%s: image \"%s\" not found (the open firmware does not "
+                    "run on the %s)",
+                    d->name, k->value, d->model->platform);
         }
         plan_set_str(&d->image, k->value);
         d->firmware = 0;
@@ -438,7 +449,7 @@ void plan_router(struct pc *c, int server, const struct nf_section *sec)
     }
     d = &t->devs[dev];
     if (!d->image) {
-        if (strcmp(m->platform, "c7200") == 0) {
+        if (fw_runs_on(m->platform)) {
             d->image = dg_strdup(c->cfg->firmware);
             d->firmware = 1;
             plan_add(c->p, server, PK_PLAIN, dev, "vm set_ios %s \"%s\"",
@@ -446,8 +457,8 @@ void plan_router(struct pc *c, int server, const struct nf_section *sec)
         } else {
             PC_ERR(c, sec->line,
                    "router %s does not have an image set (the open firmware "
-                   "runs only on the 7200)",
-                   d->name);
+                   "does not run on the %s)",
+                   d->name, m->platform);
         }
     }
     if (d->firmware) {

@@ -171,16 +171,17 @@ static int bad_value(const char *opt, const char *val, const char *what)
 }
 
 /*
- * The open router firmware shipped with the emulator: next to the binary in
+ * The open router firmware shipped with the emulator (one image for the
+ * c7200, c3600, c2691, c3725 and c3745): next to the binary in
  * the source tree (build/dynamips -> guest/images/firmware/), or under
  * <prefix>/share/dynamips/images when installed.
  */
 static int default_firmware(char *out, size_t len)
 {
     static const char *const rel[] = {
-        "/../guest/images/firmware/c7200-firmware.elf",
-        "/../share/dynamips/images/c7200-firmware.elf",
-        "/../share/dynamips/images/firmware/c7200-firmware.elf",
+        "/../guest/images/firmware/router-firmware.elf",
+        "/../share/dynamips/images/router-firmware.elf",
+        "/../share/dynamips/images/firmware/router-firmware.elf",
     };
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -478,8 +479,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "dynamips: more than one image given\n");
         usage(stderr);
         return EXIT_USAGE;
-    } else if (strcmp(pname, "c7200") == 0 &&
-               default_firmware(fw_path, sizeof(fw_path)) == 0) {
+    } else if (default_firmware(fw_path, sizeof(fw_path)) == 0) {
+        /* every platform here runs it (guest/firmware/plat.c) */
         /* No image: the project's open router firmware (IOS can't ship). */
         image = fw_path;
         printf("No image given: running the open router firmware %s\n\n",

@@ -33,10 +33,10 @@ static void fuzz_config(struct dg_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->udp = 10000;
-    cfg->firmware = dg_strdup("/fw/c7200-firmware.elf");
+    cfg->firmware = dg_strdup("/fw/router-firmware.elf");
     cfg->firmware_found = 1;
     cfg->idb.path = dg_strdup("/nonexistent/db");
-    dg_strv_push(&cfg->idb.keys, dg_strdup("c7200-firmware.elf"));
+    dg_strv_push(&cfg->idb.keys, dg_strdup("router-firmware.elf"));
     dg_strv_push(&cfg->idb.values, dg_strdup("0x60001234"));
 }
 

@@ -122,9 +122,13 @@ def test_option_without_value(tmp_path):
     assert "-r" in r.stderr
 
 
-def test_no_image_runs_the_open_firmware(tmp_path):
-    # Without an image the c7200 boots the project's own router firmware.
-    p = subprocess.Popen([str(DYNAMIPS), "-P", "7200", "-X", "-r", "64"],
+@pytest.mark.parametrize("plat", [("-P", "7200"), ("-P", "3725"),
+                                  ("-P", "3600", "-t", "3660"),
+                                  ("-P", "2691"), ("-P", "3745")])
+def test_no_image_runs_the_open_firmware(tmp_path, plat):
+    # Without an image every platform boots the project's own router
+    # firmware (one image for all of them).
+    p = subprocess.Popen([str(DYNAMIPS), *plat, "-X", "-r", "64"],
                          cwd=tmp_path, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -136,7 +140,10 @@ def test_no_image_runs_the_open_firmware(tmp_path):
             assert chunk, out
             out += chunk
         assert b"running the open router firmware" in out
-        assert b"c7200-firmware.elf" in out
+        assert b"router-firmware.elf" in out
+        if plat[1] != "7200":
+            model = plat[-1].encode()
+            assert b"(C" + model + b"-OPENFW-M)" in out, out
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)

@@ -473,8 +473,8 @@ def test_idlepc(hv, tmp_path):
         in text
     assert "    ram = 160\n    idlepc = 0x60189a04\n" in text
     db = tmp_path / "dynagenidledb.ini"
-    assert db.read_text() == "c7200-firmware.elf = 0x60189a04\n"
-    assert 'idlepc value for image "c7200-firmware.elf" written' in out
+    assert db.read_text() == "router-firmware.elf = 0x60189a04\n"
+    assert 'idlepc value for image "router-firmware.elf" written' in out
     assert "unknown keyword bogus" in out
     assert "device R2 has no idlepc value to save" in out
     assert "R2: idlepc set to 0x60189a04" in out
@@ -486,7 +486,7 @@ def test_idlepc(hv, tmp_path):
 
 
 def test_idlepc_database_used_by_start(hv, tmp_path):
-    (tmp_path / "db.ini").write_text("c7200-firmware.elf = 0x60005555\n")
+    (tmp_path / "db.ini").write_text("router-firmware.elf = 0x60005555\n")
     cli(hv, tmp_path, "start R1\n", ini="idledb = %s\n" % (tmp_path / "db.ini"))
     sent = hv.commands()
     assert sent.index("vm set_idle_pc R1 0x60005555") < sent.index(

@@ -27,7 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DYNAMIPS = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
 DYNAGEN = Path(os.environ.get("DYNAGEN", ROOT / "build" / "dynagen"))
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 LABS = ROOT / "tests" / "dynagen" / "labs"
 
 pytestmark = pytest.mark.skipif(
@@ -312,3 +312,36 @@ def test_snapshot_and_restore(hv, tmp_path):
     print(out)
     states = list(tmp_path.rglob("R1.state"))
     assert states and states[0].stat().st_size > 0, out
+
+
+def test_mixed_models(hv, tmp_path):
+    """A 7200, a 3725 and a 3660 in one lab, all on the open firmware:
+    7200 FastEthernet0/0 to the 3725's GT-96100 FastEthernet0/0, the
+    3725's WIC-2T (inserted for s0/0) to the 3660's NM-4T; static routes,
+    pings end to end."""
+    text = ("[127.0.0.1:%d]\n    console = %d\n    udp = %d\n"
+            "    [[ROUTER R1]]\n    model = 7200\n    ram = 64\n"
+            "    slot0 = C7200-IO-FE\n    f0/0 = R2 f0/0\n"
+            "    [[ROUTER R2]]\n    model = 3725\n    ram = 64\n"
+            "    s0/0 = R3 s1/0\n"
+            "    [[ROUTER R3]]\n    model = 3660\n    ram = 64\n"
+            "    slot1 = NM-4T\n"
+            % (hv.port, port_block(4), free_port()))
+    lab = tmp_path / "mixed.net"
+    lab.write_text(text)
+    script = configure("R1", ethernet("FastEthernet0/0", "10.1.0.1") +
+                       ["ip route 10.2.0.0 255.255.255.0 10.1.0.2"]) + \
+        configure("R2", ethernet("FastEthernet0/0", "10.1.0.2") +
+                  ethernet("Serial0/0", "10.2.0.2")) + \
+        configure("R3", ethernet("Serial1/0", "10.2.0.3") +
+                  ["ip route 0.0.0.0 0.0.0.0 10.2.0.2"]) + \
+        "sleep 2\n" + ping("R1", "10.1.0.2") + ping("R2", "10.2.0.3") + \
+        ping("R1", "10.2.0.3") + ping("R3", "10.1.0.1") + \
+        'send R2 "show version"\nexpect R2 "Cisco 3725 (R7000)"\n' + \
+        'send R3 "show version"\nexpect R3 "Cisco 3660 (R527x)"\n'
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+    assert re.search(r"check: (\d+) of \1 expectations met\n", r.stdout)
+    for name in ("R1", "R2", "R3"):
+        assert "note: %s: no image: using the open firmware" % name \
+            in r.stderr

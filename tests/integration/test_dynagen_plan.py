@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DYNAGEN = Path(os.environ.get("DYNAGEN", ROOT / "build" / "dynagen"))
 DATA = ROOT / "tests" / "dynagen"
 LABS = sorted((DATA / "labs").glob("*.net"))
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 
 
 def run_plan(path, home, extra=()):
@@ -111,7 +111,7 @@ def test_firmware_is_announced(tmp_path):
     r = run_plan(DATA / "labs" / "simple1.net", tmp_path)
     assert re.search(r'simple1\.net:6: note: R1: image "\\Program Files'
                      r'.*" not found: using the open firmware .*'
-                     r'c7200-firmware\.elf', r.stderr)
+                     r'router-firmware\.elf', r.stderr)
     lab = tmp_path / "noimage.net"
     lab.write_text("[localhost]\n[[ROUTER R9]]\n")
     r = run_plan(lab, tmp_path)
@@ -134,7 +134,7 @@ def test_existing_image_is_kept(tmp_path):
 
 def test_idle_pc_database(tmp_path):
     (tmp_path / "dynagenidledb.ini").write_text(
-        "c7200-firmware.elf = 0x60001234\n")
+        "router-firmware.elf = 0x60001234\n")
     r = run_plan(DATA / "labs" / "simple1.net", tmp_path)
     assert "vm set_idle_pc R1 0x60001234\nvm set_idle_pc R2 0x60001234\n" \
         in r.stdout
@@ -222,8 +222,9 @@ BAD = [
      r"lab\.net:3: server localhost:7200 is already defined at line 1"),
     ("[localhost]\n[[ROUTER R1]]\n[other]\n[[ROUTER R1]]\n",
      r"lab\.net:4: duplicate device name R1 \(first defined at line 2\)"),
-    ("[localhost]\n[[ROUTER R1]]\nmodel = 3640\n",
-     r"lab\.net:2: router R1 does not have an image set"),
+    ("[localhost]\n[[ROUTER R1]]\nmodel = 2621\n",
+     r"lab\.net:2: router R1 does not have an image set \(the open firmware "
+     r"does not run on the c2600\)"),
     ("[localhost]\nx = \"unterminated\n",
      r"lab\.net:2: invalid value: unterminated \" quote"),
     ("[localhost]\nx = '''multi\nline\n",

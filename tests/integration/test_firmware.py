@@ -1,4 +1,4 @@
-"""The router firmware (guest/images/firmware/c7200-firmware.elf) driven
+"""The router firmware (guest/images/firmware/router-firmware.elf) driven
 through its real console: dynamips with -T, a TCP client speaking telnet.
 
 Each router runs in its own temporary working directory, so NVRAM
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("DYNAMIPS_BUILD", ROOT / "build"))
 EMU = BUILD / "dynamips"
 NVRAM_EXPORT = BUILD / "nvram_export"
-IMAGE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+IMAGE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 TIMEOUT = 10
 
 IAC, SB, SE = 255, 250, 240

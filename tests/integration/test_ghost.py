@@ -76,7 +76,7 @@ def test_hypervisor_ghost_flow(tmp_path):
     h = Hypervisor(tmp_path)
     try:
         c = h.client()
-        ghost = tmp_path / "c7200-firmware.elf-64.ghost"
+        ghost = tmp_path / "router-firmware.elf-64.ghost"
         c.ok('vm create "Ghost" 0 c7200')
         c.ok('vm set_ios "Ghost" "%s"' % IMAGE)
         c.ok('vm set_ghost_status "Ghost" 1')

@@ -33,7 +33,7 @@ static void build(struct built *b, const char *text)
     memset(b, 0, sizeof(*b));
     /* no dynagen.ini, no idle-PC database */
     b->cfg.udp = 10000;
-    b->cfg.firmware = dg_strdup("/fw/c7200-firmware.elf");
+    b->cfg.firmware = dg_strdup("/fw/router-firmware.elf");
     b->cfg.firmware_found = 1;
     b->cfg.idb.path = dg_strdup("/nonexistent");
     b->rc = nf_parse_text(&b->lab, "lab.net", text, strlen(text), &b->d);
@@ -307,12 +307,12 @@ static void plan_ghosts(void **state)
               "[[ROUTER A]]\n[[ROUTER B]]\nram = 300\n[[ROUTER C]]\n"
               "ghostios = false\n[[ROUTER D]]\nmmap = false\n");
     assert_int_equal(b.rc, 0);
-    const char *g = "ghost-c7200-firmware.elf-h.ghost";
+    const char *g = "ghost-router-firmware.elf-h.ghost";
     char *l1 = dg_printf("vm create %s 4 c7200", g);
     char *l2 = dg_printf("vm set_ram %s 300", g);
     const char *want[] = {l1, l2,
                           "vm set_ghost_status A 2",
-                          "vm set_ghost_file A c7200-firmware.elf-h.ghost",
+                          "vm set_ghost_file A router-firmware.elf-h.ghost",
                           "vm set_ghost_status B 2"};
     expect_in_order(&b, want, sizeof(want) / sizeof(want[0]));
     assert_int_equal(find(&b, "vm set_ghost_status C 2"), -1);
