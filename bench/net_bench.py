@@ -30,7 +30,7 @@ reference ratios.
 
 The router is a c7200 (NPE-400, PA-FE-TX in slots 1 and 2: the reference
 does not bind a -s NIO to slot 0) running the open router firmware
-(guest/images/firmware/c7200-firmware.elf, the same image for every
+(guest/images/firmware/router-firmware.elf, the same image for every
 binary), configured on its console: FastEthernet1/0 10.1.0.1/24 towards
 A, FastEthernet2/0 10.2.0.1/24 towards B. A learns the router's MAC with an ARP request, B
 announces 10.2.0.2 with one, then A sends IPv4/UDP packets 10.1.0.2 ->
@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTD = ROOT / "build" / "net_testd"
 LOADGEN = ROOT / "build" / "net_loadgen"
 TICKS = os.sysconf("SC_CLK_TCK")
-FIRMWARE = ROOT / "guest" / "images" / "firmware" / "c7200-firmware.elf"
+FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 # The generator's MACs (net_loadgen.c) and the routed lab's addresses.
 MAC_A = bytes.fromhex("02000000000a")
 MAC_B = bytes.fromhex("02000000000b")
