@@ -521,6 +521,16 @@ int gt96k_mpsc_set_nio(struct gt96k *gt, unsigned chan, struct nio *nio)
     return set_nio(gt, &gt->mpsc_nio[chan], nio, mpsc_rx);
 }
 
+int gt96k_mpsc_set_ethernet(struct gt96k *gt, unsigned chan, int on)
+{
+    if (chan >= GT96K_MPSC_CHANNELS)
+        return -EINVAL;
+    pthread_mutex_lock(&gt->lock);
+    gt->mpsc_eth[chan] = on != 0;
+    pthread_mutex_unlock(&gt->lock);
+    return 0;
+}
+
 /* ========================================================== life cycle */
 
 int gt96k_create(const struct gt96k_config *c, struct gt96k **out)

@@ -110,6 +110,10 @@ void gt96k_eth_receive(struct gt96k *gt, unsigned port, const uint8_t *frame,
                        size_t len);
 /* MPSC channel 0-7 to a NIO carrying HDLC frames (§4.9, devices.md §1.7). */
 int gt96k_mpsc_set_nio(struct gt96k *gt, unsigned chan, struct nio *nio);
+/* The channel carries Ethernet frames (a WIC-1ENET's port): received
+ * frames count 4 FCS bytes instead of the HDLC CRC-16's 2 (devices.md
+ * §1.6, §1.7). 0 or -EINVAL. */
+int gt96k_mpsc_set_ethernet(struct gt96k *gt, unsigned chan, int on);
 void gt96k_mpsc_receive(struct gt96k *gt, unsigned chan,
                         const uint8_t *frame, size_t len);
 /* Periodic transmit scan of both Ethernet ports; frames sent. */

@@ -81,6 +81,7 @@ struct gt96k {
     /* host side, not state: kept apart from what snapshots save */
     struct nio *eth_nio[GT96K_ETH_PORTS];
     struct nio *mpsc_nio[GT96K_MPSC_CHANNELS];
+    uint8_t mpsc_eth[GT96K_MPSC_CHANNELS]; /* card wiring: WIC-1ENET */
 
     int level[3]; /* last driven: int0, int1, serint0 */
     unsigned logged;

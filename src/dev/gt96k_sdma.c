@@ -145,7 +145,7 @@ void gt96k_mpsc_receive(struct gt96k *gt, unsigned chan,
         dc->cmd &= ~GT_DESC_OWN;
         if (!left) {
             dc->cmd |= GT_DESC_L;
-            dc->bytes += HDLC_CRC_LEN;
+            dc->bytes += gt->mpsc_eth[chan] ? ETH_FCS_LEN : HDLC_CRC_LEN;
         }
         if (n)
             gt96k_desc_write(gt, cur, dc);

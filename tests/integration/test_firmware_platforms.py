@@ -158,3 +158,35 @@ def test_lab_routing_serial_and_write_memory(routers, tmp_path, model):
     assert res.returncode == 0, res.stderr
     body = startup.split("\n", 1)[1]
     assert res.stdout.rstrip("\n") == body.rstrip("\n")
+
+
+def test_ping_over_wic1enet(routers, tmp_path):
+    """A WIC-1ENET on a 3725 and one on a 2691: Ethernet0/0 (the WIC's
+    MPSC channel carrying Ethernet frames), its MAC from the WIC's
+    EEPROM."""
+    a, b = udp_link("0:32", "0:16")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r1 = routers(["-p", "0:32:WIC-1ENET", *a], cwd=tmp_path / "a",
+                 platform=PLAT["3725"])
+    r2 = routers(["-p", "0:16:WIC-1ENET", *b], cwd=tmp_path / "b",
+                 platform=PLAT["2691"])
+    for r, name, addr in ((r1, "R1", "10.7.0.1"), (r2, "R2", "10.7.0.2")):
+        setup_router(r, name, ["interface Ethernet0/0",
+                               f"ip address {addr} 255.255.255.0",
+                               "no shutdown"])
+        wait_line_up(r, "Ethernet0/0")
+    out = r1.cmd("show version")
+    assert "Slot 0 WIC 1: WIC-1ENET" in out, out
+    ping(r1, "10.7.0.2")
+    rate, out = ping(r1, "10.7.0.2")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.7.0.1")
+    assert rate == 100, out
+    # the WIC's own MAC (EEPROM field 0xCF: prefix 0xC2, instance 0, the
+    # emulator's pid, sub-slot port id 0x20)
+    out = r2.cmd("show arp")
+    pid = r1.p.pid & 0xFFFF
+    mac = "c200.%04x.2000" % pid
+    assert re.search(r"10\.7\.0\.1 +\d+ +%s +ARPA +Ethernet0/0" % mac,
+                     out), (mac, out)

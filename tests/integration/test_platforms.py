@@ -307,13 +307,68 @@ def test_wic_serial_echo(tmp_path, chassis, sub, card, channel):
     assert echoes == frames
 
 
+@pytest.mark.parametrize("chassis,sub,channel,prefix", [
+    ("2691", 16, 1, 0xC0),
+    ("3725", 32, 4, 0xC2),
+    ("3745", 48, 5, 0xC4),
+])
+def test_wic1enet_echo(tmp_path, chassis, sub, channel, prefix):
+    """plat_wenet finds the WIC-1ENET by its EEPROM, whose MAC field the
+    emulator filled (prefix : instance : pid : sub-slot port id : 00), and
+    sends every Ethernet frame back through the WIC's MPSC channel (§4.9)
+    with the addresses swapped, its received count including the FCS."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(0.1)
+    nio_port = free_udp_port()
+    proc = subprocess.Popen(
+        [str(EMU), *platform_args(chassis), "-X", "-r", "32",
+         "-p", "0:%d:WIC-1ENET" % sub, "-s", "0:%d:udp:%d:127.0.0.1:%d"
+         % (sub, nio_port, peer.getsockname()[1]),
+         str(PROBES / "plat_wenet.elf")], cwd=tmp_path,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    frames = [bytes([0xFF] * 6 + [2, 0, 0, 0, 0, 9, 0x08, 0x06]) +
+              bytes((k * 3 + i) & 0xFF for k in range(n))
+              for i, n in enumerate([46, 300, 1500])]
+    echoes = []
+    deadline = time.time() + 20
+    try:
+        for f in frames:
+            while True:
+                assert time.time() < deadline, echoes
+                peer.sendto(f, ("127.0.0.1", nio_port))
+                try:
+                    echoes.append(peer.recv(4096))
+                    break
+                except socket.timeout:
+                    pass
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        peer.close()
+    assert proc.returncode == 0, err[-2000:]
+    text = section(out.decode(errors="replace"), "plat_wenet")
+    pid = proc.pid & 0xFFFF
+    mac = ":".join("%02x" % b for b in
+                   (prefix, 0, pid >> 8, pid & 0xFF, sub, 0))
+    assert "WIC-1ENET in WIC %d: MPSC channel %d, field cf len 6, MAC %s" \
+        % (sub // 16 - 1, channel, mac) in text, text
+    assert "frame 2: 1514 bytes, type 0806" in text, text
+    assert "echoed 3 frames" in text, text
+    for f, e in zip(frames, echoes):
+        assert e == f[6:12] + f[:6] + f[12:]
+
+
 # ------------------------------------------------------ command line
 
 @pytest.mark.parametrize("args,why", [
     (["-P", "3600", "-t", "3699"], b"-t"),
     (["-P", "3600", "-t", "3620", "-p", "2:NM-4T"], b"out of range"),
     (["-P", "2691", "-p", "1:NM-4E"], b"does not fit"),
-    (["-P", "3745", "-p", "0:16:WIC-1ENET"], b"not emulated"),
+    (["-P", "3745", "-p", "4:NM-NAM"], b"not emulated"),
     (["-P", "3725", "-p", "0:17:WIC-1T"], b"not a card position"),
     (["-P", "3600", "-t", "3640", "-s", "1:0:null"], b"no card there"),
     (["-P", "2691", "-s", "0:16:null"], b"no card there"),

@@ -168,7 +168,9 @@ static void test_card_rules(void **state)
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 4, 0, "NM-NAM"),
                      -ENOTSUP);
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 0, 1,
-                                       "WIC-1ENET"), -ENOTSUP);
+                                       "WIC-1ENET"), 0);
+    assert_int_equal(mid_nm_card_check(MID_FAM_C3600, 7, 0, 1,
+                                       "WIC-1ENET"), -EINVAL);
     assert_int_equal(mid_nm_card_check(MID_FAM_GT96K, 5, 1, 0, "PA-4T+"),
                      -ENOENT);
     assert_int_equal(mid_nm_card_ports("NM-4E"), 4);

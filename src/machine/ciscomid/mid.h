@@ -237,6 +237,9 @@ void mid_eeprom_burn(const struct mid_model *mo, const uint8_t mac[6],
                      const char *system_id,
                      uint8_t img[MID_EEPROM_CHIPS][NMC93C46_BYTES]);
 /* The NM-16ESW base MAC of a slot (§9): prefix:inst:pid:F0+slot:00. */
+/* WIC-1ENET: its MAC (field 0xCF) for the WIC at binding port port_id. */
+void mid_eeprom_wic1enet_mac(uint8_t img[NMC93C46_BYTES], uint8_t prefix,
+                             int instance, unsigned pid, unsigned port_id);
 void mid_eeprom_nm16esw_mac(uint8_t img[NMC93C46_BYTES], uint8_t prefix,
                             int instance, unsigned pid, unsigned slot);
 

@@ -194,6 +194,24 @@ void mid_eeprom_burn(const struct mid_model *mo, const uint8_t mac[6],
     }
 }
 
+/*
+ * WIC-1ENET: field 0xCF (data at byte 57) = prefix : instance : pid-hi :
+ * pid-lo : the WIC's sub-slot port id (0x10, 0x20, 0x30) : 00, the rule
+ * the reference applies to this WIC on the 1700 (its card's sub-slot id
+ * is the binding port id).
+ */
+void mid_eeprom_wic1enet_mac(uint8_t img[NMC93C46_BYTES], uint8_t prefix,
+                             int instance, unsigned pid, unsigned port_id)
+{
+    uint8_t *p = &img[57];
+    p[0] = prefix;
+    p[1] = (uint8_t)instance;
+    p[2] = (uint8_t)(pid >> 8);
+    p[3] = (uint8_t)pid;
+    p[4] = (uint8_t)port_id;
+    p[5] = 0;
+}
+
 void mid_eeprom_nm16esw_mac(uint8_t img[NMC93C46_BYTES], uint8_t prefix,
                             int instance, unsigned pid, unsigned slot)
 {

@@ -82,7 +82,7 @@ static const struct nm_card catalogue[] = {
     {"WIC-2T", MID_FAM_GT96K, PLACE_WIC, 2, 1,
      {{CHIP_GT_MPSC, 0, 0, 0, 2}}, "Serial", "WIC-2T"},
     {"WIC-1ENET", MID_FAM_GT96K, PLACE_WIC, 1, 1,
-     {{CHIP_NONE, 0, 0, 0, 1}}, "Ethernet", "WIC-1ENET"},
+     {{CHIP_GT_MPSC_ETH, 0, 0, 0, 1}}, "Ethernet", "WIC-1ENET"},
 };
 
 #define NCARDS (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -218,6 +218,10 @@ static void slot_eeprom(struct mid_nm *s, const struct nm_slot *b,
         mid_eeprom_nm16esw_mac(img, m->plat->mac_prefix,
                                m->vm->cfg.instance_id, (unsigned)getpid(),
                                b->slotno);
+    if (have && strcmp(card->name, "WIC-1ENET") == 0)
+        mid_eeprom_wic1enet_mac(img, m->plat->mac_prefix,
+                                m->vm->cfg.instance_id, (unsigned)getpid(),
+                                MID_WIC_PORT_BASE * b->sub);
     if (b->sub) {
         unsigned w = b->sub - 1;
         if (have)
@@ -303,8 +307,9 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
                     "device %u: %s", s->name, card->name, slotno, devno,
                     strerror(-rc));
     }
-    if (rc == 0 && card->place == PLACE_WIC) {
-        /* §4.9: the WIC's register window */
+    if (rc == 0 && card->place == PLACE_WIC &&
+        strcmp(card->port_type, "Serial") == 0) {
+        /* §4.9: a serial WIC's register window (a WIC-1ENET has none) */
         b->wic_glue = wic_serial_create(card->nports);
         if (!b->wic_glue)
             rc = -ENOMEM;

@@ -20,9 +20,13 @@
  *   GT96100-FE   the GT-96100's two Ethernet ports,  2 FastEthernet  GT
  *                slot 0 only, owns the WIC sub-slots
  *   WIC-1T/2T    GT-96100 MPSC channels (§4.9)       1/2 Serial      GT
+ *   WIC-1ENET    the MPSC channel of the WIC's port  1 Ethernet      GT
+ *                0, carrying Ethernet frames; MAC in
+ *                its EEPROM (field 0xCF, as the
+ *                reference's 1700 fills it)
  *   NM-16ESW     BCM5605 L2 switch (devices.md §3.12) 16 FastEthernet both
- *   NM-NAM, NM-CIDS, WIC-1ENET: known (EEPROM images) but their chips are
- *   not emulated here: inserting them fails with -ENOTSUP.
+ *   NM-NAM, NM-CIDS: known (EEPROM images) but their chips are not
+ *   emulated here: inserting them fails with -ENOTSUP.
  *
  * Transmit: chips send on their doorbells; a timer on the event loop scans
  * every TX ring as well (1 ms while frames flow, backing off to 10 ms).

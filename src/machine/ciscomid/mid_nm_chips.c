@@ -235,6 +235,41 @@ static const struct chip_ops gt_mpsc_chip = {
     mpsc_set_nio, no_tx_poll, mpsc_stats,
 };
 
+/*
+ * WIC-1ENET (§5.2 EEPROM; the reference drives it only on the 1700, from
+ * an MPC860 SCC channel): here its one port is the MPSC channel of the
+ * WIC's port 0 (§4.9), carrying Ethernet frames (received counts include
+ * the 4 FCS bytes).
+ */
+static int mpsc_eth_create(struct mid *m, int wic, const char *name,
+                           struct irq_line irq, void **out)
+{
+    (void)name;
+    (void)irq;
+    int rc = gt_ref_create(m, wic, out);
+    if (rc == 0)
+        gt96k_mpsc_set_ethernet(((struct gt_ref *)*out)->gt,
+                                wic_mpsc[wic][0], 1);
+    return rc;
+}
+
+static void mpsc_eth_destroy(void *chip)
+{
+    struct gt_ref *r = chip;
+    gt96k_mpsc_set_ethernet(r->gt, wic_mpsc[r->wic][0], 0);
+    free(r);
+}
+
+static int mpsc_eth_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    return ch == 0 ? mpsc_set_nio(chip, 0, nio) : -EINVAL;
+}
+
+static const struct chip_ops gt_mpsc_eth_chip = {
+    "GT-96100 MPSC (Ethernet)", mpsc_eth_create, mpsc_eth_destroy, NULL,
+    NULL, mpsc_eth_set_nio, no_tx_poll, mpsc_stats,
+};
+
 /* ---- BCM5605 (NM-16ESW) ---- */
 
 static int bcm_create(struct mid *m, int wic, const char *name,
@@ -292,6 +327,7 @@ const struct chip_ops *chip_ops_of(enum chip_kind k)
     case CHIP_MUESLIX: return &mueslix_chip;
     case CHIP_GT_ETH: return &gt_eth_chip;
     case CHIP_GT_MPSC: return &gt_mpsc_chip;
+    case CHIP_GT_MPSC_ETH: return &gt_mpsc_eth_chip;
     case CHIP_BCM5605: return &bcm5605_chip;
     default: return NULL; /* not emulated */
     }

@@ -24,7 +24,8 @@ enum chip_kind {
     CHIP_GT_MPSC,   /* GT-96100 MPSC channels of a WIC */
     CHIP_BCM5605,   /* NM-16ESW switch */
     CHIP_I8255X,    /* NM-NAM, NM-CIDS: not emulated */
-    CHIP_NONE,      /* WIC-1ENET: no driver on these chassis (§5.1) */
+    CHIP_GT_MPSC_ETH, /* WIC-1ENET: Ethernet frames on an MPSC channel */
+    CHIP_NONE,      /* a card without a chip model */
 };
 
 struct chip_stats {
