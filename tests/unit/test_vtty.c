@@ -273,12 +273,27 @@ static void test_tcp_notelnetmsg(void **state)
     vtty_put(f->vt, "old output", 10);
     int fd = client_connect(vtty_tcp_port(f->vt));
     char buf[256];
-    /* Options only: no greeting, and (as the reference) no replay. */
-    assert_int_equal(read_for(fd, buf, sizeof(buf), 200), HELLO_LEN);
+    /* Options, no greeting, then the output no client has received yet
+     * (what the guest printed before anyone connected). */
+    assert_int_equal(read_for(fd, buf, sizeof(buf), 200), HELLO_LEN + 10);
     assert_memory_equal(buf, hello_opts, HELLO_LEN);
+    assert_memory_equal(buf + HELLO_LEN, "old output", 10);
     vtty_put(f->vt, "live", 4);
     assert_int_equal(read_n(fd, buf, 4, 2000), 4);
     assert_memory_equal(buf, "live", 4);
+    /* A second client: options only, what the first got is not sent
+     * again (as the reference, which never replays without greeting). */
+    int fd2 = client_connect(vtty_tcp_port(f->vt));
+    assert_int_equal(read_for(fd2, buf, sizeof(buf), 200), HELLO_LEN);
+    assert_memory_equal(buf, hello_opts, HELLO_LEN);
+    close(fd2);
+    close(fd);
+    /* Output while nobody is connected goes to the next client. */
+    usleep(100 * 1000); /* the loop sees both clients leave */
+    vtty_put(f->vt, "unseen", 6);
+    fd = client_connect(vtty_tcp_port(f->vt));
+    assert_int_equal(read_for(fd, buf, sizeof(buf), 200), HELLO_LEN + 6);
+    assert_memory_equal(buf + HELLO_LEN, "unseen", 6);
     close(fd);
     fx_free(f);
 }
