@@ -285,7 +285,7 @@ uint64_t mips_cpu_step(struct mips_cpu *cpu, uint64_t n)
         if (end - start > n)
             end = start + n;
         if (cpu->jit && !cpu->trace) {
-            mips_jit_exec(cpu, end);
+            mips_jit_exec(cpu, end, 1);
         } else {
             while (cpu->insn_count < end) {
                 mips_exec_one(cpu);
@@ -309,7 +309,7 @@ void mips_cpu_run(struct mips_cpu *cpu)
             break;
         uint64_t end = cpu->insn_count + cpu_slice(cpu);
         if (cpu->jit && !cpu->trace) {
-            mips_jit_exec(cpu, end);
+            mips_jit_exec(cpu, end, cpu->deterministic);
         } else if (cpu->idle_pc) {
             while (cpu->insn_count < end) {
                 mips_exec_one(cpu);

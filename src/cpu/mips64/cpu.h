@@ -180,7 +180,8 @@ struct mips_cpu {
      * after gpr[2..3] made translated code twice as slow. Keep them here.
      */
     uint64_t insn_count;
-    uint64_t jit_end;         /* insn_count where translated code stops */
+    uint64_t jit_end;         /* insn_count where translated code stops;
+                               * 0 once attention is raised */
     uint32_t attention;       /* atomic; nonzero = leave the fast loop */
     uint32_t tc_gen;          /* bumped by every translation cache flush */
     int in_delay_slot;        /* executing the slot of a branch at pc */

@@ -14,7 +14,9 @@ enum mips_access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
 
 static inline void cpu_attention(struct mips_cpu *cpu)
 {
-    __atomic_store_n(&cpu->attention, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&cpu->attention, 1, __ATOMIC_SEQ_CST);
+    /* translated code checks only its budget: none left (jit.c) */
+    __atomic_store_n(&cpu->jit_end, 0, __ATOMIC_SEQ_CST);
 }
 
 /* ---- exceptions (exception.c) ---- */

@@ -674,7 +674,7 @@ static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
     cpu->jit_k0_code = jit->k0_code;
 }
 
-void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
+void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact)
 {
     struct mips_jit *jit = cpu->jit;
     k0_window(jit, cpu);
@@ -682,7 +682,11 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
         apply_pending(jit);
     if (jit->idle_pc != cpu->idle_pc)
         idle_pc_changed(jit, jit->idle_pc, cpu->idle_pc);
-    cpu->jit_end = end;
+    /* blocks start while insn_count + their length <= limit */
+    uint64_t limit = exact ? end : end + JIT_MAX_BLOCK_INSNS;
+    /* seq_cst: either the attention check below sees a raise, or the
+     * raise's jit_end = 0 (cpu_attention) comes after this store */
+    __atomic_store_n(&cpu->jit_end, limit, __ATOMIC_SEQ_CST);
     struct jit_exit *link = NULL;
     uint64_t epoch = jit->flush_epoch;
     while (cpu->insn_count < end) {
@@ -694,7 +698,7 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end)
             link = NULL; /* exit records are gone */
             epoch = jit->flush_epoch;
         }
-        if (!blk || blk->ninsns > end - cpu->insn_count) {
+        if (!blk || blk->ninsns > limit - cpu->insn_count) {
             link = NULL;
             if (!blk && why == LOOKUP_FAULT)
                 continue; /* exception raised: attention is set */

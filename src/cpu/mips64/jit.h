@@ -6,9 +6,10 @@
  * a branch and its delay slot, or an instruction that changes CPU mode),
  * keyed by (virtual PC, physical address, CPU mode). Blocks are chained by
  * patched direct jumps; register jumps go through a jump cache probed in
- * translated code. Every block checks the instruction budget and the
- * `attention` flag on entry, so timer, interrupts, stop requests and
- * deterministic mode behave exactly as with the interpreter.
+ * translated code. Every block checks the instruction budget on entry,
+ * and raising `attention` takes the budget away, so timer, interrupts,
+ * stop requests and deterministic mode behave exactly as with the
+ * interpreter.
  *
  * Instructions without a native translation call the interpreter for that
  * one instruction, so the interpreter stays the single definition of every
@@ -54,9 +55,10 @@ void mips_jit_destroy(struct mips_cpu *cpu);
  * Run translated code until insn_count reaches `end`, the attention flag
  * is raised, or the guest reached its idle PC often enough to sleep
  * (cpu->idle_sleep_req). Called by the run loop in place of the
- * interpreter's inner loop.
+ * interpreter's inner loop. `exact`: stop at `end` exactly (deterministic
+ * time, stepping); otherwise a block started before `end` may run past it.
  */
-void mips_jit_exec(struct mips_cpu *cpu, uint64_t end);
+void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact);
 
 /* Drop every translation (idle PC changes, tests). */
 void mips_jit_flush(struct mips_cpu *cpu);

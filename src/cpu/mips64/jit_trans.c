@@ -5,8 +5,8 @@
  * slot), an instruction that changes the CPU mode or TLB (F_ENDBLOCK), the
  * end of the 4 KB page, the idle PC, or JIT_MAX_BLOCK_INSNS. Its shape:
  *
- *   entry:   budget check (insn_count + N > jit_end?) and attention check,
- *            both leaving through `reenter` (pc = block start)
+ *   entry:   budget check (insn_count + N > jit_end? jit_end is 0 once
+ *            attention is raised), leaving through `reenter` (pc = start)
  *            load the guest registers cached for this block
  *   body:    one translation per instruction; loads/stores inline the
  *            translation cache hit and branch to out-of-line slow paths
@@ -231,16 +231,15 @@ static int in_kseg01(uint64_t va)
     return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
 }
 
-/* Budget and attention checks of a block entry; returns the jumps taken
- * when the block must not run (to be bound by the caller). */
-static void emit_entry_checks(struct tctx *t, size_t *j1, size_t *j2)
+/* Budget check of a block entry (cpu_attention() zeroes the budget);
+ * returns the jump taken when the block must not run (to be bound by the
+ * caller). */
+static void emit_entry_checks(struct tctx *t, size_t *j1)
 {
     struct xbuf *b = &t->b;
     x_lea(b, 1, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     *j1 = x_jcc(b, CC_A, 0);
-    x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
-    *j2 = x_jcc(b, CC_NE, 0);
 }
 
 /* Leave for `target` having executed `total` instructions of the block. */
@@ -249,16 +248,15 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
     struct xbuf *b = &t->b;
     if (target == t->va && chain && t->direct_ok && !t->slot_endblock &&
         target != t->cpu->idle_pc) {
-        /* a loop on this block: stay here while budget and attention
-         * allow, guest registers kept in host registers */
-        size_t j1, j2;
+        /* a loop on this block: stay here while the budget allows,
+         * guest registers kept in host registers */
+        size_t j1;
         count_add(t, total - t->synced);
         /* registers dirty here but not at `body` go to memory first */
         write_back(t, t->dirty & ~t->body_dirty);
-        emit_entry_checks(t, &j1, &j2);
+        emit_entry_checks(t, &j1);
         x_jmp(b, t->body);
         x_bind(b, j1);
-        x_bind(b, j2);
         write_back(t, t->dirty);
         set_pc(t, target);
         x_mov_ri(b, X_RAX, 0);
@@ -1280,15 +1278,10 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     b->cap = jit->size - jit->used;
     blk->code = x_here(b);
 
-    /* prologue: budget and attention */
+    /* prologue: the budget (also zero once attention is raised) */
     x_lea_f32(b, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
-    x_alu_mi(b, ALU_CMP, 0, X_R15, OFF(attention), 0);
-    t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_NE, 0);
-    /* cpu->pc = block start while it runs: idle-PC calibration samples
-     * it from another thread (hypervisor get_idle_pc_prop) */
-    set_pc(t, va);
     reload_cached(t);
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
