@@ -251,6 +251,21 @@ static void test_store_into_code_drops_translation(void **state)
     assert_true(st.invalidations > 0);
 }
 
+static void test_slot_store_into_own_loop(void **state)
+{
+    struct pair *p = *state;
+    /* the delay slot of a loop's branch rewrites the loop's first
+     * instruction (r10 += 1 becomes r10 += 100): the next iterations run
+     * the new one, not the translation kept in host registers */
+    set_gpr(p, 8, CODE);
+    set_gpr(p, 9, ADDIU(10, 10, 100));
+    set_gpr(p, 12, 1);
+    LOAD(p, ADDIU(10, 10, 1), BNE(11, 12, -2), SW(9, 0, 8), BEQ(0, 0, -4),
+         NOP);
+    run(p, 30);
+    assert_true(p->jt.cpu.gpr[10] > 100);
+}
+
 static void test_dma_write_drops_translation(void **state)
 {
     struct pair *p = *state;
@@ -358,6 +373,7 @@ int main(void)
         T(test_likely_not_taken_skips_slot_but_links),
         T(test_div_by_zero_and_int_min_never_fault_host),
         T(test_store_into_code_drops_translation),
+        T(test_slot_store_into_own_loop),
         T(test_dma_write_drops_translation),
         T(test_tlb_remap_runs_new_code),
         T(test_timer_interrupt_lands_on_same_instruction),

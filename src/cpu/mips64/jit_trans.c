@@ -76,6 +76,8 @@ struct tctx {
     int allow64;         /* 64-bit operations legal in this mode */
     int direct_ok;       /* chaining and jump cache allowed */
     int slot_endblock;   /* the delay slot may have changed mode/TLB */
+    int slot_writes;     /* the delay slot may have written memory (and
+                          * dropped translations, this block's among them) */
     int n;
     uint32_t insn[JIT_MAX_BLOCK_INSNS];
     enum insn_id id[JIT_MAX_BLOCK_INSNS];
@@ -247,9 +249,11 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
     struct xbuf *b = &t->b;
     if (target == t->va && chain && t->direct_ok && !t->slot_endblock &&
-        target != t->cpu->idle_pc) {
+        !t->slot_writes && target != t->cpu->idle_pc) {
         /* a loop on this block: stay here while the budget allows,
-         * guest registers kept in host registers */
+         * guest registers kept in host registers (not after a slot that
+         * may have dropped this block: `body` is past the entry that
+         * block_drop() patches) */
         size_t j1;
         count_add(t, total - t->synced);
         /* registers dirty here but not at `body` go to memory first */
@@ -402,6 +406,7 @@ static int sync_point(const struct tctx *t)
 static void emit_helper(struct tctx *t, int endblock)
 {
     struct xbuf *b = &t->b;
+    t->slot_writes |= t->in_slot;
     write_back(t, t->dirty);
     t->dirty = 0;
     count_add(t, sync_point(t) - t->synced);
@@ -618,6 +623,7 @@ static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
 static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
 {
     struct stub *s = new_stub(t, STUB_STORE, size);
+    t->slot_writes |= t->in_slot;
     g_load(t, X_RCX, rt); /* the value, also for the slow path */
     emit_va(t, s, base, imm, size);
     emit_mem_fast(t, s, 1);
@@ -1048,7 +1054,12 @@ static int emit_cond(struct tctx *t, enum cond c, int rs, int rt)
     }
 }
 
-static void emit_branch(struct tctx *t)
+/*
+ * A branch and its delay slot. Returns 1 when translation goes on at
+ * pc + 8 (the block continues on the not-taken path of a conditional
+ * branch), 0 when the block ends here.
+ */
+static int emit_branch(struct tctx *t)
 {
     struct xbuf *b = &t->b;
     enum insn_id id = t->id[t->k];
@@ -1112,9 +1123,17 @@ static void emit_branch(struct tctx *t)
     int synced_before_slot = t->synced;
     if (link)
         g_store_imm(t, link, pc + 8);
+    /* instructions after the slot belong to this block (scan_block) */
+    int cont = t->k + 2 < t->n;
     if (c == C_NEVER && likely) {
+        if (cont) {
+            /* the slot is skipped: the count is one below its index */
+            t->k++;
+            count_add(t, -1);
+            return 1;
+        }
         exit_direct(t, pc + 8, t->k + 1, 1);
-        return;
+        return 0;
     }
 
     /* delay slot: faults report the branch (EPC) with Cause.BD */
@@ -1122,13 +1141,33 @@ static void emit_branch(struct tctx *t)
     t->pc = pc + 4;
     t->in_slot = 1;
     t->branch_pc = pc;
+    t->slot_writes = 0;
     emit_insn(t);
     t->in_slot = 0;
     int total = t->k + 1;
+    /* a store in the slot that dropped translations goes on to the
+     * branch's exits (stub.in_slot): the rest of the block may be stale */
+    if (t->slot_writes)
+        cont = 0;
 
     if (c == C_NEVER) {
-        exit_direct(t, pc + 8, total, 1);
-        return;
+        if (!cont)
+            exit_direct(t, pc + 8, total, 1);
+        return cont;
+    }
+    if (c != C_ALWAYS && !likely && cont) {
+        /* taken: leave; not taken: go on */
+        size_t stay;
+        if (early) {
+            x_cmp8_mi(b, X_RSP, SLOT_COND, 0);
+            stay = x_jcc(b, CC_E, 0);
+        } else {
+            cc = emit_cond(t, c, rs, rt);
+            stay = x_jcc(b, cc ^ 1, 0);
+        }
+        exit_direct(t, target, total, 1);
+        x_bind(b, stay);
+        return 1;
     }
     if (c != C_ALWAYS && !likely) {
         size_t taken;
@@ -1155,8 +1194,13 @@ static void emit_branch(struct tctx *t)
         t->slot_endblock = 0;
         if (link)
             g_store_imm(t, link, pc + 8);
+        if (cont) {
+            count_add(t, -1); /* see above */
+            return 1;
+        }
         exit_direct(t, pc + 8, t->k, 1);
     }
+    return 0;
 }
 
 /* ---- block ---- */
@@ -1167,7 +1211,27 @@ static int is_bc1(enum insn_id id)
            id == INSN_bc1tl;
 }
 
-/* Collect the block's instructions; returns their number. */
+/* A conditional branch whose not-taken path reaches pc + 8. */
+static int falls_through(enum insn_id id, uint32_t insn)
+{
+    int rs = INSN_RS(insn), rt = INSN_RT(insn);
+    switch (id) {
+    case INSN_beq: case INSN_beql:
+        return rs != rt;
+    case INSN_bne: case INSN_bnel:
+    case INSN_bgtz: case INSN_bgtzl: case INSN_bltz: case INSN_bltzl:
+    case INSN_bltzal: case INSN_bltzall:
+        return 1;
+    case INSN_blez: case INSN_blezl: case INSN_bgez: case INSN_bgezl:
+    case INSN_bgezal: case INSN_bgezall:
+        return rs != 0;
+    default:
+        return 0;
+    }
+}
+
+/* Collect the block's instructions (on through the not-taken paths of
+ * conditional branches); returns their number. */
 static int scan_block(struct tctx *t, const uint8_t *page)
 {
     const struct mips_decoder *dec = t->cpu->dec;
@@ -1191,7 +1255,11 @@ static int scan_block(struct tctx *t, const uint8_t *page)
             t->id[n++] = id;
             t->insn[n] = w2;
             t->id[n++] = id2;
-            return n;
+            if (!falls_through(id, w) ||
+                (mips_insn_desc[id2].flags & F_ENDBLOCK))
+                return n;
+            off += 8; /* the not-taken path goes on in this block */
+            continue;
         }
         t->insn[n] = w;
         t->id[n++] = id;
@@ -1293,8 +1361,9 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
         enum insn_id id = t->id[t->k];
         unsigned fl = mips_insn_desc[id].flags;
         if (fl & F_BRANCH) {
-            emit_branch(t);
-            break; /* the slot was consumed */
+            if (!emit_branch(t))
+                break;
+            continue; /* the slot was consumed */
         }
         emit_insn(t);
         if (fl & F_ENDBLOCK)
