@@ -190,3 +190,43 @@ def test_ping_over_wic1enet(routers, tmp_path):
     mac = "c200.%04x.2000" % pid
     assert re.search(r"10\.7\.0\.1 +\d+ +%s +ARPA +Ethernet0/0" % mac,
                      out), (mac, out)
+
+
+NVRAM_FILE = {"3620": "c3600_i0_nvram", "3640": "c3600_i0_nvram",
+              "2691": "c2691_i0_rom", "3745": "c3745_i0_rom"}
+
+
+@pytest.mark.parametrize("model", sorted(NVRAM_FILE))
+def test_write_memory_restart_reload(routers, tmp_path, model):
+    """NVRAM on the chassis the labs do not cover: the 3600 NVRAM device
+    (3620, 3640), the ROM flash of the 2691 and of the 3745 (whose two
+    copies are split around 0x20000, §8.3); then reload re-enters the ROM
+    and the router comes back with the saved configuration."""
+    r = routers(platform=PLAT[model])
+    setup_router(r, "Saved", ["interface Loopback0",
+                              "ip address 192.0.2.1 255.255.255.255",
+                              "banner motd #kept across restarts#"])
+    out = r.cmd("write memory")
+    assert "[OK]" in out
+    startup = r.cmd("show startup-config")
+    assert "hostname Saved\n" in startup
+    assert r.stop() == 0
+    r2 = routers(platform=PLAT[model])
+    r2.expect("Press RETURN to get started!")
+    r2.send("\r")
+    r2.expect("Saved>")
+    r2.cmd("enable")
+    out = r2.cmd("show ip interface brief")
+    assert re.search(r"Loopback0 +192\.0\.2\.1 +YES NVRAM", out), out
+    r2.send("reload\r")
+    r2.expect("Proceed with reload? [confirm]")
+    r2.send("\r")
+    r2.expect("Press RETURN to get started!", timeout=20)
+    r2.send("\r")
+    r2.expect("Saved>")
+    assert r2.stop() == 0
+    res = subprocess.run([str(NVRAM_EXPORT), str(tmp_path / NVRAM_FILE[model]),
+                          "-"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    body = startup.split("\n", 1)[1]
+    assert res.stdout.rstrip("\n") == body.rstrip("\n")
