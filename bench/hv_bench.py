@@ -24,6 +24,11 @@ directory:
                 `vm set_ram_mmap 0`, i.e. -X) -> its reply
   first output  `vm start` sent -> first byte the guest writes on its TCP
                 console (an upper bound of start -> first instruction)
+  1st instr     `vm start` sent -> a byte that an image writes with its
+                first instructions, read on the console (in a process with
+                the telnet greeting, so the byte is replayed to a client
+                connecting after it was written; our ROM monitor runs
+                before the image, so this is an upper bound)
   vm stop, vm delete
                 request -> reply, the router having booted
   stop          `hypervisor stop` -> process exit, after the above
@@ -34,11 +39,12 @@ firmware are created and started one after the other, each waited for
 until its console shows "Press RETURN to get started" (the firmware is then
 idle at the prompt), for three RAM setups: `file` (vm set_ram_mmap 1: RAM
 in a file mapped into the process), `anon` (vm set_ram_mmap 0, as -X) and
-`sparse` (vm set_sparse_mem 1, gns3-server's default). Reported: the RSS the
-first router adds, the RSS each further router adds ((RSS with N - RSS with
+`sparse` (vm set_sparse_mem 1, gns3-server's default). Reported: the memory
+(PSS, see memory()) the first router adds, the memory each further router
+adds ((PSS with N - PSS with
 1) / (N - 1)), and, in the `file` setup where the guest RAM is a mapping of
 its own, the same without the guest RAM mappings (memory beyond guest RAM),
-and where the added RSS is, by mapping; also the CPU the idle routers use.
+and where the added memory is, by mapping; also the CPU the idle routers use.
 
 --reference PATH runs everything on that binary as well and prints
 ours / reference ratios.
@@ -98,13 +104,13 @@ class Conn:
         return r
 
 
-def spawn(binary, cwd):
+def spawn(binary, cwd, greeting=False):
     """Starts `binary -H`; returns (process, connection, seconds from spawn
     to the first `hypervisor version` reply)."""
     port = free_port()
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary, "-H", "127.0.0.1:%d" % port,
-                          "--notelnetmsg"], cwd=cwd,
+    p = subprocess.Popen([binary, "-H", "127.0.0.1:%d" % port] +
+                         ([] if greeting else ["--notelnetmsg"]), cwd=cwd,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     # gns3-server style: connect with retries
@@ -322,6 +328,61 @@ def one_run(binary, tmp, nvm, a):
     return r
 
 
+MARK = b"@"  # what the first-instruction image writes
+
+
+def mark_image(path):
+    """An image whose first instructions write MARK on the console (DUART
+    channel A data register, c7200.md §9), then spin."""
+    sys.path.insert(0, str(ROOT / "tests" / "integration"))
+    from elfgen import NOP, addiu, beq, elf, lui, seg, sw
+    entry = 0x80008000  # where images are linked (guest/README)
+    t0, t2 = 8, 10
+    code = [lui(t0, 0xBE84), addiu(t2, 0, MARK[0]), sw(t2, 0x41C, t0),
+            beq(0, 0, -1), NOP]
+    path.write_bytes(elf(entry, [seg(entry, code)]))
+
+
+def first_instruction(binary, tmp, a_timeout=10):
+    """`vm start` sent -> MARK, written by the image's first instructions,
+    read on the console (on our side the ROM monitor runs before the
+    image, so this bounds the time to the ROM's first instruction from
+    above). The console client connects once the reply is in and gets
+    MARK from the replay buffer if it came earlier: hence a process with
+    the telnet greeting, the only way the reference replays output."""
+    cwd = tempfile.mkdtemp(prefix="mark.", dir=tmp)
+    image = Path(cwd) / "mark.elf"
+    mark_image(image)
+    p, c, _ = spawn(binary, cwd, greeting=True)
+    try:
+        cport = free_port()
+        for line in ('vm create "F1" 1 c7200',
+                     'vm set_ios "F1" "%s"' % image,
+                     'vm set_ram "F1" 64',
+                     'vm set_ram_mmap "F1" 0',
+                     'vm set_con_tcp_port "F1" %d' % cport):
+            c.cmd(line)
+        t = time.perf_counter()
+        c.cmd('vm start "F1"')
+        con = console(cport)
+        try:
+            dt = wait_console(con, MARK, timeout=a_timeout) - t
+        except RuntimeError as e:
+            print("hv_bench: %s: first instruction: %s" % (binary, e),
+                  file=sys.stderr)
+            dt = None
+        con.close()
+        c.cmd('vm stop "F1"')
+        c.cmd('vm delete "F1"')
+    except BaseException:
+        c.sock.close()
+        kill(p)
+        raise
+    hv_stop(p, c)
+    shutil.rmtree(cwd, ignore_errors=True)
+    return dt
+
+
 def probe(binary, tmp):
     cwd = tempfile.mkdtemp(prefix="probe.", dir=tmp)
     t = time.perf_counter()
@@ -333,8 +394,12 @@ def probe(binary, tmp):
 
 
 def memory(pid):
-    """RSS in KiB per kind of mapping, from smaps: the file name (the VM's
-    own name replaced by *, e.g. c7200_M*_ram), [heap], [anon], ..."""
+    """PSS in KiB per kind of mapping, from smaps: the file name (the VM's
+    own name replaced by *, e.g. c7200_M*_ram), [heap], [anon], ...
+    PSS rather than RSS: a page mapped twice in the process (the JIT's
+    code buffer has a writable and an executable view of the same memory)
+    counts once, and pages shared with other processes (libraries, the
+    page cache of a file another process maps too) count for their share."""
     groups = {}
     key = None
     with open("/proc/%d/smaps" % pid) as f:
@@ -345,13 +410,13 @@ def memory(pid):
                 name = os.path.basename(name) if name.startswith("/") \
                     else name
                 key = re.sub(r"_M\d+_", "_M*_", name) or "[anon]"
-            elif line.startswith("Rss:"):
+            elif line.startswith("Pss:"):
                 groups[key] = groups.get(key, 0) + int(line.split()[1])
     return groups
 
 
 def split_ram(groups):
-    """(total RSS, RSS of the guest RAM files *_ram) in KiB."""
+    """(total PSS, PSS of the guest RAM files *_ram) in KiB."""
     total = sum(groups.values())
     ram = sum(v for k, v in groups.items() if k.endswith("_ram"))
     return total, ram
@@ -449,6 +514,7 @@ ROWS = [  # key, label, formatter, higher is better
     ("csd", "create/set/delete", fmt_rate, True),
     ("start", "vm start (reply)", fmt, False),
     ("first", "start -> 1st output", fmt, False),
+    ("instr", "start -> 1st instr", fmt, False),
     ("vmstop", "vm stop", fmt, False),
     ("vmdelete", "vm delete", fmt, False),
     ("stop", "stop (after VMs)", fmt, False),
@@ -461,11 +527,15 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def measure(binary, a, tmp):
+def measure(binary, a, tmp, ours=True):
     probe(binary, tmp)  # warm the page cache
     res = {"probe": [probe(binary, tmp) for _ in range(a.n)]}
     for i in range(a.n):
         r = one_run(binary, tmp, a.pipelined_vms, a)
+        # The reference loads ELF images by section headers, which the
+        # mark image has none of: the row is ours only.
+        if ours:
+            r["instr"] = first_instruction(binary, tmp)
         for k, v in r.items():
             res.setdefault(k, []).append(v)
     return res
@@ -502,7 +572,7 @@ def main():
     res, mem = {}, {}
     with tempfile.TemporaryDirectory(prefix="hv_bench.") as tmp:
         for name, b in bins:
-            res[name] = measure(b, a, tmp)
+            res[name] = measure(b, a, tmp, name == "ours")
         if a.vms > 0:
             for name, b in bins:
                 for mode in MEM_MODES:
@@ -542,6 +612,9 @@ def main():
         print(line)
     print("create/set/delete: %d VM objects per phase; rates are requests "
           "per second" % a.pipelined_vms)
+    if a.reference:
+        print("start -> 1st instr: ours only (the reference loads ELF "
+              "images by their section headers; the mark image has none)")
     for name, _ in bins:
         nf = len(res[name].get("boot_failed", []))
         if nf:
@@ -556,7 +629,7 @@ def main():
     if mem:
         print()
         print("memory: %d idle c7200 routers (open firmware at its prompt), "
-              "%d MiB guest RAM each; MiB of RSS" % (a.vms, a.ram))
+              "%d MiB guest RAM each; MiB of PSS" % (a.vms, a.ram))
         head = "%-10s %-7s %9s %11s %14s %12s %10s" % (
             "", "RAM", "first VM", "per added", "beyond guest", "guest RAM",
             "idle CPU")

@@ -16,7 +16,9 @@
  * reference (blank = zeros) keep working here.
  *
  * Image file (e.g. c7200_i0_bootflash), mapped MAP_SHARED so every guest
- * write is in the file at once (kill -9 loses nothing):
+ * write is in the file at once (kill -9 loses nothing). The erased bytes of
+ * a new or short file are written with write calls, not through the
+ * mapping, so the process holds only the pages the guest has touched:
  *   missing or empty   created at the bank size, all 0xFF;
  *   shorter            kept, extended to the bank size with 0xFF (logged);
  *   longer             the first bank-size bytes are the flash, the rest is
@@ -44,6 +46,11 @@ struct bootflash_config {
     const char *chip;  /* intel_flash model name: "28F016SA" */
     unsigned chips;    /* interleave: 1, 2 or 4 */
     struct logger *lg;
+    /* Write the erased bytes of a new or short image on a thread of its
+     * own (the file has its size at once; the first access, sync and
+     * destroy wait for it): an 8 MB bank takes milliseconds to write,
+     * which a VM start then does not wait for. */
+    int fill_async;
 };
 
 /*

@@ -428,6 +428,45 @@ static void test_new_file_is_erased(void **state)
     assert_int_equal(dev_read(f->dev, 0x1000, 4), 0x0BADF00Du);
 }
 
+/* fill_async: the erased bytes are written on a thread; the first
+ * access, sync and destroy wait for it. */
+static void test_new_file_filled_in_the_background(void **state)
+{
+    struct fx *f = *state;
+    file_fill(f->path, 0x100, 0x5A); /* short: the rest is filled */
+    struct bootflash_config c = {
+        .path = f->path,
+        .chip = "28F016SA",
+        .chips = 4,
+        .fill_async = 1,
+    };
+    assert_int_equal(bootflash_open(&c, &f->bf, f->err, sizeof(f->err)), 0);
+    f->dev = bootflash_device(f->bf);
+    assert_int_equal(file_size(f->path), BANK); /* the size at once */
+    /* the first access waits for the fill */
+    assert_int_equal(dev_read(f->dev, BANK - 4, 4), 0xFFFFFFFFu);
+    assert_int_equal(dev_read(f->dev, 0xFC, 4), 0x5A5A5A5Au);
+    program32(f->dev, 0x3000, 0x12345678u);
+    assert_int_equal(bootflash_sync(f->bf), 0);
+    uint8_t b[16];
+    file_read(f->path, BANK - 16, b, sizeof(b));
+    for (size_t i = 0; i < sizeof(b); i++) {
+        assert_int_equal(b[i], 0xFF);
+    }
+    file_read(f->path, 0x3000, b, 4);
+    assert_int_equal(b[0], 0x12);
+    assert_int_equal(b[3], 0x78);
+    close_bf(f);
+    /* destroyed before any access: the fill still completes */
+    unlink(f->path);
+    assert_int_equal(bootflash_open(&c, &f->bf, f->err, sizeof(f->err)), 0);
+    close_bf(f);
+    file_read(f->path, BANK / 2, b, sizeof(b));
+    for (size_t i = 0; i < sizeof(b); i++) {
+        assert_int_equal(b[i], 0xFF);
+    }
+}
+
 static void test_survives_sigkill(void **state)
 {
     struct fx *f = *state;
@@ -528,6 +567,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_configs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_file_is_erased, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_new_file_filled_in_the_background,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_survives_sigkill, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_short_file_extended_erased, setup,

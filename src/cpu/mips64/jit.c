@@ -101,7 +101,8 @@ uintptr_t jit_enter(struct mips_jit *jit, uintptr_t code)
 
 static void page_bit(struct mips_jit *jit, uint64_t pa_page, int on);
 
-static void jit_reset_tables(struct mips_jit *jit)
+/* fresh: the tables were just calloc'd, all zero already. */
+static void jit_reset_tables(struct mips_jit *jit, int fresh)
 {
     /* clear the bits of the pages that had code (touching the whole 2 MB
      * bitmap would cost every router that much resident memory) */
@@ -109,9 +110,13 @@ static void jit_reset_tables(struct mips_jit *jit)
         page_bit(jit, jit->pages[i].pa_page, 0);
     jit->used = jit->tramp_size;
     jit->nblocks = jit->nexits = jit->npages = 0;
-    memset(jit->hash, 0, sizeof(jit->hash));
-    memset(jit->page_hash, 0, sizeof(jit->page_hash));
-    memset(jit->jc, 0, sizeof(jit->jc));
+    if (!fresh) {
+        /* 288 KB: clearing them at creation would make every page of
+         * them resident before the guest has run at all */
+        memset(jit->hash, 0, sizeof(jit->hash));
+        memset(jit->page_hash, 0, sizeof(jit->page_hash));
+        memset(jit->jc, 0, sizeof(jit->jc));
+    }
     jit->flush_epoch++;
 }
 
@@ -155,7 +160,7 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     jit_code_writable(jit, 1);
     jit_emit_trampoline(jit);
     jit_code_writable(jit, 0);
-    jit_reset_tables(jit);
+    jit_reset_tables(jit, 1);
     jit->idle_pc = cpu->idle_pc;
     cpu->jit = jit;
     cpu->jit_end = 0;
@@ -199,6 +204,7 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     free(jit->code_bits);
     free(jit->k0_code);
     free(jit->wlog);
+    free(jit->ls);
     free(jit);
     mips_tc_flush(cpu);
 }
@@ -208,7 +214,7 @@ void mips_jit_flush(struct mips_cpu *cpu)
     struct mips_jit *jit = cpu->jit;
     if (!jit)
         return;
-    jit_reset_tables(jit);
+    jit_reset_tables(jit, 0);
     jit->stats.flushes++;
 }
 

@@ -133,6 +133,7 @@ struct mips_jit {
     /* lockstep (jit_lockstep.c) */
     struct jit_wlog *wlog;
     size_t nwlog, maxwlog;
+    struct jit_lockstep_bufs *ls; /* allocated at the first check */
     int wlog_on;
     int wlog_overflow;
 

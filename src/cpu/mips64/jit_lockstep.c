@@ -212,15 +212,33 @@ static void mismatch(struct mips_jit *jit, struct jit_block *blk,
     mips_cpu_halt(cpu, msg);
 }
 
+/* Per-VM scratch of jit_lockstep_block (jit->ls). */
+struct jit_lockstep_bufs {
+    struct arch_state s0, s1, s2;
+    struct jit_wlog l1[WLOG_MAX];
+    uint64_t final1[WLOG_MAX];
+};
+
 void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
 {
     struct mips_cpu *cpu = jit->cpu;
     struct physmap *pm = cpu->pm;
-    static __thread struct arch_state s0, s1, s2;
-    static __thread struct jit_wlog l1[WLOG_MAX];
-    static __thread uint64_t final1[WLOG_MAX];
+    /* 160 KB: on the heap of the VMs that use lockstep, not in the
+     * thread-local storage that every thread of the process gets (and
+     * touches when it starts). */
+    if (!jit->ls) {
+        jit->ls = malloc(sizeof(*jit->ls));
+        if (!jit->ls) {
+            mips_cpu_halt(cpu, "lockstep: out of memory");
+            return;
+        }
+    }
+    struct arch_state *const s0 = &jit->ls->s0, *const s1 = &jit->ls->s1,
+                             *const s2 = &jit->ls->s2;
+    struct jit_wlog *const l1 = jit->ls->l1;
+    uint64_t *const final1 = jit->ls->final1;
 
-    state_save(cpu, &s0);
+    state_save(cpu, s0);
     uint64_t dev0 = pm->dev_accesses;
     jit->nwlog = 0;
     jit->wlog_overflow = 0;
@@ -228,14 +246,14 @@ void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
     jit_enter(jit, blk->code);
     jit->wlog_on = 0;
     jit->stats.lockstep_blocks++;
-    uint64_t n = cpu->insn_count - s0.insn_count;
+    uint64_t n = cpu->insn_count - s0->insn_count;
     if (n == 0)
         return; /* left through its entry check: nothing ran */
     if (pm->dev_accesses != dev0 || jit->wlog_overflow) {
         jit->stats.lockstep_resyncs++;
         return;
     }
-    state_save(cpu, &s1);
+    state_save(cpu, s1);
     size_t n1 = jit->nwlog;
     if (n1)
         memcpy(l1, jit->wlog, n1 * sizeof(l1[0]));
@@ -245,10 +263,10 @@ void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
         ram_put(ram_ptr(pm, l1[i].pa, l1[i].size), l1[i].size, l1[i].old_val);
 
     /* the same instructions in the interpreter */
-    state_restore(cpu, &s0);
+    state_restore(cpu, s0);
     jit->nwlog = 0;
     jit->wlog_on = 1;
-    for (uint64_t guard = 0; cpu->insn_count < s0.insn_count + n; guard++) {
+    for (uint64_t guard = 0; cpu->insn_count < s0->insn_count + n; guard++) {
         if (guard > 4 * n + 16) {
             jit->wlog_on = 0;
             mismatch(jit, blk, "the interpreter does not reach the same "
@@ -258,11 +276,11 @@ void jit_lockstep_block(struct mips_jit *jit, struct jit_block *blk)
         mips_exec_one(cpu);
     }
     jit->wlog_on = 0;
-    state_save(cpu, &s2);
+    state_save(cpu, s2);
 
     char why[256];
-    if (memcmp(&s1, &s2, sizeof(s1)) != 0 &&
-        state_diff(&s1, &s2, why, sizeof(why))) {
+    if (memcmp(s1, s2, sizeof(*s1)) != 0 &&
+        state_diff(s1, s2, why, sizeof(why))) {
         mismatch(jit, blk, why);
         return;
     }

@@ -52,6 +52,7 @@ static int build(struct c7200_storage *s, const struct c7200_storage_config *c,
         .chip = C7200_BOOTFLASH_CHIP,
         .chips = C7200_BOOTFLASH_CHIPS,
         .lg = c->lg,
+        .fill_async = 1,
     };
     int rc = bootflash_open(&bc, &s->bootflash, err, errlen);
     if (rc < 0) {

@@ -100,6 +100,7 @@ int mid_storage_create_3600(struct mid *m, struct pci_bus *bus,
         .chip = BOOTFLASH_CHIP,
         .chips = BOOTFLASH_CHIPS,
         .lg = m->vm->log,
+        .fill_async = 1,
     };
     rc = bootflash_open(&bc, &s->bootflash, err, errlen);
     if (rc < 0)
