@@ -99,7 +99,7 @@ static void build_if_tree(int use, cmd_fn fn, const struct node *cont,
 {
     int n = 0;
     for (int t = 0; t < IFT_COUNT; t++) {
-        int present = if_types[t].is_virtual;
+        int present = if_types[t].is_virtual == 1;
         for (struct iface *i = ifaces; i && !present; i = i->next)
             present = i->type == (enum if_type)t;
         if (!present)
@@ -685,7 +685,8 @@ static int h_interface(struct cctx *c)
         i->p2p = 0;
     if (i->parent)
         iface_update_line(i, cfg.loading);
-    if (cfg.loading && !if_types[i->type].is_virtual)
+    if (cfg.loading && (!if_types[i->type].is_virtual ||
+                        i->type == IFT_VLAN))
         iface_set_shutdown(i, 0, 1); /* startup: no "shutdown" = enabled */
     else if (if_types[i->type].is_virtual)
         iface_update_line(i, cfg.loading); /* a new loopback comes up */

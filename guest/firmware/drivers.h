@@ -24,6 +24,11 @@ struct nic *mueslix_attach(struct iface *ifp, struct pci_func *f, int bay,
 struct nic *i82543_attach(struct iface *ifp, struct pci_func *f, int bay,
                           int irq_port);
 
+/* NM-16ESW in a slot: its 16 switch ports and interface Vlan1. */
+struct card;
+void bcm5605_attach(int slot, const struct card *c, struct pci_func *f,
+                    const uint8_t *base_mac);
+
 /* GT-96100 on-board FastEthernet port 0 or 1 (2691, 37xx). */
 struct nic *gt96k_eth_attach(struct iface *ifp, int port);
 /* Port p of the WIC in sub-slot w: a GT-96100 MPSC channel (serial, or

@@ -226,18 +226,21 @@ void pci_enumerate(int two_roots);
 uint32_t pci_cfg_read(int root, int bus, int dev, int reg);
 void pci_cfg_write(int root, int bus, int dev, int reg, uint32_t v);
 uint32_t pci_map_bar(struct pci_func *f, int reg); /* returns KSEG1 addr */
+/* A window of `size` bytes (a power of two), aligned to its size. */
+uint32_t pci_map_bar_size(struct pci_func *f, int reg, uint32_t size);
 
 /* ------------------------------------------------------------- hw.c */
 
 enum if_type {
     IFT_ETHERNET, IFT_FASTETHERNET, IFT_GIGABITETHERNET, IFT_SERIAL,
-    IFT_ATM, IFT_POS, IFT_BRI, IFT_LOOPBACK, IFT_COUNT
+    IFT_ATM, IFT_POS, IFT_BRI, IFT_VLAN, IFT_LOOPBACK, IFT_COUNT
 };
 struct if_type_info {
     const char *name;      /* "FastEthernet" */
     const char *abbrev;    /* "Fa" */
     const char *help;
-    int is_virtual;
+    int is_virtual;        /* named <type><n>; 1: created by "interface",
+                              2: only where hardware made one (Vlan) */
 };
 extern const struct if_type_info if_types[IFT_COUNT];
 

@@ -24,6 +24,7 @@ const struct if_type_info if_types[IFT_COUNT] = {
     [IFT_ATM] = {"ATM", "AT", "ATM interface", 0},
     [IFT_POS] = {"POS", "PO", "Packet over Sonet", 0},
     [IFT_BRI] = {"BRI", "BR", "ISDN Basic Rate Interface", 0},
+    [IFT_VLAN] = {"Vlan", "Vl", "Catalyst Vlans", 2},
     [IFT_LOOPBACK] = {"Loopback", "Lo", "Loopback interface", 1},
 };
 
@@ -73,8 +74,8 @@ static const struct card_entry mid_cards[] = {
       IFT_FASTETHERNET, 1, "AmdP2"}, 1},
     {{"NM-4T", "Serial network module, 4 ports", 0x54, IFT_SERIAL, 4,
       "Mueslix"}, 1},
-    {{"NM-16ESW", "EtherSwitch network module, 16 ports (no driver)",
-      0x02A9, IFT_FASTETHERNET, 0, "BCM5605"}, 4},
+    {{"NM-16ESW", "EtherSwitch network module, 16 ports", 0x02A9,
+      IFT_FASTETHERNET, 16, "BCM5605"}, 4},
     {{"Leopard-2FE", "2 on-board FastEthernet ports", 0x00B3,
       IFT_FASTETHERNET, 2, "AmdP2"}, 4},
     {{"WIC-1T", "1 port serial WAN interface card", 0x02, IFT_SERIAL, 1,
@@ -360,6 +361,14 @@ static void hw_discover_mid(void)
         const struct card *c = bay->card;
         if (!c)
             continue;
+        if (c->type_code == 0x02A9) { /* NM-16ESW (§5.6) */
+            struct pci_func *f = slot_func(s, 0);
+            size_t n;
+            const uint8_t *mac = eeprom_v4_field(&bay->ee, 0xCF, &n);
+            if (f && f->vendor == 0x14E4 && f->device == 0x5605)
+                bcm5605_attach(s, c, f, mac && n == 6 ? mac : NULL);
+            continue;
+        }
         for (int p = 0; p < c->nports; p++) {
             struct iface *i = iface_add(c->iftype, s, p, c);
             i->pci = slot_func(s, c->iftype == IFT_SERIAL ? 0 : p);

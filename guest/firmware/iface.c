@@ -164,7 +164,7 @@ struct iface *iface_by_name(const char *s)
 int if_is_ethernet(const struct iface *i)
 {
     return i->type == IFT_ETHERNET || i->type == IFT_FASTETHERNET ||
-           i->type == IFT_GIGABITETHERNET;
+           i->type == IFT_GIGABITETHERNET || i->type == IFT_VLAN;
 }
 
 /* Carrier: loopbacks always, otherwise what the driver reports. */

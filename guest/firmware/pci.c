@@ -108,9 +108,15 @@ void pci_enumerate(int two_roots)
 
 uint32_t pci_map_bar(struct pci_func *f, int reg)
 {
+    return pci_map_bar_size(f, reg, PCI_WINDOW_STEP);
+}
+
+uint32_t pci_map_bar_size(struct pci_func *f, int reg, uint32_t size)
+{
     if (!f->bar) {
+        next_window = (next_window + size - 1) & ~(size - 1);
         f->bar = next_window;
-        next_window += PCI_WINDOW_STEP;
+        next_window += size;
     }
     pci_cfg_write(f->root, f->bus, f->dev, reg, f->bar);
     return KSEG1_BASE | f->bar;

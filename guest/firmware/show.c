@@ -191,6 +191,8 @@ static void hw_desc(const struct iface *i, char *buf, size_t n)
 {
     if (i->type == IFT_LOOPBACK) {
         snprintf(buf, n, "Loopback");
+    } else if (i->type == IFT_VLAN) {
+        snprintf(buf, n, "EtherSVI");
     } else if (i->type == IFT_SERIAL && i->card) {
         snprintf(buf, n, "M%dT", i->card->nports);
     } else if (i->card) {
@@ -204,7 +206,7 @@ static void bw_dly(const struct iface *i, uint32_t *bw, uint32_t *dly)
 {
     switch (i->type) {
     case IFT_ETHERNET: *bw = 10000; *dly = 1000; break;
-    case IFT_FASTETHERNET: *bw = 100000; *dly = 100; break;
+    case IFT_FASTETHERNET: case IFT_VLAN: *bw = 100000; *dly = 100; break;
     case IFT_GIGABITETHERNET: *bw = 1000000; *dly = 10; break;
     case IFT_LOOPBACK: *bw = 8000000; *dly = 5000; break;
     case IFT_ATM: case IFT_POS: *bw = 155000; *dly = 80; break;

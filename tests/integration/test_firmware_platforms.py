@@ -230,3 +230,33 @@ def test_write_memory_restart_reload(routers, tmp_path, model):
     assert res.returncode == 0, res.stderr
     body = startup.split("\n", 1)[1]
     assert res.stdout.rstrip("\n") == body.rstrip("\n")
+
+
+def test_ping_through_nm16esw(routers, tmp_path):
+    """NM-16ESW on a 3725 (slot 1) and on a 3660 (slot 2): their switch
+    ports FastEthernet1/3 and 2/5 joined; the routers talk through
+    interface Vlan1 (the switch's CPU port, 802.1Q tagged on the
+    chip's side)."""
+    a, b = udp_link("1:3", "2:5")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r1 = routers(["-p", "1:NM-16ESW", *a], cwd=tmp_path / "a",
+                 platform=PLAT["3725"])
+    r2 = routers(["-p", "2:NM-16ESW", *b], cwd=tmp_path / "b",
+                 platform=PLAT["3660"])
+    for r, name, addr in ((r1, "R1", "10.9.0.1"), (r2, "R2", "10.9.0.2")):
+        setup_router(r, name, ["interface Vlan1",
+                               f"ip address {addr} 255.255.255.0",
+                               "no shutdown"])
+        wait_line_up(r, "Vlan1")
+    out = r1.cmd("show ip interface brief")
+    assert re.search(r"FastEthernet1/3 +unassigned +YES unset +up +up", out)
+    assert re.search(r"FastEthernet1/4 +unassigned +YES unset +down +down",
+                     out)
+    ping(r1, "10.9.0.2")
+    rate, out = ping(r1, "10.9.0.2 repeat 10")
+    assert rate == 100, out
+    rate, out = ping(r2, "10.9.0.1")
+    assert rate == 100, out
+    out = r1.cmd("show interfaces Vlan1")
+    assert "Hardware is EtherSVI" in out
