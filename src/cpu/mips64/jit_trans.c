@@ -76,6 +76,8 @@ struct tctx {
     int allow64;         /* 64-bit operations legal in this mode */
     int direct_ok;       /* chaining and jump cache allowed */
     int slot_endblock;   /* the delay slot may have changed mode/TLB */
+    int stash;           /* RSI holds a value over the delay slot */
+    int stash_spilled;   /* ... moved to its stack slot (see stash_spill) */
     int slot_writes;     /* the delay slot may have written memory (and
                           * dropped translations, this block's among them) */
     int n;
@@ -87,6 +89,9 @@ struct tctx {
     uint32_t volatile_cached; /* cached in caller-saved host registers */
     uint32_t dirty;
     uint32_t body_dirty; /* dirty where in-block loops come back to */
+    /* known bounds: guest register g < 2^width[g] (64: nothing known),
+     * so 32-bit results below 2^31 need no sign extension */
+    uint8_t width[32];
     int synced;          /* instructions already added to insn_count */
 
     /* the instruction being translated */
@@ -134,10 +139,34 @@ static int g_src(struct tctx *t, int g, int scratch)
     return scratch;
 }
 
+#define W_ANY 64
+
+static void widths_unknown(struct tctx *t)
+{
+    memset(t->width, W_ANY, sizeof(t->width));
+}
+
+static int w_of(const struct tctx *t, int g)
+{
+    return g == 0 ? 0 : t->width[g];
+}
+
+/* Bits of v (0 for 0), W_ANY when it is not below 2^31. */
+static int w_const(uint64_t v)
+{
+    if (v >= 0x80000000ull)
+        return W_ANY;
+    int n = 0;
+    while (v >> n)
+        n++;
+    return n;
+}
+
 static void g_store(struct tctx *t, int g, int x)
 {
     if (g == 0)
         return;
+    t->width[g] = W_ANY;
     if (t->hreg[g] >= 0) {
         if (t->hreg[g] != x)
             x_mov_rr(&t->b, 1, t->hreg[g], x);
@@ -158,6 +187,7 @@ static int g_dst(struct tctx *t, int rd, int avoid)
 
 static void g_commit(struct tctx *t, int rd, int x)
 {
+    t->width[rd] = W_ANY;
     if (rd != 0 && t->hreg[rd] == x)
         t->dirty |= 1u << rd;
     else
@@ -168,6 +198,7 @@ static void g_store_imm(struct tctx *t, int g, uint64_t v)
 {
     if (g == 0)
         return;
+    t->width[g] = (uint8_t)w_const(v);
     if (t->hreg[g] >= 0) {
         x_mov_ri(&t->b, t->hreg[g], v);
         t->dirty |= 1u << g;
@@ -307,13 +338,42 @@ static void exit_pcset(struct tctx *t, uint32_t dirty, int total, int synced)
     jmp_exit(t);
 }
 
-/* Register jump: target in the SLOT_TARGET stack slot. */
+/*
+ * A value a branch computes before its delay slot and uses after it (the
+ * condition when the slot changes an operand, a register jump's target)
+ * stays in RSI unless the slot needs RSI (memory access) or calls a
+ * helper: those move it to its stack slot first.
+ */
+enum { STASH_NONE, STASH_COND, STASH_TARGET };
+
+static void stash_spill(struct tctx *t)
+{
+    if (t->stash == STASH_NONE || t->stash_spilled)
+        return;
+    if (t->stash == STASH_COND)
+        x_mov_store8(&t->b, X_RSP, SLOT_COND, X_RSI);
+    else
+        x_mov_store(&t->b, 1, X_RSP, SLOT_TARGET, X_RSI);
+    t->stash_spilled = 1;
+}
+
+/* Flags for the stashed condition (nonzero: taken). */
+static void stash_test(struct tctx *t)
+{
+    if (t->stash_spilled)
+        x_cmp8_mi(&t->b, X_RSP, SLOT_COND, 0);
+    else
+        x_test_rr(&t->b, 0, X_RSI, X_RSI);
+}
+
+/* Register jump: target stashed (RSI or SLOT_TARGET). */
 static void exit_indirect(struct tctx *t, int total)
 {
     struct xbuf *b = &t->b;
     write_back(t, t->dirty);
     count_add(t, total - t->synced);
-    x_mov_load(b, 1, X_RSI, X_RSP, SLOT_TARGET);
+    if (t->stash_spilled)
+        x_mov_load(b, 1, X_RSI, X_RSP, SLOT_TARGET);
     if (t->direct_ok && !t->slot_endblock) {
         x_mov_rr(b, 0, X_RAX, X_RSI);
         x_alu_ri(b, ALU_AND, 0, X_RAX, (int32_t)(JC_MASK << 2));
@@ -406,6 +466,7 @@ static int sync_point(const struct tctx *t)
 static void emit_helper(struct tctx *t, int endblock)
 {
     struct xbuf *b = &t->b;
+    stash_spill(t);
     t->slot_writes |= t->in_slot;
     write_back(t, t->dirty);
     t->dirty = 0;
@@ -420,6 +481,7 @@ static void emit_helper(struct tctx *t, int endblock)
     slot_flag(t, 0);
     x_mov_load(b, 1, X_R14, X_R15, OFF(insn_count));
     reload_cached(t);
+    widths_unknown(t);
     x_test_rr(b, 0, X_RDX, X_RDX);
     size_t ok = x_jcc(b, CC_E, 0);
     if (!t->in_slot) {
@@ -462,6 +524,7 @@ static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
                     unsigned size)
 {
     struct xbuf *b = &t->b;
+    stash_spill(t);
     if (base != 0 && t->hreg[base] >= 0 && imm) {
         x_lea(b, 1, X_RSI, t->hreg[base], imm);
     } else {
@@ -618,6 +681,9 @@ static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
     emit_va(t, s, base, imm, sizes[kind]);
     emit_mem_fast(t, s, 0);
     g_store(t, rt, X_RCX);
+    if (rt)
+        t->width[rt] = kind == LK_U8 ? 8 : kind == LK_U16 ? 16
+                       : kind == LK_U32 ? 32 : W_ANY;
 }
 
 static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
@@ -731,13 +797,19 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     switch (id) {
     case INSN_sll: case INSN_srl: case INSN_sra: {
         if (!rd) return 1;
+        int w = w_of(t, rt); /* result < 2^nw (nw <= 31): no sign extension */
+        int nw = id == INSN_sll ? (w + sa <= 31 ? w + sa : W_ANY)
+                 : w <= 31 ? (w > sa ? w - sa : 0)
+                 : id == INSN_srl && sa ? 32 - sa : W_ANY;
         int d = g_dst(t, rd, -1);
         g_load(t, d, rt);
         if (sa)
             x_shift_ri(b, id == INSN_sll ? SH_SHL : id == INSN_srl ? SH_SHR : SH_SAR,
                        0, d, (uint8_t)sa);
-        x_movsxd(b, d, d);
+        if (nw == W_ANY)
+            x_movsxd(b, d, d);
         g_commit(t, rd, d);
+        t->width[rd] = (uint8_t)nw;
         return 1;
     }
     case INSN_sllv: case INSN_srlv: case INSN_srav: {
@@ -780,12 +852,17 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (id == INSN_addu && rd == rt) {
             int tmp = rs; rs = rt; rt = tmp; /* commutative: rd op= other */
         }
+        int ws = w_of(t, rs), wt = w_of(t, rt);
+        int nw = id == INSN_addu && ws <= 30 && wt <= 30
+                 ? (ws > wt ? ws : wt) + 1 : W_ANY;
         int d = g_dst(t, rd, rt);
         g_load(t, d, rs);
         src = g_src(t, rt, X_RCX);
         x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, d, src);
-        x_movsxd(b, d, d);
+        if (nw == W_ANY)
+            x_movsxd(b, d, d);
         g_commit(t, rd, d);
+        t->width[rd] = (uint8_t)nw;
         return 1;
     }
     case INSN_daddu: case INSN_dsubu:
@@ -842,6 +919,7 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         x_alu_rr(b, ALU_CMP, 1, X_RAX, src);
         x_setcc(b, id == INSN_slt ? CC_L : CC_B, X_RCX);
         g_store(t, rd, X_RCX);
+        t->width[rd] = 1;
         return 1;
     case INSN_movz: case INSN_movn:
         if (!rd) return 1;
@@ -855,12 +933,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
 
     case INSN_addiu: {
         if (!rt) return 1;
+        int ws = w_of(t, rs);
+        int nw = imm >= 0 && ws <= 30 ? (ws > 15 ? ws : 15) + 1 : W_ANY;
         int d = g_dst(t, rt, -1);
         g_load(t, d, rs);
         if (imm)
             x_alu_ri(b, ALU_ADD, 0, d, imm);
-        x_movsxd(b, d, d);
+        if (nw == W_ANY)
+            x_movsxd(b, d, d);
         g_commit(t, rt, d);
+        t->width[rt] = (uint8_t)nw;
         return 1;
     }
     case INSN_daddiu: {
@@ -884,13 +966,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         x_alu_ri(b, ALU_CMP, 1, src, imm);
         x_setcc(b, id == INSN_slti ? CC_L : CC_B, X_RCX);
         g_store(t, rt, X_RCX);
+        t->width[rt] = 1;
         return 1;
     case INSN_andi: {
         if (!rt) return 1;
+        int ws = w_of(t, rs), wi = w_const(uimm);
         int d = g_dst(t, rt, -1);
         g_load(t, d, rs);
         x_alu_ri(b, ALU_AND, 0, d, (int32_t)uimm);
         g_commit(t, rt, d);
+        t->width[rt] = (uint8_t)(ws < wi ? ws : wi);
         return 1;
     }
     case INSN_ori: case INSN_xori: {
@@ -1040,12 +1125,20 @@ enum cond { C_ALWAYS, C_NEVER, C_EQ, C_NE, C_LEZ, C_GTZ, C_LTZ, C_GEZ };
 static int emit_cond(struct tctx *t, enum cond c, int rs, int rt)
 {
     struct xbuf *b = &t->b;
+    if ((c == C_EQ || c == C_NE) && rs == 0) {
+        rs = rt; /* compared with zero */
+        rt = 0;
+    }
     int a = g_src(t, rs, X_RAX);
     switch (c) {
     case C_EQ:
     case C_NE: {
-        int o = g_src(t, rt, X_RCX);
-        x_alu_rr(b, ALU_CMP, 1, a, o);
+        if (rt == 0) {
+            x_test_rr(b, 1, a, a);
+        } else {
+            int o = g_src(t, rt, X_RCX);
+            x_alu_rr(b, ALU_CMP, 1, a, o);
+        }
         return c == C_EQ ? CC_E : CC_NE;
     }
     default:
@@ -1101,26 +1194,32 @@ static int emit_branch(struct tctx *t)
     insn_regs(id, insn, &brd, &bwr);
     insn_regs(t->id[t->k + 1], t->insn[t->k + 1], &srd, &swr);
 
+    t->stash = STASH_NONE;
+    t->stash_spilled = 0;
     if (regjump) {
-        g_load(t, X_RAX, rs);
-        x_mov_store(b, 1, X_RSP, SLOT_TARGET, X_RAX);
+        g_load(t, X_RSI, rs);
+        t->stash = STASH_TARGET;
     }
     int cc = -1, early = 0;
     size_t not_taken = 0;
     if (c != C_ALWAYS && c != C_NEVER) {
         early = likely || (brd & (swr | (link ? 1u << link : 0)));
         if (early) {
+            if (!likely)
+                x_mov_ri(b, X_RSI, 0); /* before the flags are set */
             cc = emit_cond(t, c, rs, rt);
             if (likely) {
                 not_taken = x_jcc(b, cc ^ 1, 0);
             } else {
-                x_setcc(b, cc, X_RAX);
-                x_mov_store8(b, X_RSP, SLOT_COND, X_RAX);
+                x_setcc(b, cc, X_RSI);
+                t->stash = STASH_COND;
             }
         }
     }
     uint32_t dirty_before_link = t->dirty;
     int synced_before_slot = t->synced;
+    uint8_t width_before_slot[32];
+    memcpy(width_before_slot, t->width, sizeof(width_before_slot));
     if (link)
         g_store_imm(t, link, pc + 8);
     /* instructions after the slot belong to this block (scan_block) */
@@ -1159,7 +1258,7 @@ static int emit_branch(struct tctx *t)
         /* taken: leave; not taken: go on */
         size_t stay;
         if (early) {
-            x_cmp8_mi(b, X_RSP, SLOT_COND, 0);
+            stash_test(t);
             stay = x_jcc(b, CC_E, 0);
         } else {
             cc = emit_cond(t, c, rs, rt);
@@ -1172,7 +1271,7 @@ static int emit_branch(struct tctx *t)
     if (c != C_ALWAYS && !likely) {
         size_t taken;
         if (early) {
-            x_cmp8_mi(b, X_RSP, SLOT_COND, 0);
+            stash_test(t);
             taken = x_jcc(b, CC_NE, 0);
         } else {
             cc = emit_cond(t, c, rs, rt);
@@ -1191,6 +1290,7 @@ static int emit_branch(struct tctx *t)
         x_bind(b, not_taken);
         t->dirty = dirty_before_link;
         t->synced = synced_before_slot; /* a slot helper's sync didn't run */
+        memcpy(t->width, width_before_slot, sizeof(t->width));
         t->slot_endblock = 0;
         if (link)
             g_store_imm(t, link, pc + 8);
@@ -1355,13 +1455,16 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
      * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
     t->dirty = t->body_dirty;
+    widths_unknown(t);
 
     for (t->k = 0; t->k < t->n; t->k++) {
         t->pc = va + 4 * (uint64_t)t->k;
         enum insn_id id = t->id[t->k];
         unsigned fl = mips_insn_desc[id].flags;
         if (fl & F_BRANCH) {
-            if (!emit_branch(t))
+            int go_on = emit_branch(t);
+            t->stash = STASH_NONE;
+            if (!go_on)
                 break;
             continue; /* the slot was consumed */
         }
