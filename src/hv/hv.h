@@ -60,6 +60,10 @@ struct hypervisor {
     int listen_fd[HV_MAX_LISTENERS];
     int nlisten;
     long relisten_timer;
+
+    /* connections, under conn_lock (hv_server.c) */
+    pthread_mutex_t conn_lock;
+    pthread_cond_t conn_cond; /* a worker finished */
     struct hv_conn *conns;
     int nconns;
 
@@ -76,6 +80,10 @@ struct hypervisor {
 struct hv_ctx {
     struct hypervisor *hv;
     struct hv_reply *reply;
+    /* Sends the replies the connection has gathered: called before a
+     * command flagged slow runs (NULL: nothing to send). */
+    void (*flush)(void *arg);
+    void *flush_arg;
     int close_conn;    /* set by `hypervisor close` */
     int stop_server;   /* set by `hypervisor stop` */
 };

@@ -51,6 +51,29 @@ static const struct hv_cmd *cmd_find(const struct hv_module *m,
     return NULL;
 }
 
+/*
+ * Commands that may take milliseconds or much more (the CPU thread is
+ * started or waited for; get_idle_pc_prop samples for ~10 s, §8.7): the
+ * replies a connection has gathered are sent before they run.
+ */
+static const struct {
+    const char *module, *cmd;
+} slow_cmds[] = {
+    {"vm", "start"},          {"vm", "stop"},
+    {"vm", "suspend"},        {"vm", "resume"},
+    {"vm", "get_idle_pc_prop"}, {"vm", "save_state"},
+    {"vm", "load_state"},     {"hypervisor", "reset"},
+};
+
+static int cmd_is_slow(const struct hv_module *m, const struct hv_cmd *cmd)
+{
+    for (size_t i = 0; i < sizeof(slow_cmds) / sizeof(slow_cmds[0]); i++)
+        if (strcmp(slow_cmds[i].module, m->name) == 0 &&
+            strcmp(slow_cmds[i].cmd, cmd->name) == 0)
+            return 1;
+    return 0;
+}
+
 /* C atoi() without its undefined overflow: clamped to int. */
 int hv_arg_int(const char *s)
 {
@@ -97,6 +120,8 @@ void hv_dispatch_line(struct hv_ctx *c, const char *line, size_t len)
                cmd->min_args, cmd->max_args);
         goto out;
     }
+    if (c->flush && cmd_is_slow(m, cmd))
+        c->flush(c->flush_arg);
     cmd->fn(c, n, t.argv + 2);
 out:
     hv_tokens_free(&t);

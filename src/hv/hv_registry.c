@@ -2,6 +2,7 @@
 #include "hv/hv_registry.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,13 +17,42 @@ void hv_registry_destroy(struct hv_registry *reg)
     pthread_mutex_destroy(&reg->lock);
 }
 
+/* FNV-1a (32-bit offset basis and prime) over the kind and the name. */
+static unsigned name_hash(enum hv_kind kind, const char *name)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)kind;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h & (HV_REG_BUCKETS - 1);
+}
+
 static struct hv_obj *find_locked(struct hv_registry *reg, enum hv_kind kind,
                                   const char *name)
 {
-    for (struct hv_obj *o = reg->head[kind]; o; o = o->next)
-        if (strcmp(o->name, name) == 0)
+    for (struct hv_obj *o = reg->bucket[name_hash(kind, name)]; o;
+         o = o->hnext)
+        if (o->kind == kind && strcmp(o->name, name) == 0)
             return o;
     return NULL;
+}
+
+static void hash_insert(struct hv_registry *reg, struct hv_obj *o)
+{
+    struct hv_obj **b = &reg->bucket[name_hash(o->kind, o->name)];
+    o->hnext = *b;
+    *b = o;
+}
+
+static void hash_remove(struct hv_registry *reg, struct hv_obj *o)
+{
+    for (struct hv_obj **pp = &reg->bucket[name_hash(o->kind, o->name)];
+         *pp; pp = &(*pp)->hnext) {
+        if (*pp == o) {
+            *pp = o->hnext;
+            break;
+        }
+    }
+    o->hnext = NULL;
 }
 
 struct hv_obj *hv_obj_add(struct hv_registry *reg, enum hv_kind kind,
@@ -54,7 +84,11 @@ struct hv_obj *hv_obj_add(struct hv_registry *reg, enum hv_kind kind,
         return NULL;
     }
     o->next = reg->head[kind];
+    o->prev = NULL;
+    if (o->next)
+        o->next->prev = o;
     reg->head[kind] = o;
+    hash_insert(reg, o);
     pthread_mutex_unlock(&reg->lock);
     return o;
 }
@@ -104,13 +138,14 @@ int hv_obj_remove(struct hv_registry *reg, struct hv_obj *obj)
         pthread_mutex_unlock(&reg->lock);
         return -EBUSY;
     }
-    for (struct hv_obj **pp = &reg->head[obj->kind]; *pp; pp = &(*pp)->next) {
-        if (*pp == obj) {
-            *pp = obj->next;
-            break;
-        }
-    }
-    obj->next = NULL;
+    if (obj->prev)
+        obj->prev->next = obj->next;
+    else
+        reg->head[obj->kind] = obj->next;
+    if (obj->next)
+        obj->next->prev = obj->prev;
+    obj->next = obj->prev = NULL;
+    hash_remove(reg, obj);
     obj->deleted = 1;
     pthread_mutex_unlock(&reg->lock);
     return 0;
@@ -129,7 +164,12 @@ int hv_obj_rename(struct hv_registry *reg, struct hv_obj *obj,
         return -EEXIST;
     }
     char *old = obj->name;
+    int listed = !obj->deleted;
+    if (listed)
+        hash_remove(reg, obj);
     obj->name = copy;
+    if (listed)
+        hash_insert(reg, obj);
     pthread_mutex_unlock(&reg->lock);
     free(old);
     return 0;

@@ -43,12 +43,18 @@ struct hv_obj {
     int refs;            /* binding references (registry lock) */
     int holds;           /* users (registry lock) */
     int deleted;         /* out of the registry (registry lock) */
-    struct hv_obj *next;
+    struct hv_obj *next, *prev; /* list of its kind, newest first */
+    struct hv_obj *hnext;       /* hash chain */
 };
+
+/* Name lookups through a hash of (kind, name): a process with thousands of
+ * objects finds one in constant time. Power of two. */
+#define HV_REG_BUCKETS 4096
 
 struct hv_registry {
     pthread_mutex_t lock;
     struct hv_obj *head[HV_KIND_COUNT]; /* newest first */
+    struct hv_obj *bucket[HV_REG_BUCKETS];
 };
 
 void hv_registry_init(struct hv_registry *reg);

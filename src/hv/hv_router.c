@@ -71,11 +71,17 @@ static int lock_open(const char *dir, const char *prefix)
     return fd;
 }
 
+/*
+ * The PID, then the length cut to it (a longer PID may be there from
+ * before). Not ftruncate(0) first: on ext4 a file truncated to zero and
+ * written is flushed to disk when closed (its auto_da_alloc rule), and
+ * `vm delete` then waits for that write when it removes the file.
+ */
 static void lock_write_pid(int fd)
 {
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) < 0) {
+    if (pwrite(fd, buf, (size_t)n, 0) == n && ftruncate(fd, n) < 0) {
         /* the lock itself is what matters */
     }
 }

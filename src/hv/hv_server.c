@@ -2,15 +2,20 @@
  * TCP side of the hypervisor (hypervisor.md §1): listeners, connections,
  * line framing, and the per-connection worker threads.
  *
- * A connection is shared by the event-loop thread (socket I/O) and its
- * worker (command execution) under conn->mtx:
- *   loop:   reads bytes, cuts them into lines, queues them for the worker;
- *           writes queued reply bytes; closes the socket.
- *   worker: takes lines in order, runs them, appends the replies.
- * Replies come out in request order; a client may pipeline. A client that
- * goes away mid-command does not disturb the command: its reply is
- * dropped. The connection is freed on the loop thread once the socket is
- * closed and the worker has been joined.
+ * The event loop accepts; each connection then belongs to a worker thread
+ * of its own that reads the socket (blocking), cuts the bytes into lines,
+ * runs them in order and writes the replies. The replies to everything a
+ * read brought in go out in one write, so a pipelining client costs one
+ * send per burst rather than one per request, and a request/reply round
+ * trip is one thread wake-up (the reference's model too). Before a
+ * command that may take long (a VM start, get_idle_pc_prop: flagged in
+ * the command tables) the replies gathered so far are sent, and so they
+ * are when a burst has been running for HV_FLUSH_US, so no reply waits
+ * behind a slow command.
+ *
+ * A client that goes away mid-command does not disturb the command: its
+ * reply is dropped. A finished worker is joined by the next accept or at
+ * shutdown.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -30,55 +35,39 @@
 
 /* §2.1: lines of at least 1 MiB MUST work; we take 64 times that. */
 #define HV_LINE_MAX (64u << 20)
-/* Stop reading while this many request bytes wait for the worker. */
-#define HV_QUEUE_HIGH (4u << 20)
 #define HV_READ_CHUNK 65536
 #define HV_RELISTEN_MS 100
 #define HV_CLOSE_FLUSH_MS 2000 /* at shutdown, time to deliver replies */
-
-struct hv_line {
-    struct hv_line *next;
-    size_t len;
-    int too_long;
-    char text[];
-};
+/* Replies held back at most this long while a burst of requests runs. */
+#define HV_FLUSH_US 200
+/* Reply bytes that are sent without waiting for the end of the burst. */
+#define HV_OUT_HIGH 65536
 
 struct hv_conn {
     struct hypervisor *hv;
-    struct hv_conn *next; /* hv->conns, loop thread */
-    int fd;               /* loop thread; -1 once closed */
-    unsigned events;      /* loop thread */
+    struct hv_conn *next; /* hv->conns, under hv->conn_lock */
+    int fd;               /* the worker's; -1 once closed (conn_lock) */
     char peer[64];
-
-    /* line assembly, loop thread */
-    char *part;
-    size_t part_len, part_cap;
-    int discarding; /* inside an over-long line */
-
-    pthread_mutex_t mtx;
-    pthread_cond_t cond;
-    /* under mtx */
-    struct hv_line *q_head, *q_tail;
-    size_t q_bytes;
-    int eof;          /* the peer sent everything it will send */
-    int dead;         /* the socket failed: drop everything */
-    int closing;      /* `hypervisor close`/shutdown: no more requests */
-    int worker_done;
-    int kick_pending;
-    char *out;
-    size_t out_len, out_off, out_cap;
-
     pthread_t worker;
-    int worker_started;
-    int worker_joined;     /* loop thread */
-    long close_deadline;   /* loop thread: ms clock, 0 = none */
+    int closing; /* atomic: shutdown asked: finish the current command */
+    int done;    /* the worker has finished (conn_lock) */
+
+    /* worker thread only */
+    char *in;
+    size_t in_len, in_cap;
+    size_t scan;    /* bytes of in already searched for LF */
+    int discarding; /* inside an over-long line */
+    char *out;
+    size_t out_len, out_cap;
+    int dead;          /* the socket failed: replies are dropped */
+    long out_since_us; /* when the oldest unsent reply was made */
 };
 
-static long now_ms(void)
+static long now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int hv_is_stopping(struct hypervisor *hv)
@@ -91,254 +80,34 @@ void hv_request_stop(struct hypervisor *hv)
     pthread_kill(hv->main_thread, SIGUSR1);
 }
 
-/* --------------------------------------------------------------- queue */
+/* --------------------------------------------------------- worker side */
 
-static void line_queue_free(struct hv_conn *c)
-{
-    struct hv_line *l = c->q_head;
-    while (l) {
-        struct hv_line *next = l->next;
-        free(l);
-        l = next;
-    }
-    c->q_head = c->q_tail = NULL;
-    c->q_bytes = 0;
-}
-
-/* Queue one complete line for the worker (loop thread, mtx not held). */
-static int push_line(struct hv_conn *c, const char *text, size_t len,
-                     int too_long)
-{
-    struct hv_line *l = malloc(sizeof(*l) + len + 1);
-    if (!l)
-        return -ENOMEM;
-    l->next = NULL;
-    l->len = len;
-    l->too_long = too_long;
-    if (len)
-        memcpy(l->text, text, len);
-    l->text[len] = '\0';
-    pthread_mutex_lock(&c->mtx);
-    if (c->q_tail)
-        c->q_tail->next = l;
-    else
-        c->q_head = l;
-    c->q_tail = l;
-    c->q_bytes += len + 1;
-    pthread_cond_signal(&c->cond);
-    pthread_mutex_unlock(&c->mtx);
-    return 0;
-}
-
-static int part_append(struct hv_conn *c, const char *p, size_t n)
-{
-    if (n == 0)
-        return 0;
-    if (c->part_len + n > c->part_cap) {
-        size_t cap = c->part_cap ? c->part_cap : 256;
-        while (cap < c->part_len + n)
-            cap *= 2;
-        char *np = realloc(c->part, cap);
-        if (!np)
-            return -ENOMEM;
-        c->part = np;
-        c->part_cap = cap;
-    }
-    memcpy(c->part + c->part_len, p, n);
-    c->part_len += n;
-    return 0;
-}
-
-static void part_reset(struct hv_conn *c)
-{
-    c->part_len = 0;
-    if (c->part_cap > 65536) { /* don't keep a huge buffer around */
-        free(c->part);
-        c->part = NULL;
-        c->part_cap = 0;
-    }
-}
-
-/* Cut received bytes into lines at LF (§2.1). */
-static int feed(struct hv_conn *c, const char *p, size_t n)
-{
-    while (n) {
-        const char *lf = memchr(p, '\n', n);
-        size_t k = lf ? (size_t)(lf - p) : n;
-        if (c->discarding) {
-            /* nothing to keep */
-        } else if (c->part_len + k > HV_LINE_MAX) {
-            part_reset(c);
-            c->discarding = 1;
-        } else if (part_append(c, p, k) < 0) {
-            return -ENOMEM;
-        }
-        if (!lf)
-            break;
-        int rc = c->discarding ? push_line(c, "", 0, 1)
-                               : push_line(c, c->part, c->part_len, 0);
-        c->discarding = 0;
-        part_reset(c);
-        if (rc < 0)
-            return rc;
-        p += k + 1;
-        n -= k + 1;
-    }
-    return 0;
-}
-
-/* ---------------------------------------------------------- loop side */
-
-static void conn_io(struct evloop *ev, int fd, unsigned events, void *arg);
-
-/* Which events the connection needs now (loop thread, mtx held). */
-static unsigned wanted_events(struct hv_conn *c)
-{
-    unsigned e = 0;
-    if (!c->eof && !c->dead && !c->closing && c->q_bytes < HV_QUEUE_HIGH)
-        e |= EV_READ;
-    if (!c->dead && c->out_off < c->out_len)
-        e |= EV_WRITE;
-    return e;
-}
-
-/* Write what we can (loop thread, mtx held). */
+/* Send what is gathered (a failed send drops the rest: the peer left). */
 static void flush_out(struct hv_conn *c)
 {
-    while (!c->dead && c->out_off < c->out_len) {
-        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+    size_t off = 0;
+    while (!c->dead && off < c->out_len) {
+        ssize_t w = send(c->fd, c->out + off, c->out_len - off,
                          MSG_NOSIGNAL);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                c->dead = 1;
+            c->dead = 1; /* EAGAIN: the send timeout of a shutdown */
             break;
         }
-        c->out_off += (size_t)w;
+        off += (size_t)w;
     }
-    if (c->dead || c->out_off == c->out_len) {
-        c->out_off = c->out_len = 0;
-        if (c->out_cap > 65536) {
-            free(c->out);
-            c->out = NULL;
-            c->out_cap = 0;
-        }
+    c->out_len = 0;
+    if (c->out_cap > HV_OUT_HIGH) { /* don't keep a huge buffer around */
+        free(c->out);
+        c->out = NULL;
+        c->out_cap = 0;
     }
 }
 
-static void conn_free(struct hv_conn *c)
+static void flush_hook(void *arg)
 {
-    evloop_cancel_calls(c->hv->ev, c);
-    line_queue_free(c);
-    free(c->part);
-    free(c->out);
-    pthread_mutex_destroy(&c->mtx);
-    pthread_cond_destroy(&c->cond);
-    free(c);
-}
-
-/* Close the socket and drop the connection once nothing is left to do. */
-static void conn_update(struct hv_conn *c)
-{
-    struct hypervisor *hv = c->hv;
-    pthread_mutex_lock(&c->mtx);
-    if (c->fd >= 0)
-        flush_out(c);
-    if (c->close_deadline && now_ms() > c->close_deadline)
-        c->dead = 1;
-    int finished = c->worker_done && (c->dead || c->out_len == 0);
-    unsigned want = wanted_events(c);
-    if (c->dead) {
-        /* wake the worker: its queue is dropped */
-        line_queue_free(c);
-        pthread_cond_signal(&c->cond);
-    }
-    pthread_mutex_unlock(&c->mtx);
-
-    if (c->fd >= 0 && (finished || c->dead)) {
-        evloop_del_fd(hv->ev, c->fd);
-        close(c->fd);
-        c->fd = -1;
-        log_msg(hv->log, "HYPERVISOR", "connection from %s closed", c->peer);
-    } else if (c->fd >= 0 && want != c->events) {
-        if (evloop_mod_fd(hv->ev, c->fd, want) == 0)
-            c->events = want;
-    }
-    if (c->fd < 0 && c->worker_done && !c->worker_joined) {
-        pthread_join(c->worker, NULL);
-        c->worker_joined = 1;
-    }
-    if (c->fd < 0 && c->worker_joined) {
-        for (struct hv_conn **pp = &hv->conns; *pp; pp = &(*pp)->next) {
-            if (*pp == c) {
-                *pp = c->next;
-                hv->nconns--;
-                break;
-            }
-        }
-        conn_free(c);
-    }
-}
-
-static void conn_kick(void *arg)
-{
-    struct hv_conn *c = arg;
-    pthread_mutex_lock(&c->mtx);
-    c->kick_pending = 0;
-    pthread_mutex_unlock(&c->mtx);
-    conn_update(c);
-}
-
-static void conn_io(struct evloop *ev, int fd, unsigned events, void *arg)
-{
-    struct hv_conn *c = arg;
-    if (events & EV_READ) {
-        char buf[HV_READ_CHUNK];
-        ssize_t r = recv(fd, buf, sizeof(buf), 0);
-        if (r > 0) {
-            if (feed(c, buf, (size_t)r) < 0) {
-                pthread_mutex_lock(&c->mtx);
-                c->dead = 1;
-                pthread_mutex_unlock(&c->mtx);
-            }
-        } else if (r == 0) {
-            /* The peer is done sending: a last line without LF still
-             * counts, then the worker finishes what is queued. */
-            int rc = 0;
-            if (c->part_len && !c->discarding)
-                rc = push_line(c, c->part, c->part_len, 0);
-            part_reset(c);
-            pthread_mutex_lock(&c->mtx);
-            c->eof = 1;
-            if (rc < 0)
-                c->dead = 1;
-            pthread_cond_signal(&c->cond);
-            pthread_mutex_unlock(&c->mtx);
-        } else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-                   errno != EINTR) {
-            pthread_mutex_lock(&c->mtx);
-            c->dead = 1;
-            pthread_mutex_unlock(&c->mtx);
-        }
-    } else if (events & EV_ERROR) {
-        pthread_mutex_lock(&c->mtx);
-        c->dead = 1;
-        pthread_mutex_unlock(&c->mtx);
-    }
-    conn_update(c);
-}
-
-/* --------------------------------------------------------- worker side */
-
-static void worker_kick(struct hv_conn *c)
-{
-    /* mtx held */
-    if (!c->kick_pending) {
-        c->kick_pending = 1;
-        if (evloop_call(c->hv->ev, conn_kick, c) < 0)
-            c->kick_pending = 0;
-    }
+    flush_out(arg);
 }
 
 static int out_append(struct hv_conn *c, const char *p, size_t n)
@@ -353,8 +122,101 @@ static int out_append(struct hv_conn *c, const char *p, size_t n)
         c->out = np;
         c->out_cap = cap;
     }
+    if (!c->out_len)
+        c->out_since_us = now_us();
     memcpy(c->out + c->out_len, p, n);
     c->out_len += n;
+    return 0;
+}
+
+/* Run one line; returns 1 when the connection is to end after it. */
+static int run_line(struct hv_conn *c, char *text, size_t len, int too_long)
+{
+    struct hypervisor *hv = c->hv;
+    if (c->out_len && now_us() - c->out_since_us >= HV_FLUSH_US)
+        flush_out(c);
+    struct hv_reply reply;
+    hv_reply_init(&reply);
+    struct hv_ctx ctx = {.hv = hv, .reply = &reply,
+                         .flush = flush_hook, .flush_arg = c};
+    if (too_long)
+        hv_reply_final(&reply, HSC_ERR_PARSING,
+                       "Parse error: line too long (over %u bytes)",
+                       HV_LINE_MAX);
+    else
+        hv_dispatch_line(&ctx, text, len);
+    hv_reply_finish(&reply);
+    size_t n;
+    const char *data = hv_reply_data(&reply, &n);
+    if (!c->dead && out_append(c, data, n) < 0)
+        c->dead = 1;
+    hv_reply_free(&reply);
+    if (c->out_len >= HV_OUT_HIGH)
+        flush_out(c);
+    if (ctx.stop_server) {
+        flush_out(c);
+        hv_request_stop(hv);
+    }
+    return ctx.close_conn || ctx.stop_server;
+}
+
+/*
+ * Run the complete lines in c->in (LF-terminated, §2.1); at EOF, what is
+ * left counts as a last line. Returns 1 when the connection is to end.
+ */
+static int run_lines(struct hv_conn *c, int eof)
+{
+    size_t start = 0;
+    int end = 0;
+    while (!end) {
+        if (__atomic_load_n(&c->closing, __ATOMIC_ACQUIRE))
+            return 1;
+        char *lf = memchr(c->in + c->scan, '\n', c->in_len - c->scan);
+        if (!lf) {
+            c->scan = c->in_len;
+            break;
+        }
+        size_t k = (size_t)(lf - (c->in + start));
+        if (c->discarding) {
+            end = run_line(c, "", 0, 1);
+            c->discarding = 0;
+        } else {
+            *lf = '\0';
+            end = run_line(c, c->in + start, k, 0);
+        }
+        start += k + 1;
+        c->scan = start;
+    }
+    if (!end && eof && start < c->in_len && !c->discarding) {
+        /* The peer is done sending: a last line without LF counts. */
+        c->in[c->in_len] = '\0';
+        end = run_line(c, c->in + start, c->in_len - start, 0);
+        start = c->in_len;
+    }
+    /* keep the partial line */
+    memmove(c->in, c->in + start, c->in_len - start);
+    c->in_len -= start;
+    c->scan -= start < c->scan ? start : c->scan;
+    if (!c->discarding && c->in_len > HV_LINE_MAX) {
+        c->discarding = 1; /* drop it up to its LF */
+        c->in_len = c->scan = 0;
+    } else if (c->discarding) {
+        c->in_len = c->scan = 0;
+    }
+    return end;
+}
+
+/* Room for one more read (+1 for a NUL after a last line). */
+static int in_reserve(struct hv_conn *c)
+{
+    if (c->in_cap - c->in_len > HV_READ_CHUNK)
+        return 0;
+    size_t cap = c->in_cap ? c->in_cap * 2 : 2 * HV_READ_CHUNK;
+    char *np = realloc(c->in, cap);
+    if (!np)
+        return -ENOMEM;
+    c->in = np;
+    c->in_cap = cap;
     return 0;
 }
 
@@ -362,54 +224,62 @@ static void *conn_worker(void *arg)
 {
     struct hv_conn *c = arg;
     struct hypervisor *hv = c->hv;
-    pthread_mutex_lock(&c->mtx);
     for (;;) {
-        while (!c->q_head && !c->eof && !c->dead && !c->closing)
-            pthread_cond_wait(&c->cond, &c->mtx);
-        if (c->dead || c->closing || !c->q_head)
+        if (__atomic_load_n(&c->closing, __ATOMIC_ACQUIRE) || c->dead)
             break;
-        struct hv_line *l = c->q_head;
-        c->q_head = l->next;
-        if (!c->q_head)
-            c->q_tail = NULL;
-        int was_full = c->q_bytes >= HV_QUEUE_HIGH;
-        c->q_bytes -= l->len + 1;
-        if (was_full && c->q_bytes < HV_QUEUE_HIGH)
-            worker_kick(c); /* reading resumes */
-        pthread_mutex_unlock(&c->mtx);
-
-        struct hv_reply reply;
-        hv_reply_init(&reply);
-        struct hv_ctx ctx = {.hv = hv, .reply = &reply};
-        if (l->too_long)
-            hv_reply_final(&reply, HSC_ERR_PARSING,
-                           "Parse error: line too long (over %u bytes)",
-                           HV_LINE_MAX);
-        else
-            hv_dispatch_line(&ctx, l->text, l->len);
-        free(l);
-        hv_reply_finish(&reply);
-        size_t n;
-        const char *data = hv_reply_data(&reply, &n);
-
-        pthread_mutex_lock(&c->mtx);
-        if (!c->dead && out_append(c, data, n) < 0)
-            c->dead = 1;
-        hv_reply_free(&reply);
-        if (ctx.close_conn || ctx.stop_server)
-            c->closing = 1;
-        worker_kick(c);
-        if (ctx.stop_server) {
-            pthread_mutex_unlock(&c->mtx);
-            hv_request_stop(hv);
-            pthread_mutex_lock(&c->mtx);
+        if (in_reserve(c) < 0)
+            break;
+        ssize_t r = recv(c->fd, c->in + c->in_len,
+                         c->in_cap - c->in_len - 1, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        c->in_len += (size_t)r;
+        int end = run_lines(c, r == 0);
+        flush_out(c); /* the replies to this burst, in one write */
+        if (end || r == 0)
+            break;
+        if (c->in_cap > 4 * HV_READ_CHUNK && c->in_len < HV_READ_CHUNK) {
+            /* after a long line: don't keep its buffer */
+            char *np = malloc(2 * HV_READ_CHUNK);
+            if (np) {
+                memcpy(np, c->in, c->in_len);
+                free(c->in);
+                c->in = np;
+                c->in_cap = 2 * HV_READ_CHUNK;
+            }
         }
     }
-    line_queue_free(c);
-    c->worker_done = 1;
-    worker_kick(c);
-    pthread_mutex_unlock(&c->mtx);
+    if (__atomic_load_n(&c->closing, __ATOMIC_ACQUIRE))
+        flush_out(c);
+    free(c->in);
+    free(c->out);
+    c->in = c->out = NULL;
+    pthread_mutex_lock(&hv->conn_lock);
+    close(c->fd);
+    c->fd = -1;
+    c->done = 1;
+    pthread_cond_broadcast(&hv->conn_cond);
+    pthread_mutex_unlock(&hv->conn_lock);
+    log_msg(hv->log, "HYPERVISOR", "connection from %s closed", c->peer);
     return NULL;
+}
+
+/* Join and free the finished workers (conn_lock held). */
+static void reap_conns(struct hypervisor *hv)
+{
+    for (struct hv_conn **pp = &hv->conns; *pp;) {
+        struct hv_conn *c = *pp;
+        if (!c->done) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        hv->nconns--;
+        pthread_join(c->worker, NULL);
+        free(c);
+    }
 }
 
 /* ----------------------------------------------------------- listeners */
@@ -445,8 +315,8 @@ static void on_accept(struct evloop *ev, int fd, unsigned events, void *arg)
     struct hypervisor *hv = arg;
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
-    int cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
-                      SOCK_NONBLOCK | SOCK_CLOEXEC);
+    /* Blocking: the connection's worker waits in recv(). */
+    int cfd = accept4(fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
     if (cfd < 0) {
         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
             errno == ENOMEM) {
@@ -461,10 +331,6 @@ static void on_accept(struct evloop *ev, int fd, unsigned events, void *arg)
         }
         return;
     }
-    if (hv_is_stopping(hv)) {
-        close(cfd);
-        return;
-    }
     int one = 1;
     setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
@@ -476,32 +342,26 @@ static void on_accept(struct evloop *ev, int fd, unsigned events, void *arg)
     c->hv = hv;
     c->fd = cfd;
     peer_name(&ss, c->peer, sizeof(c->peer));
-    pthread_mutex_init(&c->mtx, NULL);
-    pthread_cond_init(&c->cond, NULL);
-    if (pthread_create(&c->worker, NULL, conn_worker, c) != 0) {
-        log_msg(hv->log, "HYPERVISOR", "no thread for a connection from %s",
-                c->peer);
+    pthread_mutex_lock(&hv->conn_lock);
+    reap_conns(hv);
+    if (hv_is_stopping(hv)) {
+        pthread_mutex_unlock(&hv->conn_lock);
         close(cfd);
-        pthread_mutex_destroy(&c->mtx);
-        pthread_cond_destroy(&c->cond);
         free(c);
         return;
     }
-    c->worker_started = 1;
-    c->events = EV_READ;
-    if (evloop_add_fd(ev, cfd, EV_READ, conn_io, c) < 0) {
-        pthread_mutex_lock(&c->mtx);
-        c->dead = 1;
-        pthread_cond_signal(&c->cond);
-        pthread_mutex_unlock(&c->mtx);
-        pthread_join(c->worker, NULL);
+    if (pthread_create(&c->worker, NULL, conn_worker, c) != 0) {
+        pthread_mutex_unlock(&hv->conn_lock);
+        log_msg(hv->log, "HYPERVISOR", "no thread for a connection from %s",
+                c->peer);
         close(cfd);
-        conn_free(c);
+        free(c);
         return;
     }
     c->next = hv->conns;
     hv->conns = c;
     hv->nconns++;
+    pthread_mutex_unlock(&hv->conn_lock);
     log_msg(hv->log, "HYPERVISOR", "connection from %s", c->peer);
 }
 
@@ -527,6 +387,8 @@ static int open_listener(struct hypervisor *hv, const struct addrinfo *ai)
 
 int hv_server_listen(struct hypervisor *hv)
 {
+    pthread_mutex_init(&hv->conn_lock, NULL);
+    pthread_cond_init(&hv->conn_cond, NULL);
     char port[16];
     snprintf(port, sizeof(port), "%d", hv->opt.port);
     struct addrinfo hints = {
@@ -583,33 +445,6 @@ static void close_listeners(void *arg)
         close(hv->listen_fd[i]);
     }
     hv->nlisten = 0;
-    long deadline = now_ms() + HV_CLOSE_FLUSH_MS;
-    struct hv_conn *next;
-    for (struct hv_conn *c = hv->conns; c; c = next) {
-        next = c->next; /* conn_update may free c */
-        pthread_mutex_lock(&c->mtx);
-        c->closing = 1;
-        pthread_cond_signal(&c->cond);
-        pthread_mutex_unlock(&c->mtx);
-        c->close_deadline = deadline;
-        conn_update(c);
-    }
-}
-
-struct conn_count {
-    struct hypervisor *hv;
-    int n;
-};
-
-static void count_conns(void *arg)
-{
-    struct conn_count *cc = arg;
-    struct hv_conn *next;
-    for (struct hv_conn *c = cc->hv->conns; c; c = next) {
-        next = c->next;
-        conn_update(c); /* enforces the flush deadline */
-    }
-    cc->n = cc->hv->nconns;
 }
 
 /*
@@ -620,12 +455,33 @@ void hv_server_shutdown(struct hypervisor *hv)
 {
     __atomic_store_n(&hv->stopping, 1, __ATOMIC_RELEASE);
     evloop_call_sync(hv->ev, close_listeners, hv);
-    for (;;) {
-        struct conn_count cc = {hv, 0};
-        evloop_call_sync(hv->ev, count_conns, &cc);
-        if (cc.n == 0)
-            break;
-        struct timespec ts = {0, 5 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    pthread_mutex_lock(&hv->conn_lock);
+    for (struct hv_conn *c = hv->conns; c; c = c->next) {
+        __atomic_store_n(&c->closing, 1, __ATOMIC_RELEASE);
+        if (c->fd >= 0)
+            shutdown(c->fd, SHUT_RD); /* a waiting worker sees EOF */
     }
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline); /* the cond's clock */
+    deadline.tv_sec += HV_CLOSE_FLUSH_MS / 1000;
+    int forced = 0;
+    while (hv->conns) {
+        reap_conns(hv);
+        if (!hv->conns)
+            break;
+        if (forced) {
+            pthread_cond_wait(&hv->conn_cond, &hv->conn_lock);
+        } else if (pthread_cond_timedwait(&hv->conn_cond, &hv->conn_lock,
+                                          &deadline) == ETIMEDOUT) {
+            /* A client that does not read its replies: its worker is
+             * stuck in send(); this makes it fail. */
+            for (struct hv_conn *c = hv->conns; c; c = c->next)
+                if (c->fd >= 0)
+                    shutdown(c->fd, SHUT_RDWR);
+            forced = 1;
+        }
+    }
+    pthread_mutex_unlock(&hv->conn_lock);
+    pthread_mutex_destroy(&hv->conn_lock);
+    pthread_cond_destroy(&hv->conn_cond);
 }
