@@ -194,10 +194,14 @@ def console(port, timeout=10):
             time.sleep(0.001)
 
 
-def wait_console(s, pattern=None, timeout=60):
+def wait_console(s, pattern=None, timeout=60, seen=None):
     """Reads the console until pattern (or any guest byte when None);
-    returns the time it arrived."""
-    data = b""
+    returns the time it arrived. seen: a bytearray that collects what was
+    read, and whose earlier content counts (the pattern may have come
+    along with the first byte, e.g. from the replay buffer)."""
+    data = bytes(seen) if seen is not None else b""
+    if pattern and pattern in strip_telnet(data):
+        return time.perf_counter()
     deadline = time.perf_counter() + timeout
     while True:
         try:
@@ -209,6 +213,8 @@ def wait_console(s, pattern=None, timeout=60):
             raise RuntimeError("console closed")
         if d:
             data += d
+            if seen is not None:
+                seen += d
             text = strip_telnet(data)
             if (pattern is None and text) or (pattern and pattern in text):
                 return now
@@ -234,9 +240,10 @@ def wait_booted(con, boot_timeout):
     nothing arrives in boot_timeout, RETURN is sent, and a "Router>" reply
     shows the router booted while its console output was not delivered."""
     first = None
+    seen = bytearray()
     try:
-        first = wait_console(con, timeout=boot_timeout)
-        wait_console(con, PROMPT, timeout=boot_timeout)
+        first = wait_console(con, timeout=boot_timeout, seen=seen)
+        wait_console(con, PROMPT, timeout=boot_timeout, seen=seen)
         return first, False
     except RuntimeError:
         con.sendall(b"\r\n")
