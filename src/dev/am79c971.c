@@ -19,7 +19,6 @@
 #include "core/log.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
-#include "net/nio.h"
 
 #define NREGS 256 /* RAP is 8 bits wide */
 
@@ -113,7 +112,7 @@ struct am79c971 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
-    struct nio *nio;
+    struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
     /* state (am79c971_fields) */
@@ -126,7 +125,6 @@ struct am79c971 {
     uint32_t csr0_writes; /* for the RINT/TINT clearing rule */
     uint8_t irq_level;
 
-    struct am79c971_stats st;
     uint8_t logged_bad_offset;
     uint8_t logged_style;
     uint8_t logged_oversize;
@@ -286,9 +284,9 @@ static int rx_filter_pass(const struct am79c971 *d, const uint8_t *dst)
 }
 
 /* devices.md §3.2 "Receive". Lock held. Returns 1 if stored. */
-static int rx_frame_locked(struct am79c971 *d, const uint8_t *frame,
-                           size_t len)
+static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
 {
+    struct am79c971 *d = chip;
     unsigned off[3];
     if (!d->rx_start || !(d->csr[CSR_STATUS] & CSR0_RXON) ||
         len < ETH_ALEN || !rx_filter_pass(d, frame) ||
@@ -367,20 +365,7 @@ static int rx_frame_locked(struct am79c971 *d, const uint8_t *frame,
 
 void am79c971_receive(struct am79c971 *d, const uint8_t *frame, size_t len)
 {
-    pthread_mutex_lock(&d->lock);
-    if (rx_frame_locked(d, frame, len)) {
-        d->st.rx_frames++;
-        d->st.rx_bytes += len;
-    } else {
-        d->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&d->lock);
-}
-
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
-{
-    (void)nio;
-    am79c971_receive(arg, frame, len);
+    nic_port_receive(&d->port, frame, len);
 }
 
 /* =========================================================== transmit */
@@ -434,17 +419,10 @@ static enum tx_result tx_one_locked(struct am79c971 *d, const unsigned off[3])
     }
     d->tx_pos = pos;
     if (truncated) {
-        d->st.tx_dropped++;
-    } else if (d->nio) {
-        nic_isl_rewrite(d->txbuf, len);
-        if (nio_send(d->nio, d->txbuf, len) >= 0) {
-            d->st.tx_frames++;
-            d->st.tx_bytes += len;
-        } else {
-            d->st.tx_dropped++;
-        }
+        d->port.st.tx_dropped++;
     } else {
-        d->st.tx_dropped++; /* no cable */
+        nic_isl_rewrite(d->txbuf, len);
+        nic_port_send_locked(&d->port, d->txbuf, len);
     }
     for (uint32_t i = 0; i < nconsumed; i++) {
         nic_dma_write32(d->pm, consumed[i] + off[1], consumed_flags[i]);
@@ -463,7 +441,7 @@ static int tx_scan_locked(struct am79c971 *d, int max)
         return 0;
     }
     while (sent < max) {
-        if (d->nio && !nio_may_transmit(d->nio)) {
+        if (!nic_port_may_transmit(&d->port)) {
             break;
         }
         if (tx_one_locked(d, off) != TX_DONE) {
@@ -691,6 +669,7 @@ int am79c971_create(const struct am79c971_config *c, struct am79c971 **out)
     d->lg = c->lg;
     d->irq = c->irq;
     pthread_mutex_init(&d->lock, NULL);
+    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     am79c971_reset(&d->dev);
     *out = d;
     return 0;
@@ -714,47 +693,26 @@ struct device *am79c971_device(struct am79c971 *d)
 
 void am79c971_pci_config(struct am79c971 *d, struct pci_dev_config *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->name = d->name;
-    cfg->vendor_id = AM79C971_PCI_VENDOR;
-    cfg->device_id = AM79C971_PCI_DEVICE;
-    cfg->class_rev = AM79C971_PCI_CLASS;
-    cfg->mode = PCI_HDR_PLATFORM;
-    cfg->bar[AM79C971_REG_BAR].size = AM79C971_WINDOW_SIZE;
-    cfg->bar[AM79C971_REG_BAR].window = &d->dev;
+    static const struct nic_pci_id id = {
+        AM79C971_PCI_VENDOR, AM79C971_PCI_DEVICE, AM79C971_PCI_CLASS,
+        AM79C971_REG_BAR, AM79C971_WINDOW_SIZE,
+    };
+    nic_pci_config(cfg, &id, d->name, &d->dev);
 }
 
 int am79c971_set_nio(struct am79c971 *d, struct nio *nio)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *old = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    if (old == nio) {
-        return 0;
-    }
-    if (old) {
-        nio_clear_rx(old);
-    }
-    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
-    pthread_mutex_lock(&d->lock);
-    d->nio = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&d->lock);
-    return rc;
+    return nic_port_attach(&d->port, nio);
 }
 
 struct nio *am79c971_nio(struct am79c971 *d)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *n = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    return n;
+    return nic_port_nio(&d->port);
 }
 
-void am79c971_get_stats(struct am79c971 *d, struct am79c971_stats *st)
+void am79c971_get_stats(struct am79c971 *d, struct nic_stats *st)
 {
-    pthread_mutex_lock(&d->lock);
-    *st = d->st;
-    pthread_mutex_unlock(&d->lock);
+    nic_port_get_stats(&d->port, st);
 }
 
 void am79c971_dump(struct am79c971 *d, FILE *out)

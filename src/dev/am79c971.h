@@ -31,6 +31,7 @@
 #include "dev/device.h"
 
 struct logger;
+struct nic_stats;
 struct nio;
 struct physmap;
 struct pci_dev_config;
@@ -55,11 +56,6 @@ struct am79c971_config {
     struct irq_line irq;
 };
 
-struct am79c971_stats {
-    uint64_t rx_frames, rx_bytes, rx_dropped;
-    uint64_t tx_frames, tx_bytes, tx_dropped;
-};
-
 int am79c971_create(const struct am79c971_config *c, struct am79c971 **out);
 void am79c971_destroy(struct am79c971 *d);
 struct device *am79c971_device(struct am79c971 *d);
@@ -73,7 +69,8 @@ void am79c971_receive(struct am79c971 *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int am79c971_tx_poll(struct am79c971 *d);
 
-void am79c971_get_stats(struct am79c971 *d, struct am79c971_stats *st);
+/* Frame counters of the port (dev/nic.h). */
+void am79c971_get_stats(struct am79c971 *d, struct nic_stats *st);
 /* Main CSRs by name and ring positions, for debug dumps. */
 void am79c971_dump(struct am79c971 *d, FILE *out);
 

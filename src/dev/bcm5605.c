@@ -855,19 +855,8 @@ int bcm5605_set_nio(struct bcm5605 *b, unsigned front_port, struct nio *nio)
 {
     if (front_port >= BCM5605_FRONT_PORTS)
         return -EINVAL;
-    unsigned port = front_to_sw[front_port];
-    pthread_mutex_lock(&b->lock);
-    struct nio *old = b->nio[port];
-    pthread_mutex_unlock(&b->lock);
-    if (old == nio)
-        return 0;
-    if (old)
-        nio_clear_rx(old);
-    int rc = nio ? nio_set_rx(nio, nio_rx, b) : 0;
-    pthread_mutex_lock(&b->lock);
-    b->nio[port] = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&b->lock);
-    return rc;
+    return nic_nio_swap(&b->lock, &b->nio[front_to_sw[front_port]], nio,
+                        nio_rx, b);
 }
 
 void bcm5605_get_stats(struct bcm5605 *b, unsigned front_port,

@@ -17,7 +17,6 @@
 #include "core/log.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
-#include "net/nio.h"
 
 #define DEC21140_NCSR 16
 
@@ -124,7 +123,7 @@ struct dec21140 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
-    struct nio *nio;
+    struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
     /* state (dec21140_fields) */
@@ -137,7 +136,6 @@ struct dec21140 {
     uint16_t phy[32][32];
     uint8_t irq_level;
 
-    struct dec21140_stats st;
     uint8_t logged_bad_offset;
     uint8_t logged_oversize;
     uint8_t logged_ring;
@@ -188,7 +186,7 @@ static uint16_t phy_read(void *ctx, unsigned phy, unsigned reg)
     struct dec21140 *d = ctx;
     if (reg == MII_BMSR) {
         /* devices.md §3.1: link status only, from the NIO */
-        return d->nio ? BMSR_LINK : 0;
+        return d->port.nio ? BMSR_LINK : 0;
     }
     return d->phy[phy & 31][reg & 31];
 }
@@ -251,9 +249,9 @@ static void ring_error(struct dec21140 *d, const char *what, uint32_t addr)
 }
 
 /* devices.md §3.1 "Receive". Lock held. Returns 1 if the frame was stored. */
-static int rx_frame_locked(struct dec21140 *d, const uint8_t *frame,
-                           size_t len)
+static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
 {
+    struct dec21140 *d = chip;
     if (!d->csr[CSR3_RX_LIST] || !(d->csr[CSR6_OPMODE] & CSR6_SR) ||
         len < ETH_ALEN) {
         return 0;
@@ -336,20 +334,7 @@ static int rx_frame_locked(struct dec21140 *d, const uint8_t *frame,
 
 void dec21140_receive(struct dec21140 *d, const uint8_t *frame, size_t len)
 {
-    pthread_mutex_lock(&d->lock);
-    if (rx_frame_locked(d, frame, len)) {
-        d->st.rx_frames++;
-        d->st.rx_bytes += len;
-    } else {
-        d->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&d->lock);
-}
-
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
-{
-    (void)nio;
-    dec21140_receive(arg, frame, len);
+    nic_port_receive(&d->port, frame, len);
 }
 
 /* =========================================================== transmit */
@@ -455,17 +440,10 @@ static enum tx_result tx_one_locked(struct dec21140 *d, uint8_t *buf)
     }
 
     if (truncated) {
-        d->st.tx_dropped++;
-    } else if (d->nio) {
-        nic_isl_rewrite(buf, len);
-        if (nio_send(d->nio, buf, len) >= 0) {
-            d->st.tx_frames++;
-            d->st.tx_bytes += len;
-        } else {
-            d->st.tx_dropped++;
-        }
+        d->port.st.tx_dropped++;
     } else {
-        d->st.tx_dropped++; /* no cable: the frame is lost */
+        nic_isl_rewrite(buf, len);
+        nic_port_send_locked(&d->port, buf, len);
     }
     for (int i = 0; i < nconsumed; i++) {
         nic_dma_write32(d->pm, consumed[i], 0);
@@ -483,7 +461,7 @@ static int tx_scan_locked(struct dec21140 *d, int max)
     int sent = 0;
     while (sent < max && d->csr[CSR4_TX_LIST] &&
            (d->csr[CSR6_OPMODE] & CSR6_ST)) {
-        if (d->nio && !nio_may_transmit(d->nio)) {
+        if (!nic_port_may_transmit(&d->port)) {
             break; /* bandwidth limit: back-pressure */
         }
         if (tx_one_locked(d, d->txbuf) != TX_DONE) {
@@ -637,6 +615,7 @@ int dec21140_create(const struct dec21140_config *c, struct dec21140 **out)
     d->mii.phy_write = phy_write;
     d->mii.ctx = d;
     pthread_mutex_init(&d->lock, NULL);
+    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     dec21140_reset(&d->dev);
     *out = d;
     return 0;
@@ -660,40 +639,21 @@ struct device *dec21140_device(struct dec21140 *d)
 
 void dec21140_pci_config(struct dec21140 *d, struct pci_dev_config *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->name = d->name;
-    cfg->vendor_id = DEC21140_PCI_VENDOR;
-    cfg->device_id = DEC21140_PCI_DEVICE;
-    cfg->class_rev = DEC21140_PCI_CLASS;
-    cfg->mode = PCI_HDR_PLATFORM;
-    cfg->bar[DEC21140_CSR_BAR].size = DEC21140_WINDOW_SIZE;
-    cfg->bar[DEC21140_CSR_BAR].window = &d->dev;
+    static const struct nic_pci_id id = {
+        DEC21140_PCI_VENDOR, DEC21140_PCI_DEVICE, DEC21140_PCI_CLASS,
+        DEC21140_CSR_BAR, DEC21140_WINDOW_SIZE,
+    };
+    nic_pci_config(cfg, &id, d->name, &d->dev);
 }
 
 int dec21140_set_nio(struct dec21140 *d, struct nio *nio)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *old = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    if (old == nio) {
-        return 0;
-    }
-    if (old) {
-        nio_clear_rx(old); /* waits for a running handler */
-    }
-    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
-    pthread_mutex_lock(&d->lock);
-    d->nio = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&d->lock);
-    return rc;
+    return nic_port_attach(&d->port, nio);
 }
 
 struct nio *dec21140_nio(struct dec21140 *d)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *n = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    return n;
+    return nic_port_nio(&d->port);
 }
 
 void dec21140_dump(struct dec21140 *d, FILE *out)
@@ -707,9 +667,7 @@ void dec21140_dump(struct dec21140 *d, FILE *out)
     pthread_mutex_unlock(&d->lock);
 }
 
-void dec21140_get_stats(struct dec21140 *d, struct dec21140_stats *st)
+void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st)
 {
-    pthread_mutex_lock(&d->lock);
-    *st = d->st;
-    pthread_mutex_unlock(&d->lock);
+    nic_port_get_stats(&d->port, st);
 }

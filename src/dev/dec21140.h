@@ -34,6 +34,7 @@
 #include "dev/device.h"
 
 struct logger;
+struct nic_stats;
 struct nio;
 struct physmap;
 struct pci_dev_config;
@@ -50,11 +51,6 @@ struct dec21140_config {
     struct physmap *pm; /* DMA */
     struct logger *lg;
     struct irq_line irq;
-};
-
-struct dec21140_stats {
-    uint64_t rx_frames, rx_bytes, rx_dropped;
-    uint64_t tx_frames, tx_bytes, tx_dropped;
 };
 
 int dec21140_create(const struct dec21140_config *c, struct dec21140 **out);
@@ -78,7 +74,8 @@ void dec21140_receive(struct dec21140 *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int dec21140_tx_poll(struct dec21140 *d);
 
-void dec21140_get_stats(struct dec21140 *d, struct dec21140_stats *st);
+/* Frame counters of the port (dev/nic.h). */
+void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st);
 /* CSRs by name and ring positions, for debug dumps. */
 void dec21140_dump(struct dec21140 *d, FILE *out);
 

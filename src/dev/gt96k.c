@@ -489,36 +489,18 @@ static void mpsc_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
     }
 }
 
-/* Swap the NIO in *slot (receive handler cleared outside the lock). */
-static int set_nio(struct gt96k *gt, struct nio **slot, struct nio *nio,
-                   nio_rx_fn fn)
-{
-    pthread_mutex_lock(&gt->lock);
-    struct nio *old = *slot;
-    pthread_mutex_unlock(&gt->lock);
-    if (old == nio)
-        return 0;
-    if (old)
-        nio_clear_rx(old);
-    int rc = nio ? nio_set_rx(nio, fn, gt) : 0;
-    pthread_mutex_lock(&gt->lock);
-    *slot = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&gt->lock);
-    return rc;
-}
-
 int gt96k_eth_set_nio(struct gt96k *gt, unsigned port, struct nio *nio)
 {
     if (port >= GT96K_ETH_PORTS)
         return -EINVAL;
-    return set_nio(gt, &gt->eth_nio[port], nio, eth_rx);
+    return nic_nio_swap(&gt->lock, &gt->eth_nio[port], nio, eth_rx, gt);
 }
 
 int gt96k_mpsc_set_nio(struct gt96k *gt, unsigned chan, struct nio *nio)
 {
     if (chan >= GT96K_MPSC_CHANNELS)
         return -EINVAL;
-    return set_nio(gt, &gt->mpsc_nio[chan], nio, mpsc_rx);
+    return nic_nio_swap(&gt->lock, &gt->mpsc_nio[chan], nio, mpsc_rx, gt);
 }
 
 int gt96k_mpsc_set_ethernet(struct gt96k *gt, unsigned chan, int on)

@@ -18,7 +18,6 @@
 #include "core/log.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
-#include "net/nio.h"
 
 /* Register offsets, manual table 13-2 (82542 aliases in §13.4) */
 enum {
@@ -113,7 +112,7 @@ struct i8254x {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
-    struct nio *nio;
+    struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* MAX_FRAME + 4 bytes of scratch, used locked */
 
     /* state (i8254x_fields) */
@@ -129,7 +128,6 @@ struct i8254x {
     uint16_t phy[32][32];
     uint8_t irq_level;
 
-    struct i8254x_stats st;
     uint8_t logged_unknown;
     uint8_t logged_addr;
 };
@@ -317,9 +315,9 @@ static uint32_t rx_buffer_size(uint32_t rctl)
 /* ============================================================ receive */
 
 /* devices.md §3.3 "Receive". Lock held. Returns 1 if stored. */
-static int rx_frame_locked(struct i8254x *d, const uint8_t *frame,
-                           size_t len)
+static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
 {
+    struct i8254x *d = chip;
     uint32_t bs = rx_buffer_size(d->rctl);
     uint32_t n = d->rdlen / DESC_SIZE;
     if (!(d->rctl & RCTL_EN) || !bs || !n || !len || len > MAX_FRAME ||
@@ -372,20 +370,7 @@ static int rx_frame_locked(struct i8254x *d, const uint8_t *frame,
 
 void i8254x_receive(struct i8254x *d, const uint8_t *frame, size_t len)
 {
-    pthread_mutex_lock(&d->lock);
-    if (rx_frame_locked(d, frame, len)) {
-        d->st.rx_frames++;
-        d->st.rx_bytes += len;
-    } else {
-        d->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&d->lock);
-}
-
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
-{
-    (void)nio;
-    i8254x_receive(arg, frame, len);
+    nic_port_receive(&d->port, frame, len);
 }
 
 /* =========================================================== transmit */
@@ -439,16 +424,9 @@ static int tx_one_locked(struct i8254x *d, uint32_t n)
         }
     }
     if (truncated || !len) {
-        d->st.tx_dropped++;
-    } else if (d->nio) {
-        if (nio_send(d->nio, d->txbuf, len) >= 0) {
-            d->st.tx_frames++;
-            d->st.tx_bytes += len;
-        } else {
-            d->st.tx_dropped++;
-        }
+        d->port.st.tx_dropped++;
     } else {
-        d->st.tx_dropped++; /* no cable */
+        nic_port_send_locked(&d->port, d->txbuf, len);
     }
     if (d->tdh == d->tdt) {
         icr |= ICR_TXQE;
@@ -469,7 +447,7 @@ static int tx_scan_locked(struct i8254x *d, int max)
         return 0;
     }
     while (sent < max && d->tdh != d->tdt) {
-        if (d->nio && !nio_may_transmit(d->nio)) {
+        if (!nic_port_may_transmit(&d->port)) {
             break;
         }
         if (!tx_one_locked(d, n)) {
@@ -661,6 +639,7 @@ int i8254x_create(const struct i8254x_config *c, struct i8254x **out)
     d->lg = c->lg;
     d->irq = c->irq;
     pthread_mutex_init(&d->lock, NULL);
+    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     i8254x_reset(&d->dev);
     *out = d;
     return 0;
@@ -684,47 +663,26 @@ struct device *i8254x_device(struct i8254x *d)
 
 void i8254x_pci_config(struct i8254x *d, struct pci_dev_config *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->name = d->name;
-    cfg->vendor_id = I8254X_PCI_VENDOR;
-    cfg->device_id = I8254X_PCI_DEVICE;
-    cfg->class_rev = I8254X_PCI_CLASS;
-    cfg->mode = PCI_HDR_PLATFORM;
-    cfg->bar[I8254X_REG_BAR].size = I8254X_WINDOW_SIZE;
-    cfg->bar[I8254X_REG_BAR].window = &d->dev;
+    static const struct nic_pci_id id = {
+        I8254X_PCI_VENDOR, I8254X_PCI_DEVICE, I8254X_PCI_CLASS,
+        I8254X_REG_BAR, I8254X_WINDOW_SIZE,
+    };
+    nic_pci_config(cfg, &id, d->name, &d->dev);
 }
 
 int i8254x_set_nio(struct i8254x *d, struct nio *nio)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *old = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    if (old == nio) {
-        return 0;
-    }
-    if (old) {
-        nio_clear_rx(old);
-    }
-    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
-    pthread_mutex_lock(&d->lock);
-    d->nio = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&d->lock);
-    return rc;
+    return nic_port_attach(&d->port, nio);
 }
 
 struct nio *i8254x_nio(struct i8254x *d)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *n = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    return n;
+    return nic_port_nio(&d->port);
 }
 
-void i8254x_get_stats(struct i8254x *d, struct i8254x_stats *st)
+void i8254x_get_stats(struct i8254x *d, struct nic_stats *st)
 {
-    pthread_mutex_lock(&d->lock);
-    *st = d->st;
-    pthread_mutex_unlock(&d->lock);
+    nic_port_get_stats(&d->port, st);
 }
 
 void i8254x_dump(struct i8254x *d, FILE *out)

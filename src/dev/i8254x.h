@@ -32,6 +32,7 @@
 #include "dev/device.h"
 
 struct logger;
+struct nic_stats;
 struct nio;
 struct physmap;
 struct pci_dev_config;
@@ -50,11 +51,6 @@ struct i8254x_config {
     struct irq_line irq;
 };
 
-struct i8254x_stats {
-    uint64_t rx_frames, rx_bytes, rx_dropped;
-    uint64_t tx_frames, tx_bytes, tx_dropped;
-};
-
 int i8254x_create(const struct i8254x_config *c, struct i8254x **out);
 void i8254x_destroy(struct i8254x *d);
 struct device *i8254x_device(struct i8254x *d);
@@ -68,7 +64,8 @@ void i8254x_receive(struct i8254x *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int i8254x_tx_poll(struct i8254x *d);
 
-void i8254x_get_stats(struct i8254x *d, struct i8254x_stats *st);
+/* Frame counters of the port (dev/nic.h). */
+void i8254x_get_stats(struct i8254x *d, struct nic_stats *st);
 void i8254x_dump(struct i8254x *d, FILE *out);
 
 #endif

@@ -107,7 +107,7 @@
 struct mueslix_channel {
     struct mueslix *chip;
     unsigned id;
-    struct nio *nio;
+    struct nic_port port; /* NIO and counters */
     /* state */
     uint32_t enabled; /* by TPU command */
     uint32_t crc_ctrl;
@@ -116,7 +116,6 @@ struct mueslix_channel {
     uint32_t clk_rate;
     uint32_t tx_start, tx_end, tx_current;
     uint32_t rx_start, rx_end, rx_current;
-    struct mueslix_stats st;
 };
 
 struct mueslix {
@@ -146,10 +145,14 @@ struct mueslix {
     uint8_t logged_oversize;
 };
 
+/* A channel's state: enabled .. rx_current, twelve words. */
+#define CH_STATE_SIZE                                                      \
+    (offsetof(struct mueslix_channel, rx_current) + sizeof(uint32_t) -     \
+     offsetof(struct mueslix_channel, enabled))
+_Static_assert(CH_STATE_SIZE == 12 * sizeof(uint32_t),
+               "a channel's saved state is twelve words");
 #define CH_FIELD(n)                                                        \
-    {"channel" #n, offsetof(struct mueslix, ch[n].enabled),                \
-     offsetof(struct mueslix_channel, st) -                                \
-         offsetof(struct mueslix_channel, enabled)}
+    {"channel" #n, offsetof(struct mueslix, ch[n].enabled), CH_STATE_SIZE}
 
 static const struct dev_field mueslix_fields[] = {
     {"irq_status", offsetof(struct mueslix, irq_status), 4},
@@ -214,8 +217,8 @@ static void apply_clock_locked(struct mueslix_channel *c)
     c->clk_rate = shift < 32 ? (uint32_t)((CLOCK_BASE >> shift) /
                                           ((uint64_t)c->clk_div + 1))
                              : 0;
-    if (c->nio) {
-        nio_set_bandwidth(c->nio, (c->clk_rate + 1000) / 1000);
+    if (c->port.nio) {
+        nio_set_bandwidth(c->port.nio, (c->clk_rate + 1000) / 1000);
     }
 }
 
@@ -236,7 +239,7 @@ static uint32_t chan_read(struct mueslix *m, struct mueslix_channel *c,
     case CH_CLK_DIV:
         return c->clk_div;
     case CH_SIGNALS:
-        return c->nio ? SIGNALS_UP : 0; /* line state IOS sees */
+        return c->port.nio ? SIGNALS_UP : 0; /* line state IOS sees */
     case CH_PORT_STATUS:
         return PORT_STATUS;
     case CH_TX_START:
@@ -339,7 +342,7 @@ static void tpu_command(struct mueslix *m, uint32_t cmd)
 static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
                            const uint8_t *frame, size_t len)
 {
-    if (!c->rx_start || !c->enabled || !c->nio ||
+    if (!c->rx_start || !c->enabled || !c->port.nio ||
         !(m->chan_enable & CHAN_RX_EN(c->id)) || len == 0) {
         return 0;
     }
@@ -404,28 +407,19 @@ static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
     return 1;
 }
 
+/* The receive side of a channel's port. Lock held. */
+static int port_rx_locked(void *chan, const uint8_t *frame, size_t len)
+{
+    struct mueslix_channel *c = chan;
+    return rx_frame_locked(c->chip, c, frame, len);
+}
+
 void mueslix_receive(struct mueslix *m, unsigned channel,
                      const uint8_t *frame, size_t len)
 {
-    if (channel >= MUESLIX_CHANNELS) {
-        return;
+    if (channel < MUESLIX_CHANNELS) {
+        nic_port_receive(&m->ch[channel].port, frame, len);
     }
-    struct mueslix_channel *c = &m->ch[channel];
-    pthread_mutex_lock(&m->lock);
-    if (rx_frame_locked(m, c, frame, len)) {
-        c->st.rx_frames++;
-        c->st.rx_bytes += len;
-    } else {
-        c->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&m->lock);
-}
-
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
-{
-    struct mueslix_channel *c = arg;
-    (void)nio;
-    mueslix_receive(c->chip, c->id, frame, len);
 }
 
 /* =========================================================== transmit */
@@ -493,16 +487,9 @@ static enum tx_result tx_one_locked(struct mueslix *m,
     size_t cut = (4 - TX_PAD(w0)) & 3;
     len = len > cut ? len - cut : 0;
     if (truncated || !len) {
-        c->st.tx_dropped++;
-    } else if (c->nio) {
-        if (nio_send(c->nio, m->txbuf, len) >= 0) {
-            c->st.tx_frames++;
-            c->st.tx_bytes += len;
-        } else {
-            c->st.tx_dropped++;
-        }
+        c->port.st.tx_dropped++;
     } else {
-        c->st.tx_dropped++; /* no cable */
+        nic_port_send_locked(&c->port, m->txbuf, len);
     }
     for (int i = 0; i < nconsumed; i++) {
         nic_dma_write32(m->pm, consumed[i], 0);
@@ -523,7 +510,7 @@ static int tx_scan_locked(struct mueslix *m)
             continue;
         }
         for (int k = 0; k < TX_POLL_FRAMES; k++) {
-            if (c->nio && !nio_may_transmit(c->nio)) {
+            if (!nic_port_may_transmit(&c->port)) {
                 break;
             }
             if (tx_one_locked(m, c) != TX_DONE) {
@@ -687,8 +674,8 @@ static void mueslix_reset(struct device *dev)
         c->clk_shift = c->clk_div = c->clk_rate = 0;
         c->tx_start = c->tx_end = c->tx_current = 0;
         c->rx_start = c->rx_end = c->rx_current = 0;
-        if (c->nio) {
-            nio_set_bandwidth(c->nio, 0);
+        if (c->port.nio) {
+            nio_set_bandwidth(c->port.nio, 0);
         }
     }
     if (m->irq_level) {
@@ -727,11 +714,12 @@ int mueslix_create(const struct mueslix_config *c, struct mueslix **out)
     m->pm = c->pm;
     m->lg = c->lg;
     m->irq = c->irq;
+    pthread_mutex_init(&m->lock, NULL);
     for (unsigned i = 0; i < MUESLIX_CHANNELS; i++) {
         m->ch[i].chip = m;
         m->ch[i].id = i;
+        nic_port_init(&m->ch[i].port, &m->lock, port_rx_locked, &m->ch[i]);
     }
-    pthread_mutex_init(&m->lock, NULL);
     mueslix_reset(&m->dev);
     *out = m;
     return 0;
@@ -757,14 +745,11 @@ struct device *mueslix_device(struct mueslix *m)
 
 void mueslix_pci_config(struct mueslix *m, struct pci_dev_config *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->name = m->name;
-    cfg->vendor_id = MUESLIX_PCI_VENDOR;
-    cfg->device_id = MUESLIX_PCI_DEVICE;
-    cfg->class_rev = MUESLIX_PCI_CLASS;
-    cfg->mode = PCI_HDR_PLATFORM;
-    cfg->bar[MUESLIX_REG_BAR].size = MUESLIX_WINDOW_SIZE;
-    cfg->bar[MUESLIX_REG_BAR].window = &m->dev;
+    static const struct nic_pci_id id = {
+        MUESLIX_PCI_VENDOR, MUESLIX_PCI_DEVICE, MUESLIX_PCI_CLASS,
+        MUESLIX_REG_BAR, MUESLIX_WINDOW_SIZE,
+    };
+    nic_pci_config(cfg, &id, m->name, &m->dev);
 }
 
 int mueslix_set_nio(struct mueslix *m, unsigned channel, struct nio *nio)
@@ -773,21 +758,17 @@ int mueslix_set_nio(struct mueslix *m, unsigned channel, struct nio *nio)
         return -EINVAL;
     }
     struct mueslix_channel *c = &m->ch[channel];
-    pthread_mutex_lock(&m->lock);
-    struct nio *old = c->nio;
-    pthread_mutex_unlock(&m->lock);
+    struct nio *old = nic_port_nio(&c->port);
     if (old == nio) {
         return 0;
     }
+    int rc = nic_port_attach(&c->port, nio);
     if (old) {
-        nio_clear_rx(old);
         nio_set_bandwidth(old, 0); /* the clock belonged to this port */
     }
-    int rc = nio ? nio_set_rx(nio, nio_rx, c) : 0;
     pthread_mutex_lock(&m->lock);
-    c->nio = rc == 0 ? nio : NULL;
-    if (c->nio && c->clk_rate) {
-        nio_set_bandwidth(c->nio, (c->clk_rate + 1000) / 1000);
+    if (c->port.nio && c->clk_rate) {
+        nio_set_bandwidth(c->port.nio, (c->clk_rate + 1000) / 1000);
     }
     pthread_mutex_unlock(&m->lock);
     return rc;
@@ -798,10 +779,7 @@ struct nio *mueslix_nio(struct mueslix *m, unsigned channel)
     if (channel >= MUESLIX_CHANNELS) {
         return NULL;
     }
-    pthread_mutex_lock(&m->lock);
-    struct nio *n = m->ch[channel].nio;
-    pthread_mutex_unlock(&m->lock);
-    return n;
+    return nic_port_nio(&m->ch[channel].port);
 }
 
 unsigned mueslix_clock_rate(struct mueslix *m, unsigned channel)
@@ -816,15 +794,12 @@ unsigned mueslix_clock_rate(struct mueslix *m, unsigned channel)
 }
 
 void mueslix_get_stats(struct mueslix *m, unsigned channel,
-                       struct mueslix_stats *st)
+                       struct nic_stats *st)
 {
     memset(st, 0, sizeof(*st));
-    if (channel >= MUESLIX_CHANNELS) {
-        return;
+    if (channel < MUESLIX_CHANNELS) {
+        nic_port_get_stats(&m->ch[channel].port, st);
     }
-    pthread_mutex_lock(&m->lock);
-    *st = m->ch[channel].st;
-    pthread_mutex_unlock(&m->lock);
 }
 
 void mueslix_dump(struct mueslix *m, FILE *out)

@@ -38,6 +38,7 @@
 #include "dev/device.h"
 
 struct logger;
+struct nic_stats;
 struct nio;
 struct physmap;
 struct pci_dev_config;
@@ -63,11 +64,6 @@ struct mueslix_config {
     struct irq_line irq;
 };
 
-struct mueslix_stats {
-    uint64_t rx_frames, rx_bytes, rx_dropped;
-    uint64_t tx_frames, tx_bytes, tx_dropped;
-};
-
 int mueslix_create(const struct mueslix_config *c, struct mueslix **out);
 void mueslix_destroy(struct mueslix *m);
 struct device *mueslix_device(struct mueslix *m);
@@ -85,8 +81,9 @@ int mueslix_tx_poll(struct mueslix *m);
 
 /* Clock rate of a channel in bit/s (0 until the guest sets the clock). */
 unsigned mueslix_clock_rate(struct mueslix *m, unsigned channel);
+/* Frame counters of a channel (dev/nic.h); zeros for a bad channel. */
 void mueslix_get_stats(struct mueslix *m, unsigned channel,
-                       struct mueslix_stats *st);
+                       struct nic_stats *st);
 void mueslix_dump(struct mueslix *m, FILE *out);
 
 #endif

@@ -1,11 +1,12 @@
 /*
- * Helpers shared by the network chip models: DMA, Ethernet conventions,
- * clause 22 management frames. See nic.h.
+ * Helpers shared by the network chip models: DMA, NIO ports, PCI identity,
+ * Ethernet conventions, clause 22 management frames. See nic.h.
  */
 #include "dev/nic.h"
 
 #include <string.h>
 
+#include "dev/pci_bus.h"
 #include "mem/physmap.h"
 
 /* ================================================================ DMA */
@@ -42,6 +43,105 @@ void nic_dma_write(struct physmap *pm, uint32_t addr, const void *buf,
     for (size_t i = 0; i < len; i++) {
         physmap_write(pm, (uint32_t)(addr + i), 1, p[i], 0);
     }
+}
+
+/* =========================================================== NIO side */
+
+int nic_nio_swap(pthread_mutex_t *lock, struct nio **slot, struct nio *nio,
+                 nio_rx_fn rx, void *arg)
+{
+    pthread_mutex_lock(lock);
+    struct nio *old = *slot;
+    pthread_mutex_unlock(lock);
+    if (old == nio) {
+        return 0;
+    }
+    if (old) {
+        nio_clear_rx(old); /* waits for a running handler */
+    }
+    int rc = nio ? nio_set_rx(nio, rx, arg) : 0;
+    pthread_mutex_lock(lock);
+    *slot = rc == 0 ? nio : NULL;
+    pthread_mutex_unlock(lock);
+    return rc;
+}
+
+static void port_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
+{
+    (void)nio;
+    nic_port_receive(arg, frame, len);
+}
+
+void nic_port_init(struct nic_port *p, pthread_mutex_t *lock,
+                   nic_rx_locked_fn rx_locked, void *chip)
+{
+    memset(p, 0, sizeof(*p));
+    p->lock = lock;
+    p->rx_locked = rx_locked;
+    p->chip = chip;
+}
+
+int nic_port_attach(struct nic_port *p, struct nio *nio)
+{
+    return nic_nio_swap(p->lock, &p->nio, nio, port_rx, p);
+}
+
+struct nio *nic_port_nio(struct nic_port *p)
+{
+    pthread_mutex_lock(p->lock);
+    struct nio *n = p->nio;
+    pthread_mutex_unlock(p->lock);
+    return n;
+}
+
+void nic_port_receive(struct nic_port *p, const uint8_t *frame, size_t len)
+{
+    pthread_mutex_lock(p->lock);
+    if (p->rx_locked(p->chip, frame, len)) {
+        p->st.rx_frames++;
+        p->st.rx_bytes += len;
+    } else {
+        p->st.rx_dropped++;
+    }
+    pthread_mutex_unlock(p->lock);
+}
+
+void nic_port_get_stats(struct nic_port *p, struct nic_stats *st)
+{
+    pthread_mutex_lock(p->lock);
+    *st = p->st;
+    pthread_mutex_unlock(p->lock);
+}
+
+int nic_port_may_transmit(const struct nic_port *p)
+{
+    return !p->nio || nio_may_transmit(p->nio);
+}
+
+void nic_port_send_locked(struct nic_port *p, const uint8_t *frame,
+                          size_t len)
+{
+    if (p->nio && nio_send(p->nio, frame, len) >= 0) {
+        p->st.tx_frames++;
+        p->st.tx_bytes += len;
+    } else {
+        p->st.tx_dropped++; /* refused, or no cable: the frame is lost */
+    }
+}
+
+/* ================================================================ PCI */
+
+void nic_pci_config(struct pci_dev_config *cfg, const struct nic_pci_id *id,
+                    const char *name, struct device *window)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->name = name;
+    cfg->vendor_id = id->vendor_id;
+    cfg->device_id = id->device_id;
+    cfg->class_rev = id->class_rev;
+    cfg->mode = PCI_HDR_PLATFORM;
+    cfg->bar[id->bar].size = id->size;
+    cfg->bar[id->bar].window = window;
 }
 
 /* =========================================================== Ethernet */

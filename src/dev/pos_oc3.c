@@ -50,7 +50,7 @@ struct pos_oc3 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
-    struct nio *nio;
+    struct nic_port port; /* NIO and counters (no byte counts on TX) */
     struct pos_space space[SPACES];
     struct plx9060 *plx[SPACES];
 
@@ -61,7 +61,6 @@ struct pos_oc3 {
     uint32_t cs_reads;
     uint8_t irq_level;
 
-    struct pos_oc3_stats st;
     unsigned logged; /* GE_* already logged */
     uint8_t tx_buf[POS_OC3_MAX_FRAME + 4]; /* + the last word's rounding */
 };
@@ -119,9 +118,9 @@ static int dma_ok(struct pos_oc3 *d, uint32_t addr, uint32_t len)
 /* ============================================================= receive */
 
 /* devices.md §3.8 "Receive". Lock held; 1 if the frame was stored. */
-static int rx_frame_locked(struct pos_oc3 *d, const uint8_t *frame,
-                           size_t len)
+static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
 {
+    struct pos_oc3 *d = chip;
     uint32_t first = d->rx_current;
     if (!d->rx_start || !len) {
         return 0;
@@ -184,19 +183,7 @@ static int rx_frame_locked(struct pos_oc3 *d, const uint8_t *frame,
 
 void pos_oc3_receive(struct pos_oc3 *d, const uint8_t *frame, size_t len)
 {
-    pthread_mutex_lock(&d->lock);
-    if (rx_frame_locked(d, frame, len)) {
-        d->st.rx_frames++;
-    } else {
-        d->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&d->lock);
-}
-
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
-{
-    (void)nio;
-    pos_oc3_receive(arg, frame, len);
+    nic_port_receive(&d->port, frame, len);
 }
 
 /* ============================================================ transmit */
@@ -248,7 +235,7 @@ static unsigned tx_chain_locked(struct pos_oc3 *d, uint32_t first, int *bad)
 static int tx_frame_locked(struct pos_oc3 *d)
 {
     uint32_t first = d->tx_current;
-    if (!d->tx_start || !d->nio) {
+    if (!d->tx_start || !d->port.nio) {
         return 0;
     }
     if (!dma_ok(d, first, DESC_SIZE)) {
@@ -287,10 +274,10 @@ static int tx_frame_locked(struct pos_oc3 *d)
     }
     d->tx_current = cur;
     if (bad) {
-        d->st.tx_dropped++;
+        d->port.st.tx_dropped++;
     } else if (total) {
-        nio_send(d->nio, d->tx_buf, total);
-        d->st.tx_frames++;
+        nio_send(d->port.nio, d->tx_buf, total);
+        d->port.st.tx_frames++;
     }
     nic_dma_write32(d->pm, first, first_w0 & ~POS_OC3_DESC_OWN);
     irq_level_locked(d, 1);
@@ -445,6 +432,7 @@ int pos_oc3_create(const struct pos_oc3_config *c, struct pos_oc3 **out)
     d->lg = c->lg;
     d->irq = c->irq;
     pthread_mutex_init(&d->lock, NULL);
+    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     int rc = 0;
     for (unsigned k = 0; k < SPACES && rc == 0; k++) {
         struct pos_space *s = &d->space[k];
@@ -517,25 +505,13 @@ struct device *pos_oc3_plx(struct pos_oc3 *d, unsigned k)
 
 int pos_oc3_set_nio(struct pos_oc3 *d, struct nio *nio)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *old = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    if (old == nio) {
-        return 0;
-    }
-    if (old) {
-        nio_clear_rx(old);
-    }
-    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
-    pthread_mutex_lock(&d->lock);
-    d->nio = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&d->lock);
-    return rc;
+    return nic_port_attach(&d->port, nio);
 }
 
 void pos_oc3_get_stats(struct pos_oc3 *d, struct pos_oc3_stats *st)
 {
-    pthread_mutex_lock(&d->lock);
-    *st = d->st;
-    pthread_mutex_unlock(&d->lock);
+    struct nic_stats s;
+    nic_port_get_stats(&d->port, &s);
+    *st = (struct pos_oc3_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
+                                 s.tx_dropped};
 }

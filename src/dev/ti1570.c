@@ -127,7 +127,7 @@ struct ti1570 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
-    struct nio *nio;
+    struct nic_port port; /* NIO; its rx counters count cells */
     uint32_t *cm; /* control memory, TI1570_CTRL_MEM_SIZE bytes */
 
     /* state besides the control memory (ti1570_fields) */
@@ -137,7 +137,7 @@ struct ti1570 {
     uint32_t status_reads;
     uint8_t irq_level;
 
-    struct ti1570_stats st;
+    struct ti1570_stats st; /* rx_cells, rx_dropped: kept by port */
     uint8_t logged_bad_offset;
     uint8_t logged_table;
 };
@@ -226,8 +226,8 @@ static int tx_acquire(struct ti1570 *d, uint32_t *t, uint32_t addr)
 
 static void cell_send(struct ti1570 *d)
 {
-    if (d->nio) {
-        nio_send(d->nio, d->cell, ATM_CELL_SIZE);
+    if (d->port.nio) {
+        nio_send(d->port.nio, d->cell, ATM_CELL_SIZE);
     }
     d->st.tx_cells++;
     fifo_clear(d);
@@ -410,7 +410,7 @@ static int tx_channel_cell(struct ti1570 *d, unsigned i)
 static int tx_scan_locked(struct ti1570 *d)
 {
     uint64_t before = d->st.tx_cells;
-    if (d->nio && !nio_may_transmit(d->nio)) {
+    if (!nic_port_may_transmit(&d->port)) {
         return 0;
     }
     for (unsigned w = 0; w < SCHED_WORDS; w++) {
@@ -604,21 +604,15 @@ static int rx_cell_locked(struct ti1570 *d, const uint8_t *cell)
     return 1;
 }
 
-void ti1570_receive(struct ti1570 *d, const uint8_t *cell, size_t len)
+/* A frame on the NIO is one cell. Lock held. */
+static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
 {
-    pthread_mutex_lock(&d->lock);
-    if (len == ATM_CELL_SIZE && rx_cell_locked(d, cell)) {
-        d->st.rx_cells++;
-    } else {
-        d->st.rx_dropped++;
-    }
-    pthread_mutex_unlock(&d->lock);
+    return len == ATM_CELL_SIZE && rx_cell_locked(chip, frame);
 }
 
-static void nio_rx(struct nio *nio, uint8_t *frame, size_t len, void *arg)
+void ti1570_receive(struct ti1570 *d, const uint8_t *cell, size_t len)
 {
-    (void)nio;
-    ti1570_receive(arg, frame, len);
+    nic_port_receive(&d->port, cell, len);
 }
 
 /* ============================================================ window */
@@ -727,6 +721,7 @@ int ti1570_create(const struct ti1570_config *c, struct ti1570 **out)
     d->lg = c->lg;
     d->irq = c->irq;
     pthread_mutex_init(&d->lock, NULL);
+    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     ti1570_reset(&d->dev);
     *out = d;
     return 0;
@@ -750,46 +745,29 @@ struct device *ti1570_device(struct ti1570 *d)
 
 void ti1570_pci_config(struct ti1570 *d, struct pci_dev_config *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->name = d->name;
-    cfg->vendor_id = TI1570_PCI_VENDOR;
-    cfg->device_id = TI1570_PCI_DEVICE;
-    cfg->class_rev = 0; /* c7200.md §12.4 */
-    cfg->mode = PCI_HDR_PLATFORM;
-    cfg->bar[TI1570_REG_BAR].size = TI1570_WINDOW_SIZE;
-    cfg->bar[TI1570_REG_BAR].window = &d->dev;
+    static const struct nic_pci_id id = {
+        TI1570_PCI_VENDOR, TI1570_PCI_DEVICE, 0 /* c7200.md §12.4 */,
+        TI1570_REG_BAR, TI1570_WINDOW_SIZE,
+    };
+    nic_pci_config(cfg, &id, d->name, &d->dev);
 }
 
 int ti1570_set_nio(struct ti1570 *d, struct nio *nio)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *old = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    if (old == nio) {
-        return 0;
-    }
-    if (old) {
-        nio_clear_rx(old);
-    }
-    int rc = nio ? nio_set_rx(nio, nio_rx, d) : 0;
-    pthread_mutex_lock(&d->lock);
-    d->nio = rc == 0 ? nio : NULL;
-    pthread_mutex_unlock(&d->lock);
-    return rc;
+    return nic_port_attach(&d->port, nio);
 }
 
 struct nio *ti1570_nio(struct ti1570 *d)
 {
-    pthread_mutex_lock(&d->lock);
-    struct nio *n = d->nio;
-    pthread_mutex_unlock(&d->lock);
-    return n;
+    return nic_port_nio(&d->port);
 }
 
 void ti1570_get_stats(struct ti1570 *d, struct ti1570_stats *st)
 {
     pthread_mutex_lock(&d->lock);
     *st = d->st;
+    st->rx_cells = d->port.st.rx_frames;
+    st->rx_dropped = d->port.st.rx_dropped;
     pthread_mutex_unlock(&d->lock);
 }
 

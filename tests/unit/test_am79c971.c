@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "dev/am79c971.h"
+#include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "net_harness.h"
 #include "nic_harness.h"
@@ -418,7 +419,7 @@ static void test_rx_multi_and_truncation(void **state)
     assert_int_equal(flags_at(f, RXRING + 48),
                      D_STP | D_ERR | D_BUFF | D_ENP | BCNT(64));
     /* ring full: dropped */
-    struct am79c971_stats st;
+    struct nic_stats st;
     am79c971_receive(f->d, frame, sizeof(frame));
     am79c971_get_stats(f->d, &st);
     assert_int_equal(st.rx_frames, 2);

@@ -279,7 +279,7 @@ static void test_rx_single(void **state)
     /* ring full now: dropped, descriptors untouched */
     nio_send(f->p.peer, frame, 60);
     pump(f->ev, 10);
-    struct dec21140_stats st;
+    struct nic_stats st;
     dec21140_get_stats(f->d, &st);
     assert_int_equal(st.rx_frames, 2);
     assert_int_equal(st.rx_dropped, 1);

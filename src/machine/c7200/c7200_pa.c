@@ -19,6 +19,7 @@
 #include "dev/dec21140.h"
 #include "dev/i8254x.h"
 #include "dev/mueslix.h"
+#include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "dev/pos_oc3.h"
 #include "dev/ti1570.h"
@@ -104,7 +105,7 @@ static int dec_tx_poll(void *chip)
 
 static void dec_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct dec21140_stats s;
+    struct nic_stats s;
     (void)ch;
     dec21140_get_stats(chip, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
@@ -155,7 +156,7 @@ static int am_tx_poll(void *chip)
 
 static void am_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct am79c971_stats s;
+    struct nic_stats s;
     (void)ch;
     am79c971_get_stats(chip, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
@@ -205,7 +206,7 @@ static int mx_tx_poll(void *chip)
 
 static void mx_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct mueslix_stats s;
+    struct nic_stats s;
     mueslix_get_stats(chip, ch, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
                               s.tx_dropped};
@@ -253,7 +254,7 @@ static int i8_tx_poll(void *chip)
 
 static void i8_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct i8254x_stats s;
+    struct nic_stats s;
     (void)ch;
     i8254x_get_stats(chip, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,

@@ -10,6 +10,7 @@
 #include "dev/bcm5605.h"
 #include "dev/gt96k.h"
 #include "dev/mueslix.h"
+#include "dev/nic.h"
 #include "machine/ciscomid/mid.h"
 
 /* ---- Am79C971 / Am79C970A ---- */
@@ -65,7 +66,7 @@ static int am_tx_poll(void *chip)
 
 static void am_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct am79c971_stats s;
+    struct nic_stats s;
     (void)ch;
     am79c971_get_stats(chip, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
@@ -122,7 +123,7 @@ static int mx_tx_poll(void *chip)
 
 static void mx_stats(void *chip, unsigned ch, struct chip_stats *st)
 {
-    struct mueslix_stats s;
+    struct nic_stats s;
     mueslix_get_stats(chip, ch, &s);
     *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
                               s.tx_dropped};
