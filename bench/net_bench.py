@@ -17,6 +17,15 @@ For each device and frame size:
 CPU time is the forwarder process's time on a CPU (all its threads, from
 /proc/PID/task/*/schedstat) over the run, divided by the frames delivered.
 
+Every measurement is made with two kinds of peers (--peers):
+  plain  A sends one datagram per frame and B receives one per recv, as
+         vpcs, ubridge and the reference's NIOs do;
+  gso    A sends bursts with UDP segmentation offload (one sendmsg() with
+         UDP_SEGMENT per burst, which the kernel cuts into one datagram per
+         frame) and B receives with UDP_GRO, as a peer of our own kind.
+Each frame is still one datagram for a peer that does not ask for GRO:
+the difference is how many times the kernel's send and receive paths run.
+
 The devices are built in `dynamips -H` (build/dynamips) with the
 hypervisor commands gns3-server uses (nio create_udp, ethsw create /
 add_nio / set_access_port, nio_bridge create / add_nio). The baseline,
@@ -68,6 +77,9 @@ FIRMWARE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 MAC_A = bytes.fromhex("02000000000a")
 MAC_B = bytes.fromhex("02000000000b")
 IP_A, IP_RA, IP_RB, IP_B = "10.1.0.2", "10.1.0.1", "10.2.0.1", "10.2.0.2"
+# net_loadgen options per kind of peers: -g A sends with UDP_SEGMENT, -G B
+# receives with UDP_GRO.
+PEER_FLAGS = {"plain": [], "gso": ["-g", "-G"]}
 
 
 def free_udp_ports(n):
@@ -372,10 +384,10 @@ class Forwarder:
                     c("nio_bridge add_nio hub0 %s" % n)
         time.sleep(0.2)
 
-    def run(self, mode, size, seconds, fps=None):
+    def run(self, mode, size, seconds, fps=None, peers="plain"):
         a, s1, b, s2 = self.ports
-        args = [str(LOADGEN), mode, str(a), str(s1), str(b), str(s2),
-                str(size), str(seconds)]
+        args = [str(LOADGEN)] + PEER_FLAGS[peers] + [
+            mode, str(a), str(s1), str(b), str(s2), str(size), str(seconds)]
         if mode == "rate":
             args.append("%.0f" % fps)
         if self.router_mac:
@@ -406,9 +418,9 @@ class Forwarder:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def measure(fwd, size, args):
+def measure(fwd, size, args, peers):
     """Peak (closed loop), then the loss-free rate by bisection."""
-    peak = fwd.run("gen", size, args.seconds)
+    peak = fwd.run("gen", size, args.seconds, peers=peers)
     lo, hi = 0.0, max(peak["fps"] * 1.25, 1000.0)
     best = None
     lost_once = False  # did any trial fail by losing frames?
@@ -419,7 +431,7 @@ def measure(fwd, size, args):
             rate = (lo + hi) / 2
         else:
             rate = hi * (0.8 if step == 0 else 0.5)
-        t = fwd.run("rate", size, args.trial_seconds, rate)
+        t = fwd.run("rate", size, args.trial_seconds, rate, peers)
         if t["loss"] <= args.max_loss:
             # What was actually offered (the generator may fall behind).
             offered = min(rate, t["offered"])
@@ -434,7 +446,7 @@ def measure(fwd, size, args):
             break
     fixed = fwd.run("rate", size, args.seconds,
                     args.router_cpu_rate if fwd.kind == "router"
-                    else args.cpu_rate)
+                    else args.cpu_rate, peers)
     return {"peak": peak["fps"], "peak_cpu": peak["cpu"],
             "peak_loss": peak["loss"],
             "lossfree": lo, "lossfree_cpu": best["cpu"] if best else None,
@@ -477,6 +489,10 @@ def main():
     ap.add_argument("--devices", default="switch,hub,router",
                     help="devices to measure (default switch,hub,router)")
     ap.add_argument("--sizes", default="64,1500")
+    ap.add_argument("--peers", default="plain,gso",
+                    help="kinds of peers: plain (one datagram per frame "
+                         "both ways, as vpcs, ubridge), gso (UDP_SEGMENT "
+                         "sends, UDP_GRO receives); default plain,gso")
     ap.add_argument("-r", "--repeat", type=int, default=1,
                     help="repeat everything, report medians (default 1)")
     args = ap.parse_args()
@@ -505,27 +521,34 @@ def main():
         impls.append(("reference", args.reference, devices))
     build_loadgen()
     sizes = [int(s) for s in args.sizes.split(",")]
+    peer_kinds = args.peers.split(",")
+    if not peer_kinds or set(peer_kinds) - set(PEER_FLAGS):
+        sys.exit("net_bench: --peers takes plain, gso")
 
-    results = {}  # (name, kind, size) -> list of measure() dicts
+    results = {}  # (name, kind, size, peers) -> list of measure() dicts
     with tempfile.TemporaryDirectory(prefix="net_bench.") as tmp:
         for rep in range(args.repeat):
             for size in sizes:
                 for name, impl, kinds in impls:
                     for kind in kinds:
+                        # One device for both kinds of peers, one after the
+                        # other (a router boots once).
                         fwd = Forwarder(impl, kind, tmp)
                         try:
-                            m = measure(fwd, size, args)
+                            for peers in peer_kinds:
+                                m = measure(fwd, size, args, peers)
+                                results.setdefault(
+                                    (name, kind, size, peers), []).append(m)
+                                print("# run %d: %-9s %-6s %5d B %-5s peers: "
+                                      "peak %8.0f/s, loss-free %8.0f/s"
+                                      % (rep + 1, name, kind, size, peers,
+                                         m["peak"], m["lossfree"]),
+                                      file=sys.stderr, flush=True)
                         finally:
                             fwd.close()
-                        results.setdefault((name, kind, size), []).append(m)
-                        print("# run %d: %-9s %-6s %5d B: peak %8.0f/s, "
-                              "loss-free %8.0f/s" % (rep + 1, name, kind,
-                                                     size, m["peak"],
-                                                     m["lossfree"]),
-                              file=sys.stderr, flush=True)
 
-    def agg(name, kind, size):
-        rs = results[(name, kind, size)]
+    def agg(name, kind, size, peers):
+        rs = results[(name, kind, size, peers)]
         return {k: med([r[k] for r in rs]) for k in
                 ("peak", "peak_cpu", "lossfree", "lossfree_cpu",
                  "fixed_cpu", "fixed_loss")} | {
@@ -538,47 +561,55 @@ def main():
     if args.reference:
         print("reference: %s" % args.reference)
     print()
-    print("%-10s %-7s %5s %10s %8s %7s %10s %7s %9s" % (
-        "", "", "", "peak", "", "CPU", "loss-free", "CPU",
+    print("peers: plain = one datagram per frame both ways (vpcs, ubridge); "
+          "gso = the generator sends with UDP_SEGMENT, receives with "
+          "UDP_GRO")
+    print()
+    print("%-10s %-7s %-5s %5s %10s %8s %7s %10s %7s %9s" % (
+        "", "", "", "", "peak", "", "CPU", "loss-free", "CPU",
         "CPU us/fr"))
-    print("%-10s %-7s %5s %10s %8s %7s %10s %7s %9s" % (
-        "", "device", "bytes", "frames/s", "Mbit/s", "us/fr",
+    print("%-10s %-7s %-5s %5s %10s %8s %7s %10s %7s %9s" % (
+        "", "device", "peers", "bytes", "frames/s", "Mbit/s", "us/fr",
         "frames/s", "us/fr", "@%.0fk/s" % (args.cpu_rate / 1e3)))
-    for size in sizes:
-        for name, _, kinds in impls:
-            for kind in kinds:
-                a = agg(name, kind, size)
-                print("%-10s %-7s %5d %10.0f %8.1f %7.2f %9.0f%s %7s %9.2f"
-                      % (name, kind, size, a["peak"],
-                         a["peak"] * size * 8 / 1e6, a["peak_cpu"],
-                         a["lossfree"], "*" if a["gen_limited"] else " ",
-                         "%.2f" % a["lossfree_cpu"] if a["lossfree_cpu"]
-                         is not None else "-", a["fixed_cpu"]))
+    for peers in peer_kinds:
+        for size in sizes:
+            for name, _, kinds in impls:
+                for kind in kinds:
+                    a = agg(name, kind, size, peers)
+                    print("%-10s %-7s %-5s %5d %10.0f %8.1f %7.2f %9.0f%s "
+                          "%7s %9.2f"
+                          % (name, kind, peers, size, a["peak"],
+                             a["peak"] * size * 8 / 1e6, a["peak_cpu"],
+                             a["lossfree"], "*" if a["gen_limited"] else " ",
+                             "%.2f" % a["lossfree_cpu"] if a["lossfree_cpu"]
+                             is not None else "-", a["fixed_cpu"]))
     if "router" in devices:
         print("router: CPU at %.0fk/s (--router-cpu-rate), the emulated "
               "CPU included" % (args.router_cpu_rate / 1e3))
-    if any(agg(n, k, s)["gen_limited"] for n, _, ks in impls for k in ks
-           for s in sizes):
+    if any(agg(n, k, s, p)["gen_limited"] for n, _, ks in impls for k in ks
+           for s in sizes for p in peer_kinds):
         print("* no trial lost frames: the generator could not offer more, "
               "the device's loss-free rate is at least this")
     if args.reference:
         print()
         print("ours / reference (rates: higher is better; CPU per frame: "
               "lower is better)")
-        print("%-7s %6s %10s %10s %12s %10s" % (
-            "device", "bytes", "peak", "loss-free", "CPU@peak",
+        print("%-7s %-5s %6s %10s %10s %12s %10s" % (
+            "device", "peers", "bytes", "peak", "loss-free", "CPU@peak",
             "CPU@%.0fk" % (args.cpu_rate / 1e3)))
-        for size in sizes:
-            for kind in devices:
-                o, r = agg("ours", kind, size), agg("reference", kind, size)
 
-                def ratio(x, y):
-                    return "%.3gx" % (x / y) if x and y else "-"
-                print("%-7s %6d %10s %10s %12s %10s" % (
-                    kind, size, ratio(o["peak"], r["peak"]),
-                    ratio(o["lossfree"], r["lossfree"]),
-                    ratio(o["peak_cpu"], r["peak_cpu"]),
-                    ratio(o["fixed_cpu"], r["fixed_cpu"])))
+        def ratio(x, y):
+            return "%.3gx" % (x / y) if x and y else "-"
+        for peers in peer_kinds:
+            for size in sizes:
+                for kind in devices:
+                    o = agg("ours", kind, size, peers)
+                    r = agg("reference", kind, size, peers)
+                    print("%-7s %-5s %6d %10s %10s %12s %10s" % (
+                        kind, peers, size, ratio(o["peak"], r["peak"]),
+                        ratio(o["lossfree"], r["lossfree"]),
+                        ratio(o["peak_cpu"], r["peak_cpu"]),
+                        ratio(o["fixed_cpu"], r["fixed_cpu"])))
 
 
 if __name__ == "__main__":

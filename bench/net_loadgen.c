@@ -18,6 +18,11 @@
  *   Both take an optional last argument: the frame to send, <size> bytes
  *   in hex (default: A's MAC to B's, type 0x0800, zeros), e.g. an IPv4
  *   packet addressed to a router's interface.
+ *   Options before gen or rate: -g: A sends with UDP segmentation
+ *   offload (udp(7) UDP_SEGMENT: a burst of frames is one sendmsg() that
+ *   the kernel cuts into one datagram per frame), as a peer of our own
+ *   kind does; -G: B receives with UDP_GRO (datagrams the kernel kept
+ *   together arrive as one buffer, counted frame by frame).
  *   net_loadgen relay <in_port> <out_port> <to_port>
  *       The baseline forwarder: every datagram received on in_port is
  *       sent from out_port to 127.0.0.1:<to_port>, one recvfrom() and
@@ -26,6 +31,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +44,154 @@
 #define WINDOW 128
 #define BATCH 32
 #define RATE_BURST 16
+/* The largest UDP payload over IPv4 (65535 - 20 - 8): one segmented send
+ * at most, and one GRO buffer. */
+#define MAX_DGRAM 65507
+
+/* Options: segmented sends from A, GRO on B. */
+struct opts {
+    int gso, gro;
+};
+
+/* The sender's side of a run: n frames of size bytes, as n datagrams
+ * (sendmmsg) or, with gso, one segmented sendmsg() per burst. */
+struct sender {
+    int fd, gso;
+    size_t size;
+    unsigned segs; /* frames per segmented send at most */
+    struct sockaddr_in dst;
+    uint8_t *burst; /* segs copies of the frame */
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+};
+
+static void sender_init(struct sender *s, int fd, int gso,
+                        const uint8_t *frame, size_t size,
+                        struct sockaddr_in dst)
+{
+    s->fd = fd;
+    s->gso = gso;
+    s->size = size;
+    s->dst = dst;
+    s->segs = BATCH;
+    if (s->segs * size > MAX_DGRAM) {
+        s->segs = (unsigned)(MAX_DGRAM / size);
+    }
+    s->burst = malloc((size_t)BATCH * size);
+    if (!s->burst) {
+        exit(1);
+    }
+    for (unsigned i = 0; i < BATCH; i++) {
+        memcpy(s->burst + i * size, frame, size);
+        s->iov[i] = (struct iovec){s->burst + i * size, size};
+        s->msgs[i].msg_hdr = (struct msghdr){.msg_name = &s->dst,
+                                             .msg_namelen = sizeof(s->dst),
+                                             .msg_iov = &s->iov[i],
+                                             .msg_iovlen = 1};
+    }
+}
+
+/* Send up to n (<= BATCH) frames; how many went out. */
+static unsigned sender_send(struct sender *s, unsigned n)
+{
+    if (!s->gso || n < 2) {
+        int r = sendmmsg(s->fd, s->msgs, n, 0);
+        return r > 0 ? (unsigned)r : 0;
+    }
+    if (n > s->segs) {
+        n = s->segs;
+    }
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {s->burst, n * s->size};
+    struct msghdr h = {.msg_name = &s->dst,
+                       .msg_namelen = sizeof(s->dst),
+                       .msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = ctl.buf,
+                       .msg_controllen = sizeof(ctl.buf)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+    uint16_t seg = (uint16_t)s->size;
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(seg));
+    memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+    if (sendmsg(s->fd, &h, 0) < 0) {
+        if (errno != EAGAIN && errno != ENOBUFS) {
+            perror("net_loadgen: sendmsg with UDP_SEGMENT");
+            exit(1);
+        }
+        return 0;
+    }
+    return n;
+}
+
+/* The receiver's side: B's datagrams counted as frames (a GRO buffer holds
+ * several, its UDP_GRO message gives their size). */
+struct receiver {
+    int fd, gro;
+    uint8_t *bufs; /* BATCH buffers of MAX_DGRAM bytes with gro, else 2048 */
+    size_t bufsize;
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl[BATCH];
+};
+
+static void receiver_init(struct receiver *r, int fd, int gro)
+{
+    r->fd = fd;
+    r->gro = gro;
+    r->bufsize = gro ? MAX_DGRAM : 2048;
+    r->bufs = malloc(BATCH * r->bufsize);
+    if (!r->bufs) {
+        exit(1);
+    }
+    if (gro) {
+        int on = 1;
+        if (setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) < 0) {
+            perror("net_loadgen: UDP_GRO");
+            exit(1);
+        }
+    }
+    for (int i = 0; i < BATCH; i++) {
+        r->iov[i] = (struct iovec){r->bufs + i * r->bufsize, r->bufsize};
+    }
+}
+
+/* Frames received in one recvmmsg() (0 when none). */
+static uint64_t receiver_recv(struct receiver *r)
+{
+    for (int i = 0; i < BATCH; i++) {
+        r->msgs[i].msg_hdr = (struct msghdr){.msg_iov = &r->iov[i],
+                                             .msg_iovlen = 1};
+        if (r->gro) {
+            r->msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
+            r->msgs[i].msg_hdr.msg_controllen = sizeof(r->ctl[i].buf);
+        }
+    }
+    int n = recvmmsg(r->fd, r->msgs, BATCH, MSG_DONTWAIT, NULL);
+    uint64_t frames = 0;
+    for (int i = 0; i < n; i++) {
+        struct msghdr *h = &r->msgs[i].msg_hdr;
+        size_t len = r->msgs[i].msg_len;
+        int seg = 0;
+        for (struct cmsghdr *c = r->gro ? CMSG_FIRSTHDR(h) : NULL; c;
+             c = CMSG_NXTHDR(h, c)) {
+            if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+                memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+            }
+        }
+        frames += seg > 0 && len > (size_t)seg
+                      ? (len + (size_t)seg - 1) / (size_t)seg
+                      : 1;
+    }
+    return frames;
+}
 
 static int udp_bound(unsigned port)
 {
@@ -112,12 +266,13 @@ static int use_frame(uint8_t *frame, size_t size, const char *hex)
     return 0;
 }
 
-static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
-               size_t size, double secs, const char *hex)
+static int gen(const struct opts *o, unsigned a_port, unsigned to,
+               unsigned b_port, unsigned from, size_t size, double secs,
+               const char *hex)
 {
     static uint8_t frame[65536];
     int a, b;
-    if (size < 14 || size > sizeof(frame)) {
+    if (size < 14 || size > MAX_DGRAM) {
         return 2;
     }
     setup_pair(a_port, b_port, from, &a, &b, frame);
@@ -126,25 +281,10 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
                 size);
         return 2;
     }
-    struct sockaddr_in dst = loopback(to);
-
-    struct mmsghdr msgs[BATCH];
-    struct iovec iov[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-        iov[i] = (struct iovec){frame, size};
-        msgs[i].msg_hdr = (struct msghdr){.msg_name = &dst,
-                                          .msg_namelen = sizeof(dst),
-                                          .msg_iov = &iov[i],
-                                          .msg_iovlen = 1};
-    }
-    static uint8_t rbuf[BATCH][2048];
-    struct mmsghdr rmsgs[BATCH];
-    struct iovec riov[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-        riov[i] = (struct iovec){rbuf[i], sizeof(rbuf[i])};
-        rmsgs[i].msg_hdr = (struct msghdr){.msg_iov = &riov[i],
-                                           .msg_iovlen = 1};
-    }
+    static struct sender tx;
+    static struct receiver rx;
+    sender_init(&tx, a, o->gso, frame, size, loopback(to));
+    receiver_init(&rx, b, o->gro);
 
     /* credit: frames considered back (received, or given up as lost) */
     uint64_t sent = 0, received = 0, credit = 0;
@@ -152,17 +292,14 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
     while (now() < end) {
         uint64_t room = sent - credit < WINDOW ? WINDOW - (sent - credit) : 0;
         if (room >= BATCH) {
-            int n = sendmmsg(a, msgs, BATCH, 0);
-            if (n > 0) {
-                sent += (uint64_t)n;
-            }
+            sent += sender_send(&tx, BATCH);
         }
         struct pollfd pfd = {.fd = b, .events = POLLIN};
         if (poll(&pfd, 1, room >= BATCH ? 0 : 10) > 0) {
-            int n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL);
+            uint64_t n = receiver_recv(&rx);
             if (n > 0) {
-                received += (uint64_t)n;
-                credit += (uint64_t)n;
+                received += n;
+                credit += n;
                 last_rx = now();
             }
         } else if (room < BATCH && now() - last_rx > 0.05) {
@@ -174,21 +311,22 @@ static int gen(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
     double t = now() - t0;
     /* Count what is still in flight. */
     usleep(50000);
-    int n;
-    while ((n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL)) > 0) {
-        received += (uint64_t)n;
+    uint64_t n;
+    while ((n = receiver_recv(&rx)) > 0) {
+        received += n;
     }
     printf("sent=%llu received=%llu seconds=%.3f\n", (unsigned long long)sent,
            (unsigned long long)received, t);
     return 0;
 }
 
-static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
-                size_t size, double secs, double fps, const char *hex)
+static int rate(const struct opts *o, unsigned a_port, unsigned to,
+                unsigned b_port, unsigned from, size_t size, double secs,
+                double fps, const char *hex)
 {
     static uint8_t frame[65536];
     int a, b;
-    if (size < 14 || size > sizeof(frame) || fps <= 0) {
+    if (size < 14 || size > MAX_DGRAM || fps <= 0) {
         return 2;
     }
     setup_pair(a_port, b_port, from, &a, &b, frame);
@@ -197,24 +335,10 @@ static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
                 size);
         return 2;
     }
-    struct sockaddr_in dst = loopback(to);
-    struct mmsghdr msgs[RATE_BURST];
-    struct iovec iov[RATE_BURST];
-    for (int i = 0; i < RATE_BURST; i++) {
-        iov[i] = (struct iovec){frame, size};
-        msgs[i].msg_hdr = (struct msghdr){.msg_name = &dst,
-                                          .msg_namelen = sizeof(dst),
-                                          .msg_iov = &iov[i],
-                                          .msg_iovlen = 1};
-    }
-    static uint8_t rbuf[BATCH][2048];
-    struct mmsghdr rmsgs[BATCH];
-    struct iovec riov[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-        riov[i] = (struct iovec){rbuf[i], sizeof(rbuf[i])};
-        rmsgs[i].msg_hdr = (struct msghdr){.msg_iov = &riov[i],
-                                           .msg_iovlen = 1};
-    }
+    static struct sender tx;
+    static struct receiver rx;
+    sender_init(&tx, a, o->gso, frame, size, loopback(to));
+    receiver_init(&rx, b, o->gro);
     uint64_t sent = 0, received = 0;
     uint64_t total = (uint64_t)(secs * fps + 0.5);
     double t0 = now(), t = t0;
@@ -226,11 +350,8 @@ static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
         }
         if (due > sent) {
             uint64_t k = due - sent;
-            int n = sendmmsg(a, msgs, k < RATE_BURST ? (unsigned)k
-                                                     : RATE_BURST, 0);
-            if (n > 0) {
-                sent += (uint64_t)n;
-            }
+            sent += sender_send(&tx, k < RATE_BURST ? (unsigned)k
+                                                    : RATE_BURST);
         } else {
             /* Far from the next frame (low rates): sleep in poll(). */
             double wait = (double)sent / fps - (t - t0);
@@ -239,20 +360,14 @@ static int rate(unsigned a_port, unsigned to, unsigned b_port, unsigned from,
                 poll(&pfd, 1, (int)(wait * 1e3));
             }
         }
-        int n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL);
-        if (n > 0) {
-            received += (uint64_t)n;
-        }
+        received += receiver_recv(&rx);
     }
     double elapsed = now() - t0;
     double end = now() + 0.1;
     while (now() < end) {
         struct pollfd pfd = {.fd = b, .events = POLLIN};
         if (poll(&pfd, 1, 10) > 0) {
-            int n = recvmmsg(b, rmsgs, BATCH, MSG_DONTWAIT, NULL);
-            if (n > 0) {
-                received += (uint64_t)n;
-            }
+            received += receiver_recv(&rx);
         }
     }
     printf("sent=%llu received=%llu seconds=%.3f\n", (unsigned long long)sent,
@@ -287,14 +402,26 @@ static int relay(unsigned in_port, unsigned out_port, unsigned to)
 
 int main(int argc, char **argv)
 {
+    struct opts o = {0};
+    while (argc > 1 && argv[1][0] == '-') {
+        if (!strcmp(argv[1], "-g")) {
+            o.gso = 1;
+        } else if (!strcmp(argv[1], "-G")) {
+            o.gro = 1;
+        } else {
+            break;
+        }
+        argv++;
+        argc--;
+    }
     if ((argc == 8 || argc == 9) && !strcmp(argv[1], "gen")) {
-        return gen((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
+        return gen(&o, (unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                    (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
                    (size_t)atoi(argv[6]), atof(argv[7]),
                    argc == 9 ? argv[8] : NULL);
     }
     if ((argc == 9 || argc == 10) && !strcmp(argv[1], "rate")) {
-        return rate((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
+        return rate(&o, (unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                     (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
                     (size_t)atoi(argv[6]), atof(argv[7]), atof(argv[8]),
                     argc == 10 ? argv[9] : NULL);
@@ -303,6 +430,6 @@ int main(int argc, char **argv)
         return relay((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                      (unsigned)atoi(argv[4]));
     }
-    fprintf(stderr, "usage: net_loadgen gen|rate|relay ...\n");
+    fprintf(stderr, "usage: net_loadgen [-g] [-G] gen|rate ... | relay ...\n");
     return 2;
 }

@@ -68,16 +68,17 @@ int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,
     }
     nio->name = strdup(name);
     /* Pages are only backed once touched: a slot costs what its frames
-     * use, not NIO_MAX_FRAME. */
+     * use, not its size (64 KB with recv_many: a whole datagram). */
     nio->rx_slots = ops->recv_many ? NIO_RX_BATCH : 1;
-    void *rx = mmap(NULL, nio->rx_slots * NIO_RX_SLOT,
+    nio->rx_slot = ops->recv_many ? NIO_RX_DGRAM_SLOT : NIO_RX_SLOT;
+    void *rx = mmap(NULL, nio->rx_slots * nio->rx_slot,
                     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
                     0);
     nio->rxbuf = rx == MAP_FAILED ? NULL : rx;
     if (!nio->name || !nio->rxbuf) {
         free(nio->name);
         if (nio->rxbuf) {
-            munmap(nio->rxbuf, nio->rx_slots * NIO_RX_SLOT);
+            munmap(nio->rxbuf, nio->rx_slots * nio->rx_slot);
         }
         free(nio);
         return -ENOMEM;
@@ -96,7 +97,7 @@ static void nio_free(struct nio *nio)
 {
     pthread_mutex_destroy(&nio->filter_lock);
     pthread_mutex_destroy(&nio->bw_lock);
-    munmap(nio->rxbuf, nio->rx_slots * NIO_RX_SLOT);
+    munmap(nio->rxbuf, nio->rx_slots * nio->rx_slot);
     free(nio->txq);
     free(nio->name);
     free(nio);
@@ -462,18 +463,35 @@ static void unwatch(struct nio *nio)
     }
 }
 
-/* Read the budget in batches of NIO_RX_BATCH frames, one slot each. */
+/* The frames of a datagram coalesced by UDP GRO, in order, each with the
+ * checks of a datagram of its own. The bytes before a frame (its
+ * handler's headroom) are the end of the one delivered before it. */
+static void rx_segments(struct nio *nio, uint8_t *buf, size_t len,
+                        size_t seg)
+{
+    for (size_t off = 0; off < len && nio->rx_fn; off += seg) {
+        size_t n = len - off < seg ? len - off : seg;
+        if (n > NIO_MAX_FRAME) {
+            count(&nio->drop_oversize, 1);
+        } else {
+            deliver_slot(nio, buf + off, n);
+        }
+    }
+}
+
+/* Read the budget (frames) in batches of NIO_RX_BATCH datagrams, one slot
+ * each. */
 static void rx_batches(struct nio *nio)
 {
     uint8_t *bufs[NIO_RX_BATCH];
-    ssize_t res[NIO_RX_BATCH];
+    struct nio_rx_dgram res[NIO_RX_BATCH];
     for (int i = 0; i < NIO_RX_BATCH; i++) {
-        bufs[i] = nio->rxbuf + (size_t)i * NIO_RX_SLOT + NIO_RX_HEADROOM;
+        bufs[i] = nio->rxbuf + (size_t)i * nio->rx_slot + NIO_RX_HEADROOM;
     }
     int budget = NIO_RX_BUDGET;
     while (budget > 0 && nio->rx_fn) {
         int want = budget < NIO_RX_BATCH ? budget : NIO_RX_BATCH;
-        int k = nio->ops->recv_many(nio, bufs, NIO_MAX_FRAME, res, want);
+        int k = nio->ops->recv_many(nio, bufs, res, want);
         if (k == NIO_RX_NONE) {
             return;
         }
@@ -483,12 +501,20 @@ static void rx_batches(struct nio *nio)
             continue;
         }
         for (int i = 0; i < k && nio->rx_fn; i++) {
-            rx_result(nio, bufs[i], res[i]);
+            if (res[i].seg && res[i].len > 0) {
+                rx_segments(nio, bufs[i], (size_t)res[i].len, res[i].seg);
+            } else if (res[i].frames > 1 && res[i].len == NIO_RX_FOREIGN) {
+                count(&nio->drop_foreign, res[i].frames);
+            } else if (res[i].frames > 1 && res[i].len == NIO_RX_OVERSIZE) {
+                count(&nio->drop_oversize, res[i].frames);
+            } else {
+                rx_result(nio, bufs[i], res[i].len);
+            }
+            budget -= (int)res[i].frames;
         }
         if (k < want) {
             return; /* the socket is empty */
         }
-        budget -= k;
     }
 }
 

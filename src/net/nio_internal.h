@@ -23,9 +23,15 @@
 
 /* Frames read per readiness event before other fds get their turn. */
 #define NIO_RX_BUDGET 64
-/* Frames read by one recv_many call (one recvmmsg), each in its own slot
- * of NIO_RX_HEADROOM + NIO_MAX_FRAME bytes; two calls fill the budget. */
+/* Datagrams read by one recv_many call (one recvmmsg), each in its own
+ * slot of NIO_RX_HEADROOM + NIO_RX_DGRAM bytes; a datagram coalesced by
+ * UDP GRO holds several frames, which count against the budget one by
+ * one. */
 #define NIO_RX_BATCH 32
+/* Room for one datagram in a recv_many slot: the largest UDP payload
+ * (65535 - 8 bytes of UDP header, IPv6; 65507 over IPv4) fits, so a
+ * coalesced datagram is never cut. */
+#define NIO_RX_DGRAM 65536
 /* Frames the loop thread queues per NIO before one send_many call
  * (sendmmsg); the same batch size as receiving. */
 #define NIO_TX_BATCH 32
@@ -35,6 +41,14 @@
 
 struct mmsghdr;
 
+/* What recv_many read into one buffer. */
+struct nio_rx_dgram {
+    ssize_t len;     /* bytes in the buffer, or an NIO_RX_* drop reason */
+    uint32_t seg;    /* > 0: frames of seg bytes each, the last one possibly
+                      * shorter (coalesced by UDP GRO); 0: one frame */
+    uint32_t frames; /* frames it stands for: what a drop counts */
+};
+
 struct nio_ops {
     enum nio_type type;
     /* One frame out; the length or a negative errno. */
@@ -43,16 +57,19 @@ struct nio_ops {
      * types that deliver through their own readiness handler. */
     ssize_t (*recv)(struct nio *nio, uint8_t *buf, size_t size);
     /*
-     * Optional: up to n frames at once into bufs[i] (size bytes each);
-     * res[i] gets what recv would return for frame i. Returns how many
-     * entries were filled (> 0), or NIO_RX_NONE / a negative errno when
-     * nothing was read. Fewer than n filled means the socket is empty.
+     * Optional: up to n datagrams at once into bufs[i] (NIO_RX_DGRAM bytes
+     * each); res[i] describes datagram i (one frame, or several coalesced
+     * ones; a single frame longer than NIO_MAX_FRAME is NIO_RX_OVERSIZE).
+     * Returns how many entries were filled (> 0), or NIO_RX_NONE / a
+     * negative errno when nothing was read. Fewer than n filled means the
+     * socket is empty.
      */
-    int (*recv_many)(struct nio *nio, uint8_t *const bufs[], size_t size,
-                     ssize_t res[], int n);
+    int (*recv_many)(struct nio *nio, uint8_t *const bufs[],
+                     struct nio_rx_dgram res[], int n);
     /*
-     * Optional: send the n frames of m (iovecs set, msg_name NULL) in
-     * order; the type fills in the destination. Returns how many went out
+     * Optional: send the n frames of m (one iovec each, msg_name NULL) in
+     * order; the type fills in the destination (and may send runs of
+     * frames as one segmented datagram). Returns how many frames went out
      * (> 0) or a negative errno for the first one.
      */
     int (*send_many)(struct nio *nio, struct mmsghdr *m, unsigned n);
@@ -86,6 +103,10 @@ struct nio_udp {
     socklen_t remote_len; /* 0: not connected (udp_auto) */
     unsigned lport, rport;
     char *rhost;
+    /* Segmentation offload (nio_udp.c), loop thread after creation. */
+    int gso;           /* runs of frames may leave as one UDP_SEGMENT send */
+    size_t gso_max;    /* longest frame sent segmented (path MTU) */
+    int gro;           /* UDP_GRO on: a datagram may hold several frames */
 };
 
 struct nio_unix {
@@ -116,8 +137,9 @@ struct nio {
     /* Receive side, touched on the loop thread only. */
     nio_rx_fn rx_fn;
     void *rx_arg;
-    uint8_t *rxbuf;    /* rx_slots slots of NIO_RX_SLOT bytes (mmap) */
+    uint8_t *rxbuf;    /* rx_slots slots of rx_slot bytes (mmap) */
     unsigned rx_slots; /* NIO_RX_BATCH with recv_many, else 1 */
+    size_t rx_slot;    /* NIO_RX_DGRAM_SLOT with recv_many, else NIO_RX_SLOT */
 
     /* Frames the loop thread sent during a round of fd callbacks, handed
      * to the OS at the end of the round (loop thread only). */
@@ -167,6 +189,9 @@ struct nio {
 
 /* One receive slot: headroom, frame, rounded up to a cache line. */
 #define NIO_RX_SLOT ((NIO_RX_HEADROOM + NIO_MAX_FRAME + 63) & ~(size_t)63)
+/* The same for recv_many: headroom and a whole datagram. */
+#define NIO_RX_DGRAM_SLOT \
+    ((NIO_RX_HEADROOM + NIO_RX_DGRAM + 63) & ~(size_t)63)
 
 /* Allocate and name an NIO of the given type (fd -1). */
 int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,

@@ -12,10 +12,29 @@
  *
  * udp_auto: the first free port of a range on a dual-stack socket; it
  * receives from anyone until nio_udp_auto_connect() names the peer.
+ *
+ * Segmentation offload (Linux, udp(7); the kernel's
+ * Documentation/networking/segmentation-offloads.rst): frames queued in
+ * one round (nio.c) that have the same size leave as one sendmsg() with
+ * UDP_SEGMENT, which the kernel cuts into one datagram per frame (on the
+ * wire, or at a receiving socket on this host that did not ask for GRO):
+ * every peer still sees one bare frame per datagram. The socket has
+ * UDP_GRO on: datagrams of one sender that the kernel kept together (a
+ * peer sending with UDP_SEGMENT on this host, or a NIC's GRO) arrive as
+ * one buffer with their size in a UDP_GRO control message, and nio.c
+ * splits it into frames. A kernel or a route without it: the first
+ * segmented send fails (EIO, EOPNOTSUPP, or EINVAL with small frames) and
+ * the socket sends one datagram per frame from then on; frames longer
+ * than the path MTU are refused (EMSGSIZE, or EINVAL on some kernels):
+ * from then on frames of that size and longer leave one datagram each (the
+ * kernel fragments them as before) and shorter ones still go segmented.
+ * The environment variables DYNAMIPS_NO_UDP_GSO and DYNAMIPS_NO_UDP_GRO
+ * (any non-empty value) turn either side off, for tests and comparisons.
  */
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +45,13 @@
 
 /* Socket buffers: room for bursts between two loop iterations. */
 #define UDP_SOCKBUF (1 << 20)
+
+/* Segments of one UDP_SEGMENT send at most: UDP_MAX_SEGMENTS of the
+ * kernel's include/linux/udp.h (64 until Linux 6.9, 128 since). */
+#define GSO_MAX_SEGS 64
+/* Bytes of one UDP_SEGMENT send at most: the largest UDP payload over
+ * IPv4, 65535 - 20 (IP header) - 8 (UDP header); IPv6 allows 65527. */
+#define GSO_MAX_BYTES 65507
 
 static ssize_t udp_send(struct nio *nio, const void *frame, size_t len)
 {
@@ -74,23 +100,51 @@ static ssize_t udp_recv(struct nio *nio, uint8_t *buf, size_t size)
     return (size_t)r > size ? NIO_RX_OVERSIZE : r;
 }
 
+/* The UDP_GRO control message of a received datagram: its frames' size,
+ * 0 when it holds one frame. */
+static uint32_t gro_size(const struct msghdr *h)
+{
+    if (!h->msg_controllen) {
+        return 0;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c;
+         c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+        if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+            c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            int v;
+            memcpy(&v, CMSG_DATA(c), sizeof(v));
+            return v > 0 ? (uint32_t)v : 0;
+        }
+    }
+    return 0;
+}
+
 /* Up to n datagrams in one recvmmsg(); the same checks per datagram. */
-static int udp_recv_many(struct nio *nio, uint8_t *const bufs[], size_t size,
-                         ssize_t res[], int n)
+static int udp_recv_many(struct nio *nio, uint8_t *const bufs[],
+                         struct nio_rx_dgram res[], int n)
 {
     struct nio_udp *u = &nio->u.udp;
     struct mmsghdr m[NIO_RX_BATCH];
     struct iovec iov[NIO_RX_BATCH];
     struct sockaddr_storage src[NIO_RX_BATCH];
+    /* One int: the UDP_GRO message (udp(7)). */
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl[NIO_RX_BATCH];
     if (n > NIO_RX_BATCH) {
         n = NIO_RX_BATCH;
     }
     for (int i = 0; i < n; i++) {
-        iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = size};
+        iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = NIO_RX_DGRAM};
         m[i].msg_hdr = (struct msghdr){.msg_name = &src[i],
                                        .msg_namelen = sizeof(src[i]),
                                        .msg_iov = &iov[i],
                                        .msg_iovlen = 1};
+        if (u->gro) {
+            m[i].msg_hdr.msg_control = ctl[i].buf;
+            m[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+        }
     }
     /* MSG_TRUNC: msg_len is the datagram's real length (udp(7)). */
     int k = recvmmsg(nio->fd, m, (unsigned)n, MSG_TRUNC | MSG_DONTWAIT,
@@ -101,24 +155,143 @@ static int udp_recv_many(struct nio *nio, uint8_t *const bufs[], size_t size,
     }
     for (int i = 0; i < k; i++) {
         const struct sockaddr_storage *from = &src[i];
+        size_t len = m[i].msg_len;
+        uint32_t seg = u->gro ? gro_size(&m[i].msg_hdr) : 0;
+        if (seg >= len) {
+            seg = 0; /* one frame */
+        }
+        res[i].seg = seg;
+        res[i].frames = seg ? (uint32_t)((len + seg - 1) / seg) : 1;
         if (u->remote_len && !same_peer(from, &u->remote)) {
-            res[i] = NIO_RX_FOREIGN;
-        } else if (m[i].msg_len > size ||
-                   (m[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-            res[i] = NIO_RX_OVERSIZE;
+            res[i].len = NIO_RX_FOREIGN;
+        } else if ((m[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+                   len > NIO_RX_DGRAM || (!seg && len > NIO_MAX_FRAME)) {
+            res[i].len = NIO_RX_OVERSIZE;
         } else {
-            res[i] = (ssize_t)m[i].msg_len;
+            res[i].len = (ssize_t)len;
         }
     }
     return k;
 }
 
-/* The queued frames of a round in one sendmmsg(). */
+/* Runs of same-size frames become one datagram each with UDP_SEGMENT. */
+struct gso_batch {
+    struct mmsghdr msgs[NIO_TX_BATCH];
+    struct iovec iov[NIO_TX_BATCH];
+    unsigned frames[NIO_TX_BATCH]; /* frames per entry */
+    size_t seg[NIO_TX_BATCH];      /* segment size, 0: one plain frame */
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } ctl[NIO_TX_BATCH];
+};
+
+/* Group m[0..n) into entries; returns how many. */
+static unsigned gso_group(const struct nio_udp *u, struct gso_batch *b,
+                          const struct mmsghdr *m, unsigned n)
+{
+    unsigned e = 0;
+    for (unsigned i = 0; i < n; i++) {
+        b->iov[i] = m[i].msg_hdr.msg_iov[0];
+    }
+    for (unsigned i = 0; i < n;) {
+        size_t len = b->iov[i].iov_len, total = len;
+        unsigned j = i + 1;
+        if (len && len <= u->gso_max) {
+            while (j < n && j - i < GSO_MAX_SEGS &&
+                   b->iov[j].iov_len == len && total + len <= GSO_MAX_BYTES) {
+                total += len;
+                j++;
+            }
+            /* The kernel's rule: the last segment may be shorter. */
+            if (j > i + 1 && j < n && j - i < GSO_MAX_SEGS &&
+                b->iov[j].iov_len && b->iov[j].iov_len < len &&
+                total + b->iov[j].iov_len <= GSO_MAX_BYTES) {
+                j++;
+            }
+        }
+        struct msghdr *h = &b->msgs[e].msg_hdr;
+        *h = (struct msghdr){.msg_name = (void *)&u->remote,
+                             .msg_namelen = u->remote_len,
+                             .msg_iov = &b->iov[i],
+                             .msg_iovlen = j - i};
+        b->frames[e] = j - i;
+        b->seg[e] = 0;
+        if (j - i > 1) {
+            uint16_t gso = (uint16_t)len; /* len <= GSO_MAX_BYTES */
+            h->msg_control = b->ctl[e].buf;
+            h->msg_controllen = sizeof(b->ctl[e].buf);
+            struct cmsghdr *c = CMSG_FIRSTHDR(h);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(gso));
+            memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+            b->seg[e] = len;
+        }
+        e++;
+        i = j;
+    }
+    return e;
+}
+
+/* A segment this long fits any path: the 576-byte datagram every IPv4
+ * host takes (RFC 791) less 20 bytes of IP and 8 of UDP header. */
+#define GSO_ALWAYS_FITS 548
+
+/* A segmented send with segments of seg bytes was refused with err: 1
+ * when that is the offload's fault (the frames then go again, one
+ * datagram each), 0 when the error is the frames' own. */
+static int gso_refused(struct nio *nio, size_t seg, int err)
+{
+    struct nio_udp *u = &nio->u.udp;
+    if (err != EINVAL && err != EIO && err != EOPNOTSUPP &&
+        err != EMSGSIZE && err != ENOPROTOOPT) {
+        return 0;
+    }
+    if ((err == EMSGSIZE || err == EINVAL) && seg > GSO_ALWAYS_FITS) {
+        /* Segments longer than the path MTU (EINVAL on some kernels):
+         * longer frames no longer go segmented, shorter ones still do. */
+        u->gso_max = seg - 1;
+        nio_log(nio, "UDP segmentation offload refused for %zu-byte "
+                     "frames (%s): frames of that size and more leave "
+                     "one datagram each", seg, strerror(err));
+        return 1;
+    }
+    u->gso = 0;
+    nio_log(nio, "UDP segmentation offload refused (%s): one datagram "
+                 "per frame from now on", strerror(err));
+    return 1;
+}
+
+/* The queued frames of a round in one sendmmsg(), runs of same-size
+ * frames as one segmented datagram each. */
 static int udp_send_many(struct nio *nio, struct mmsghdr *m, unsigned n)
 {
     struct nio_udp *u = &nio->u.udp;
     if (!u->remote_len) {
         return -ENOTCONN;
+    }
+    if (n > NIO_TX_BATCH) {
+        n = NIO_TX_BATCH;
+    }
+    while (u->gso && n > 1) {
+        struct gso_batch b;
+        unsigned e = gso_group(u, &b, m, n);
+        if (e == n) {
+            break; /* nothing to segment */
+        }
+        int r = sendmmsg(nio->fd, b.msgs, e, MSG_DONTWAIT);
+        if (r < 0) {
+            if (b.seg[0] && gso_refused(nio, b.seg[0], errno)) {
+                continue; /* group again without it */
+            }
+            return -errno;
+        }
+        unsigned sent = 0;
+        for (int i = 0; i < r; i++) {
+            sent += b.frames[i];
+        }
+        return (int)sent;
     }
     for (unsigned i = 0; i < n; i++) {
         m[i].msg_hdr.msg_name = &u->remote;
@@ -182,12 +355,25 @@ static unsigned sock_port(int fd)
     return 0;
 }
 
-static void set_bufs(int fd)
+/* Socket buffers and offloads of a new socket (loop not running yet). */
+static void set_bufs(struct nio *nio, int fd)
 {
     int sz = UDP_SOCKBUF;
     /* Best effort: the kernel caps these at rmem_max/wmem_max. */
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    struct nio_udp *u = &nio->u.udp;
+    const char *no_gso = getenv("DYNAMIPS_NO_UDP_GSO");
+    const char *no_gro = getenv("DYNAMIPS_NO_UDP_GRO");
+    /* A size of 0 segments nothing: the option's probe (Linux >= 4.18);
+     * each send that segments names its size in a control message. */
+    int zero = 0, on = 1;
+    u->gso = !(no_gso && *no_gso) &&
+             setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
+    u->gso_max = GSO_MAX_BYTES;
+    /* Linux >= 5.0. */
+    u->gro = !(no_gro && *no_gro) &&
+             setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0;
 }
 
 /* Resolve host:port as a datagram peer; 0 or a negative errno. */
@@ -260,7 +446,7 @@ int nio_create_udp(struct nio **out, struct evloop *ev, struct logger *lg,
             continue;
         }
         nio_fd_nonblock(fd);
-        set_bufs(fd);
+        set_bufs(nio, fd);
         memcpy(&nio->u.udp.remote, ai->ai_addr, ai->ai_addrlen);
         nio->u.udp.remote_len = ai->ai_addrlen;
         nio->fd = fd;
@@ -321,7 +507,7 @@ int nio_create_udp_auto(struct nio **out, struct evloop *ev,
             }
             if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
                 nio_fd_nonblock(fd);
-                set_bufs(fd);
+                set_bufs(nio, fd);
                 nio->fd = fd;
                 rc = 0;
                 break;

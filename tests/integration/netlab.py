@@ -59,14 +59,16 @@ def free_tcp_port():
 class Testd:
     __test__ = False  # not a pytest class
 
-    """net_testd with the given config files: {'-E': path, ...} list."""
+    """net_testd with the given config files: {'-E': path, ...} list;
+    env: variables added to the environment."""
 
-    def __init__(self, args, cwd):
+    def __init__(self, args, cwd, env=None):
         need_testd()
         self.proc = subprocess.Popen(
             [str(NET_TESTD)] + [str(a) for a in args], cwd=str(cwd),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, bufsize=1)
+            stderr=subprocess.PIPE, text=True, bufsize=1,
+            env=dict(os.environ, **(env or {})))
         line = self.proc.stdout.readline()
         if line.strip() != "ready":
             err = self.proc.stderr.read()
