@@ -67,6 +67,17 @@ struct hypervisor {
     struct hv_conn *conns;
     int nconns;
 
+    /*
+     * The inode every VM lock file of this process is a name of (hard
+     * links; hv_router.c): an O_TMPFILE holding the PID under an
+     * open-file-description write lock. -1 when not made yet, and again
+     * once the last name we made is removed (it cannot get new ones).
+     */
+    pthread_mutex_t lock_inode_mtx;
+    int lock_inode_fd;
+    unsigned long long lock_inode_dev;
+    int lock_inode_names;  /* links made and not removed yet */
+
     /* reaper */
     pthread_mutex_t reap_lock;
     pthread_cond_t reap_cond;

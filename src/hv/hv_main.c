@@ -156,6 +156,8 @@ int hypervisor_main(int argc, char **argv)
         fprintf(stderr, "dynamips: out of memory\n");
         return HV_EXIT_START_FAILED;
     }
+    hv->lock_inode_fd = -1;
+    pthread_mutex_init(&hv->lock_inode_mtx, NULL);
     hv->opt.port = HV_DEFAULT_PORT;
     hv->opt.log_path = "dynamips_log.txt";
     hv->opt.file_naming_by_id = 0; /* hypervisor-mode default (§7.3) */
@@ -247,6 +249,9 @@ out:
         evloop_destroy(hv->ev);
     }
     hv_registry_destroy(&hv->reg);
+    if (hv->lock_inode_fd >= 0)
+        close(hv->lock_inode_fd);
+    pthread_mutex_destroy(&hv->lock_inode_mtx);
     log_close(hv->log);
     free(hv->console_bind);
     free(hv);

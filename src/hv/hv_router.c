@@ -47,28 +47,13 @@ static char *join_path(const char *dir, const char *prefix,
     return p;
 }
 
-/*
- * Open and lock "<dir>/<prefix>_lock". An open-file-description lock
- * conflicts with the reference's POSIX locks held by another process and
- * with our own other VMs of this process, so two VMs can never share their
- * files (the reference lets duplicate instance IDs do that, §4.6).
- */
-static int lock_open(const char *dir, const char *prefix)
+/* An open-file-description write lock on the whole file: 0 or -EBUSY. */
+static int lock_whole(int fd)
 {
-    char *path = join_path(dir, prefix, "lock");
-    if (!path)
-        return -ENOMEM;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    free(path);
-    if (fd < 0)
-        return -errno;
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
-        int err = errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
-        close(fd);
-        return err;
-    }
-    return fd;
+    if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+        return errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
+    return 0;
 }
 
 /*
@@ -84,6 +69,139 @@ static void lock_write_pid(int fd)
     if (pwrite(fd, buf, (size_t)n, 0) == n && ftruncate(fd, n) < 0) {
         /* the lock itself is what matters */
     }
+}
+
+/*
+ * Make path a name of the process's lock inode (hv->lock_inode_fd,
+ * made in dir on first use). Returns 0, -EEXIST (path appeared
+ * meanwhile), or another -errno when linking cannot work here (another
+ * file system, no /proc): then the caller makes a file of its own.
+ */
+static int lock_link(struct hypervisor *hv, const char *dir, const char *path)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return -errno;
+    int rc = -EXDEV;
+    pthread_mutex_lock(&hv->lock_inode_mtx);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (hv->lock_inode_fd >= 0 &&
+            hv->lock_inode_dev != (unsigned long long)st.st_dev)
+            break; /* the one we have is on another file system */
+        if (hv->lock_inode_fd < 0) {
+            int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+            if (fd < 0) {
+                rc = -errno;
+                break;
+            }
+            if (lock_whole(fd) < 0) {
+                close(fd);
+                rc = -ENOLCK;
+                break;
+            }
+            lock_write_pid(fd);
+            hv->lock_inode_fd = fd;
+            hv->lock_inode_dev = (unsigned long long)st.st_dev;
+        }
+        char proc[64];
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hv->lock_inode_fd);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0) {
+            hv->lock_inode_names++;
+            rc = 0;
+            break;
+        }
+        rc = -errno;
+        if (rc != -ENOENT)
+            break;
+        /* Every name of it was removed: such an inode cannot get a name
+         * again (unless /proc is missing: the second try tells). */
+        close(hv->lock_inode_fd);
+        hv->lock_inode_fd = -1;
+        hv->lock_inode_names = 0;
+    }
+    pthread_mutex_unlock(&hv->lock_inode_mtx);
+    return rc;
+}
+
+/* A name lock_link made was removed: the last one takes the inode. */
+static void lock_unlinked(struct hypervisor *hv)
+{
+    pthread_mutex_lock(&hv->lock_inode_mtx);
+    if (hv->lock_inode_names > 0 && --hv->lock_inode_names == 0 &&
+        hv->lock_inode_fd >= 0) {
+        close(hv->lock_inode_fd);
+        hv->lock_inode_fd = -1;
+    }
+    pthread_mutex_unlock(&hv->lock_inode_mtx);
+}
+
+/* Remove "<dir>/<prefix>_lock" and let go of the lock (fd or link). */
+static void lock_release(struct hypervisor *hv, const char *dir,
+                         const char *prefix, int *fd, int *linked)
+{
+    char *path = join_path(dir, prefix, "lock");
+    if (path)
+        unlink(path);
+    free(path);
+    if (*fd >= 0)
+        close(*fd);
+    if (*linked)
+        lock_unlinked(hv);
+    *fd = -1;
+    *linked = 0;
+}
+
+/*
+ * Take "<dir>/<prefix>_lock". An open-file-description lock conflicts
+ * with the reference's POSIX locks held by another process and with our
+ * own other VMs of this process, so two VMs can never share their files
+ * (the reference lets duplicate instance IDs do that, §4.6).
+ *
+ * A new lock file is a hard link to one inode of this process that holds
+ * the PID and the lock (lock_link): creating a name is much cheaper than
+ * creating an inode (on ext4 without a journal, allocation skips every
+ * recently deleted inode, so create/delete cycles got slower and slower).
+ * A file already there (left by a process that died) is locked and
+ * written as before; so is a new one when linking is not possible.
+ *
+ * Returns 0 with *fd the file's descriptor to keep, or -1 when it is a
+ * link (*linked = 1); or -EBUSY (held by someone else) or another -errno.
+ */
+static int lock_open(struct hypervisor *hv, const char *dir,
+                     const char *prefix, int *fd, int *linked)
+{
+    *fd = -1;
+    *linked = 0;
+    char *path = join_path(dir, prefix, "lock");
+    if (!path)
+        return -ENOMEM;
+    int rc = -EEXIST;
+    for (int attempt = 0; attempt < 3 && rc == -EEXIST; attempt++) {
+        int f = open(path, O_RDWR | O_CLOEXEC);
+        if (f < 0 && errno == ENOENT) {
+            rc = lock_link(hv, dir, path);
+            if (rc == 0) {
+                *linked = 1;
+                break;
+            }
+            if (rc == -EEXIST)
+                continue;
+            f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        }
+        if (f < 0) {
+            rc = -errno;
+            break;
+        }
+        rc = lock_whole(f);
+        if (rc < 0) {
+            close(f);
+            break;
+        }
+        lock_write_pid(f);
+        *fd = f;
+    }
+    free(path);
+    return rc;
 }
 
 static void router_free(struct hv_obj *obj)
@@ -158,17 +276,15 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
     r->obj = obj;
     /* Files: the registry entry is there, so no other thread creates a
      * VM of this name meanwhile. */
-    int fd = lock_open(r->dir, r->prefix);
-    if (fd < 0) {
-        err = -fd;
+    int lrc = lock_open(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
+    if (lrc < 0) {
+        err = -lrc;
         log_msg(hv->log, "HYPERVISOR", "vm create %s: %s/%s_lock: %s", name,
                 r->dir, r->prefix,
-                fd == -EBUSY ? "in use by another VM or process"
-                             : strerror(-fd));
+                lrc == -EBUSY ? "in use by another VM or process"
+                              : strerror(-lrc));
         goto fail_obj;
     }
-    r->lock_fd = fd;
-    lock_write_pid(fd);
     char *log_path = join_path(r->dir, r->prefix, "log.txt");
     r->log = log_path ? log_open(log_path) : NULL;
     if (!r->log) {
@@ -184,14 +300,8 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
     return obj;
 
 fail_obj:
-    if (r->lock_fd >= 0) {
-        char *p = join_path(r->dir, r->prefix, "lock");
-        if (p)
-            unlink(p);
-        free(p);
-        close(r->lock_fd);
-        r->lock_fd = -1;
-    }
+    if (r->lock_fd >= 0 || r->lock_linked)
+        lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
     pthread_mutex_lock(&obj->mtx);
     hv_obj_remove(&hv->reg, obj);
     pthread_mutex_unlock(&obj->mtx);
@@ -505,13 +615,7 @@ int hv_router_delete(struct hv_router *r, int clean_files)
     log_msg(r->log, "VM", "%s: deleted", r->cfg.name);
     log_close(r->log);
     r->log = NULL;
-    char *lock = join_path(r->dir, r->prefix, "lock");
-    if (lock)
-        unlink(lock);
-    free(lock);
-    if (r->lock_fd >= 0)
-        close(r->lock_fd);
-    r->lock_fd = -1;
+    lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
     if (clean_files) {
         unlink_files(r->dir, r->prefix);
         char *cwd = getcwd(NULL, 0);
@@ -555,19 +659,16 @@ int hv_router_rename(struct hv_router *r, const char *new_name)
     if (strcmp(prefix, r->prefix) != 0) {
         /* -N0: the files follow the name (§4.3). Lock the new name first
          * so we never take over files another VM or process holds. */
-        int fd = lock_open(r->dir, prefix);
-        if (fd < 0) {
+        int fd, linked;
+        int lrc = lock_open(hv, r->dir, prefix, &fd, &linked);
+        if (lrc < 0) {
             hv_obj_rename(&hv->reg, r->obj, r->cfg.name);
             free(dup);
-            return fd == -EBUSY ? -EEXIST : fd;
+            return lrc == -EBUSY ? -EEXIST : lrc;
         }
-        lock_write_pid(fd);
-        char *old_lock = join_path(r->dir, r->prefix, "lock");
-        if (old_lock)
-            unlink(old_lock);
-        free(old_lock);
-        close(r->lock_fd);
+        lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
         r->lock_fd = fd;
+        r->lock_linked = linked;
         /* Open files (the log) follow a rename on the same file system. */
         rename_files(r->dir, r->prefix, prefix);
         char *cwd = getcwd(NULL, 0);

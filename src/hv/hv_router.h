@@ -61,7 +61,9 @@ struct hv_router {
     struct vm *vm;                     /* hardware; NULL when halted */
     int ghost_state;                   /* 1 after a ghost-generation start */
     struct logger *log;                /* <prefix>_log.txt */
-    int lock_fd;
+    int lock_fd;                       /* -1 with lock_linked */
+    int lock_linked;                   /* the lock file is a link to
+                                          hv->lock_inode_fd's inode */
     char *dir;                         /* absolute dir of lock and log */
     char prefix[320];                  /* c7200_R1 (-N0) or c7200_i1 (-N1) */
     char *cards[HV_SLOTS][HV_SUBSLOTS];
