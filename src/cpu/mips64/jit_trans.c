@@ -872,6 +872,18 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (!rd) return 1;
         int op = id == INSN_daddu ? ALU_ADD : id == INSN_dsubu ? ALU_SUB
                  : id == INSN_and ? ALU_AND : id == INSN_xor ? ALU_XOR : ALU_OR;
+        int ws = w_of(t, rs), wt = w_of(t, rt);
+        if (id != INSN_nor && id != INSN_and &&
+            (rt == 0 || (rs == 0 && id != INSN_dsubu))) {
+            /* a move ("move" is or rd, rs, zero) */
+            int from = rt == 0 ? rs : rt;
+            int w = rt == 0 ? ws : wt;
+            int d = g_dst(t, rd, -1);
+            g_load(t, d, from);
+            g_commit(t, rd, d);
+            t->width[rd] = (uint8_t)w;
+            return 1;
+        }
         if (id != INSN_dsubu && rd == rt) {
             int tmp = rs; rs = rt; rt = tmp;
         }
@@ -882,6 +894,10 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (id == INSN_nor)
             x_unary(b, UN_NOT, 1, d);
         g_commit(t, rd, d);
+        if (id == INSN_and)
+            t->width[rd] = (uint8_t)(ws < wt ? ws : wt);
+        else if (id == INSN_or || id == INSN_xor)
+            t->width[rd] = (uint8_t)(ws > wt ? ws : wt);
         return 1;
     }
     case INSN_add: case INSN_sub: case INSN_dadd: case INSN_dsub: {
