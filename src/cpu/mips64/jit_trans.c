@@ -89,6 +89,8 @@ struct tctx {
     uint32_t volatile_cached; /* cached in caller-saved host registers */
     uint32_t dirty;
     uint32_t body_dirty; /* dirty where in-block loops come back to */
+    uint32_t entry_dirty; /* dirty after the prologue (choose_cached) */
+    uint32_t entry_load;  /* loaded by the prologue */
     /* known bounds: guest register g < 2^width[g] (64: nothing known),
      * so 32-bit results below 2^31 need no sign extension */
     uint8_t width[32];
@@ -264,17 +266,6 @@ static int in_kseg01(uint64_t va)
     return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
 }
 
-/* Budget check of a block entry (cpu_attention() zeroes the budget);
- * returns the jump taken when the block must not run (to be bound by the
- * caller). */
-static void emit_entry_checks(struct tctx *t, size_t *j1)
-{
-    struct xbuf *b = &t->b;
-    x_lea(b, 1, X_RAX, X_R14, t->n);
-    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
-    *j1 = x_jcc(b, CC_A, 0);
-}
-
 /* Leave for `target` having executed `total` instructions of the block. */
 static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
@@ -285,13 +276,13 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
          * guest registers kept in host registers (not after a slot that
          * may have dropped this block: `body` is past the entry that
          * block_drop() patches) */
-        size_t j1;
         count_add(t, total - t->synced);
         /* registers dirty here but not at `body` go to memory first */
         write_back(t, t->dirty & ~t->body_dirty);
-        emit_entry_checks(t, &j1);
-        x_jmp(b, t->body);
-        x_bind(b, j1);
+        /* the entry's budget check, back to `body` while it passes */
+        x_lea(b, 1, X_RAX, X_R14, t->n);
+        x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+        x_jcc(b, CC_BE, t->body);
         write_back(t, t->dirty);
         set_pc(t, target);
         x_mov_ri(b, X_RAX, 0);
@@ -1416,6 +1407,40 @@ static void choose_cached(struct tctx *t)
             t->volatile_cached |= 1u << best;
     }
     t->body_dirty = t->cached & written;
+
+    /*
+     * A block no branch of which comes back to its start is entered only
+     * through the prologue: its registers start clean (exits store only
+     * what their path wrote), and the ones it writes before reading are
+     * not loaded at all. A write in the slot of a likely branch does not
+     * count (the not-taken path skips it).
+     */
+    int loops = 0;
+    uint32_t seen = 0, write_first = 0;
+    for (int i = 0; i < t->n; i++) {
+        uint32_t r, w;
+        insn_regs(t->id[i], t->insn[i], &r, &w);
+        uint64_t pc = t->va + 4 * (uint64_t)i;
+        unsigned fl = mips_insn_desc[t->id[i]].flags;
+        if (fl & F_BRANCH) {
+            uint64_t target = pc + 4 + ((uint64_t)INSN_IMM(t->insn[i]) << 2);
+            if (t->id[i] == INSN_j || t->id[i] == INSN_jal)
+                target = ((pc + 4) & ~0x0FFFFFFFull) |
+                         ((uint64_t)INSN_TARGET(t->insn[i]) << 2);
+            if (t->id[i] != INSN_jr && t->id[i] != INSN_jalr &&
+                target == t->va)
+                loops = 1;
+        }
+        int likely_slot = i > 0 &&
+            (mips_insn_desc[t->id[i - 1]].flags & (F_BRANCH | F_LIKELY)) ==
+                (F_BRANCH | F_LIKELY);
+        seen |= r;
+        if (!likely_slot)
+            write_first |= w & ~seen;
+        seen |= w;
+    }
+    t->entry_dirty = loops ? t->body_dirty : 0;
+    t->entry_load = loops ? t->cached : t->cached & ~write_first;
 }
 
 static int allow64(uint32_t mode)
@@ -1466,11 +1491,11 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     x_lea_f32(b, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
-    reload_cached(t);
+    reload_regs(t, t->entry_load);
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
-    t->dirty = t->body_dirty;
+    t->dirty = t->entry_dirty;
     widths_unknown(t);
 
     for (t->k = 0; t->k < t->n; t->k++) {
