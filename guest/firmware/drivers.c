@@ -14,7 +14,8 @@ void drivers_attach(struct iface *i, int bay, int port)
     if (strcmp(i->card->chip, "DEC21140") == 0 && i->pci->vendor == 0x1011 &&
         i->pci->device == 0x0009)
         i->nic = dec21140_attach(i, i->pci, bay, 0);
-    else if (strcmp(i->card->chip, "AmdP2") == 0 &&
+    else if ((strcmp(i->card->chip, "AmdP2") == 0 ||
+              strcmp(i->card->chip, "AmdFE") == 0) &&
              i->pci->vendor == 0x1022 && i->pci->device == 0x2000)
         i->nic = am79c971_attach(i, i->pci, bay, port); /* one per port */
     else if (strcmp(i->card->chip, "Mueslix") == 0 &&

@@ -71,13 +71,13 @@ static const struct card_entry mid_cards[] = {
     {{"NM-4E", "Ethernet network module, 4 ports", 0x42, IFT_ETHERNET, 4,
       "AmdP2"}, 1},
     {{"NM-1FE-TX", "FastEthernet network module, 1 port", 0x44,
-      IFT_FASTETHERNET, 1, "AmdP2"}, 1},
+      IFT_FASTETHERNET, 1, "AmdFE"}, 1},
     {{"NM-4T", "Serial network module, 4 ports", 0x54, IFT_SERIAL, 4,
       "Mueslix"}, 1},
     {{"NM-16ESW", "EtherSwitch network module, 16 ports", 0x02A9,
       IFT_FASTETHERNET, 16, "BCM5605"}, 4},
     {{"Leopard-2FE", "2 on-board FastEthernet ports", 0x00B3,
-      IFT_FASTETHERNET, 2, "AmdP2"}, 4},
+      IFT_FASTETHERNET, 2, "AmdFE"}, 4},
     {{"WIC-1T", "1 port serial WAN interface card", 0x02, IFT_SERIAL, 1,
       "MPSC"}, 1},
     {{"WIC-2T", "2 port serial WAN interface card", 0x12, IFT_SERIAL, 2,
@@ -87,7 +87,7 @@ static const struct card_entry mid_cards[] = {
 };
 static const struct card gt96100_fe = {
     "GT96100-FE", "2 on-board FastEthernet ports", -1, IFT_FASTETHERNET, 2,
-    "GT96100"};
+    "Gt96k FE"};
 
 /* NPEs (c7200.md §2.1, §6.5); clock rates are the nominal public ones. */
 struct npe_entry {

@@ -193,6 +193,8 @@ static void hw_desc(const struct iface *i, char *buf, size_t n)
         snprintf(buf, n, "Loopback");
     } else if (i->type == IFT_VLAN) {
         snprintf(buf, n, "EtherSVI");
+    } else if (i->card && strcmp(i->card->chip, "MPSC") == 0) {
+        snprintf(buf, n, "GT96K %s", if_types[i->type].name); /* WICs */
     } else if (i->type == IFT_SERIAL && i->card) {
         snprintf(buf, n, "M%dT", i->card->nports);
     } else if (i->card) {

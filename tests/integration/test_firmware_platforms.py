@@ -73,10 +73,11 @@ def udp_link(a, b):
 # serial interface and its slot:port, the file NVRAM lives in.
 LABS = {
     "3660": dict(cards=["-p", "1:NM-4T"], fe="FastEthernet0/0", fe_nio="0:0",
-                 se="Serial1/0", se_nio="1:0", nvram="c3600_i0_nvram"),
+                 se="Serial1/0", se_nio="1:0", nvram="c3600_i0_nvram",
+                 hw_fe="AmdFE", hw_se="M4T"),
     "3725": dict(cards=["-p", "0:16:WIC-2T"], fe="FastEthernet0/0",
                  fe_nio="0:0", se="Serial0/1", se_nio="0:17",
-                 nvram="c3725_i0_rom"),
+                 nvram="c3725_i0_rom", hw_fe="Gt96k FE", hw_se="GT96K Serial"),
 }
 
 
@@ -128,6 +129,9 @@ def test_lab_routing_serial_and_write_memory(routers, tmp_path, model):
     out = r2.cmd(f"show interfaces {se}")
     assert f"{se} is up, line protocol is up" in out, out
     assert "Encapsulation HDLC" in out
+    assert f"Hardware is {lab['hw_se']}" in out, out
+    out = r2.cmd(f"show interfaces {fe}")
+    assert f"Hardware is {lab['hw_fe']}, address is" in out, out
 
     # write memory, restart R1 in the same directory: NVRAM read back
     running = r1.cmd("show running-config")
