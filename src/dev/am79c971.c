@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 
@@ -735,3 +736,51 @@ void am79c971_dump(struct am79c971 *d, FILE *out)
             d->tx_start, ring_len(d->tx_l2len), d->tx_pos);
     pthread_mutex_unlock(&d->lock);
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c,
+                       enum am79c971_type type, void **out)
+{
+    struct am79c971_config ac = {.name = c->name, .type = type, .pm = c->pm,
+                                 .lg = c->lg, .irq = c->irq};
+    return am79c971_create(&ac, (struct am79c971 **)out);
+}
+
+static int card_create_10(const struct card_chip_config *c, void **out)
+{
+    return card_create(c, AM79C971_10BASE_T, out);
+}
+
+static int card_create_100(const struct card_chip_config *c, void **out)
+{
+    return card_create(c, AM79C971_100BASE_TX, out);
+}
+
+CARD_CHIP_ADAPTERS(am79c971)
+CARD_CHIP_PCI_ADAPTER(am79c971)
+CARD_CHIP_PORT_ADAPTERS(am79c971)
+
+/* devices.md §2.1, §3.2: the PA-4E/PA-8E and NM-1E/NM-4E chips show the
+ * 10BASE-T identity */
+const struct card_chip_ops am79c970a_card = {
+    .what = "Am79C970A",
+    .create = card_create_10,
+    .destroy = am79c971_card_destroy,
+    .pci_config = am79c971_card_pci,
+    .device = am79c971_card_device,
+    .set_nio = am79c971_card_set_nio,
+    .tx_poll = am79c971_card_tx_poll,
+    .stats = am79c971_card_stats,
+};
+
+const struct card_chip_ops am79c971_card = {
+    .what = "Am79C971",
+    .create = card_create_100,
+    .destroy = am79c971_card_destroy,
+    .pci_config = am79c971_card_pci,
+    .device = am79c971_card_device,
+    .set_nio = am79c971_card_set_nio,
+    .tx_poll = am79c971_card_tx_poll,
+    .stats = am79c971_card_stats,
+};

@@ -74,4 +74,9 @@ void am79c971_get_stats(struct am79c971 *d, struct nic_stats *st);
 /* Main CSRs by name and ring positions, for debug dumps. */
 void am79c971_dump(struct am79c971 *d, FILE *out);
 
+/* The chip as the card layers use it (dev/card_chip.h), in its 10BASE-T
+ * (Am79C970A) and 100BASE-TX (Am79C971) identities. */
+extern const struct card_chip_ops am79c970a_card;
+extern const struct card_chip_ops am79c971_card;
+
 #endif

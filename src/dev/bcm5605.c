@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "net/nio.h"
@@ -912,3 +913,41 @@ struct device *bcm5605_device(struct bcm5605 *b)
 {
     return &b->dev;
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c, void **out)
+{
+    struct bcm5605_config bc = {.name = c->name, .pm = c->pm, .lg = c->lg,
+                                .irq = c->irq};
+    return bcm5605_create(&bc, (struct bcm5605 **)out);
+}
+
+static int card_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    return bcm5605_set_nio(chip, ch, nio);
+}
+
+static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
+{
+    struct bcm5605_stats s;
+    bcm5605_get_stats(chip, ch, &s);
+    st->rx_frames = s.rx_frames;
+    st->rx_dropped = s.rx_dropped;
+    st->tx_frames = s.tx_frames;
+    st->tx_dropped = s.tx_dropped;
+}
+
+CARD_CHIP_ADAPTERS(bcm5605)
+CARD_CHIP_PCI_ADAPTER(bcm5605)
+
+const struct card_chip_ops bcm5605_card = {
+    .what = "BCM5605",
+    .create = card_create,
+    .destroy = bcm5605_card_destroy,
+    .pci_config = bcm5605_card_pci,
+    .device = bcm5605_card_device,
+    .set_nio = card_set_nio,
+    .tx_poll = bcm5605_card_tx_poll,
+    .stats = card_stats,
+};

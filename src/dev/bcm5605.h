@@ -80,4 +80,7 @@ void bcm5605_get_stats(struct bcm5605 *b, unsigned front_port,
 /* The switch port of a front port (tests). */
 unsigned bcm5605_switch_port(unsigned front_port);
 
+/* The chip as the card layers use it (dev/card_chip.h). */
+extern const struct card_chip_ops bcm5605_card;
+
 #endif

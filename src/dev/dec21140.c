@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 
@@ -671,3 +672,27 @@ void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st)
 {
     nic_port_get_stats(&d->port, st);
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c, void **out)
+{
+    struct dec21140_config dc = {.name = c->name, .pm = c->pm, .lg = c->lg,
+                                 .irq = c->irq};
+    return dec21140_create(&dc, (struct dec21140 **)out);
+}
+
+CARD_CHIP_ADAPTERS(dec21140)
+CARD_CHIP_PCI_ADAPTER(dec21140)
+CARD_CHIP_PORT_ADAPTERS(dec21140)
+
+const struct card_chip_ops dec21140_card = {
+    .what = "DEC21140",
+    .create = card_create,
+    .destroy = dec21140_card_destroy,
+    .pci_config = dec21140_card_pci,
+    .device = dec21140_card_device,
+    .set_nio = dec21140_card_set_nio,
+    .tx_poll = dec21140_card_tx_poll,
+    .stats = dec21140_card_stats,
+};

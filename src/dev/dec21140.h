@@ -79,4 +79,7 @@ void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st);
 /* CSRs by name and ring positions, for debug dumps. */
 void dec21140_dump(struct dec21140 *d, FILE *out);
 
+/* The chip as the card layers use it (dev/card_chip.h). */
+extern const struct card_chip_ops dec21140_card;
+
 #endif

@@ -424,19 +424,19 @@ int gt96k_tx_poll(struct gt96k *gt)
     return sent;
 }
 
-void gt96k_eth_stats(struct gt96k *gt, unsigned port, struct gt96k_stats *st)
+void gt96k_eth_stats(struct gt96k *gt, unsigned port, struct nic_stats *st)
 {
     pthread_mutex_lock(&gt->lock);
     *st = port < GT96K_ETH_PORTS ? gt->eth[port].st
-                                 : (struct gt96k_stats){0};
+                                 : (struct nic_stats){0};
     pthread_mutex_unlock(&gt->lock);
 }
 
-void gt96k_mpsc_stats(struct gt96k *gt, unsigned chan, struct gt96k_stats *st)
+void gt96k_mpsc_stats(struct gt96k *gt, unsigned chan, struct nic_stats *st)
 {
     pthread_mutex_lock(&gt->lock);
     *st = chan < GT96K_MPSC_CHANNELS ? gt->mpsc[chan].st
-                                     : (struct gt96k_stats){0};
+                                     : (struct nic_stats){0};
     pthread_mutex_unlock(&gt->lock);
 }
 

@@ -48,6 +48,7 @@
 #include "dev/device.h"
 
 struct logger;
+struct nic_stats;
 struct nio;
 struct pci_bus;
 struct physmap;
@@ -92,11 +93,6 @@ struct gt96k_config {
     struct irq_line serint0;
 };
 
-struct gt96k_stats {
-    uint64_t rx_frames, rx_bytes, rx_dropped;
-    uint64_t tx_frames, tx_bytes, tx_dropped;
-};
-
 /* 0, -EINVAL, -EEXIST (bus 0 device 0 taken) or -ENOMEM. */
 int gt96k_create(const struct gt96k_config *c, struct gt96k **out);
 /* Unbinds the NIOs, removes the PCI identity, frees. */
@@ -119,9 +115,9 @@ void gt96k_mpsc_receive(struct gt96k *gt, unsigned chan,
 /* Periodic transmit scan of both Ethernet ports; frames sent. */
 int gt96k_tx_poll(struct gt96k *gt);
 
-void gt96k_eth_stats(struct gt96k *gt, unsigned port, struct gt96k_stats *st);
+void gt96k_eth_stats(struct gt96k *gt, unsigned port, struct nic_stats *st);
 void gt96k_mpsc_stats(struct gt96k *gt, unsigned chan,
-                      struct gt96k_stats *st);
+                      struct nic_stats *st);
 /* Interrupt registers and port states, for debug dumps. */
 void gt96k_dump(struct gt96k *gt, FILE *out);
 

@@ -85,7 +85,7 @@ void gt96k_eth_reset_locked(struct gt96k *gt)
 {
     for (unsigned p = 0; p < GT96K_ETH_PORTS; p++) {
         struct gt96k_eth_port *e = &gt->eth[p];
-        struct gt96k_stats st = e->st;
+        struct nic_stats st = e->st;
         memset(e, 0, sizeof(*e));
         e->st = st;
     }

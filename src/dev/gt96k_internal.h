@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dev/gt96k.h"
+#include "dev/nic.h"
 
 #define GT96K_DMA_CHANNELS 4
 #define GT96K_SDMA_GROUPS 2
@@ -42,13 +43,13 @@ struct gt96k_eth_port {
     uint32_t frdp[4], crdp[4], ctdp[2];
     uint32_t mib[4]; /* bytes RX, bytes TX, frames RX, frames TX */
     uint16_t phy0;   /* PHY register 0 (written value) */
-    struct gt96k_stats st;
+    struct nic_stats st;
 };
 
 struct gt96k_mpsc {
     uint32_t mmcrl, mmcrh, mpcr;
     uint32_t chr[10];
-    struct gt96k_stats st;
+    struct nic_stats st;
 };
 
 struct gt96k_sdma {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 
@@ -696,3 +697,27 @@ void i8254x_dump(struct i8254x *d, FILE *out)
             d->rdh, d->rdt, d->tdbal, d->tdlen, d->tdh, d->tdt);
     pthread_mutex_unlock(&d->lock);
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c, void **out)
+{
+    struct i8254x_config ic = {.name = c->name, .pm = c->pm, .lg = c->lg,
+                               .irq = c->irq};
+    return i8254x_create(&ic, (struct i8254x **)out);
+}
+
+CARD_CHIP_ADAPTERS(i8254x)
+CARD_CHIP_PCI_ADAPTER(i8254x)
+CARD_CHIP_PORT_ADAPTERS(i8254x)
+
+const struct card_chip_ops i8254x_card = {
+    .what = "Intel 82543",
+    .create = card_create,
+    .destroy = i8254x_card_destroy,
+    .pci_config = i8254x_card_pci,
+    .device = i8254x_card_device,
+    .set_nio = i8254x_card_set_nio,
+    .tx_poll = i8254x_card_tx_poll,
+    .stats = i8254x_card_stats,
+};

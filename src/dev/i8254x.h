@@ -68,4 +68,7 @@ int i8254x_tx_poll(struct i8254x *d);
 void i8254x_get_stats(struct i8254x *d, struct nic_stats *st);
 void i8254x_dump(struct i8254x *d, FILE *out);
 
+/* The chip as the card layers use it (dev/card_chip.h). */
+extern const struct card_chip_ops i8254x_card;
+
 #endif

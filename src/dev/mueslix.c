@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "mem/physmap.h"
@@ -818,3 +819,51 @@ void mueslix_dump(struct mueslix *m, FILE *out)
     }
     pthread_mutex_unlock(&m->lock);
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c,
+                       enum mueslix_mode mode, void **out)
+{
+    struct mueslix_config mc = {.name = c->name, .mode = mode, .pm = c->pm,
+                                .lg = c->lg, .irq = c->irq};
+    return mueslix_create(&mc, (struct mueslix **)out);
+}
+
+static int card_create_pa(const struct card_chip_config *c, void **out)
+{
+    return card_create(c, MUESLIX_MODE_PA, out);
+}
+
+static int card_create_nm(const struct card_chip_config *c, void **out)
+{
+    return card_create(c, MUESLIX_MODE_NM, out);
+}
+
+CARD_CHIP_ADAPTERS(mueslix)
+CARD_CHIP_PCI_ADAPTER(mueslix)
+CARD_CHIP_CHANNEL_ADAPTERS(mueslix)
+
+/* devices.md §3.6: the c7200 PAs run chip mode 1 */
+const struct card_chip_ops mueslix_pa_card = {
+    .what = "Mueslix",
+    .create = card_create_pa,
+    .destroy = mueslix_card_destroy,
+    .pci_config = mueslix_card_pci,
+    .device = mueslix_card_device,
+    .set_nio = mueslix_card_set_nio,
+    .tx_poll = mueslix_card_tx_poll,
+    .stats = mueslix_card_stats,
+};
+
+/* devices.md §3.6: the NM-4T runs chip mode 0 */
+const struct card_chip_ops mueslix_nm_card = {
+    .what = "Mueslix",
+    .create = card_create_nm,
+    .destroy = mueslix_card_destroy,
+    .pci_config = mueslix_card_pci,
+    .device = mueslix_card_device,
+    .set_nio = mueslix_card_set_nio,
+    .tx_poll = mueslix_card_tx_poll,
+    .stats = mueslix_card_stats,
+};

@@ -86,4 +86,9 @@ void mueslix_get_stats(struct mueslix *m, unsigned channel,
                        struct nic_stats *st);
 void mueslix_dump(struct mueslix *m, FILE *out);
 
+/* The chip as the card layers use it (dev/card_chip.h): chip mode 1 of
+ * the c7200 port adapters, chip mode 0 of the network modules. */
+extern const struct card_chip_ops mueslix_pa_card;
+extern const struct card_chip_ops mueslix_nm_card;
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "dev/plx9060.h"
@@ -515,3 +516,51 @@ void pos_oc3_get_stats(struct pos_oc3 *d, struct pos_oc3_stats *st)
     *st = (struct pos_oc3_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
                                  s.tx_dropped};
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c, void **out)
+{
+    struct pos_oc3_config pc = {.name = c->name, .pm = c->pm, .lg = c->lg,
+                                .irq = c->irq};
+    return pos_oc3_create(&pc, (struct pos_oc3 **)out);
+}
+
+static int card_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return pos_oc3_set_nio(chip, nio);
+}
+
+static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
+{
+    (void)ch;
+    nic_port_get_stats(&((struct pos_oc3 *)chip)->port, st);
+}
+
+static void card_pci_fn(void *chip, unsigned k, struct pci_dev_config *cfg)
+{
+    pos_oc3_pci_config(chip, k, cfg);
+}
+
+static void card_pci_attached(void *chip, unsigned k, struct pci_dev *pci)
+{
+    pos_oc3_attach_pci(chip, k, pci);
+}
+
+CARD_CHIP_ADAPTERS(pos_oc3)
+
+/* Three PLX 9060 and the control function, devices 0-3 of the bay. */
+const struct card_chip_ops pos_oc3_card = {
+    .what = "PLX 9060 x3 + POS",
+    .create = card_create,
+    .destroy = pos_oc3_card_destroy,
+    .device = pos_oc3_card_device,
+    .set_nio = card_set_nio,
+    .tx_poll = pos_oc3_card_tx_poll,
+    .stats = card_stats,
+    .nfuncs = POS_OC3_FUNCS,
+    .pci_config_fn = card_pci_fn,
+    .pci_attached = card_pci_attached,
+    .irq_fn = POS_OC3_IRQ_FUNC,
+};

@@ -111,4 +111,7 @@ void pos_oc3_receive(struct pos_oc3 *d, const uint8_t *frame, size_t len);
 int pos_oc3_tx_poll(struct pos_oc3 *d);
 void pos_oc3_get_stats(struct pos_oc3 *d, struct pos_oc3_stats *st);
 
+/* The chip as the card layers use it (dev/card_chip.h). */
+extern const struct card_chip_ops pos_oc3_card;
+
 #endif

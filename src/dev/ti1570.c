@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "dev/card_chip.h"
 #include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "mem/physmap.h"
@@ -780,3 +781,43 @@ void ti1570_dump(struct ti1570 *d, FILE *out)
             d->tcr_wi, d->tcr_woi, d->rcr_wi, d->rcr_woi);
     pthread_mutex_unlock(&d->lock);
 }
+
+/* ======================================================== card layers */
+
+static int card_create(const struct card_chip_config *c, void **out)
+{
+    struct ti1570_config tc = {.name = c->name, .pm = c->pm, .lg = c->lg,
+                               .irq = c->irq};
+    return ti1570_create(&tc, (struct ti1570 **)out);
+}
+
+static int card_set_nio(void *chip, unsigned ch, struct nio *nio)
+{
+    (void)ch;
+    return ti1570_set_nio(chip, nio);
+}
+
+/* Cells count as frames; the NIO never refuses one (tx_dropped 0). */
+static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
+{
+    struct ti1570_stats s;
+    (void)ch;
+    ti1570_get_stats(chip, &s);
+    st->rx_frames = s.rx_cells;
+    st->rx_dropped = s.rx_dropped;
+    st->tx_frames = s.tx_cells;
+}
+
+CARD_CHIP_ADAPTERS(ti1570)
+CARD_CHIP_PCI_ADAPTER(ti1570)
+
+const struct card_chip_ops ti1570_card = {
+    .what = "TI1570",
+    .create = card_create,
+    .destroy = ti1570_card_destroy,
+    .pci_config = ti1570_card_pci,
+    .device = ti1570_card_device,
+    .set_nio = card_set_nio,
+    .tx_poll = ti1570_card_tx_poll,
+    .stats = card_stats,
+};

@@ -74,4 +74,7 @@ int ti1570_tx_poll(struct ti1570 *d);
 void ti1570_get_stats(struct ti1570 *d, struct ti1570_stats *st);
 void ti1570_dump(struct ti1570 *d, FILE *out);
 
+/* The chip as the card layers use it (dev/card_chip.h). */
+extern const struct card_chip_ops ti1570_card;
+
 #endif

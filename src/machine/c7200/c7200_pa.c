@@ -16,10 +16,10 @@
 #include "core/vm.h"
 #include "dev/am79c971.h"
 #include "dev/c7200_mpfpga.h"
+#include "dev/card_chip.h"
 #include "dev/dec21140.h"
 #include "dev/i8254x.h"
 #include "dev/mueslix.h"
-#include "dev/nic.h"
 #include "dev/pci_bus.h"
 #include "dev/pos_oc3.h"
 #include "dev/ti1570.h"
@@ -41,295 +41,20 @@ enum chip_kind {
     CHIP_PM7380,    /* PA-MC-8TE1 (devices.md §3.11) */
 };
 
-struct chip_stats {
-    uint64_t rx_frames, rx_dropped, tx_frames, tx_dropped;
-};
-
-/* What the card layer needs from a chip model. */
-struct chip_ops {
-    const char *what; /* for `show hardware` */
-    int (*create)(const char *name, struct physmap *pm, struct logger *lg,
-                  struct irq_line irq, void **out);
-    void (*destroy)(void *chip);
-    void (*pci_config)(void *chip, struct pci_dev_config *cfg);
-    struct device *(*device)(void *chip);
-    int (*set_nio)(void *chip, unsigned channel, struct nio *nio);
-    int (*tx_poll)(void *chip);
-    void (*stats)(void *chip, unsigned channel, struct chip_stats *st);
-    /* Chips that present several PCI functions (devices devno, devno+1,
-     * ...): how many, the configuration of function k, the PCI layer's
-     * function made of it, and which one carries the interrupt. 0 / NULL
-     * for the one-function chips (pci_config above). */
-    unsigned nfuncs;
-    void (*pci_config_fn)(void *chip, unsigned k, struct pci_dev_config *cfg);
-    void (*pci_attached)(void *chip, unsigned k, struct pci_dev *pci);
-    unsigned irq_fn;
-};
-
-#define CHIP_MAX_FUNCS 4
-
-/* ---- DEC 21140 ---- */
-
-static int dec_create(const char *name, struct physmap *pm, struct logger *lg,
-                      struct irq_line irq, void **out)
-{
-    struct dec21140_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
-    return dec21140_create(&c, (struct dec21140 **)out);
-}
-
-static void dec_destroy(void *chip)
-{
-    dec21140_destroy(chip);
-}
-
-static void dec_pci(void *chip, struct pci_dev_config *cfg)
-{
-    dec21140_pci_config(chip, cfg);
-}
-
-static struct device *dec_device(void *chip)
-{
-    return dec21140_device(chip);
-}
-
-static int dec_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    (void)ch;
-    return dec21140_set_nio(chip, nio);
-}
-
-static int dec_tx_poll(void *chip)
-{
-    return dec21140_tx_poll(chip);
-}
-
-static void dec_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct nic_stats s;
-    (void)ch;
-    dec21140_get_stats(chip, &s);
-    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
-                              s.tx_dropped};
-}
-
-static const struct chip_ops dec21140_chip = {
-    "DEC21140", dec_create, dec_destroy, dec_pci, dec_device,
-    dec_set_nio, dec_tx_poll, dec_stats, 0, NULL, NULL, 0,
-};
-
-/* ---- Am79C970A ---- */
-
-static int am_create(const char *name, struct physmap *pm, struct logger *lg,
-                     struct irq_line irq, void **out)
-{
-    /* devices.md §2.1: the PA-4E/PA-8E chips show the 10BASE-T identity */
-    struct am79c971_config c = {.name = name, .type = AM79C971_10BASE_T,
-                                .pm = pm, .lg = lg, .irq = irq};
-    return am79c971_create(&c, (struct am79c971 **)out);
-}
-
-static void am_destroy(void *chip)
-{
-    am79c971_destroy(chip);
-}
-
-static void am_pci(void *chip, struct pci_dev_config *cfg)
-{
-    am79c971_pci_config(chip, cfg);
-}
-
-static struct device *am_device(void *chip)
-{
-    return am79c971_device(chip);
-}
-
-static int am_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    (void)ch;
-    return am79c971_set_nio(chip, nio);
-}
-
-static int am_tx_poll(void *chip)
-{
-    return am79c971_tx_poll(chip);
-}
-
-static void am_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct nic_stats s;
-    (void)ch;
-    am79c971_get_stats(chip, &s);
-    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
-                              s.tx_dropped};
-}
-
-static const struct chip_ops am79c970a_chip = {
-    "Am79C970A", am_create, am_destroy, am_pci, am_device,
-    am_set_nio, am_tx_poll, am_stats, 0, NULL, NULL, 0,
-};
-
-/* ---- Mueslix ---- */
-
-static int mx_create(const char *name, struct physmap *pm, struct logger *lg,
-                     struct irq_line irq, void **out)
-{
-    /* devices.md §3.6: the c7200 PAs run chip mode 1 */
-    struct mueslix_config c = {.name = name, .mode = MUESLIX_MODE_PA,
-                               .pm = pm, .lg = lg, .irq = irq};
-    return mueslix_create(&c, (struct mueslix **)out);
-}
-
-static void mx_destroy(void *chip)
-{
-    mueslix_destroy(chip);
-}
-
-static void mx_pci(void *chip, struct pci_dev_config *cfg)
-{
-    mueslix_pci_config(chip, cfg);
-}
-
-static struct device *mx_device(void *chip)
-{
-    return mueslix_device(chip);
-}
-
-static int mx_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    return mueslix_set_nio(chip, ch, nio);
-}
-
-static int mx_tx_poll(void *chip)
-{
-    return mueslix_tx_poll(chip);
-}
-
-static void mx_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct nic_stats s;
-    mueslix_get_stats(chip, ch, &s);
-    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
-                              s.tx_dropped};
-}
-
-static const struct chip_ops mueslix_chip = {
-    "Mueslix", mx_create, mx_destroy, mx_pci, mx_device,
-    mx_set_nio, mx_tx_poll, mx_stats, 0, NULL, NULL, 0,
-};
-
-/* ---- Intel 82543 ---- */
-
-static int i8_create(const char *name, struct physmap *pm, struct logger *lg,
-                     struct irq_line irq, void **out)
-{
-    struct i8254x_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
-    return i8254x_create(&c, (struct i8254x **)out);
-}
-
-static void i8_destroy(void *chip)
-{
-    i8254x_destroy(chip);
-}
-
-static void i8_pci(void *chip, struct pci_dev_config *cfg)
-{
-    i8254x_pci_config(chip, cfg);
-}
-
-static struct device *i8_device(void *chip)
-{
-    return i8254x_device(chip);
-}
-
-static int i8_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    (void)ch;
-    return i8254x_set_nio(chip, nio);
-}
-
-static int i8_tx_poll(void *chip)
-{
-    return i8254x_tx_poll(chip);
-}
-
-static void i8_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct nic_stats s;
-    (void)ch;
-    i8254x_get_stats(chip, &s);
-    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
-                              s.tx_dropped};
-}
-
-static const struct chip_ops i8254x_chip = {
-    "Intel 82543", i8_create, i8_destroy, i8_pci, i8_device,
-    i8_set_nio, i8_tx_poll, i8_stats, 0, NULL, NULL, 0,
-};
-
-/* ---- TI TNETA1570 ---- */
-
-static int ti_create(const char *name, struct physmap *pm, struct logger *lg,
-                     struct irq_line irq, void **out)
-{
-    struct ti1570_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
-    return ti1570_create(&c, (struct ti1570 **)out);
-}
-
-static void ti_destroy(void *chip)
-{
-    ti1570_destroy(chip);
-}
-
-static void ti_pci(void *chip, struct pci_dev_config *cfg)
-{
-    ti1570_pci_config(chip, cfg);
-}
-
-static struct device *ti_device(void *chip)
-{
-    return ti1570_device(chip);
-}
-
-static int ti_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    (void)ch;
-    return ti1570_set_nio(chip, nio);
-}
-
-static int ti_tx_poll(void *chip)
-{
-    return ti1570_tx_poll(chip);
-}
-
-static void ti_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct ti1570_stats s;
-    (void)ch;
-    ti1570_get_stats(chip, &s);
-    *st = (struct chip_stats){s.rx_cells, s.rx_dropped, s.tx_cells, 0};
-}
-
-static const struct chip_ops ti1570_chip = {
-    "TI1570", ti_create, ti_destroy, ti_pci, ti_device,
-    ti_set_nio, ti_tx_poll, ti_stats, 0, NULL, NULL, 0,
-};
-
 /* ---- PLX PCI9060ES of the PA-A1: configuration identity, nothing else
- * (every other register reads 0, no window, no interrupt) ---- */
+ * (every other register reads 0, no window, no interrupt, no port) ---- */
 
 struct identity {
     char name[80];
 };
 
-static int plx_create(const char *name, struct physmap *pm,
-                      struct logger *lg, struct irq_line irq, void **out)
+static int plx_create(const struct card_chip_config *c, void **out)
 {
     struct identity *id = calloc(1, sizeof(*id));
-    (void)pm, (void)lg, (void)irq;
     if (!id) {
         return -ENOMEM;
     }
-    snprintf(id->name, sizeof(id->name), "%s", name);
+    snprintf(id->name, sizeof(id->name), "%s", c->name);
     *out = id;
     return 0;
 }
@@ -349,105 +74,30 @@ static void plx_pci(void *chip, struct pci_dev_config *cfg)
     cfg->mode = PCI_HDR_PLATFORM;
 }
 
-static struct device *plx_device(void *chip)
-{
-    (void)chip;
-    return NULL;
-}
-
 static int plx_set_nio(void *chip, unsigned ch, struct nio *nio)
 {
     (void)chip, (void)ch, (void)nio;
     return -EINVAL;
 }
 
-static int plx_tx_poll(void *chip)
-{
-    (void)chip;
-    return 0;
-}
-
-static void plx_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    (void)chip, (void)ch;
-    memset(st, 0, sizeof(*st));
-}
-
-static const struct chip_ops plx9060es_chip = {
-    "PLX 9060ES", plx_create, plx_destroy, plx_pci, plx_device,
-    plx_set_nio, plx_tx_poll, plx_stats, 0, NULL, NULL, 0,
+static const struct card_chip_ops plx9060es_chip = {
+    .what = "PLX 9060ES",
+    .create = plx_create,
+    .destroy = plx_destroy,
+    .pci_config = plx_pci,
+    .set_nio = plx_set_nio,
 };
 
-/* ---- PA-POS-OC3: three PLX 9060 and the control function ---- */
-
-static int pos_create(const char *name, struct physmap *pm,
-                      struct logger *lg, struct irq_line irq, void **out)
-{
-    struct pos_oc3_config c = {.name = name, .pm = pm, .lg = lg, .irq = irq};
-    return pos_oc3_create(&c, (struct pos_oc3 **)out);
-}
-
-static void pos_destroy(void *chip)
-{
-    pos_oc3_destroy(chip);
-}
-
-static void pos_pci(void *chip, struct pci_dev_config *cfg)
-{
-    pos_oc3_pci_config(chip, POS_OC3_IRQ_FUNC, cfg);
-}
-
-static struct device *pos_device(void *chip)
-{
-    return pos_oc3_device(chip);
-}
-
-static int pos_set_nio(void *chip, unsigned ch, struct nio *nio)
-{
-    (void)ch;
-    return pos_oc3_set_nio(chip, nio);
-}
-
-static int pos_tx_poll(void *chip)
-{
-    return pos_oc3_tx_poll(chip);
-}
-
-static void pos_stats(void *chip, unsigned ch, struct chip_stats *st)
-{
-    struct pos_oc3_stats s;
-    (void)ch;
-    pos_oc3_get_stats(chip, &s);
-    *st = (struct chip_stats){s.rx_frames, s.rx_dropped, s.tx_frames,
-                              s.tx_dropped};
-}
-
-static void pos_pci_fn(void *chip, unsigned k, struct pci_dev_config *cfg)
-{
-    pos_oc3_pci_config(chip, k, cfg);
-}
-
-static void pos_pci_attached(void *chip, unsigned k, struct pci_dev *pci)
-{
-    pos_oc3_attach_pci(chip, k, pci);
-}
-
-static const struct chip_ops pos_oc3_chip = {
-    "PLX 9060 x3 + POS", pos_create, pos_destroy, pos_pci, pos_device,
-    pos_set_nio, pos_tx_poll, pos_stats,
-    POS_OC3_FUNCS, pos_pci_fn, pos_pci_attached, POS_OC3_IRQ_FUNC,
-};
-
-static const struct chip_ops *chip_ops_of(enum chip_kind k)
+static const struct card_chip_ops *chip_ops_of(enum chip_kind k)
 {
     switch (k) {
-    case CHIP_DEC21140: return &dec21140_chip;
-    case CHIP_AM79C970A: return &am79c970a_chip;
-    case CHIP_MUESLIX: return &mueslix_chip;
-    case CHIP_I8254X: return &i8254x_chip;
-    case CHIP_TI1570: return &ti1570_chip;
+    case CHIP_DEC21140: return &dec21140_card;
+    case CHIP_AM79C970A: return &am79c970a_card;
+    case CHIP_MUESLIX: return &mueslix_pa_card;
+    case CHIP_I8254X: return &i8254x_card;
+    case CHIP_TI1570: return &ti1570_card;
     case CHIP_PLX9060ES: return &plx9060es_chip;
-    case CHIP_POS_OC3: return &pos_oc3_chip;
+    case CHIP_POS_OC3: return &pos_oc3_card;
     default: return NULL; /* not emulated */
     }
 }
@@ -587,11 +237,11 @@ const char *c7200_pa_card_at(unsigned i)
 /* ========================================================= the set */
 
 struct pa_chip {
-    const struct chip_ops *ops;
+    const struct card_chip_ops *ops;
     const struct pa_func *func;
     void *chip;
     struct pci_dev *pci;                    /* the function with the IRQ */
-    struct pci_dev *fn_pci[CHIP_MAX_FUNCS]; /* multi-function chips */
+    struct pci_dev *fn_pci[CARD_CHIP_MAX_FUNCS]; /* multi-function chips */
     char name[80];
 };
 
@@ -643,7 +293,7 @@ static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
         if (pc->pci) {
             pci_dev_set_irq(pc->pci, 0); /* no stale status bit */
         }
-        for (unsigned k = 0; k < CHIP_MAX_FUNCS; k++) {
+        for (unsigned k = 0; k < CARD_CHIP_MAX_FUNCS; k++) {
             if (pc->fn_pci[k]) {
                 if (pc->ops->pci_attached) {
                     pc->ops->pci_attached(pc->chip, k, NULL);
@@ -672,8 +322,8 @@ static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
 static int chip_add_functions(struct c7200_pa *s, unsigned bayno,
                               unsigned devno, struct pa_chip *pc)
 {
-    const struct chip_ops *ops = pc->ops;
-    for (unsigned k = 0; k < ops->nfuncs && k < CHIP_MAX_FUNCS; k++) {
+    const struct card_chip_ops *ops = pc->ops;
+    for (unsigned k = 0; k < ops->nfuncs && k < CARD_CHIP_MAX_FUNCS; k++) {
         struct pci_dev_config pcfg;
         ops->pci_config_fn(pc->chip, k, &pcfg);
         int irq = k == ops->irq_fn && pc->func->irq_port != NO_IRQ
@@ -711,8 +361,10 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
         b->nchips = i + 1;
         snprintf(pc->name, sizeof(pc->name), "%.32s slot %u %s(%u)", s->name,
                  bayno, pc->ops->what, f->devno < 0 ? 0u : (unsigned)f->devno);
-        struct irq_line irq = {.set = chip_irq, .ctx = pc, .line = 0};
-        rc = pc->ops->create(pc->name, s->cfg.pm, s->cfg.lg, irq, &pc->chip);
+        struct card_chip_config cc = {
+            .name = pc->name, .pm = s->cfg.pm, .lg = s->cfg.lg,
+            .irq = {.set = chip_irq, .ctx = pc, .line = 0}};
+        rc = pc->ops->create(&cc, &pc->chip);
         if (rc < 0) {
             break;
         }
@@ -916,7 +568,7 @@ int c7200_pa_tx_poll(struct c7200_pa *s)
     for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
         struct pa_bay *b = s->bay[i];
         for (unsigned k = 0; b && k < b->nchips; k++) {
-            sent += b->chips[k].ops->tx_poll(b->chips[k].chip);
+            sent += card_chip_tx_poll(b->chips[k].ops, b->chips[k].chip);
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -929,10 +581,7 @@ void c7200_pa_reset(struct c7200_pa *s)
     for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
         struct pa_bay *b = s->bay[i];
         for (unsigned k = 0; b && k < b->nchips; k++) {
-            struct device *dev = b->chips[k].ops->device(b->chips[k].chip);
-            if (dev) {
-                dev_reset(dev);
-            }
+            card_chip_reset(b->chips[k].ops, b->chips[k].chip);
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -955,9 +604,9 @@ void c7200_pa_show(struct c7200_pa *s, FILE *out)
         for (unsigned p = 0; p < b->card->nports; p++) {
             unsigned ch = 0;
             struct pa_chip *pc = port_chip(b, p, &ch);
-            struct chip_stats st = {0};
+            struct nic_stats st = {0};
             if (pc) {
-                pc->ops->stats(pc->chip, ch, &st);
+                card_chip_stats(pc->ops, pc->chip, ch, &st);
             }
             fprintf(out, "    port %u %s%u/%u: %s%s, in %llu (dropped %llu), "
                     "out %llu (dropped %llu)\n", p, b->card->port[p].type, i,

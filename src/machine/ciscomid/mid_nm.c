@@ -146,7 +146,7 @@ const char *mid_nm_card_at(unsigned i)
 /* ========================================================= the set */
 
 struct nm_chip {
-    const struct chip_ops *ops;
+    const struct card_chip_ops *ops;
     const struct nm_func *func;
     struct nm_slot *slot;
     void *chip;
@@ -294,9 +294,11 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
             if (rc < 0)
                 break;
         }
-        struct irq_line irq = {.set = chip_irq, .ctx = c, .line = 0};
-        rc = c->ops->create(m, sub ? (int)sub - 1 : 0, c->name, irq,
-                             &c->chip);
+        struct card_chip_config cc = {
+            .name = c->name, .pm = &m->vm->pm, .lg = m->vm->log,
+            .irq = {.set = chip_irq, .ctx = c, .line = 0},
+            .machine = m, .wic = sub ? sub - 1 : 0};
+        rc = c->ops->create(&cc, &c->chip);
         if (rc < 0 || !c->ops->pci_config)
             continue;
         struct pci_dev_config pcfg;
@@ -510,7 +512,7 @@ static void poll_slot(struct nm_slot *b, void *arg)
 {
     int *sent = arg;
     for (unsigned k = 0; k < b->nchips; k++)
-        *sent += b->chips[k].ops->tx_poll(b->chips[k].chip);
+        *sent += card_chip_tx_poll(b->chips[k].ops, b->chips[k].chip);
 }
 
 int mid_nm_tx_poll(struct mid_nm *s)
@@ -526,8 +528,7 @@ static void reset_slot(struct nm_slot *b, void *arg)
 {
     (void)arg;
     for (unsigned k = 0; k < b->nchips; k++)
-        if (b->chips[k].ops->device)
-            dev_reset(b->chips[k].ops->device(b->chips[k].chip));
+        card_chip_reset(b->chips[k].ops, b->chips[k].chip);
 }
 
 void mid_nm_reset(struct mid_nm *s)
@@ -555,9 +556,9 @@ static void show_slot(struct nm_slot *b, void *arg)
     for (unsigned p = 0; p < card->nports; p++) {
         unsigned ch = 0;
         struct nm_chip *c = port_chip(b, p, &ch);
-        struct chip_stats st = {0};
+        struct nic_stats st = {0};
         if (c)
-            c->ops->stats(c->chip, ch, &st);
+            card_chip_stats(c->ops, c->chip, ch, &st);
         char ifname[64];
         if (b->sub)
             snprintf(ifname, sizeof(ifname), "%s (WIC %u port %u)",
