@@ -11,12 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/evloop.h"
 #include "core/log.h"
 #include "core/vm.h"
 #include "dev/am79c971.h"
 #include "dev/c7200_mpfpga.h"
-#include "dev/card_chip.h"
 #include "dev/dec21140.h"
 #include "dev/i8254x.h"
 #include "dev/mueslix.h"
@@ -25,6 +23,7 @@
 #include "dev/ti1570.h"
 #include "machine/c7200/c7200_eeprom.h"
 #include "machine/c7200/c7200_pci.h"
+#include "machine/card/card_layer.h"
 #include "net/nio.h"
 
 /* ========================================================= chip kinds */
@@ -107,14 +106,11 @@ static const struct card_chip_ops *chip_ops_of(enum chip_kind k)
 #define BAY0_IO_SLOT (-1) /* the NPE's position for the bay-0 card, §12.2 */
 #define NO_IRQ 0xFF       /* a function without interrupt output */
 
-/* One PCI function of a card and the ports it serves. */
-struct pa_func {
-    uint8_t kind;       /* enum chip_kind */
-    int8_t devno;       /* on the bay bus; BAY0_IO_SLOT */
-    uint8_t irq_port;   /* §4.2 status bit within the bay */
-    uint8_t first_port; /* binding port numbers served */
-    uint8_t nports;
-};
+/*
+ * A card's PCI functions are card_funcs: kind is an enum chip_kind, dev
+ * the device number on the bay bus (BAY0_IO_SLOT), irq_port the §4.2
+ * status bit within the bay (NO_IRQ).
+ */
 
 /* Port naming as IOS shows it: <type><bay>/<unit>. */
 struct pa_port_name {
@@ -127,7 +123,7 @@ struct pa_card {
     uint8_t io_card; /* bay 0 only; else bays 1-6 */
     uint8_t nports;
     uint8_t nfuncs;
-    struct pa_func func[8];
+    struct card_func func[8];
     struct pa_port_name port[C7200_PA_MAX_PORTS];
 };
 
@@ -238,7 +234,7 @@ const char *c7200_pa_card_at(unsigned i)
 
 struct pa_chip {
     const struct card_chip_ops *ops;
-    const struct pa_func *func;
+    const struct card_func *func;
     void *chip;
     struct pci_dev *pci;                    /* the function with the IRQ */
     struct pci_dev *fn_pci[CARD_CHIP_MAX_FUNCS]; /* multi-function chips */
@@ -262,13 +258,8 @@ struct c7200_pa {
     pthread_mutex_t cfg_lock;
     pthread_mutex_t lock;
     struct pa_bay *bay[C7200_PA_BAYS];
-    long timer;
-    unsigned timer_ms;
-    int stopping;
+    struct card_tx_timer tx;
 };
-
-#define TX_TIMER_MIN_MS 1
-#define TX_TIMER_MAX_MS 10
 
 /* A chip's INTA# drives its PCI function's interrupt (§4.2 status bit). */
 static void chip_irq(void *ctx, int line, int level)
@@ -282,12 +273,7 @@ static void chip_irq(void *ctx, int line, int level)
 
 static void bay_free(struct c7200_pa *s, unsigned bayno, struct pa_bay *b)
 {
-    for (unsigned p = 0; p < C7200_PA_MAX_PORTS; p++) {
-        if (b->nio[p]) {
-            nio_release(b->nio[p]);
-            b->nio[p] = NULL;
-        }
-    }
+    card_ports_release(b->nio, C7200_PA_MAX_PORTS);
     for (unsigned i = 0; i < b->nchips; i++) {
         struct pa_chip *pc = &b->chips[i];
         if (pc->pci) {
@@ -354,13 +340,13 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
     b->card = card;
     int rc = 0;
     for (unsigned i = 0; rc == 0 && i < card->nfuncs; i++) {
-        const struct pa_func *f = &card->func[i];
+        const struct card_func *f = &card->func[i];
         struct pa_chip *pc = &b->chips[i];
         pc->ops = chip_ops_of((enum chip_kind)f->kind);
         pc->func = f;
         b->nchips = i + 1;
         snprintf(pc->name, sizeof(pc->name), "%.32s slot %u %s(%u)", s->name,
-                 bayno, pc->ops->what, f->devno < 0 ? 0u : (unsigned)f->devno);
+                 bayno, pc->ops->what, f->dev < 0 ? 0u : (unsigned)f->dev);
         struct card_chip_config cc = {
             .name = pc->name, .pm = s->cfg.pm, .lg = s->cfg.lg,
             .irq = {.set = chip_irq, .ctx = pc, .line = 0}};
@@ -369,9 +355,9 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
             break;
         }
         struct pci_dev_config pcfg;
-        unsigned devno = f->devno == BAY0_IO_SLOT
+        unsigned devno = f->dev == BAY0_IO_SLOT
                              ? c7200_pci_bay0_device(s->cfg.pci)
-                             : (unsigned)f->devno;
+                             : (unsigned)f->dev;
         if (pc->ops->nfuncs) {
             rc = chip_add_functions(s, bayno, devno, pc);
         } else {
@@ -486,14 +472,8 @@ int c7200_pa_set_remove(struct c7200_pa *s, unsigned bayno)
 static struct pa_chip *port_chip(struct pa_bay *b, unsigned port,
                                  unsigned *channel)
 {
-    for (unsigned i = 0; i < b->nchips; i++) {
-        const struct pa_func *f = b->chips[i].func;
-        if (port >= f->first_port && port < f->first_port + f->nports) {
-            *channel = port - f->first_port;
-            return &b->chips[i];
-        }
-    }
-    return NULL;
+    int i = card_func_of_port(b->card->func, b->nchips, port, channel);
+    return i < 0 ? NULL : &b->chips[i];
 }
 
 int c7200_pa_set_bind(struct c7200_pa *s, unsigned bayno, unsigned port,
@@ -508,11 +488,9 @@ int c7200_pa_set_bind(struct c7200_pa *s, unsigned bayno, unsigned port,
     struct pa_chip *pc = b ? port_chip(b, port, &ch) : NULL;
     int rc = !b ? -ENODEV : !pc ? -EINVAL : b->nio[port] ? -EBUSY : 0;
     if (rc == 0) {
-        rc = pc->ops->set_nio(pc->chip, ch, nio);
+        rc = card_port_bind(pc->ops, pc->chip, ch, &b->nio[port], nio);
     }
     if (rc == 0) {
-        nio_hold(nio);
-        b->nio[port] = nio;
         b->is_default = 0; /* a card in use is the user's */
     }
     pthread_mutex_unlock(&s->cfg_lock);
@@ -530,9 +508,7 @@ int c7200_pa_set_unbind(struct c7200_pa *s, unsigned bayno, unsigned port)
     struct pa_chip *pc = b ? port_chip(b, port, &ch) : NULL;
     int rc = !b ? -ENODEV : (!pc || !b->nio[port]) ? -ENOENT : 0;
     if (rc == 0) {
-        pc->ops->set_nio(pc->chip, ch, NULL);
-        nio_release(b->nio[port]);
-        b->nio[port] = NULL;
+        card_port_unbind(pc->ops, pc->chip, ch, &b->nio[port]);
     }
     pthread_mutex_unlock(&s->cfg_lock);
     return rc;
@@ -598,68 +574,28 @@ void c7200_pa_show(struct c7200_pa *s, FILE *out)
         fprintf(out, "  slot %u: %s (%u port%s", i, b->card->name,
                 b->card->nports, b->card->nports == 1 ? "" : "s");
         for (unsigned k = 0; k < b->nchips; k++) {
-            fprintf(out, "%s%s", k ? ", " : "; ", b->chips[k].ops->what);
+            card_show_chip(out, k, b->chips[k].ops);
         }
         fprintf(out, ")\n");
         for (unsigned p = 0; p < b->card->nports; p++) {
             unsigned ch = 0;
             struct pa_chip *pc = port_chip(b, p, &ch);
-            struct nic_stats st = {0};
-            if (pc) {
-                card_chip_stats(pc->ops, pc->chip, ch, &st);
-            }
-            fprintf(out, "    port %u %s%u/%u: %s%s, in %llu (dropped %llu), "
-                    "out %llu (dropped %llu)\n", p, b->card->port[p].type, i,
-                    b->card->port[p].unit, b->nio[p] ? "NIO " : "",
-                    b->nio[p] ? nio_name(b->nio[p]) : "not connected",
-                    (unsigned long long)st.rx_frames,
-                    (unsigned long long)st.rx_dropped,
-                    (unsigned long long)st.tx_frames,
-                    (unsigned long long)st.tx_dropped);
+            char ifname[64];
+            snprintf(ifname, sizeof(ifname), "%s%u/%u", b->card->port[p].type,
+                     i, b->card->port[p].unit);
+            card_show_port(out, p, ifname, b->nio[p], pc ? pc->ops : NULL,
+                           pc ? pc->chip : NULL, ch);
         }
     }
     pthread_mutex_unlock(&s->cfg_lock);
 }
 
-/* ================================================== transmit timer */
-
-static void tx_timer(void *arg)
-{
-    struct c7200_pa *s = arg;
-    if (s->stopping) {
-        return;
-    }
-    int sent = c7200_pa_tx_poll(s);
-    /* quick while frames flow, back off when idle */
-    if (sent) {
-        s->timer_ms = TX_TIMER_MIN_MS;
-    } else if (s->timer_ms < TX_TIMER_MAX_MS) {
-        s->timer_ms = s->timer_ms * 2 > TX_TIMER_MAX_MS ? TX_TIMER_MAX_MS
-                                                        : s->timer_ms * 2;
-    }
-    long id = evloop_add_timer(s->cfg.ev, s->timer_ms, 0, tx_timer, s);
-    s->timer = id > 0 ? id : 0;
-}
-
-static void timer_start(void *arg)
-{
-    struct c7200_pa *s = arg;
-    s->timer_ms = TX_TIMER_MAX_MS;
-    long id = evloop_add_timer(s->cfg.ev, s->timer_ms, 0, tx_timer, s);
-    s->timer = id > 0 ? id : 0;
-}
-
-static void timer_stop(void *arg)
-{
-    struct c7200_pa *s = arg;
-    s->stopping = 1;
-    if (s->timer) {
-        evloop_del_timer(s->cfg.ev, s->timer);
-        s->timer = 0;
-    }
-}
-
 /* ========================================================== life cycle */
+
+static int pa_tx_poll(void *arg)
+{
+    return c7200_pa_tx_poll(arg);
+}
 
 int c7200_pa_create(const struct c7200_pa_config *c, struct c7200_pa **out)
 {
@@ -675,9 +611,7 @@ int c7200_pa_create(const struct c7200_pa_config *c, struct c7200_pa **out)
     s->cfg.name = s->name;
     pthread_mutex_init(&s->cfg_lock, NULL);
     pthread_mutex_init(&s->lock, NULL);
-    if (s->cfg.ev) {
-        evloop_call_sync(s->cfg.ev, timer_start, s); /* timer ids: loop side */
-    }
+    card_tx_timer_start(&s->tx, s->cfg.ev, pa_tx_poll, s);
     *out = s;
     return 0;
 }
@@ -687,10 +621,7 @@ void c7200_pa_destroy(struct c7200_pa *s)
     if (!s) {
         return;
     }
-    if (s->cfg.ev) {
-        evloop_call_sync(s->cfg.ev, timer_stop, s);
-        evloop_cancel_calls(s->cfg.ev, s);
-    }
+    card_tx_timer_stop(&s->tx);
     for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
         struct pa_bay *b = bay_take(s, i);
         if (b) {
@@ -703,12 +634,6 @@ void c7200_pa_destroy(struct c7200_pa *s)
 }
 
 /* =========================================================== VM level */
-
-static int vm_live(struct vm *vm)
-{
-    int st = vm_get_status(vm);
-    return st == VM_RUNNING || st == VM_SUSPENDED;
-}
 
 static const char *card_error(int rc)
 {
@@ -723,13 +648,15 @@ static const char *card_error(int rc)
     }
 }
 
-int c7200_pa_insert(struct vm *vm, unsigned bay, const char *card)
+/* Insert (card) or remove (NULL) on a router that may be running: bays
+ * 1-6 change under a stopped CPU, with the OIR event (§20). */
+static int change(struct vm *vm, unsigned bay, const char *card, int insert)
 {
     struct c7200_pa *s = c7200_machine_pa(vm);
     if (!s) {
         return -ENODEV;
     }
-    int live = vm_live(vm);
+    int live = card_vm_live(vm);
     if (live && bay == 0) {
         log_msg(vm->log, "C7200", "%s: bay 0 cannot change while the router "
                 "runs", vm->cfg.name);
@@ -738,43 +665,29 @@ int c7200_pa_insert(struct vm *vm, unsigned bay, const char *card)
     if (live) {
         vm_suspend(vm); /* devices change under a stopped CPU */
     }
-    int rc = c7200_pa_set_insert(s, bay, card, 0);
+    int rc = insert ? c7200_pa_set_insert(s, bay, card, 0)
+                    : c7200_pa_set_remove(s, bay);
     if (rc == 0 && live && s->cfg.mpfpga) {
         c7200_mpfpga_oir_event(s->cfg.mpfpga, (int)bay); /* §20 */
     }
     if (live) {
         vm_resume(vm);
     }
-    if (rc < 0) {
+    if (rc < 0 && insert) {
         log_msg(vm->log, "C7200", "%s: cannot insert %s in bay %u: %s",
                 vm->cfg.name, card ? card : "(none)", bay, card_error(rc));
     }
     return rc;
 }
 
+int c7200_pa_insert(struct vm *vm, unsigned bay, const char *card)
+{
+    return change(vm, bay, card, 1);
+}
+
 int c7200_pa_remove(struct vm *vm, unsigned bay)
 {
-    struct c7200_pa *s = c7200_machine_pa(vm);
-    if (!s) {
-        return -ENODEV;
-    }
-    int live = vm_live(vm);
-    if (live && bay == 0) {
-        log_msg(vm->log, "C7200", "%s: bay 0 cannot change while the router "
-                "runs", vm->cfg.name);
-        return -EBUSY;
-    }
-    if (live) {
-        vm_suspend(vm);
-    }
-    int rc = c7200_pa_set_remove(s, bay);
-    if (rc == 0 && live && s->cfg.mpfpga) {
-        c7200_mpfpga_oir_event(s->cfg.mpfpga, (int)bay);
-    }
-    if (live) {
-        vm_resume(vm);
-    }
-    return rc;
+    return change(vm, bay, NULL, 0);
 }
 
 int c7200_pa_bind_nio(struct vm *vm, unsigned bay, unsigned port,

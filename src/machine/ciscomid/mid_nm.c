@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/evloop.h"
 #include "core/log.h"
 #include "core/vm.h"
 #include "dev/pci_bus.h"
 #include "dev/wic_serial.h"
+#include "machine/card/card_layer.h"
 #include "machine/ciscomid/mid.h"
 #include "machine/ciscomid/mid_nm_chips.h"
 #include "net/nio.h"
@@ -32,14 +32,11 @@ enum card_place {
     PLACE_WIC,   /* a WIC sub-slot of slot 0 */
 };
 
-/* One chip of a card and the ports it serves. */
-struct nm_func {
-    uint8_t kind;       /* enum chip_kind */
-    uint8_t devoff;     /* device number offset on the slot's bus */
-    uint8_t irq_port;   /* (slot, port) interrupt line, §2.6 */
-    uint8_t first_port; /* binding port numbers served */
-    uint8_t nports;
-};
+/*
+ * A card's chips are card_funcs: kind is an enum chip_kind, dev the device
+ * number offset on the slot's bus, irq_port the (slot, port) interrupt
+ * line of §2.6.
+ */
 
 struct nm_card {
     const char *name;
@@ -47,7 +44,7 @@ struct nm_card {
     uint8_t place;     /* enum card_place */
     uint8_t nports;
     uint8_t nfuncs;
-    struct nm_func func[4];
+    struct card_func func[4];
     const char *port_type; /* IOS interface type */
     const char *eeprom;    /* image name (mid_eeprom.c), or NULL */
 };
@@ -147,7 +144,7 @@ const char *mid_nm_card_at(unsigned i)
 
 struct nm_chip {
     const struct card_chip_ops *ops;
-    const struct nm_func *func;
+    const struct card_func *func;
     struct nm_slot *slot;
     void *chip;
     struct pci_dev *pci;
@@ -176,13 +173,8 @@ struct mid_nm {
     pthread_mutex_t lock;
     struct nm_slot *slot[MID_MAX_SLOTS];
     struct nm_slot *wic[MID_MAX_WICS];
-    long timer;
-    unsigned timer_ms;
-    int stopping;
+    struct card_tx_timer tx;
 };
-
-#define TX_TIMER_MIN_MS 1
-#define TX_TIMER_MAX_MS 10
 
 
 static struct nm_slot **slot_ref(struct mid_nm *s, unsigned slot,
@@ -236,12 +228,7 @@ static void slot_eeprom(struct mid_nm *s, const struct nm_slot *b,
 
 static void slot_free(struct mid_nm *s, struct nm_slot *b)
 {
-    for (unsigned p = 0; p < MID_NM_MAX_PORTS; p++) {
-        if (b->nio[p]) {
-            nio_release(b->nio[p]);
-            b->nio[p] = NULL;
-        }
-    }
+    card_ports_release(b->nio, MID_NM_MAX_PORTS);
     for (unsigned i = 0; i < b->nchips; i++) {
         struct nm_chip *c = &b->chips[i];
         if (c->pci) {
@@ -277,7 +264,7 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
     b->sub = sub;
     int rc = 0;
     for (unsigned i = 0; rc == 0 && i < card->nfuncs; i++) {
-        const struct nm_func *f = &card->func[i];
+        const struct card_func *f = &card->func[i];
         struct nm_chip *c = &b->chips[i];
         c->ops = chip_ops_of((enum chip_kind)f->kind);
         c->func = f;
@@ -285,11 +272,11 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
         c->irq_port = f->irq_port;
         b->nchips = i + 1;
         snprintf(c->name, sizeof(c->name), "%.32s slot %u %s(%u)", s->name,
-                 slotno, c->ops->what, (unsigned)f->devoff);
+                 slotno, c->ops->what, (unsigned)f->dev);
         struct pci_bus *bus = NULL;
         unsigned devno = 0;
         if (c->ops->pci_config) {
-            rc = m->plat->nm_place(m, slotno, f->devoff, f->irq_port, &bus,
+            rc = m->plat->nm_place(m, slotno, (unsigned)f->dev, f->irq_port, &bus,
                                    &devno, &c->irq_port);
             if (rc < 0)
                 break;
@@ -429,14 +416,8 @@ static struct nm_slot *port_slot(struct mid_nm *s, unsigned slot,
 static struct nm_chip *port_chip(struct nm_slot *b, unsigned port,
                                  unsigned *channel)
 {
-    for (unsigned i = 0; i < b->nchips; i++) {
-        const struct nm_func *f = b->chips[i].func;
-        if (port >= f->first_port && port < f->first_port + f->nports) {
-            *channel = port - f->first_port;
-            return &b->chips[i];
-        }
-    }
-    return NULL;
+    int i = card_func_of_port(b->card->func, b->nchips, port, channel);
+    return i < 0 ? NULL : &b->chips[i];
 }
 
 int mid_nm_set_bind(struct mid_nm *s, unsigned slot, unsigned port,
@@ -450,11 +431,7 @@ int mid_nm_set_bind(struct mid_nm *s, unsigned slot, unsigned port,
     struct nm_chip *c = b ? port_chip(b, cp, &ch) : NULL;
     int rc = !b ? -ENODEV : !c ? -EINVAL : b->nio[cp] ? -EBUSY : 0;
     if (rc == 0)
-        rc = c->ops->set_nio(c->chip, ch, nio);
-    if (rc == 0) {
-        nio_hold(nio);
-        b->nio[cp] = nio;
-    }
+        rc = card_port_bind(c->ops, c->chip, ch, &b->nio[cp], nio);
     pthread_mutex_unlock(&s->cfg_lock);
     return rc;
 }
@@ -466,11 +443,8 @@ int mid_nm_set_unbind(struct mid_nm *s, unsigned slot, unsigned port)
     struct nm_slot *b = port_slot(s, slot, port, &cp);
     struct nm_chip *c = b ? port_chip(b, cp, &ch) : NULL;
     int rc = !b ? -ENODEV : (!c || !b->nio[cp]) ? -ENOENT : 0;
-    if (rc == 0) {
-        c->ops->set_nio(c->chip, ch, NULL);
-        nio_release(b->nio[cp]);
-        b->nio[cp] = NULL;
-    }
+    if (rc == 0)
+        card_port_unbind(c->ops, c->chip, ch, &b->nio[cp]);
     pthread_mutex_unlock(&s->cfg_lock);
     return rc;
 }
@@ -551,14 +525,11 @@ static void show_slot(struct nm_slot *b, void *arg)
         fprintf(out, "  slot %u: %s (%u port%s", b->slotno, card->name,
                 card->nports, card->nports == 1 ? "" : "s");
     for (unsigned k = 0; k < b->nchips; k++)
-        fprintf(out, "%s%s", k ? ", " : "; ", b->chips[k].ops->what);
+        card_show_chip(out, k, b->chips[k].ops);
     fprintf(out, ")\n");
     for (unsigned p = 0; p < card->nports; p++) {
         unsigned ch = 0;
         struct nm_chip *c = port_chip(b, p, &ch);
-        struct nic_stats st = {0};
-        if (c)
-            card_chip_stats(c->ops, c->chip, ch, &st);
         char ifname[64];
         if (b->sub)
             snprintf(ifname, sizeof(ifname), "%s (WIC %u port %u)",
@@ -566,15 +537,9 @@ static void show_slot(struct nm_slot *b, void *arg)
         else
             snprintf(ifname, sizeof(ifname), "%s%u/%u", card->port_type,
                      b->slotno, p);
-        fprintf(out, "    port %u %s: %s%s, in %llu (dropped %llu), "
-                "out %llu (dropped %llu)\n",
-                b->sub ? MID_WIC_PORT_BASE * b->sub + p : p, ifname,
-                b->nio[p] ? "NIO " : "",
-                b->nio[p] ? nio_name(b->nio[p]) : "not connected",
-                (unsigned long long)st.rx_frames,
-                (unsigned long long)st.rx_dropped,
-                (unsigned long long)st.tx_frames,
-                (unsigned long long)st.tx_dropped);
+        card_show_port(out, b->sub ? MID_WIC_PORT_BASE * b->sub + p : p,
+                       ifname, b->nio[p], c ? c->ops : NULL,
+                       c ? c->chip : NULL, ch);
     }
 }
 
@@ -587,42 +552,12 @@ void mid_nm_show(struct mid_nm *s, FILE *out)
     pthread_mutex_unlock(&s->cfg_lock);
 }
 
-/* ================================================== transmit timer */
-
-static void tx_timer(void *arg)
-{
-    struct mid_nm *s = arg;
-    if (s->stopping)
-        return;
-    int sent = mid_nm_tx_poll(s);
-    if (sent)
-        s->timer_ms = TX_TIMER_MIN_MS;
-    else if (s->timer_ms < TX_TIMER_MAX_MS)
-        s->timer_ms = s->timer_ms * 2 > TX_TIMER_MAX_MS ? TX_TIMER_MAX_MS
-                                                        : s->timer_ms * 2;
-    long id = evloop_add_timer(s->m->vm->ev, s->timer_ms, 0, tx_timer, s);
-    s->timer = id > 0 ? id : 0;
-}
-
-static void timer_start(void *arg)
-{
-    struct mid_nm *s = arg;
-    s->timer_ms = TX_TIMER_MAX_MS;
-    long id = evloop_add_timer(s->m->vm->ev, s->timer_ms, 0, tx_timer, s);
-    s->timer = id > 0 ? id : 0;
-}
-
-static void timer_stop(void *arg)
-{
-    struct mid_nm *s = arg;
-    s->stopping = 1;
-    if (s->timer) {
-        evloop_del_timer(s->m->vm->ev, s->timer);
-        s->timer = 0;
-    }
-}
-
 /* ========================================================== life cycle */
+
+static int nm_tx_poll(void *arg)
+{
+    return mid_nm_tx_poll(arg);
+}
 
 int mid_nm_create(struct mid *m, struct mid_nm **out)
 {
@@ -634,8 +569,7 @@ int mid_nm_create(struct mid *m, struct mid_nm **out)
              m->vm->cfg.name ? m->vm->cfg.name : m->plat->name);
     pthread_mutex_init(&s->cfg_lock, NULL);
     pthread_mutex_init(&s->lock, NULL);
-    if (m->vm->ev)
-        evloop_call_sync(m->vm->ev, timer_start, s);
+    card_tx_timer_start(&s->tx, m->vm->ev, nm_tx_poll, s);
     *out = s;
     return 0;
 }
@@ -644,10 +578,7 @@ void mid_nm_destroy(struct mid_nm *s)
 {
     if (!s)
         return;
-    if (s->m->vm->ev) {
-        evloop_call_sync(s->m->vm->ev, timer_stop, s);
-        evloop_cancel_calls(s->m->vm->ev, s);
-    }
+    card_tx_timer_stop(&s->tx);
     for (unsigned w = 0; w < MID_MAX_WICS; w++) {
         struct nm_slot *b = slot_take(s, &s->wic[w]);
         if (b)
@@ -664,12 +595,6 @@ void mid_nm_destroy(struct mid_nm *s)
 }
 
 /* =========================================================== VM level */
-
-static int vm_live(struct vm *vm)
-{
-    int st = vm_get_status(vm);
-    return st == VM_RUNNING || st == VM_SUSPENDED;
-}
 
 static const char *card_error(int rc)
 {
@@ -696,7 +621,7 @@ static int change(struct vm *vm, unsigned slot, unsigned sub,
     struct mid *m = mid_of(vm);
     if (!m)
         return -ENODEV;
-    int live = vm_live(vm);
+    int live = card_vm_live(vm);
     if (live && !oir_allowed(m, slot, sub)) {
         log_msg(vm->log, m->plat->tag, "%s: slot %u%s cannot change while "
                 "the router runs", vm->cfg.name, slot,
