@@ -75,7 +75,6 @@ struct hypervisor {
      */
     pthread_mutex_t lock_inode_mtx;
     int lock_inode_fd;
-    unsigned long long lock_inode_dev;
     int lock_inode_names;  /* links made and not removed yet */
 
     /* reaper */

@@ -79,15 +79,9 @@ static void lock_write_pid(int fd)
  */
 static int lock_link(struct hypervisor *hv, const char *dir, const char *path)
 {
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return -errno;
     int rc = -EXDEV;
     pthread_mutex_lock(&hv->lock_inode_mtx);
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (hv->lock_inode_fd >= 0 &&
-            hv->lock_inode_dev != (unsigned long long)st.st_dev)
-            break; /* the one we have is on another file system */
         if (hv->lock_inode_fd < 0) {
             int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
             if (fd < 0) {
@@ -101,7 +95,6 @@ static int lock_link(struct hypervisor *hv, const char *dir, const char *path)
             }
             lock_write_pid(fd);
             hv->lock_inode_fd = fd;
-            hv->lock_inode_dev = (unsigned long long)st.st_dev;
         }
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hv->lock_inode_fd);
@@ -110,7 +103,7 @@ static int lock_link(struct hypervisor *hv, const char *dir, const char *path)
             rc = 0;
             break;
         }
-        rc = -errno;
+        rc = -errno; /* EXDEV: another file system than the inode's */
         if (rc != -ENOENT)
             break;
         /* Every name of it was removed: such an inode cannot get a name
@@ -177,17 +170,18 @@ static int lock_open(struct hypervisor *hv, const char *dir,
         return -ENOMEM;
     int rc = -EEXIST;
     for (int attempt = 0; attempt < 3 && rc == -EEXIST; attempt++) {
-        int f = open(path, O_RDWR | O_CLOEXEC);
-        if (f < 0 && errno == ENOENT) {
-            rc = lock_link(hv, dir, path);
-            if (rc == 0) {
-                *linked = 1;
-                break;
-            }
-            if (rc == -EEXIST)
-                continue;
-            f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        rc = lock_link(hv, dir, path);
+        if (rc == 0) {
+            *linked = 1;
+            break;
         }
+        /* There already (-EEXIST), or no link possible here. */
+        int existed = rc == -EEXIST;
+        int f = open(path, existed ? O_RDWR | O_CLOEXEC
+                                   : O_RDWR | O_CREAT | O_CLOEXEC,
+                     0644);
+        if (f < 0 && errno == ENOENT && existed)
+            continue; /* removed meanwhile: try again (rc is -EEXIST) */
         if (f < 0) {
             rc = -errno;
             break;
