@@ -69,8 +69,10 @@ void snap_pci_save(struct snap_writer *w, struct pci_bus *root,
     snap_end(w);
 }
 
-int snap_pci_load(const struct snap_reader *r, struct pci_bus *root,
-                  const char *name, char *err, size_t errlen)
+/* bars_only: the second pass (snap_pci_reload_bars). */
+static int pci_replay(const struct snap_reader *r, struct pci_bus *root,
+                      const char *name, int bars_only, char *err,
+                      size_t errlen)
 {
     size_t len;
     const uint8_t *d = snap_find(r, "PCI", name, &len);
@@ -87,10 +89,14 @@ int snap_pci_load(const struct snap_reader *r, struct pci_bus *root,
         int bridge = (reg[PCI_REG_CLASS / 4] >> 16) ==
                      (PCI_CLASS_BRIDGE_PCI >> 16);
         /* a bridge's bus numbers first: what is behind it appears */
-        if (bridge)
+        if (bridge && !bars_only)
             pci_cfg_write(root,
                           PCI_CFG_ADDR(bus, dev, fn, PCI_REG_BUS_NUMBERS),
                           reg[PCI_REG_BUS_NUMBERS / 4]);
+        /* A configuration read, as the guest's own walk made: the first
+         * cycle to a bus number no bridge routes claims a hidden route
+         * (c7200.md §12.3), which pci_find alone does not. */
+        (void)pci_cfg_read(root, PCI_CFG_ADDR(bus, dev, fn, PCI_REG_ID));
         if (!pci_find(root, bus, dev, fn))
             return errf(err, errlen, -EINVAL, "PCI %s: no function "
                         "%u:%u.%u in this VM (other cards?)", name, bus,
@@ -100,13 +106,28 @@ int snap_pci_load(const struct snap_reader *r, struct pci_bus *root,
                 pci_cfg_write(root,
                               PCI_CFG_ADDR(bus, dev, fn, PCI_REG_BAR0 + 4 * i),
                               reg[PCI_REG_BAR0 / 4 + i]);
+        if (bars_only)
+            continue;
         pci_cfg_write(root, PCI_CFG_ADDR(bus, dev, fn, PCI_REG_COMMAND),
                       reg[PCI_REG_COMMAND / 4] & 0xFFFFu);
         pci_cfg_write(root, PCI_CFG_ADDR(bus, dev, fn, PCI_REG_INTERRUPT),
                       reg[PCI_REG_INTERRUPT / 4]);
     }
-    pci_root_set_cfg_addr(root, get_le32(d));
+    if (!bars_only)
+        pci_root_set_cfg_addr(root, get_le32(d));
     return 0;
+}
+
+int snap_pci_load(const struct snap_reader *r, struct pci_bus *root,
+                  const char *name, char *err, size_t errlen)
+{
+    return pci_replay(r, root, name, 0, err, errlen);
+}
+
+int snap_pci_reload_bars(const struct snap_reader *r, struct pci_bus *root,
+                         const char *name, char *err, size_t errlen)
+{
+    return pci_replay(r, root, name, 1, err, errlen);
 }
 
 /* ------------------------------------------------------ physical map */
@@ -186,6 +207,8 @@ int snap_map_load(struct vm *vm, const struct snap_reader *r,
         if (!device_here(&vm->pm, i))
             continue;
         int m = snap_get_fields(r, key, reg->dev, reg->dev->ops->fields);
+        if (reg->dev->ops->loaded)
+            reg->dev->ops->loaded(reg->dev);
         if (m)
             log_msg(vm->log, "SNAPSHOT", "%s: %d field%s of %s not in the "
                     "snapshot: power-on values kept", vm->cfg.name, m,

@@ -35,6 +35,15 @@ void snap_pci_save(struct snap_writer *w, struct pci_bus *root,
 int snap_pci_load(const struct snap_reader *r, struct pci_bus *root,
                   const char *name, char *err, size_t errlen);
 
+/*
+ * Second pass, after snap_map_load: the mapped BARs written again, for
+ * the windows whose size a device register sets (PLX 9060 range): the
+ * first pass mapped them at their power-on size, which may have cut the
+ * guest's base. 0 or -errno with a message.
+ */
+int snap_pci_reload_bars(const struct snap_reader *r, struct pci_bus *root,
+                         const char *name, char *err, size_t errlen);
+
 /* skip: host memory the machine saves itself (NULL-terminated list, may
  * be NULL). 0 or -errno with a message. */
 int snap_map_save(struct vm *vm, struct snap_writer *w,

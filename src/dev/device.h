@@ -33,6 +33,9 @@ struct device_ops {
     void (*reset)(struct device *dev);    /* power-on values; may be NULL */
     void (*destroy)(struct device *dev);  /* frees the device; may be NULL */
     const struct dev_field *fields;       /* state description; may be NULL */
+    /* After a snapshot put the fields back: re-derive what depends on them
+     * (a window size set by a register...); may be NULL. */
+    void (*loaded)(struct device *dev);
 };
 
 /* Embed as the first member of a chip's structure. */

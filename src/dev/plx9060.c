@@ -140,11 +140,18 @@ static void plx_reset(struct device *dev)
     resize_local(p);
 }
 
+/* A snapshot loaded the range register: the window follows it. */
+static void plx_loaded(struct device *dev)
+{
+    resize_local(to_plx(dev));
+}
+
 static const struct device_ops plx9060_ops = {
     .read = plx_read,
     .write = plx_write,
     .reset = plx_reset,
     .fields = plx9060_fields,
+    .loaded = plx_loaded,
 };
 
 int plx9060_create(const struct plx9060_config *c, struct plx9060 **out)

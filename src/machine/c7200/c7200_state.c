@@ -106,5 +106,12 @@ int c7200_state_load(struct vm *vm, struct snap_reader *r, char *err,
         log_msg(vm->log, "SNAPSHOT", "%s: DUART state incomplete",
                 vm->cfg.name);
     void *const skip[] = {p.iomem ? p.iomem->host : NULL, NULL};
-    return snap_map_load(vm, r, skip, err, errlen);
+    int rc = snap_map_load(vm, r, skip, err, errlen);
+    for (unsigned port = 0; rc == 0 && port < 2; port++) {
+        struct pci_bus *root = c7200_pci_root(p.pci, port);
+        if (root)
+            rc = snap_pci_reload_bars(r, root, root_names[port], err,
+                                      errlen);
+    }
+    return rc;
 }

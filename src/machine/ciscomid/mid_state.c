@@ -127,5 +127,11 @@ int mid_state_load(struct vm *vm, struct snap_reader *r, char *err,
             return rc;
     }
     /* now that the BAR windows are back in the map, their chips too */
-    return snap_map_load(vm, r, NULL, err, errlen);
+    int rc = snap_map_load(vm, r, NULL, err, errlen);
+    for (unsigned i = 0; rc == 0 && i < 2; i++) {
+        struct pci_bus *root = m->plat->pci_root(m, i);
+        if (root)
+            rc = snap_pci_reload_bars(r, root, root_names[i], err, errlen);
+    }
+    return rc;
 }
