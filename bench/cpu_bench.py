@@ -23,6 +23,11 @@ CLOCK_MONOTONIC around it; for the emulator, the script timestamps the
 console lines "bench start" and "bench end" as they arrive (the ROM boot
 and process start-up are left out, and shown separately).
 
+On a busy host the wall-clock times above swing with the load; the CPU
+time the emulator process spent between the same two lines (all its
+threads, from /proc/PID/task/*/schedstat) is steadier and is printed as
+well, and so is our CPU time / the reference's.
+
 --reference PATH runs the same image on another dynamips binary as well
 (`PATH [-j] -P 7200 -X -r 64 -T <port> image`, both of its engines), reading
 the guest's console over TCP and timestamping the same two lines, and prints
@@ -37,6 +42,7 @@ Exit status: 0 on success, 1 if a run failed or the checksums differ.
 """
 
 import argparse
+import glob
 import os
 import re
 import shutil
@@ -111,12 +117,35 @@ def run_native(binary):
     return res
 
 
+def proc_cpu_s(pid):
+    """(CPU time of the threads of process pid so far in seconds, their
+    ids), or None."""
+    total, tids = 0, set()
+    for path in glob.glob("/proc/%d/task/*/schedstat" % pid):
+        try:
+            with open(path) as f:
+                total += int(f.read().split()[0])  # ns on the CPU
+            tids.add(path.split("/")[4])
+        except (OSError, ValueError, IndexError):
+            pass  # the thread ended
+    return (total / 1e9, tids) if tids else None
+
+
+def cpu_span(cpu_marks):
+    """CPU time between the marks; None when unknown, or when a thread
+    ended in between (its time is gone from /proc)."""
+    a, b = cpu_marks.get("bench start"), cpu_marks.get("bench end")
+    if a is None or b is None or not a[1] <= b[1]:
+        return None
+    return b[0] - a[0]
+
+
 def run_emulated(dynamips, image, engine, deterministic=False):
     """One emulator run in a scratch directory, console lines timestamped."""
     workdir = tempfile.mkdtemp(prefix="cpu_bench.")
     cmd = [dynamips] + ENGINES[engine] + EMU_ARGS + \
         (["--deterministic"] if deterministic else []) + [image]
-    lines, marks = [], {}
+    lines, marks, cpu_marks = [], {}, {}
     try:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.DEVNULL,
@@ -129,6 +158,7 @@ def run_emulated(dynamips, image, engine, deterministic=False):
                 lines.append(line)
                 if line in ("bench start", "bench end"):
                     marks[line] = now
+                    cpu_marks[line] = proc_cpu_s(p.pid)
                 if now - t0 > RUN_TIMEOUT:
                     raise BenchError("emulator run took more than %d s"
                                      % RUN_TIMEOUT)
@@ -153,6 +183,7 @@ def run_emulated(dynamips, image, engine, deterministic=False):
     res["seconds"] = marks["bench end"] - marks["bench start"]
     res["startup"] = marks["bench start"] - t0
     res["wall"] = wall
+    res["cpu"] = cpu_span(cpu_marks)
     return res
 
 
@@ -194,7 +225,7 @@ def run_reference(binary, image, engine):
     port = free_port()
     cmd = [binary] + (["-j"] if engine == "interp" else []) + EMU_ARGS + \
         ["-T", str(port), image]
-    lines, marks, raw = [], {}, b""
+    lines, marks, cpu_marks, raw = [], {}, {}, b""
     p = None
     try:
         t0 = time.perf_counter()
@@ -239,6 +270,7 @@ def run_reference(binary, image, engine):
                     lines.append(line)
                     if line in ("bench start", "bench end"):
                         marks[line] = now
+                        cpu_marks[line] = proc_cpu_s(p.pid)
                     if line.startswith("count total"):
                         done = True
     finally:
@@ -256,7 +288,15 @@ def run_reference(binary, image, engine):
                          "the reference")
     res["seconds"] = marks["bench end"] - marks["bench start"]
     res["startup"] = marks["bench start"] - t0
+    res["cpu"] = cpu_span(cpu_marks)
     return res
+
+
+def median_cpu(runs):
+    """Median CPU time of the runs where it could be read (None when that
+    is fewer than half of them)."""
+    v = [r["cpu"] for r in runs if r["cpu"] is not None]
+    return statistics.median(v) if 2 * len(v) >= len(runs) else None
 
 
 def same_results(a, b):
@@ -374,6 +414,14 @@ def main():
                   % (ref_s["interp"] / ref_s["jit"]))
         print("ours / reference (time, lower is better): %s" % ", ".join(
             "%s %.3f" % (names[e], emu_s[e] / ref_s[e]) for e in engines))
+        cpu = {e: (median_cpu(emus[e]), median_cpu(refs[e]))
+               for e in engines}
+        cpu = {e: v for e, v in cpu.items() if v[0] and v[1]}
+        if cpu:
+            print("CPU time of the workload, ours / reference: %s" %
+                  ", ".join("%s %.3f s / %.3f s = %.3f" % (
+                      names[e], cpu[e][0], cpu[e][1], cpu[e][0] / cpu[e][1])
+                      for e in engines if e in cpu))
         print("spawn to bench start: ours %s" % ", ".join(
             "%s %.3f s" % (names[e], statistics.median(
                 r["startup"] for r in emus[e])) for e in engines))
