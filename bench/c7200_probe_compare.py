@@ -195,7 +195,7 @@ def pos_cli_case(exe, mod):
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         echoes = mod.echo_through(peer, nio_port, mod.HDLC_FRAMES,
-                                  time.time() + TIMEOUT)
+                                  time.time() + TIMEOUT, resend=True)
         out, _ = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:

@@ -18,6 +18,7 @@ Run: /usr/bin/python3 -m pytest tests/integration/test_c7200_probes.py
 """
 import os
 import re
+import select
 import socket
 import struct
 import subprocess
@@ -258,18 +259,65 @@ HDLC_FRAMES = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
                for i, n in enumerate([20, 301, 1500])]
 
 
-def echo_through(peer, nio_port, frames, deadline):
+def echo_through(peer, nio_port, frames, deadline, resend=False):
+    """Each frame, then its echo. The probe should be waiting already
+    ("started"): a frame sent again (resend, every 0.1 s without an echo,
+    for a probe that may not be ready) could be echoed twice."""
     echoes = []
     for f in frames:
+        peer.sendto(f, ("127.0.0.1", nio_port))
         while True:
             assert time.time() < deadline, echoes
-            peer.sendto(f, ("127.0.0.1", nio_port))
             try:
                 echoes.append(peer.recv(4096))
                 break
             except socket.timeout:
-                pass
+                if resend:
+                    peer.sendto(f, ("127.0.0.1", nio_port))
     return echoes
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def console_until(port, marker, deadline):
+    """A router's TCP console (output replayed to the first client) up to
+    and including marker."""
+    while True:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), 1)
+            break
+        except OSError:
+            assert time.time() < deadline, "console never opened"
+            time.sleep(0.05)
+    with s:
+        s.settimeout(0.1)
+        buf = b""
+        while marker not in buf:
+            assert time.time() < deadline, buf[-2000:]
+            try:
+                d = s.recv(65536)
+            except socket.timeout:
+                continue
+            assert d, buf[-2000:]
+            buf += d
+    return buf
+
+
+def read_until(proc, marker, deadline):
+    """The probe's console (stdout) up to and including marker."""
+    buf = b""
+    while marker not in buf:
+        assert time.time() < deadline, buf[-2000:]
+        r, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if r:
+            d = os.read(proc.stdout.fileno(), 65536)
+            assert d, buf[-2000:]
+            buf += d
+    return buf
 
 
 def expected_pos():
@@ -307,8 +355,10 @@ def test_pos_echo_over_udp(tmp_path):
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE)
     try:
+        first = read_until(proc, b"started\n", time.time() + 20)
         echoes = echo_through(peer, nio_port, HDLC_FRAMES, time.time() + 20)
         out, err = proc.communicate(timeout=20)
+        out = first + out
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -382,11 +432,13 @@ def test_pos_capture_is_cisco_hdlc(tmp_path):
     peer.settimeout(0.1)
     nio_port = free_udp_port()
     pcap = tmp_path / "pos.pcap"
+    con_port = free_tcp_port()
     hv = Hv(tmp_path)
     try:
         hv.ok("vm create R1 1 c7200")
         hv.ok('vm set_ios R1 "%s"' % (PROBES / "c7_pos.elf"))
         hv.ok("vm set_ram R1 64")
+        hv.ok("vm set_con_tcp_port R1 %d" % con_port)
         hv.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
         hv.ok("nio create_udp pos1 %d 127.0.0.1 %d"
               % (nio_port, peer.getsockname()[1]))
@@ -394,6 +446,7 @@ def test_pos_capture_is_cisco_hdlc(tmp_path):
         hv.ok("nio bind_filter pos1 2 capture")
         hv.ok('nio setup_filter pos1 2 c_hdlc "%s"' % pcap)
         hv.ok("vm start R1")
+        console_until(con_port, b"started\n", time.time() + 20)
         frames = HDLC_FRAMES[:2]
         echoes = echo_through(peer, nio_port, frames, time.time() + 20)
         assert echoes == frames
