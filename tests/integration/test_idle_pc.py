@@ -41,5 +41,8 @@ def test_idle_pc_sleeps_in_idle_loop(tmp_path):
     busy = spin_cpu_share(tmp_path, ["--no-auto-idle"])
     idle = spin_cpu_share(tmp_path, ["--no-auto-idle", "--idle-pc",
                                      "0x80008000"])
-    assert busy > 0.5, f"spinning guest used only {busy:.0%} of a core"
+    # A spinning guest takes all the CPU it is given: on a host shared
+    # with other jobs (2 cores) that may be well under a whole core.
+    assert busy > 0.25, f"spinning guest used only {busy:.0%} of a core"
     assert idle < 0.15, f"idle-PC guest still used {idle:.0%} of a core"
+    assert idle < busy / 4, f"idle-PC {idle:.0%} vs spinning {busy:.0%}"
