@@ -204,7 +204,7 @@ static unsigned gso_group(const struct nio_udp *u, struct gso_batch *b,
                 j++;
             }
             /* The kernel's rule: the last segment may be shorter. */
-            if (j > i + 1 && j < n && j - i < GSO_MAX_SEGS &&
+            if (j < n && j - i < GSO_MAX_SEGS &&
                 b->iov[j].iov_len && b->iov[j].iov_len < len &&
                 total + b->iov[j].iov_len <= GSO_MAX_BYTES) {
                 j++;
