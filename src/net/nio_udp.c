@@ -18,7 +18,9 @@
  * one round (nio.c) that have the same size leave as one sendmsg() with
  * UDP_SEGMENT, which the kernel cuts into one datagram per frame (on the
  * wire, or at a receiving socket on this host that did not ask for GRO):
- * every peer still sees one bare frame per datagram. The socket has
+ * every peer still sees one bare frame per datagram (a packet sniffer on
+ * the sending host's loopback, which sees packets before the receiving
+ * socket cuts them, shows one UDP packet per run). The socket has
  * UDP_GRO on: datagrams of one sender that the kernel kept together (a
  * peer sending with UDP_SEGMENT on this host, or a NIC's GRO) arrive as
  * one buffer with their size in a UDP_GRO control message, and nio.c
