@@ -132,8 +132,25 @@ static inline enum insn_id mips_decode_cached(struct mips_cpu *cpu,
     return (enum insn_id)e->id;
 }
 
+/*
+ * Decode outside the interpreter's loop. With the translator on, the
+ * words interpreted are few (ROM code, instructions without a native
+ * form, idle probes) and mips_decode is a bucket lookup: the 128 KB
+ * cache, whose entries are spread over all of its pages by the hash,
+ * stays untouched (and costs the router no memory).
+ */
+static inline enum insn_id mips_decode_side(struct mips_cpu *cpu,
+                                            uint32_t insn)
+{
+    if (cpu->jit)
+        return mips_decode(cpu->dec, insn);
+    return mips_decode_cached(cpu, insn);
+}
+
 /* ---- interpreter (interp.c) ---- */
 void mips_exec_one(struct mips_cpu *cpu);
+/* The same through mips_decode_side (the translator's dispatcher). */
+void mips_exec_one_side(struct mips_cpu *cpu);
 /* Execute one (non-branch) instruction word for the translator, with
  * cpu->pc and in_delay_slot already set; returns 1 when it set PC
  * (exception, ERET), else 0. */

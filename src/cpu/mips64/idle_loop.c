@@ -234,7 +234,7 @@ static int walk_step(struct mips_cpu *cpu, struct walk *w)
     struct insn_use u[2];
     int k = 1;
     insn[0] = be32_load(h);
-    enum insn_id id = mips_decode_cached(cpu, insn[0]);
+    enum insn_id id = mips_decode_side(cpu, insn[0]);
     insn_use(insn[0], id, &u[0]);
     int br = (mips_insn_desc[id].flags & F_BRANCH) != 0;
     if (br) {
@@ -243,7 +243,7 @@ static int walk_step(struct mips_cpu *cpu, struct walk *w)
         if (!hs)
             return STEP_REFUSED;
         insn[1] = be32_load(hs);
-        enum insn_id sid = mips_decode_cached(cpu, insn[1]);
+        enum insn_id sid = mips_decode_side(cpu, insn[1]);
         if (mips_insn_desc[sid].flags & F_BRANCH)
             return STEP_REFUSED;
         insn_use(insn[1], sid, &u[1]);
@@ -281,7 +281,7 @@ static int walk_step(struct mips_cpu *cpu, struct walk *w)
             flags |= IDLE_LOOP_DEVICE;
         }
     }
-    mips_exec_one(cpu);
+    mips_exec_one_side(cpu);
     if (cpu->exception_taken)
         return STEP_FAULT;
     for (int i = 0; i < k; i++)

@@ -721,7 +721,7 @@ static int branch(struct mips_cpu *cpu, int taken, uint64_t target, int likely)
         cpu->in_delay_slot = 0;
         return 1; /* EPC = the branch, BD set */
     }
-    enum insn_id id = mips_decode_cached(cpu, insn);
+    enum insn_id id = mips_decode_side(cpu, insn);
     if (cpu->trace) {
         char buf[96];
         fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s  [slot]\n", bpc + 4,
@@ -744,7 +744,7 @@ static int branch(struct mips_cpu *cpu, int taken, uint64_t target, int likely)
 
 int mips_exec_insn(struct mips_cpu *cpu, uint32_t insn)
 {
-    return exec_insn(cpu, mips_decode_cached(cpu, insn), insn);
+    return exec_insn(cpu, mips_decode_side(cpu, insn), insn);
 }
 
 /* Execute one instruction at cpu->pc. */
@@ -761,6 +761,19 @@ void mips_exec_one(struct mips_cpu *cpu)
                 mips_disasm(insn, cpu->pc, buf, sizeof(buf)));
     }
     if (exec_insn(cpu, id, insn) == 0)
+        cpu->pc += 4;
+    cpu->gpr[0] = 0;
+    cpu->insn_count++;
+}
+
+/* The same outside the interpreter's loop (no trace there). */
+void mips_exec_one_side(struct mips_cpu *cpu)
+{
+    uint32_t insn;
+    cpu->exception_taken = 0;
+    if (mips_fetch(cpu, &insn))
+        return;
+    if (exec_insn(cpu, mips_decode_side(cpu, insn), insn) == 0)
         cpu->pc += 4;
     cpu->gpr[0] = 0;
     cpu->insn_count++;

@@ -24,7 +24,7 @@
 #include "cpu/mips64/jit_internal.h"
 #include "mem/physmap.h"
 
-#define JC_MASK ((1u << JIT_JC_BITS) - 1)
+#define JC_MASK(jit) ((1u << (jit)->jc_bits) - 1)
 #define PAGE_BITS_WORDS ((1ull << (JIT_PA_BITS - 12)) / 64)
 #define KSEG0_BASE 0xFFFFFFFF80000000ull
 #define KSEG_SIZE 0x20000000ull    /* kseg0 maps the first 512 MB */
@@ -111,12 +111,12 @@ static void jit_reset_tables(struct mips_jit *jit, int fresh)
     jit->used = jit->tramp_size;
     jit->nblocks = jit->nexits = jit->npages = 0;
     if (!fresh) {
-        /* 288 KB: clearing them at creation would make every page of
-         * them resident before the guest has run at all */
-        memset(jit->hash, 0, sizeof(jit->hash));
-        memset(jit->page_hash, 0, sizeof(jit->page_hash));
-        memset(jit->jc, 0, sizeof(jit->jc));
+        memset(jit->hash, 0, sizeof(*jit->hash) << jit->hash_bits);
+        memset(jit->page_hash, 0,
+               sizeof(*jit->page_hash) << jit->page_hash_bits);
+        memset(jit->jc, 0, sizeof(*jit->jc) << jit->jc_bits);
     }
+    jit->jc_used = 0;
     jit->flush_epoch++;
 }
 
@@ -141,9 +141,16 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     /* 2 MB of mostly untouched (zero-page) memory for 36-bit addresses */
     jit->code_bits = calloc(PAGE_BITS_WORDS, sizeof(uint64_t));
     jit->k0_code = calloc(K0_PAGES, 1); /* 128 KB, touched where code is */
+    jit->hash_bits = JIT_HASH_BITS_MIN;
+    jit->hash = calloc(1u << jit->hash_bits, sizeof(*jit->hash));
+    jit->page_hash_bits = JIT_PAGE_HASH_BITS_MIN;
+    jit->page_hash = calloc(1u << jit->page_hash_bits,
+                            sizeof(*jit->page_hash));
+    jit->jc_bits = JIT_JC_BITS_MIN;
+    jit->jc = calloc(1u << jit->jc_bits, sizeof(*jit->jc));
     int rc = -ENOMEM;
     if (!jit->blocks || !jit->exits || !jit->pages || !jit->code_bits ||
-        !jit->k0_code)
+        !jit->k0_code || !jit->hash || !jit->page_hash || !jit->jc)
         goto fail;
     rc = code_map(jit, size);
     if (rc < 0)
@@ -176,6 +183,9 @@ fail:
     free(jit->pages);
     free(jit->code_bits);
     free(jit->k0_code);
+    free(jit->hash);
+    free(jit->page_hash);
+    free(jit->jc);
     free(jit);
     return rc;
 }
@@ -203,6 +213,9 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     free(jit->pages);
     free(jit->code_bits);
     free(jit->k0_code);
+    free(jit->hash);
+    free(jit->page_hash);
+    free(jit->jc);
     free(jit->wlog);
     free(jit->ls);
     free(jit);
@@ -248,17 +261,42 @@ static void page_bit(struct mips_jit *jit, uint64_t pa_page, int on)
         __atomic_fetch_and(&jit->code_bits[n >> 6], ~bit, __ATOMIC_RELAXED);
 }
 
-static unsigned page_hash(uint64_t pa_page)
+static unsigned page_hash(uint64_t pa_page, unsigned bits)
 {
-    return (unsigned)((pa_page >> 12) * 0x9E3779B1u) >> (32 - JIT_PAGE_HASH_BITS);
+    return (unsigned)((pa_page >> 12) * 0x9E3779B1u) >> (32 - bits);
 }
 
 static struct jit_page *page_find(struct mips_jit *jit, uint64_t pa_page)
 {
-    for (struct jit_page *p = jit->page_hash[page_hash(pa_page)]; p; p = p->next)
+    unsigned h = page_hash(pa_page, jit->page_hash_bits);
+    for (struct jit_page *p = jit->page_hash[h]; p; p = p->next)
         if (p->pa_page == pa_page)
             return p;
     return NULL;
+}
+
+/* More pages than buckets: twice the buckets (an allocation failure
+ * keeps the table as it is, only its chains get longer). */
+static void page_hash_grow(struct mips_jit *jit)
+{
+    unsigned bits = jit->page_hash_bits + 1;
+    if (bits > JIT_PAGE_HASH_BITS || jit->npages <= 1u << jit->page_hash_bits)
+        return;
+    struct jit_page **t = calloc(1u << bits, sizeof(*t));
+    if (!t)
+        return;
+    for (unsigned i = 0; i < 1u << jit->page_hash_bits; i++) {
+        struct jit_page *p = jit->page_hash[i], *next;
+        for (; p; p = next) {
+            next = p->next;
+            unsigned h = page_hash(p->pa_page, bits);
+            p->next = t[h];
+            t[h] = p;
+        }
+    }
+    free(jit->page_hash);
+    jit->page_hash = t;
+    jit->page_hash_bits = bits;
 }
 
 int mips_jit_store_direct(struct mips_cpu *cpu, uint64_t pa_page)
@@ -298,9 +336,10 @@ static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
         p->pa_page = pa_page;
         p->lines = 0;
         p->blocks = NULL;
-        unsigned h = page_hash(pa_page);
+        unsigned h = page_hash(pa_page, jit->page_hash_bits);
         p->next = jit->page_hash[h];
         jit->page_hash[h] = p;
+        page_hash_grow(jit);
     }
     if (!page_has_code(jit, pa_page)) {
         page_bit(jit, pa_page, 1);
@@ -315,9 +354,33 @@ static int page_add_block(struct mips_jit *jit, struct jit_block *blk)
     return 0;
 }
 
-static unsigned va_hash(uint64_t va)
+static unsigned va_hash(const struct mips_jit *jit, uint64_t va)
 {
-    return (unsigned)(((va >> 2) ^ (va >> 17)) & ((1u << JIT_HASH_BITS) - 1));
+    return (unsigned)(((va >> 2) ^ (va >> 17)) &
+                      ((1u << jit->hash_bits) - 1));
+}
+
+/* More blocks than buckets: twice the buckets (as page_hash_grow). */
+static void hash_grow(struct mips_jit *jit)
+{
+    unsigned old = jit->hash_bits;
+    if (old + 1 > JIT_HASH_BITS || jit->nblocks <= 1u << old)
+        return;
+    struct jit_block **t = calloc(2u << old, sizeof(*t));
+    if (!t)
+        return;
+    jit->hash_bits = old + 1;
+    for (unsigned i = 0; i < 1u << old; i++) {
+        struct jit_block *b = jit->hash[i], *next;
+        for (; b; b = next) {
+            next = b->hnext;
+            unsigned h = va_hash(jit, b->va);
+            b->hnext = t[h];
+            t[h] = b;
+        }
+    }
+    free(jit->hash);
+    jit->hash = t;
 }
 
 /* Undo every chained jump into blk (they return to the dispatcher). */
@@ -343,12 +406,12 @@ static void block_drop(struct mips_jit *jit, struct jit_block *blk)
     p[0] = 0xE9;
     memcpy(p + 1, &rel, 4);
     unlink_incoming(jit, blk);
-    struct jit_block **pp = &jit->hash[va_hash(blk->va)];
+    struct jit_block **pp = &jit->hash[va_hash(jit, blk->va)];
     while (*pp && *pp != blk)
         pp = &(*pp)->hnext;
     if (*pp)
         *pp = blk->hnext;
-    struct jit_jc_entry *je = &jit->jc[(blk->va >> 2) & JC_MASK];
+    struct jit_jc_entry *je = &jit->jc[(blk->va >> 2) & JC_MASK(jit)];
     if (je->blk == blk)
         memset(je, 0, sizeof(*je));
 }
@@ -517,16 +580,22 @@ static int in_kseg01(uint64_t va)
     return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
 }
 
-static void try_chain(struct mips_jit *jit, struct jit_exit *e,
-                      struct jit_block *blk)
+static int can_chain(const struct mips_jit *jit, const struct jit_exit *e,
+                     const struct jit_block *blk)
 {
-    struct jit_block *from = e->from;
+    const struct jit_block *from = e->from;
     if (jit->cfg.no_chain || !from->valid || !blk->valid ||
         blk->va != e->target || from->mode != blk->mode ||
         blk->va == jit->cpu->idle_pc)
-        return;
-    if (!e->gen_field && (blk->va & ~0xFFFull) != (from->va & ~0xFFFull) &&
-        !in_kseg01(blk->va))
+        return 0;
+    return e->gen_field || (blk->va & ~0xFFFull) == (from->va & ~0xFFFull) ||
+           in_kseg01(blk->va);
+}
+
+static void try_chain(struct mips_jit *jit, struct jit_exit *e,
+                      struct jit_block *blk)
+{
+    if (!can_chain(jit, e, blk))
         return;
     jit_code_writable(jit, 1);
     if (e->to) {
@@ -554,9 +623,10 @@ static struct jit_block *register_block(struct mips_jit *jit,
 {
     if (page_add_block(jit, blk) < 0)
         return NULL;
-    unsigned h = va_hash(blk->va);
+    unsigned h = va_hash(jit, blk->va);
     blk->hnext = jit->hash[h];
     jit->hash[h] = blk;
+    hash_grow(jit);
     jit->stats.blocks++;
     if (jit->perf_map)
         fprintf(jit->perf_map, "%" PRIxPTR " %" PRIx32 " mips_%016" PRIx64
@@ -566,14 +636,17 @@ static struct jit_block *register_block(struct mips_jit *jit,
 
 enum { LOOKUP_INTERP = 0, LOOKUP_FAULT = 1 };
 
+/* *jc: the jump cache entry for cpu->pc, NULL when it already holds the
+ * block found */
 static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
-                                    int *why)
+                                    int *why, struct jit_jc_entry **jc)
 {
     uint64_t pc = cpu->pc;
     *why = LOOKUP_INTERP;
+    *jc = NULL;
     if (pc & 3)
         return NULL; /* the interpreter raises the address error */
-    struct jit_jc_entry *je = &jit->jc[(pc >> 2) & JC_MASK];
+    struct jit_jc_entry *je = &jit->jc[(pc >> 2) & JC_MASK(jit)];
     if (je->va == pc && je->blk && je->gen == cpu->tc_gen &&
         je->mode == cpu->mode_key)
         return je->blk;
@@ -590,7 +663,7 @@ static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
     }
     uint64_t pa = te->pa_page | (pc & 0xFFF);
     struct jit_block *b;
-    for (b = jit->hash[va_hash(pc)]; b; b = b->hnext)
+    for (b = jit->hash[va_hash(jit, pc)]; b; b = b->hnext)
         if (b->va == pc && b->pa == pa && b->mode == cpu->mode_key)
             break;
     if (!b) {
@@ -608,14 +681,32 @@ static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
         if (!register_block(jit, b))
             return NULL;
     }
-    if (pc != cpu->idle_pc) {
-        je->va = pc;
-        je->gen = cpu->tc_gen;
-        je->mode = cpu->mode_key;
-        je->code = b->code;
-        je->blk = b;
-    }
+    if (pc != cpu->idle_pc)
+        *jc = je;
     return b;
+}
+
+/* Returns 1 when the cache grew: the translations were flushed. */
+static int jc_fill(struct mips_jit *jit, struct mips_cpu *cpu,
+                   struct jit_jc_entry *je, struct jit_block *b)
+{
+    if (!je->blk && ++jit->jc_used > 1u << (jit->jc_bits - 1) &&
+        jit->jc_bits < JIT_JC_BITS) {
+        struct jit_jc_entry *t = calloc(2u << jit->jc_bits, sizeof(*t));
+        if (t) {
+            free(jit->jc);
+            jit->jc = t;
+            jit->jc_bits++;
+            mips_jit_flush(cpu); /* code embeds the old address and mask */
+            return 1;
+        }
+    }
+    je->va = b->va;
+    je->gen = cpu->tc_gen;
+    je->mode = cpu->mode_key;
+    je->code = b->code;
+    je->blk = b;
+    return 0;
 }
 
 /*
@@ -699,16 +790,27 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact)
         if (__atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
             break;
         int why;
-        struct jit_block *blk = jit_lookup(jit, cpu, &why);
+        struct jit_jc_entry *je;
+        struct jit_block *blk = jit_lookup(jit, cpu, &why, &je);
         if (jit->flush_epoch != epoch) {
             link = NULL; /* exit records are gone */
             epoch = jit->flush_epoch;
+        }
+        /* The jump cache serves register jumps and the dispatcher; a
+         * block reached by a direct exit about to be chained to it is
+         * not looked up again that way, and its entry would only make
+         * one more page of the cache resident. */
+        if (je && !(link && can_chain(jit, link, blk)) &&
+            jc_fill(jit, cpu, je, blk)) {
+            link = NULL;
+            epoch = jit->flush_epoch;
+            continue; /* blk went with the flush */
         }
         if (!blk || blk->ninsns > limit - cpu->insn_count) {
             link = NULL;
             if (!blk && why == LOOKUP_FAULT)
                 continue; /* exception raised: attention is set */
-            mips_exec_one(cpu);
+            mips_exec_one_side(cpu);
             jit->stats.interp_steps++;
             if (idle_check(cpu))
                 break;

@@ -30,8 +30,18 @@
 #define JIT_MAX_BLOCK_INSNS 64u
 /* Worst case host bytes of one block (64 instructions, stubs included). */
 #define JIT_BLOCK_MARGIN (64u << 10)
+/* Block and page hash tables: buckets at first (a few KB, what an idle
+ * router's few hundred blocks need) and most; they double while there
+ * are more entries than buckets, so an idle router touches only what it
+ * uses and a big guest gets the 16K buckets it always had. */
+#define JIT_HASH_BITS_MIN 10
 #define JIT_HASH_BITS 14
+#define JIT_PAGE_HASH_BITS_MIN 6
 #define JIT_PAGE_HASH_BITS 12
+/* Jump cache entries at first and most; it doubles, with a flush of the
+ * translations that embed its address and mask, when more than half of
+ * its entries are in use (an idle router uses about 200). */
+#define JIT_JC_BITS_MIN 9
 #define JIT_JC_BITS 12
 #define JIT_PA_BITS 36             /* R4000 physical address width */
 #define JIT_PENDING_MAX 64
@@ -112,13 +122,16 @@ struct mips_jit {
     size_t nexits, maxexits;
     struct jit_page *pages;
     size_t npages, maxpages;
-    struct jit_block *hash[1u << JIT_HASH_BITS];
-    struct jit_page *page_hash[1u << JIT_PAGE_HASH_BITS];
+    struct jit_block **hash;  /* 1 << hash_bits chains by guest va */
+    struct jit_page **page_hash; /* 1 << page_hash_bits chains */
+    unsigned hash_bits, page_hash_bits;
     uint64_t *code_bits;      /* physical pages holding translations */
     uint8_t *k0_code;         /* the same for the first 512 MB, a byte a
                                * page: cpu->jit_k0_code (kseg0 stores) */
 
-    struct jit_jc_entry jc[1u << JIT_JC_BITS];
+    struct jit_jc_entry *jc;  /* 1 << jc_bits entries */
+    unsigned jc_bits;
+    unsigned jc_used;         /* entries filled since the last flush */
 
     uint64_t idle_pc;         /* idle PC the translations were made for */
     uint64_t flush_epoch;     /* bumped by flushes */

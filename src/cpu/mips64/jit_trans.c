@@ -36,7 +36,6 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
                        offsetof(struct mips_cpu, pc),
                "per-block fields of struct mips_cpu moved");
 #define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
-#define JC_MASK ((1u << JIT_JC_BITS) - 1)
 
 /* host registers that hold guest registers for a block: callee-saved
  * ones first (they survive helper calls), then caller-saved ones, which
@@ -367,7 +366,8 @@ static void exit_indirect(struct tctx *t, int total)
         x_mov_load(b, 1, X_RSI, X_RSP, SLOT_TARGET);
     if (t->direct_ok && !t->slot_endblock) {
         x_mov_rr(b, 0, X_RAX, X_RSI);
-        x_alu_ri(b, ALU_AND, 0, X_RAX, (int32_t)(JC_MASK << 2));
+        x_alu_ri(b, ALU_AND, 0, X_RAX,
+                 (int32_t)(((1u << t->jit->jc_bits) - 1) << 2));
         x_shift_ri(b, SH_SHL, 0, X_RAX, 3);
         x_mov_ri64(b, X_RDX, (uint64_t)(uintptr_t)t->jit->jc);
         x_alu_rr(b, ALU_ADD, 1, X_RDX, X_RAX);
