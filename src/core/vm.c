@@ -466,6 +466,24 @@ void vm_request_poweroff(struct vm *vm)
     mips_cpu_request_stop(&vm->cpu);
 }
 
+void vm_destroy_keep_consoles(struct vm *vm, struct vtty **con,
+                              struct vtty **aux)
+{
+    *con = *aux = NULL;
+    if (!vm)
+        return;
+    vm_stop(vm);
+    if (vm->machine && vm->mops->destroy)
+        vm->mops->destroy(vm); /* the UARTs let go of their vttys */
+    vtty_set_monitor(vm->con, NULL, NULL);
+    vtty_set_monitor(vm->aux, NULL, NULL);
+    *con = vm->con;
+    *aux = vm->aux;
+    vm->con = vm->aux = NULL;
+    vm->machine = NULL;
+    vm_destroy(vm);
+}
+
 void vm_destroy(struct vm *vm)
 {
     if (!vm)

@@ -182,6 +182,11 @@ int vm_resume(struct vm *vm);
 /* Current enum vm_status (any thread). */
 int vm_get_status(const struct vm *vm);
 void vm_destroy(struct vm *vm);
+/* vm_destroy, but the console and AUX (listeners, connected clients and
+ * the output kept for replay) go to *con and *aux, detached from the
+ * machine, for the caller to vtty_destroy later. */
+void vm_destroy_keep_consoles(struct vm *vm, struct vtty **con,
+                              struct vtty **aux);
 
 /* Called by devices/ROM services: power off the router (any thread). */
 void vm_request_poweroff(struct vm *vm);

@@ -330,15 +330,34 @@ void hv_router_unlock(struct hypervisor *hv, struct hv_obj *obj)
 
 /* ---------------------------------------------------------- life cycle */
 
-static void free_hardware(struct hv_router *r)
+static void release_kept_consoles(struct hv_router *r)
 {
+    vtty_destroy(r->kept_aux);
+    vtty_destroy(r->kept_con);
+    r->kept_con = r->kept_aux = NULL;
+}
+
+/* keep_consoles: the CPU stopped by itself; as the reference, whose
+ * consoles go with the hardware at vm stop or delete only, clients may
+ * still connect and get the last output. */
+static void free_hardware_as(struct hv_router *r, int keep_consoles)
+{
+    release_kept_consoles(r);
     if (r->vm) {
-        vm_destroy(r->vm);
+        if (keep_consoles)
+            vm_destroy_keep_consoles(r->vm, &r->kept_con, &r->kept_aux);
+        else
+            vm_destroy(r->vm);
         r->vm = NULL;
     }
     memset(r->card_active, 0, sizeof(r->card_active));
     for (struct hv_nio_binding *b = r->nios; b; b = b->next)
         b->active = 0;
+}
+
+static void free_hardware(struct hv_router *r)
+{
+    free_hardware_as(r, 0);
 }
 
 /*
@@ -378,7 +397,7 @@ int hv_router_status(struct hv_router *r)
         return VM_HALTED;
     int st = vm_get_status(r->vm);
     if (st == VM_HALTED) /* the CPU stopped by itself */
-        free_hardware(r);
+        free_hardware_as(r, 1);
     return st;
 }
 
@@ -473,6 +492,7 @@ int hv_router_start(struct hv_router *r, struct hv_reply *reply)
         hv_reply_info(reply, "Warning: no console port defined for VM '%s'",
                       name);
 
+    release_kept_consoles(r); /* the new ones take the ports */
     char err[512] = "";
     r->vm = vm_create(&r->cfg, r->mops, r->log, r->hv->ev, err, sizeof(err));
     if (!r->vm) {

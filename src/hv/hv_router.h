@@ -59,6 +59,9 @@ struct hv_router {
     const struct hv_platform *plat;
     struct vm_config cfg;              /* settings for the next start */
     struct vm *vm;                     /* hardware; NULL when halted */
+    /* the console and AUX of a VM whose CPU stopped by itself: open (the
+     * output replayed to new clients) until vm stop, start or delete */
+    struct vtty *kept_con, *kept_aux;
     int ghost_state;                   /* 1 after a ghost-generation start */
     struct logger *log;                /* <prefix>_log.txt */
     int lock_fd;                       /* -1 with lock_linked */

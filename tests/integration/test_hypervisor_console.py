@@ -19,7 +19,7 @@ import pytest
 
 from elfgen import NOP, addiu, beq, elf, i_type, lui, lw, ori, seg, sw
 from test_hypervisor import (ENTRY, TIMEOUT, Hypervisor, free_port, new_vm,
-                             read_until)
+                             read_until, wait_status)
 
 REPEATS = 20
 BANNER_LINES = 40
@@ -154,6 +154,68 @@ def test_second_client_gets_no_replay_with_notelnetmsg(tmp_path,
         first.close()
         second.close()
         c.ok("vm stop R1")
+        assert h.stop() == 0
+    finally:
+        h.kill()
+
+
+def halting_image_bytes():
+    """Prints banner() as banner_image_bytes() does, then halts: a branch
+    in the delay slot of a branch stops the VM (mips64.md: UNPREDICTABLE,
+    the CPU halts rather than guess)."""
+    t0, t1, t2, t3 = 8, 9, 10, 11
+    data_at = ENTRY + 0x1000
+    code = [lui(t0, 0xBE84), lui(t3, data_at >> 16),
+            ori(t3, t3, data_at & 0xFFFF)]
+    nxt = len(code)
+    code += [lw(t2, 0, t3)]
+    done_branch = len(code)
+    code += [None, NOP]
+    wait = len(code)
+    code += [lw(t1, 0x40C, t0), andi(t1, t1, 4)]
+    code += [beq(t1, 0, wait - (len(code) + 1)), NOP]
+    code += [sw(t2, 0x41C, t0), addiu(t3, t3, 4)]
+    code += [beq(0, 0, nxt - (len(code) + 1)), NOP]
+    halt = len(code)
+    code[done_branch] = beq(t2, 0, halt - (done_branch + 1))
+    code += [beq(0, 0, 0), beq(0, 0, 0), NOP]
+    return elf(ENTRY, [seg(ENTRY, code), seg(data_at, list(banner()) + [0])])
+
+
+def refused(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_console_stays_open_after_the_guest_halts(tmp_path):
+    """A guest that stops by itself leaves its console listener open, with
+    its output for replay, until vm stop, start or delete (as the
+    reference, which frees the console with the rest of the hardware at
+    vm stop or delete only): a client connecting late still reads it."""
+    image = tmp_path / "halt.elf"
+    image.write_bytes(halting_image_bytes())
+    h = Hypervisor(tmp_path)  # with the greeting: output is replayed
+    try:
+        c = h.client()
+        new_vm(c, "R1", image)
+        port = free_port()
+        c.ok("vm set_con_tcp_port R1 %d" % port)
+        for end in ("vm start R1", "vm stop R1", "vm delete R1"):
+            c.ok("vm start R1")
+            wait_status(c, "R1", 0)  # halted, its hardware released
+            t = connect(port)
+            try:
+                data = read_until(t, b"END\r\n")
+            finally:
+                t.close()
+            assert data.endswith(banner()[-200:]), data[-300:]
+            if end == "vm start R1":
+                continue  # the next start takes the port over
+            c.ok(end)
+            assert refused(port), "console still open after %s" % end
         assert h.stop() == 0
     finally:
         h.kill()
