@@ -266,6 +266,36 @@ static void test_slot_store_into_own_loop(void **state)
     assert_true(p->jt.cpu.gpr[10] > 100);
 }
 
+static void test_trace_back_to_its_start_in_sequence(void **state)
+{
+    struct pair *p = *state;
+    /* the block at CODE + 16 follows its b to CODE + 8 and comes back to
+     * its start by going on in sequence: a loop, whose exit (r10 == r11)
+     * comes before r10 is written again and must still store it */
+    set_gpr(p, 11, 5);
+    LOAD(p, BEQ(0, 0, 3), NOP, ADDIU(10, 10, 1), ADDIU(12, 12, 1),
+         BEQ(11, 10, 5), NOP, BEQ(0, 0, -5), NOP, NOP, NOP,
+         BEQ(0, 0, -1), NOP);
+    run(p, 60);
+    assert_int_equal(p->jt.cpu.gpr[10], 5);
+    assert_int_equal(p->jt.cpu.pc & 0xFF, (CODE + 40) & 0xFF);
+}
+
+static void test_slot_store_rewrites_followed_target(void **state)
+{
+    struct pair *p = *state;
+    /* the block follows its b to CODE + 16; the b's delay slot rewrites
+     * the instruction there (r10 += 1 becomes r10 += 100), which must
+     * run as rewritten, not as translated with the block */
+    set_gpr(p, 8, CODE + 16);
+    set_gpr(p, 9, ADDIU(10, 10, 100));
+    LOAD(p, BEQ(0, 0, 3), SW(9, 0, 8), NOP, NOP, ADDIU(10, 10, 1),
+         BEQ(0, 0, -6), NOP);
+    run(p, 20);
+    assert_true(p->jt.cpu.gpr[10] >= 100);
+    assert_int_equal(p->jt.cpu.gpr[10] % 100, 0);
+}
+
 static void test_dma_write_drops_translation(void **state)
 {
     struct pair *p = *state;
@@ -374,6 +404,8 @@ int main(void)
         T(test_div_by_zero_and_int_min_never_fault_host),
         T(test_store_into_code_drops_translation),
         T(test_slot_store_into_own_loop),
+        T(test_trace_back_to_its_start_in_sequence),
+        T(test_slot_store_rewrites_followed_target),
         T(test_dma_write_drops_translation),
         T(test_tlb_remap_runs_new_code),
         T(test_timer_interrupt_lands_on_same_instruction),

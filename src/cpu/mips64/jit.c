@@ -320,7 +320,7 @@ static uint64_t line_mask(uint64_t pa, uint64_t len)
 
 static uint64_t block_lines(const struct jit_block *blk)
 {
-    return line_mask(blk->pa, 4ull * blk->ninsns);
+    return line_mask((blk->pa & ~0xFFFull) | blk->lo, blk->hi - blk->lo);
 }
 
 /* Record blk under its physical page; a page getting its first block
@@ -434,7 +434,8 @@ static void page_invalidate(struct mips_jit *jit, uint64_t pa_page,
     p->lines = 0;
     while (*pp) {
         struct jit_block *b = *pp;
-        if (b->pa < end && pa < b->pa + 4ull * b->ninsns) {
+        uint64_t b_pa = (b->pa & ~0xFFFull) | b->lo;
+        if (b_pa < end && pa < b_pa + (b->hi - b->lo)) {
             block_drop(jit, b);
             *pp = b->pnext;
         } else {
@@ -719,11 +720,12 @@ static void idle_pc_changed(struct mips_jit *jit, uint64_t old, uint64_t pc)
     jit_code_writable(jit, 1);
     for (size_t i = 0; i < jit->nblocks; i++) {
         struct jit_block *b = &jit->blocks[i];
-        uint64_t end = b->va + 4ull * b->ninsns;
+        uint64_t start = (b->va & ~0xFFFull) | b->lo;
+        uint64_t end = (b->va & ~0xFFFull) | b->hi;
         if (!b->valid)
             continue;
-        if ((old && b->va <= old && old < end) ||
-            (pc && b->va <= pc && pc < end)) {
+        if ((old && start <= old && old < end) ||
+            (pc && start <= pc && pc < end)) {
             struct jit_page *p = page_find(jit, b->pa & ~0xFFFull);
             block_drop(jit, b);
             if (p) { /* unlink from its page */

@@ -28,6 +28,7 @@
 
 #define JIT_DEFAULT_CODE_SIZE (32u << 20)
 #define JIT_MAX_BLOCK_INSNS 64u
+#define JIT_TRACE_INSNS 32      /* most instructions of a block that follows a branch */
 /* Worst case host bytes of one block (64 instructions, stubs included). */
 #define JIT_BLOCK_MARGIN (64u << 10)
 /* Block and page hash tables: buckets at first (a few KB, what an idle
@@ -67,6 +68,8 @@ struct jit_block {
     uint64_t pa;
     uint32_t mode;            /* cpu->mode_key when translated */
     uint32_t ninsns;          /* most instructions one run can count */
+    uint32_t lo, hi;          /* page offsets [lo, hi) holding all its
+                               * instructions (a trace may jump around) */
     uintptr_t code;           /* entry (rx) */
     uintptr_t reenter;        /* stub: pc = va, back to the dispatcher */
     uint32_t code_len;

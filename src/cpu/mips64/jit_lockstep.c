@@ -199,9 +199,12 @@ static void mismatch(struct mips_jit *jit, struct jit_block *blk,
              " (%u insns, mode 0x%x): %s", blk->va, blk->ninsns, blk->mode,
              what);
     fprintf(stderr, "dynamips: %s\n", msg);
-    for (uint32_t i = 0; i < blk->ninsns && i < 64; i++) {
-        uint64_t pc = blk->va + 4 * i;
-        uint8_t *p = ram_ptr(cpu->pm, blk->pa + 4 * i, 4);
+    /* the page range its instructions come from (a trace may skip some
+     * of them), at most 128 of them */
+    for (uint32_t off = blk->lo; off < blk->hi && off < blk->lo + 512;
+         off += 4) {
+        uint64_t pc = (blk->va & ~0xFFFull) | off;
+        uint8_t *p = ram_ptr(cpu->pm, (blk->pa & ~0xFFFull) | off, 4);
         if (!p)
             break;
         char d[96];

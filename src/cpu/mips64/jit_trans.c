@@ -64,6 +64,9 @@ struct stub {
     int synced;          /* counted instructions already added */
     uint32_t dirty;      /* dirty cached registers at that point */
     uint64_t next_pc;    /* after a store that must leave the block */
+    int slot_leave;      /* in the slot of a branch the block follows: a
+                          * store that drops translations leaves for... */
+    uint64_t leave_pc;   /* ... the branch target */
 };
 
 struct tctx {
@@ -79,9 +82,15 @@ struct tctx {
     int stash_spilled;   /* ... moved to its stack slot (see stash_spill) */
     int slot_writes;     /* the delay slot may have written memory (and
                           * dropped translations, this block's among them) */
+    int slot_leave;      /* translating the slot of a branch the block
+                          * follows to its target (slot_leave_pc) */
+    uint64_t slot_leave_pc;
     int n;
     uint32_t insn[JIT_MAX_BLOCK_INSNS];
     enum insn_id id[JIT_MAX_BLOCK_INSNS];
+    uint64_t pcs[JIT_MAX_BLOCK_INSNS]; /* guest PC of each (scan_block) */
+    unsigned lo, hi;     /* page offsets: [lo, hi) holds them all */
+    int followed;        /* scan_block went on at a branch target */
 
     int8_t hreg[32];     /* host register of a cached guest register */
     uint32_t cached;
@@ -270,6 +279,7 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
     struct xbuf *b = &t->b;
     if (target == t->va && chain && t->direct_ok && !t->slot_endblock &&
+        !t->followed &&
         !t->slot_writes && target != t->cpu->idle_pc) {
         /* a loop on this block: stay here while the budget allows,
          * guest registers kept in host registers (not after a slot that
@@ -680,7 +690,13 @@ static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
 static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
 {
     struct stub *s = new_stub(t, STUB_STORE, size);
-    t->slot_writes |= t->in_slot;
+    if (t->in_slot && t->slot_leave) {
+        /* dropped translations: leave for the target (emit_stub) */
+        s->slot_leave = 1;
+        s->leave_pc = t->slot_leave_pc;
+    } else {
+        t->slot_writes |= t->in_slot;
+    }
     g_load(t, X_RCX, rt); /* the value, also for the slow path */
     emit_va(t, s, base, imm, size);
     emit_mem_fast(t, s, 1);
@@ -742,6 +758,18 @@ static void emit_stub(struct tctx *t, struct stub *s)
         write_back(t, s->dirty);
         count_add(t, fault);
         set_pc(t, s->next_pc);
+        x_mov_ri(b, X_RAX, 0);
+        jmp_exit(t);
+        x_bind(b, exc);
+    } else if (s->kind == STUB_STORE && s->slot_leave) {
+        /* the slot of a branch the block goes on through: after a store
+         * that dropped translations, leave for the branch target with
+         * the branch and the slot counted */
+        x_alu_ri(b, ALU_CMP, 0, X_RDX, 2);
+        size_t exc = x_jcc(b, CC_NE, 0);
+        write_back(t, s->dirty);
+        count_add(t, fault);
+        set_pc(t, s->leave_pc);
         x_mov_ri(b, X_RAX, 0);
         jmp_exit(t);
         x_bind(b, exc);
@@ -1248,8 +1276,11 @@ static int emit_branch(struct tctx *t)
     t->in_slot = 1;
     t->branch_pc = pc;
     t->slot_writes = 0;
+    t->slot_leave = c == C_ALWAYS && !regjump && !likely && cont;
+    t->slot_leave_pc = target;
     emit_insn(t);
     t->in_slot = 0;
+    t->slot_leave = 0;
     int total = t->k + 1;
     /* a store in the slot that dropped translations goes on to the
      * branch's exits (stub.in_slot): the rest of the block may be stale */
@@ -1287,6 +1318,8 @@ static int emit_branch(struct tctx *t)
         exit_direct(t, pc + 8, total, 1);
         x_bind(b, taken);
     }
+    if (c == C_ALWAYS && !regjump && !likely && cont)
+        return 1; /* scan_block went on at the target */
     if (regjump)
         exit_indirect(t, total);
     else
@@ -1337,17 +1370,65 @@ static int falls_through(enum insn_id id, uint32_t insn)
     }
 }
 
+/*
+ * Target of a branch that is always taken, does not skip its slot and is
+ * not a register jump (emit_branch's C_ALWAYS cases: j, jal, beq r,r,
+ * blez/bgez/bgezal $zero); 0 otherwise.
+ */
+static int always_target(enum insn_id id, uint32_t insn, uint64_t pc,
+                         uint64_t *target)
+{
+    int rs = INSN_RS(insn), rt = INSN_RT(insn);
+    switch (id) {
+    case INSN_j: case INSN_jal:
+        *target = ((pc + 4) & ~0x0FFFFFFFull) |
+                  ((uint64_t)INSN_TARGET(insn) << 2);
+        return 1;
+    case INSN_beq:
+        if (rs != rt)
+            return 0;
+        break;
+    case INSN_blez: case INSN_bgez: case INSN_bgezal:
+        if (rs != 0)
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    *target = pc + 4 + ((uint64_t)INSN_IMM(insn) << 2);
+    return 1;
+}
+
+static int scanned(const struct tctx *t, int n, uint64_t pc)
+{
+    for (int i = 0; i < n; i++)
+        if (t->pcs[i] == pc)
+            return 1;
+    return 0;
+}
+
 /* Collect the block's instructions (on through the not-taken paths of
- * conditional branches); returns their number. */
+ * conditional branches, and to the targets of unconditional branches in
+ * the same page that the block has not been through yet: a trace that
+ * keeps its registers in host registers across them); returns their
+ * number and sets t->lo, t->hi. */
 static int scan_block(struct tctx *t, const uint8_t *page)
 {
     const struct mips_decoder *dec = t->cpu->dec;
     unsigned off = t->va & 0xFFF;
+    uint64_t page_va = t->va & ~0xFFFull;
     int n = 0;
-    while (n < (int)JIT_MAX_BLOCK_INSNS - 1 && off < 0x1000) {
-        uint64_t pc = t->va + 4 * (uint64_t)n;
-        if (n > 0 && pc == t->cpu->idle_pc)
+    t->lo = off;
+    t->hi = off;
+    int limit = (int)JIT_MAX_BLOCK_INSNS - 1;
+    while (n < limit && off < 0x1000) {
+        uint64_t pc = page_va | off;
+        if (n > 0 && (pc == t->cpu->idle_pc || scanned(t, n, pc)))
             break;
+        if (off < t->lo)
+            t->lo = off;
+        if (off + 4 > t->hi)
+            t->hi = off + 4;
         uint32_t w = be32_load(page + off);
         enum insn_id id = mips_decode(dec, w);
         unsigned fl = mips_insn_desc[id].flags;
@@ -1358,16 +1439,34 @@ static int scan_block(struct tctx *t, const uint8_t *page)
             enum insn_id id2 = mips_decode(dec, w2);
             if ((mips_insn_desc[id2].flags & F_BRANCH) || id2 == INSN_eret)
                 break;
+            if (off + 8 > t->hi)
+                t->hi = off + 8;
+            t->pcs[n] = pc;
             t->insn[n] = w;
             t->id[n++] = id;
+            t->pcs[n] = pc + 4;
             t->insn[n] = w2;
             t->id[n++] = id2;
-            if (!falls_through(id, w) ||
-                (mips_insn_desc[id2].flags & F_ENDBLOCK))
+            if (mips_insn_desc[id2].flags & F_ENDBLOCK)
+                return n;
+            uint64_t target;
+            if (always_target(id, w, pc, &target)) {
+                if ((target & ~0xFFFull) != page_va || (target & 3))
+                    return n;
+                off = (unsigned)(target & 0xFFF);
+                t->followed = 1;
+                /* a trace stays short: its exits store and its entry
+                 * loads the registers of the whole of it */
+                if (limit > JIT_TRACE_INSNS)
+                    limit = n > JIT_TRACE_INSNS ? n : JIT_TRACE_INSNS;
+                continue; /* breaks above if already scanned */
+            }
+            if (!falls_through(id, w))
                 return n;
             off += 8; /* the not-taken path goes on in this block */
             continue;
         }
+        t->pcs[n] = pc;
         t->insn[n] = w;
         t->id[n++] = id;
         off += 4;
@@ -1420,7 +1519,7 @@ static void choose_cached(struct tctx *t)
     for (int i = 0; i < t->n; i++) {
         uint32_t r, w;
         insn_regs(t->id[i], t->insn[i], &r, &w);
-        uint64_t pc = t->va + 4 * (uint64_t)i;
+        uint64_t pc = t->pcs[i];
         unsigned fl = mips_insn_desc[t->id[i]].flags;
         if (fl & F_BRANCH) {
             uint64_t target = pc + 4 + ((uint64_t)INSN_IMM(t->insn[i]) << 2);
@@ -1439,6 +1538,11 @@ static void choose_cached(struct tctx *t)
             write_first |= w & ~seen;
         seen |= w;
     }
+    /* A trace (a block that follows branches) does not loop in itself:
+     * its exits to its start go through the prologue (exit_direct), and
+     * they would otherwise store every register the trace writes. */
+    if (t->followed)
+        loops = 0;
     t->entry_dirty = loops ? t->body_dirty : 0;
     t->entry_load = loops ? t->cached : t->cached & ~write_first;
 }
@@ -1478,6 +1582,8 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     blk->pa = pa;
     blk->mode = t->mode;
     blk->ninsns = (uint32_t)t->n;
+    blk->lo = t->lo;
+    blk->hi = t->hi;
     t->blk = blk;
     choose_cached(t);
 
@@ -1499,7 +1605,7 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     widths_unknown(t);
 
     for (t->k = 0; t->k < t->n; t->k++) {
-        t->pc = va + 4 * (uint64_t)t->k;
+        t->pc = t->pcs[t->k];
         enum insn_id id = t->id[t->k];
         unsigned fl = mips_insn_desc[id].flags;
         if (fl & F_BRANCH) {
