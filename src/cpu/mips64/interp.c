@@ -766,14 +766,21 @@ void mips_exec_one(struct mips_cpu *cpu)
     cpu->insn_count++;
 }
 
-/* The same outside the interpreter's loop (no trace there). */
+/* The same outside the interpreter's loop (idle probes, the
+ * translator's dispatcher). */
 void mips_exec_one_side(struct mips_cpu *cpu)
 {
     uint32_t insn;
     cpu->exception_taken = 0;
     if (mips_fetch(cpu, &insn))
         return;
-    if (exec_insn(cpu, mips_decode_side(cpu, insn), insn) == 0)
+    enum insn_id id = mips_decode_side(cpu, insn);
+    if (cpu->trace) {
+        char buf[96];
+        fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s\n", cpu->pc, insn,
+                mips_disasm(insn, cpu->pc, buf, sizeof(buf)));
+    }
+    if (exec_insn(cpu, id, insn) == 0)
         cpu->pc += 4;
     cpu->gpr[0] = 0;
     cpu->insn_count++;
