@@ -747,14 +747,20 @@ int mips_exec_insn(struct mips_cpu *cpu, uint32_t insn)
     return exec_insn(cpu, mips_decode_side(cpu, insn), insn);
 }
 
-/* Execute one instruction at cpu->pc. */
-void mips_exec_one(struct mips_cpu *cpu)
+/*
+ * Execute one instruction at cpu->pc; side: decode through
+ * mips_decode_side (outside the interpreter's loop). A constant at each
+ * caller, so the loop's copy has no test for it.
+ */
+static inline __attribute__((always_inline)) void exec_one(
+    struct mips_cpu *cpu, int side)
 {
     uint32_t insn;
     cpu->exception_taken = 0;
     if (mips_fetch(cpu, &insn))
         return;
-    enum insn_id id = mips_decode_cached(cpu, insn);
+    enum insn_id id = side ? mips_decode_side(cpu, insn)
+                           : mips_decode_cached(cpu, insn);
     if (cpu->trace) {
         char buf[96];
         fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s\n", cpu->pc, insn,
@@ -766,22 +772,14 @@ void mips_exec_one(struct mips_cpu *cpu)
     cpu->insn_count++;
 }
 
+void mips_exec_one(struct mips_cpu *cpu)
+{
+    exec_one(cpu, 0);
+}
+
 /* The same outside the interpreter's loop (idle probes, the
  * translator's dispatcher). */
 void mips_exec_one_side(struct mips_cpu *cpu)
 {
-    uint32_t insn;
-    cpu->exception_taken = 0;
-    if (mips_fetch(cpu, &insn))
-        return;
-    enum insn_id id = mips_decode_side(cpu, insn);
-    if (cpu->trace) {
-        char buf[96];
-        fprintf(cpu->trace, "%016" PRIx64 ": %08x  %s\n", cpu->pc, insn,
-                mips_disasm(insn, cpu->pc, buf, sizeof(buf)));
-    }
-    if (exec_insn(cpu, id, insn) == 0)
-        cpu->pc += 4;
-    cpu->gpr[0] = 0;
-    cpu->insn_count++;
+    exec_one(cpu, 1);
 }
