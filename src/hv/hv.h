@@ -96,6 +96,9 @@ struct hv_ctx {
     void *flush_arg;
     int close_conn;    /* set by `hypervisor close` */
     int stop_server;   /* set by `hypervisor stop` */
+    /* The module of the command running (hv_dispatch_line), so that
+     * modules sharing handlers (hv_mod_mid.c) know which one was asked. */
+    const struct hv_module *module;
 };
 
 typedef void (*hv_cmd_fn)(struct hv_ctx *c, int argc, char **argv);

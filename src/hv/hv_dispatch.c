@@ -122,7 +122,9 @@ void hv_dispatch_line(struct hv_ctx *c, const char *line, size_t len)
     }
     if (c->flush && cmd_is_slow(m, cmd))
         c->flush(c->flush_arg);
+    c->module = m;
     cmd->fn(c, n, t.argv + 2);
+    c->module = NULL;
 out:
     hv_tokens_free(&t);
 }

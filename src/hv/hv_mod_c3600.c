@@ -10,36 +10,6 @@
 
 #define P (&hv_platform_c3600)
 
-static void cmd_list(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_list(c, P);
-}
-
-static void cmd_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_set_mac_addr(c, P, argv);
-}
-
-static void cmd_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_get_mac_addr(c, P, argv);
-}
-
-static void cmd_set_system_id(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_set_system_id(c, P, argv);
-}
-
-static void cmd_set_iomem(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_set_iomem(c, P, argv);
-}
-
-static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_mid_show_hardware(c, P, argv);
-}
-
 /*
  * §5.4 set_chassis: 3620, 3640 or 3660, only while halted. The 3660's
  * built-in Leopard-2FE is recorded in slot 0 (§6.3), and dropped again
@@ -76,13 +46,13 @@ static void cmd_set_chassis(struct hv_ctx *c, int argc, char **argv)
 }
 
 static const struct hv_cmd c3600_cmds[] = {
-    {"list", 0, 0, cmd_list},
+    {"list", 0, 0, hv_mid_list},
     {"set_chassis", 2, 2, cmd_set_chassis},
-    {"set_iomem", 2, 2, cmd_set_iomem},
-    {"set_mac_addr", 2, 2, cmd_set_mac_addr},
-    {"get_mac_addr", 1, 1, cmd_get_mac_addr},
-    {"set_system_id", 2, 2, cmd_set_system_id},
-    {"show_hardware", 1, 1, cmd_show_hardware},
+    {"set_iomem", 2, 2, hv_mid_set_iomem},
+    {"set_mac_addr", 2, 2, hv_mid_set_mac_addr},
+    {"get_mac_addr", 1, 1, hv_mid_get_mac_addr},
+    {"set_system_id", 2, 2, hv_mid_set_system_id},
+    {"show_hardware", 1, 1, hv_mid_show_hardware},
 };
 
 HV_MODULE(hv_mod_c3600, "c3600", c3600_cmds);

@@ -158,6 +158,12 @@ int hv_mid_builtin_card(const struct hv_router *r, int slot, int subslot)
 
 /* ---------------------------------------------------- commands (§5.4) */
 
+/* The platform of the module the command was sent to ("c2691" ...). */
+static const struct hv_platform *module_platform(const struct hv_ctx *c)
+{
+    return hv_platform_mid_find(c->module->name);
+}
+
 struct hv_obj *hv_mid_find(struct hv_ctx *c, const struct hv_platform *p,
                            const char *name)
 {
@@ -181,9 +187,9 @@ static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
         hv_info(c, "%s", obj->name);
 }
 
-void hv_mid_list(struct hv_ctx *c, const struct hv_platform *p)
+void hv_mid_list(struct hv_ctx *c, int argc, char **argv)
 {
-    hv_vm_foreach(c, list_one, (void *)p);
+    hv_vm_foreach(c, list_one, (void *)module_platform(c));
     hv_ok(c, "OK");
 }
 
@@ -197,9 +203,9 @@ static int set_str(char **dst, const char *v)
     return 0;
 }
 
-void hv_mid_set_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
-                         char **argv)
+void hv_mid_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
 {
+    const struct hv_platform *p = module_platform(c);
     struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
     if (!obj)
         return;
@@ -219,9 +225,9 @@ void hv_mid_set_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
     hv_router_unlock(c->hv, obj);
 }
 
-void hv_mid_get_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
-                         char **argv)
+void hv_mid_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
 {
+    const struct hv_platform *p = module_platform(c);
     struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
     if (!obj)
         return;
@@ -233,9 +239,9 @@ void hv_mid_get_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
     hv_router_unlock(c->hv, obj);
 }
 
-void hv_mid_set_system_id(struct hv_ctx *c, const struct hv_platform *p,
-                          char **argv)
+void hv_mid_set_system_id(struct hv_ctx *c, int argc, char **argv)
 {
+    const struct hv_platform *p = module_platform(c);
     struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
     if (!obj)
         return;
@@ -249,9 +255,9 @@ void hv_mid_set_system_id(struct hv_ctx *c, const struct hv_platform *p,
     hv_router_unlock(c->hv, obj);
 }
 
-void hv_mid_set_iomem(struct hv_ctx *c, const struct hv_platform *p,
-                      char **argv)
+void hv_mid_set_iomem(struct hv_ctx *c, int argc, char **argv)
 {
+    const struct hv_platform *p = module_platform(c);
     struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
     if (!obj)
         return;
@@ -264,9 +270,9 @@ void hv_mid_set_iomem(struct hv_ctx *c, const struct hv_platform *p,
 }
 
 /* Summary on stdout, not on the wire (§3.4). */
-void hv_mid_show_hardware(struct hv_ctx *c, const struct hv_platform *p,
-                          char **argv)
+void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv)
 {
+    const struct hv_platform *p = module_platform(c);
     struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
     if (!obj)
         return;
@@ -297,3 +303,18 @@ void hv_mid_show_hardware(struct hv_ctx *c, const struct hv_platform *p,
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
+
+/* ------------------------------------------ modules c2691, c3725, c3745 */
+
+static const struct hv_cmd gt96k_cmds[] = {
+    {"list", 0, 0, hv_mid_list},
+    {"set_iomem", 2, 2, hv_mid_set_iomem},
+    {"set_mac_addr", 2, 2, hv_mid_set_mac_addr},
+    {"get_mac_addr", 1, 1, hv_mid_get_mac_addr},
+    {"set_system_id", 2, 2, hv_mid_set_system_id},
+    {"show_hardware", 1, 1, hv_mid_show_hardware},
+};
+
+HV_MODULE(hv_mod_c2691, "c2691", gt96k_cmds);
+HV_MODULE(hv_mod_c3725, "c3725", gt96k_cmds);
+HV_MODULE(hv_mod_c3745, "c3745", gt96k_cmds);

@@ -2,7 +2,8 @@
  * Shared part of the platform modules c3600, c2691, c3725 and c3745
  * (hypervisor.md §5.4, §6.1, §6.3): their platform facts for the
  * hypervisor core and the commands common to the four modules. Each
- * module (hv_mod_c3600.c ...) is its command table over these.
+ * of c2691, c3725 and c3745 is the common table (hv_mod_mid.c); c3600
+ * (hv_mod_c3600.c) adds set_chassis.
  */
 #ifndef HV_HV_MOD_MID_H
 #define HV_HV_MOD_MID_H
@@ -28,16 +29,13 @@ int hv_mid_builtin_card(const struct hv_router *r, int slot, int subslot);
 struct hv_obj *hv_mid_find(struct hv_ctx *c, const struct hv_platform *p,
                            const char *name);
 
-void hv_mid_list(struct hv_ctx *c, const struct hv_platform *p);
-void hv_mid_set_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
-                         char **argv);
-void hv_mid_get_mac_addr(struct hv_ctx *c, const struct hv_platform *p,
-                         char **argv);
-void hv_mid_set_system_id(struct hv_ctx *c, const struct hv_platform *p,
-                          char **argv);
-void hv_mid_set_iomem(struct hv_ctx *c, const struct hv_platform *p,
-                      char **argv);
-void hv_mid_show_hardware(struct hv_ctx *c, const struct hv_platform *p,
-                          char **argv);
+/* Handlers of the commands the four modules share; each serves the
+ * platform of the module it was called through (c->module). */
+void hv_mid_list(struct hv_ctx *c, int argc, char **argv);
+void hv_mid_set_mac_addr(struct hv_ctx *c, int argc, char **argv);
+void hv_mid_get_mac_addr(struct hv_ctx *c, int argc, char **argv);
+void hv_mid_set_system_id(struct hv_ctx *c, int argc, char **argv);
+void hv_mid_set_iomem(struct hv_ctx *c, int argc, char **argv);
+void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv);
 
 #endif

@@ -27,11 +27,6 @@ static const struct gtfam_wiring c2691_wiring = {
     .nm_bridges = 0,
 };
 
-static int c2691_chassis_create(struct mid *m, char *err, size_t errlen)
-{
-    return gtfam_create(m, &c2691_wiring, err, errlen);
-}
-
 const struct mid_platform c2691_mid_platform = {
     .name = "c2691",
     .tag = "C2691",
@@ -43,56 +38,7 @@ const struct mid_platform c2691_mid_platform = {
     .mac_prefix = 0xC0,
     .duart_base = 0x3C100000ull,
     .nvram_layout = "c2691",
-    .create = c2691_chassis_create,
-    .reset = gtfam_reset,
-    .destroy = gtfam_destroy,
-    .nm_place = gtfam_nm_place,
-    .net_irq = gtfam_net_irq,
-    .oir_event = gtfam_oir_event,
-    .gt96k = gtfam_gt,
-    .pci_root = gtfam_pci_root,
-    .show = gtfam_show,
+    GTFAM_PLATFORM_HOOKS(&c2691_wiring),
 };
 
-/* ---- machine_ops ---- */
-
-static void c2691_defaults(struct vm_config *cfg)
-{
-    mid_defaults(cfg, &c2691_mid_platform);
-}
-
-static int c2691_create(struct vm *vm, char *err, size_t errlen)
-{
-    return mid_create(vm, &c2691_mid_platform, err, errlen);
-}
-
-static int c2691_extract_config(const struct vm_config *cfg,
-                                const char *file_prefix, char **startup,
-                                size_t *startup_len, char **priv,
-                                size_t *priv_len, char *err, size_t errlen)
-{
-    return mid_extract_config(&c2691_mid_platform, cfg, file_prefix, startup,
-                              startup_len, priv, priv_len, err, errlen);
-}
-
-static int c2691_push_config(const struct vm_config *cfg,
-                             const char *file_prefix, const char *startup,
-                             size_t startup_len, const char *priv,
-                             size_t priv_len, char *err, size_t errlen)
-{
-    return mid_push_config(&c2691_mid_platform, cfg, file_prefix, startup,
-                           startup_len, priv, priv_len, err, errlen);
-}
-
-const struct machine_ops c2691_machine_ops = {
-    .name = "c2691",
-    .defaults = c2691_defaults,
-    .create = c2691_create,
-    .boot = mid_boot,
-    .destroy = mid_destroy,
-    .show_devices = mid_show_devices,
-    .extract_config = c2691_extract_config,
-    .push_config = c2691_push_config,
-    .state_save = mid_state_save,
-    .state_load = mid_state_load,
-};
+const struct machine_ops c2691_machine_ops = MID_MACHINE_OPS("c2691");

@@ -295,46 +295,4 @@ const struct mid_platform c3600_mid_platform = {
     .show = c3600_show,
 };
 
-/* ---- machine_ops ---- */
-
-static void c3600_defaults(struct vm_config *cfg)
-{
-    mid_defaults(cfg, &c3600_mid_platform);
-}
-
-static int c3600_create(struct vm *vm, char *err, size_t errlen)
-{
-    return mid_create(vm, &c3600_mid_platform, err, errlen);
-}
-
-static int c3600_extract_config(const struct vm_config *cfg,
-                                const char *file_prefix, char **startup,
-                                size_t *startup_len, char **priv,
-                                size_t *priv_len, char *err, size_t errlen)
-{
-    return mid_extract_config(&c3600_mid_platform, cfg, file_prefix, startup,
-                              startup_len, priv, priv_len, err, errlen);
-}
-
-static int c3600_push_config(const struct vm_config *cfg,
-                             const char *file_prefix, const char *startup,
-                             size_t startup_len, const char *priv,
-                             size_t priv_len, char *err, size_t errlen)
-{
-    return mid_push_config(&c3600_mid_platform, cfg, file_prefix, startup,
-                           startup_len, priv, priv_len, err, errlen);
-}
-
-const struct machine_ops c3600_machine_ops = {
-    .name = "c3600",
-    .defaults = c3600_defaults,
-    .create = c3600_create,
-    .boot = mid_boot,
-    .destroy = mid_destroy,
-    .show_devices = mid_show_devices,
-    .extract_config = c3600_extract_config,
-    .push_config = c3600_push_config,
-    .state_save = mid_state_save,
-    .state_load = mid_state_load,
-};
-
+const struct machine_ops c3600_machine_ops = MID_MACHINE_OPS("c3600");

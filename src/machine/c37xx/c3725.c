@@ -27,11 +27,6 @@ static const struct gtfam_wiring c3725_wiring = {
     .nm_bridges = 0,
 };
 
-static int c3725_chassis_create(struct mid *m, char *err, size_t errlen)
-{
-    return gtfam_create(m, &c3725_wiring, err, errlen);
-}
-
 const struct mid_platform c3725_mid_platform = {
     .name = "c3725",
     .tag = "C3725",
@@ -43,56 +38,7 @@ const struct mid_platform c3725_mid_platform = {
     .mac_prefix = 0xC2,
     .duart_base = 0x3C100000ull,
     .nvram_layout = "c3725",
-    .create = c3725_chassis_create,
-    .reset = gtfam_reset,
-    .destroy = gtfam_destroy,
-    .nm_place = gtfam_nm_place,
-    .net_irq = gtfam_net_irq,
-    .oir_event = gtfam_oir_event,
-    .gt96k = gtfam_gt,
-    .pci_root = gtfam_pci_root,
-    .show = gtfam_show,
+    GTFAM_PLATFORM_HOOKS(&c3725_wiring),
 };
 
-/* ---- machine_ops ---- */
-
-static void c3725_defaults(struct vm_config *cfg)
-{
-    mid_defaults(cfg, &c3725_mid_platform);
-}
-
-static int c3725_create(struct vm *vm, char *err, size_t errlen)
-{
-    return mid_create(vm, &c3725_mid_platform, err, errlen);
-}
-
-static int c3725_extract_config(const struct vm_config *cfg,
-                                const char *file_prefix, char **startup,
-                                size_t *startup_len, char **priv,
-                                size_t *priv_len, char *err, size_t errlen)
-{
-    return mid_extract_config(&c3725_mid_platform, cfg, file_prefix, startup,
-                              startup_len, priv, priv_len, err, errlen);
-}
-
-static int c3725_push_config(const struct vm_config *cfg,
-                             const char *file_prefix, const char *startup,
-                             size_t startup_len, const char *priv,
-                             size_t priv_len, char *err, size_t errlen)
-{
-    return mid_push_config(&c3725_mid_platform, cfg, file_prefix, startup,
-                           startup_len, priv, priv_len, err, errlen);
-}
-
-const struct machine_ops c3725_machine_ops = {
-    .name = "c3725",
-    .defaults = c3725_defaults,
-    .create = c3725_create,
-    .boot = mid_boot,
-    .destroy = mid_destroy,
-    .show_devices = mid_show_devices,
-    .extract_config = c3725_extract_config,
-    .push_config = c3725_push_config,
-    .state_save = mid_state_save,
-    .state_load = mid_state_load,
-};
+const struct machine_ops c3725_machine_ops = MID_MACHINE_OPS("c3725");

@@ -121,9 +121,9 @@ static int build_fpga(struct mid *m, struct gtfam *f, char *err,
                               0);
 }
 
-int gtfam_create(struct mid *m, const struct gtfam_wiring *w, char *err,
-                 size_t errlen)
+int gtfam_create(struct mid *m, char *err, size_t errlen)
 {
+    const struct gtfam_wiring *w = m->plat->wiring;
     struct vm *vm = m->vm;
     struct gtfam *f = calloc(1, sizeof(*f));
     if (!f)

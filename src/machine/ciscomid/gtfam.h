@@ -34,8 +34,8 @@ struct gtfam_wiring {
     int nm_bridges;
 };
 
-int gtfam_create(struct mid *m, const struct gtfam_wiring *w, char *err,
-                 size_t errlen);
+/* The chassis of m->plat, whose .wiring is a struct gtfam_wiring. */
+int gtfam_create(struct mid *m, char *err, size_t errlen);
 void gtfam_reset(struct mid *m);
 void gtfam_destroy(struct mid *m);
 int gtfam_nm_place(struct mid *m, unsigned slot, unsigned devoff,
@@ -46,5 +46,12 @@ void gtfam_oir_event(struct mid *m, unsigned slot);
 struct gt96k *gtfam_gt(struct mid *m);
 struct pci_bus *gtfam_pci_root(struct mid *m, unsigned i);
 void gtfam_show(struct mid *m, FILE *out);
+
+/* The mid_platform hooks of a GT-96100 router, wiring its table w. */
+#define GTFAM_PLATFORM_HOOKS(w)                                               \
+    .create = gtfam_create, .wiring = (w), .reset = gtfam_reset,              \
+    .destroy = gtfam_destroy, .nm_place = gtfam_nm_place,                     \
+    .net_irq = gtfam_net_irq, .oir_event = gtfam_oir_event,                   \
+    .gt96k = gtfam_gt, .pci_root = gtfam_pci_root, .show = gtfam_show
 
 #endif

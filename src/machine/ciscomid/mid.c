@@ -82,8 +82,24 @@ const struct mid_model *mid_model_find(const struct mid_platform *p,
     return NULL;
 }
 
-void mid_defaults(struct vm_config *cfg, const struct mid_platform *p)
+/* The platform a config names (vm_config_init sets cfg->platform to the
+ * machine_ops name, which is the mid_platform name); NULL with a message
+ * in err otherwise. */
+static const struct mid_platform *platform_of(const struct vm_config *cfg,
+                                              char *err, size_t errlen)
 {
+    const struct mid_platform *p = mid_platform_find(cfg->platform);
+    if (!p && err)
+        snprintf(err, errlen, "'%s' is no platform of the 3600/2691/37xx "
+                 "layer", cfg->platform ? cfg->platform : "(none)");
+    return p;
+}
+
+void mid_defaults(struct vm_config *cfg)
+{
+    const struct mid_platform *p = platform_of(cfg, NULL, 0);
+    if (!p)
+        return;
     /* hypervisor.md §6.1, c3600-c2691-c37xx.md §1.1 */
     cfg->ram_mb = 128;
     cfg->rom_mb = 2;
@@ -293,10 +309,12 @@ static int load_chassis_eeproms(struct mid *m, char *err, size_t errlen)
     return 0;
 }
 
-int mid_create(struct vm *vm, const struct mid_platform *p, char *err,
-               size_t errlen)
+int mid_create(struct vm *vm, char *err, size_t errlen)
 {
     struct vm_config *cfg = &vm->cfg;
+    const struct mid_platform *p = platform_of(cfg, err, errlen);
+    if (!p)
+        return -EINVAL;
     struct mid *m = calloc(1, sizeof(*m));
     if (!m)
         return errf(err, errlen, -ENOMEM, "out of memory");
@@ -491,11 +509,13 @@ static size_t nvram_file(const struct mid_platform *p,
     return (size_t)cfg->nvram_kb << 10;
 }
 
-int mid_extract_config(const struct mid_platform *p,
-                       const struct vm_config *cfg, const char *file_prefix,
+int mid_extract_config(const struct vm_config *cfg, const char *file_prefix,
                        char **startup, size_t *startup_len, char **priv,
                        size_t *priv_len, char *err, size_t errlen)
 {
+    const struct mid_platform *p = platform_of(cfg, err, errlen);
+    if (!p)
+        return -EINVAL;
     char path[PATH_MAX];
     struct ios_nvram_configs c;
     size_t size = nvram_file(p, cfg, file_prefix, path, sizeof(path));
@@ -510,11 +530,13 @@ int mid_extract_config(const struct mid_platform *p,
     return 0;
 }
 
-int mid_push_config(const struct mid_platform *p, const struct vm_config *cfg,
-                    const char *file_prefix, const char *startup,
-                    size_t startup_len, const char *priv, size_t priv_len,
-                    char *err, size_t errlen)
+int mid_push_config(const struct vm_config *cfg, const char *file_prefix,
+                    const char *startup, size_t startup_len, const char *priv,
+                    size_t priv_len, char *err, size_t errlen)
 {
+    const struct mid_platform *p = platform_of(cfg, err, errlen);
+    if (!p)
+        return -EINVAL;
     char path[PATH_MAX];
     size_t size = nvram_file(p, cfg, file_prefix, path, sizeof(path));
     return ios_nvram_file_push(path, size, layout_of(p), startup,

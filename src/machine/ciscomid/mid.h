@@ -128,6 +128,7 @@ struct mid_platform {
      * EEPROM groups (m->eeprom_chassis, m->eeprom_slot[], m->wic), in
      * that order; after the common devices exist. */
     int (*create)(struct mid *m, char *err, size_t errlen);
+    const void *wiring; /* the create hook's table (gtfam_wiring), or NULL */
     void (*reset)(struct mid *m);   /* power-on state at boot */
     void (*destroy)(struct mid *m); /* before the physical map goes */
 
@@ -183,24 +184,27 @@ struct mid {
     void *chassis;      /* the platform's own state */
 };
 
-/* ---- machine_ops helpers for the platform files ---- */
+/* ---- machine_ops of the platform files ---- */
 
-void mid_defaults(struct vm_config *cfg, const struct mid_platform *p);
-int mid_create(struct vm *vm, const struct mid_platform *p, char *err,
-               size_t errlen);
+/*
+ * The hooks of every platform of this layer: they find their mid_platform
+ * by the config's platform name, which vm_config_init sets to the
+ * machine_ops name (mid_platform_find). A name of no platform here:
+ * -EINVAL with a message, nothing changed.
+ */
+void mid_defaults(struct vm_config *cfg);
+int mid_create(struct vm *vm, char *err, size_t errlen);
 int mid_boot(struct vm *vm, char *err, size_t errlen);
 /* Power-on state of the hardware (boot step 7, snapshot load). */
 void mid_reset(struct mid *m);
 void mid_destroy(struct vm *vm);
 void mid_show_devices(struct vm *vm, FILE *out);
-int mid_extract_config(const struct mid_platform *p,
-                       const struct vm_config *cfg, const char *file_prefix,
+int mid_extract_config(const struct vm_config *cfg, const char *file_prefix,
                        char **startup, size_t *startup_len, char **priv,
                        size_t *priv_len, char *err, size_t errlen);
-int mid_push_config(const struct mid_platform *p, const struct vm_config *cfg,
-                    const char *file_prefix, const char *startup,
-                    size_t startup_len, const char *priv, size_t priv_len,
-                    char *err, size_t errlen);
+int mid_push_config(const struct vm_config *cfg, const char *file_prefix,
+                    const char *startup, size_t startup_len, const char *priv,
+                    size_t priv_len, char *err, size_t errlen);
 
 /* Snapshot hooks (mid_state.c; core/vm.h). */
 struct snap_writer;
@@ -209,6 +213,17 @@ int mid_state_save(struct vm *vm, struct snap_writer *w, char *err,
                    size_t errlen);
 int mid_state_load(struct vm *vm, struct snap_reader *r, char *err,
                    size_t errlen);
+
+/* The machine_ops of platform pname ("c3600", "c2691"...). */
+#define MID_MACHINE_OPS(pname)                                                \
+    {                                                                         \
+        .name = (pname), .defaults = mid_defaults, .create = mid_create,      \
+        .boot = mid_boot, .destroy = mid_destroy,                             \
+        .show_devices = mid_show_devices,                                     \
+        .extract_config = mid_extract_config,                                 \
+        .push_config = mid_push_config, .state_save = mid_state_save,         \
+        .state_load = mid_state_load,                                         \
+    }
 
 /* The platform of this layer named "c3600", "c2691"..., or NULL. */
 const struct mid_platform *mid_platform_find(const char *name);
