@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pytest
 
+from test_hypervisor import c, free_port, hv  # noqa: F401 (fixtures)
+from test_platforms import free_udp_port
+
 ROOT = Path(__file__).resolve().parents[2]
 EMU = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
 PROBES = ROOT / "guest" / "images" / "c7200"
@@ -248,12 +251,6 @@ def test_expected_model_matches_the_spec_observation():
     assert "  r1 b0 d9 bus numbers 00030300" in text
 
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 HDLC_FRAMES = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
                                                 for k in range(n))
                for i, n in enumerate([20, 301, 1500])]
@@ -275,12 +272,6 @@ def echo_through(peer, nio_port, frames, deadline, resend=False):
                 if resend:
                     peer.sendto(f, ("127.0.0.1", nio_port))
     return echoes
-
-
-def free_tcp_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def console_until(port, marker, deadline):
@@ -369,48 +360,6 @@ def test_pos_echo_over_udp(tmp_path):
     assert section(out.decode(errors="replace"), "c7_pos") == expected_pos()
 
 
-class Hv:
-    def __init__(self, cwd):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [str(EMU), "-H", "127.0.0.1:%d" % self.port], cwd=cwd,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while True:
-            try:
-                self.sock = socket.create_connection(("127.0.0.1",
-                                                      self.port), 5)
-                break
-            except OSError:
-                assert time.time() < deadline
-                time.sleep(0.05)
-        self.f = self.sock.makefile("rwb")
-
-    def ok(self, line):
-        self.f.write(line.encode() + b"\n")
-        self.f.flush()
-        while True:
-            ln = self.f.readline().decode().rstrip("\r\n")
-            assert ln, line
-            if re.match(r"^\d{3}-", ln):
-                assert ln.startswith("100-"), (line, ln)
-                return
-
-    def close(self):
-        try:
-            self.ok("hypervisor stop")
-        except (OSError, AssertionError):
-            pass
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 def pcap_records(path):
     data = path.read_bytes()
     magic, _, _, _, _, _, linktype = struct.unpack("<IHHiIII", data[:24])
@@ -423,7 +372,7 @@ def pcap_records(path):
     return linktype, recs
 
 
-def test_pos_capture_is_cisco_hdlc(tmp_path):
+def test_pos_capture_is_cisco_hdlc(tmp_path, hv, c):
     """The frames cross the NIO as IOS framed them (devices.md §1.7), so a
     capture set up with the Cisco HDLC link type (DLT_C_HDLC, 104) holds
     them unchanged, received and sent."""
@@ -432,28 +381,27 @@ def test_pos_capture_is_cisco_hdlc(tmp_path):
     peer.settimeout(0.1)
     nio_port = free_udp_port()
     pcap = tmp_path / "pos.pcap"
-    con_port = free_tcp_port()
-    hv = Hv(tmp_path)
+    con_port = free_port()
     try:
-        hv.ok("vm create R1 1 c7200")
-        hv.ok('vm set_ios R1 "%s"' % (PROBES / "c7_pos.elf"))
-        hv.ok("vm set_ram R1 64")
-        hv.ok("vm set_con_tcp_port R1 %d" % con_port)
-        hv.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
-        hv.ok("nio create_udp pos1 %d 127.0.0.1 %d"
-              % (nio_port, peer.getsockname()[1]))
-        hv.ok("vm slot_add_nio_binding R1 1 0 pos1")
-        hv.ok("nio bind_filter pos1 2 capture")
-        hv.ok('nio setup_filter pos1 2 c_hdlc "%s"' % pcap)
-        hv.ok("vm start R1")
+        c.ok("vm create R1 1 c7200")
+        c.ok('vm set_ios R1 "%s"' % (PROBES / "c7_pos.elf"))
+        c.ok("vm set_ram R1 64")
+        c.ok("vm set_con_tcp_port R1 %d" % con_port)
+        c.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
+        c.ok("nio create_udp pos1 %d 127.0.0.1 %d"
+             % (nio_port, peer.getsockname()[1]))
+        c.ok("vm slot_add_nio_binding R1 1 0 pos1")
+        c.ok("nio bind_filter pos1 2 capture")
+        c.ok('nio setup_filter pos1 2 c_hdlc "%s"' % pcap)
+        c.ok("vm start R1")
         console_until(con_port, b"started\n", time.time() + 20)
         frames = HDLC_FRAMES[:2]
         echoes = echo_through(peer, nio_port, frames, time.time() + 20)
         assert echoes == frames
-        hv.ok("nio unbind_filter pos1 2")
+        c.ok("nio unbind_filter pos1 2")
     finally:
-        hv.close()
         peer.close()
+    assert hv.stop() == 0
     linktype, recs = pcap_records(pcap)
     assert linktype == 104
     assert [r for r in recs if r in frames] == recs

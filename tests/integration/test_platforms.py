@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from test_hypervisor import c, free_port, hv  # noqa: F401 (fixtures)
+
 ROOT = Path(__file__).resolve().parents[2]
 EMU = ROOT / "build" / "dynamips"
 ASAN = ROOT / "build" / "asan" / "dynamips"
@@ -78,12 +80,6 @@ PROBE_CARDS = {
     "plat_nvram": {ch: ["-C", "start.cfg"] for ch in CHASSIS},
 }
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -113,6 +109,45 @@ def section(text, name):
     text = text.replace("\r\n", "\n")
     m = re.search(r"^=== BEGIN %s$.*?^=== END$" % name, text, re.M | re.S)
     return m.group(0) + "\n" if m else None
+
+
+def echo_probe(tmp_path, chassis, probe, args, nio_at, frames):
+    """Run guest probe `probe` on chassis with extra args and a UDP NIO at
+    nio_at ("slot:port") to a socket of this test; send each frame (again
+    every 0.1 s) until it comes back, then wait for the probe to end.
+    Returns (the emulator's pid, the probe's section of its output, the
+    echoes)."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(0.1)
+    nio_port = free_udp_port()
+    nio = "%s:udp:%d:127.0.0.1:%d" % (nio_at, nio_port,
+                                      peer.getsockname()[1])
+    proc = subprocess.Popen(
+        [str(EMU), *platform_args(chassis), "-X", "-r", "32", *args,
+         "-s", nio, str(PROBES / (probe + ".elf"))], cwd=tmp_path,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    echoes = []
+    deadline = time.time() + 20
+    try:
+        for f in frames:
+            while True:
+                assert time.time() < deadline, echoes
+                peer.sendto(f, ("127.0.0.1", nio_port))
+                try:
+                    echoes.append(peer.recv(4096))
+                    break
+                except socket.timeout:
+                    pass
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        peer.close()
+    assert proc.returncode == 0, err[-2000:]
+    return proc.pid, section(out.decode(errors="replace"), probe), echoes
 
 
 # ------------------------------------------------------------- hello
@@ -219,41 +254,12 @@ def test_system_id_option(tmp_path, chassis, sysid, chip, off, want):
 def test_ethernet_echo(tmp_path, chassis, cards, port, chip):
     """plat_net sends every frame back with its addresses swapped: the
     chip, its rings in RAM and the UDP NIO, frames of 60 to 1514 bytes."""
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
-    nio = "%s:udp:%d:127.0.0.1:%d" % (port, nio_port,
-                                      peer.getsockname()[1])
-    proc = subprocess.Popen(
-        [str(EMU), *platform_args(chassis), "-X", "-r", "32", *cards,
-         "-s", nio, str(PROBES / "plat_net.elf")], cwd=tmp_path,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE)
     frames = [bytes.fromhex("020000000001020000000099 0800") +
               bytes([0x10 + i]) + bytes((k * 7) & 0xFF
                                         for k in range(n - 15))
               for i, n in enumerate([60, 600, 1514])]
-    echoes = []
-    deadline = time.time() + 20
-    try:
-        for f in frames:
-            while True:
-                assert time.time() < deadline, echoes
-                peer.sendto(f, ("127.0.0.1", nio_port))
-                try:
-                    echoes.append(peer.recv(4096))
-                    break
-                except socket.timeout:
-                    pass
-        out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        peer.close()
-    assert proc.returncode == 0, err[-2000:]
-    text = section(out.decode(errors="replace"), "plat_net")
+    _, text, echoes = echo_probe(tmp_path, chassis, "plat_net", cards, port,
+                                 frames)
     assert chip in text and "echoed 3 frames" in text, text
     for f, e in zip(frames, echoes):
         assert e == f[6:12] + f[:6] + f[12:]
@@ -267,40 +273,12 @@ def test_ethernet_echo(tmp_path, chassis, cards, port, chip):
 def test_wic_serial_echo(tmp_path, chassis, sub, card, channel):
     """plat_hdlc sends every HDLC frame back through port 0 of the WIC:
     the WIC's MPSC channel (§4.9), its SDMA rings and the UDP NIO."""
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
-    proc = subprocess.Popen(
-        [str(EMU), *platform_args(chassis), "-X", "-r", "32",
-         "-p", "0:%d:%s" % (sub, card), "-s", "0:%d:udp:%d:127.0.0.1:%d"
-         % (sub, nio_port, peer.getsockname()[1]),
-         str(PROBES / "plat_hdlc.elf")], cwd=tmp_path,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE)
     frames = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
                                                for k in range(n))
               for i, n in enumerate([20, 300, 1500])]
-    echoes = []
-    deadline = time.time() + 20
-    try:
-        for f in frames:
-            while True:
-                assert time.time() < deadline, echoes
-                peer.sendto(f, ("127.0.0.1", nio_port))
-                try:
-                    echoes.append(peer.recv(4096))
-                    break
-                except socket.timeout:
-                    pass
-        out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        peer.close()
-    assert proc.returncode == 0, err[-2000:]
-    text = section(out.decode(errors="replace"), "plat_hdlc")
+    _, text, echoes = echo_probe(tmp_path, chassis, "plat_hdlc",
+                                 ["-p", "0:%d:%s" % (sub, card)],
+                                 "0:%d" % sub, frames)
     assert "WIC %d port 0: MPSC channel %d" % (sub // 16 - 1, channel) \
         in text, text
     assert "echoed 3 frames" in text, text
@@ -317,41 +295,13 @@ def test_wic1enet_echo(tmp_path, chassis, sub, channel, prefix):
     emulator filled (prefix : instance : pid : sub-slot port id : 00), and
     sends every Ethernet frame back through the WIC's MPSC channel (§4.9)
     with the addresses swapped, its received count including the FCS."""
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
-    proc = subprocess.Popen(
-        [str(EMU), *platform_args(chassis), "-X", "-r", "32",
-         "-p", "0:%d:WIC-1ENET" % sub, "-s", "0:%d:udp:%d:127.0.0.1:%d"
-         % (sub, nio_port, peer.getsockname()[1]),
-         str(PROBES / "plat_wenet.elf")], cwd=tmp_path,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE)
     frames = [bytes([0xFF] * 6 + [2, 0, 0, 0, 0, 9, 0x08, 0x06]) +
               bytes((k * 3 + i) & 0xFF for k in range(n))
               for i, n in enumerate([46, 300, 1500])]
-    echoes = []
-    deadline = time.time() + 20
-    try:
-        for f in frames:
-            while True:
-                assert time.time() < deadline, echoes
-                peer.sendto(f, ("127.0.0.1", nio_port))
-                try:
-                    echoes.append(peer.recv(4096))
-                    break
-                except socket.timeout:
-                    pass
-        out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        peer.close()
-    assert proc.returncode == 0, err[-2000:]
-    text = section(out.decode(errors="replace"), "plat_wenet")
-    pid = proc.pid & 0xFFFF
+    pid, text, echoes = echo_probe(tmp_path, chassis, "plat_wenet",
+                                   ["-p", "0:%d:WIC-1ENET" % sub],
+                                   "0:%d" % sub, frames)
+    pid &= 0xFFFF
     mac = ":".join("%02x" % b for b in
                    (prefix, 0, pid >> 8, pid & 0xFF, sub, 0))
     assert "WIC-1ENET in WIC %d: MPSC channel %d, field cf len 6, MAC %s" \
@@ -420,90 +370,41 @@ def test_files_named_as_the_reference(tmp_path):
 # -------------------------------------------------------- hypervisor
 
 
-class Hv:
-    def __init__(self, cwd):
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [str(EMU), "-H", "127.0.0.1:%d" % self.port], cwd=cwd,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while True:
-            try:
-                self.sock = socket.create_connection(("127.0.0.1",
-                                                      self.port), 5)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.f = self.sock.makefile("rwb")
-
-    def cmd(self, line):
-        self.f.write(line.encode() + b"\n")
-        self.f.flush()
-        lines = []
-        while True:
-            ln = self.f.readline().decode().rstrip("\r\n")
-            lines.append(ln)
-            if re.match(r"^\d{3}-", ln):
-                return lines
-
-    def ok(self, line):
-        r = self.cmd(line)
-        assert r[-1].startswith("100-"), (line, r)
-        return r
-
-    def close(self):
-        try:
-            self.cmd("hypervisor stop")
-        except OSError:
-            pass
-        self.proc.wait(10)
-
-
-@pytest.fixture
-def hv(tmp_path):
-    h = Hv(tmp_path)
-    yield h
-    h.close()
-
-
-def test_hypervisor_modules(hv):
-    mods = hv.ok("hypervisor module_list")
+def test_hypervisor_modules(c):
+    mods = c.ok("hypervisor module_list").info
     for m in ("c3600", "c2691", "c3725", "c3745"):
-        assert "101 " + m in mods
-    assert hv.cmd("hypervisor cmd_list c3600")[-1].startswith("100-")
+        assert m in mods
+    assert c.cmd("hypervisor cmd_list c3600").code == 100
 
 
-def test_hypervisor_builtin_slot0_cards(hv):
-    hv.ok("vm create R1 1 c2691")
-    assert hv.ok("vm slot_bindings R1")[:-1] == ["101 0/0: GT96100-FE"]
-    hv.ok("vm slot_add_binding R1 0 16 WIC-2T")
-    hv.ok("vm slot_add_binding R1 1 0 NM-4T")
-    hv.ok("vm create R2 2 c3600")
-    assert hv.ok("vm slot_bindings R2")[:-1] == []
-    hv.ok("c3600 set_chassis R2 3660")
-    assert hv.ok("vm slot_bindings R2")[:-1] == ["101 0/0: Leopard-2FE"]
-    assert hv.cmd("c3600 set_chassis R2 3699")[-1] == \
+def test_hypervisor_builtin_slot0_cards(c):
+    c.ok("vm create R1 1 c2691")
+    assert c.ok("vm slot_bindings R1").info == ["0/0: GT96100-FE"]
+    c.ok("vm slot_add_binding R1 0 16 WIC-2T")
+    c.ok("vm slot_add_binding R1 1 0 NM-4T")
+    c.ok("vm create R2 2 c3600")
+    assert c.ok("vm slot_bindings R2").info == []
+    c.ok("c3600 set_chassis R2 3660")
+    assert c.ok("vm slot_bindings R2").info == ["0/0: Leopard-2FE"]
+    assert c.cmd("c3600 set_chassis R2 3699").lines[-1] == \
         "206-unable to set Chassis type for router 'R2'"
-    hv.ok("c3600 set_chassis R2 3620")
-    assert hv.ok("vm slot_bindings R2")[:-1] == []
-    assert hv.cmd("vm slot_add_binding R2 3 0 NM-4T")[-1].startswith("100")
-    assert hv.cmd("c3600 get_mac_addr R1")[-1] == \
+    c.ok("c3600 set_chassis R2 3620")
+    assert c.ok("vm slot_bindings R2").info == []
+    assert c.cmd("vm slot_add_binding R2 3 0 NM-4T").code == 100
+    assert c.cmd("c3600 get_mac_addr R1").lines[-1] == \
         "212-VM 'R1' is not a VM type c3600"
-    assert hv.ok("c2691 list")[:-1] == ["101 R1"]
+    assert c.ok("c2691 list").info == ["R1"]
 
 
-def test_hypervisor_mac_iomem_and_save_config(hv, tmp_path):
-    hv.ok("vm create R1 1 c3745")
-    hv.ok("c3745 set_mac_addr R1 c4:01:02:03:04:05")
-    assert hv.ok("c3745 get_mac_addr R1")[-1] == "100-c401.0203.0405"
-    hv.ok("c3745 set_iomem R1 10")
-    hv.ok("vm slot_add_binding R1 0 32 WIC-1T")
-    hv.ok("vm create R2 2 c3600")
-    hv.ok("c3600 set_chassis R2 3660")
-    hv.ok("hypervisor save_config %s" % (tmp_path / "saved.cfg"))
+def test_hypervisor_mac_iomem_and_save_config(c, tmp_path):
+    c.ok("vm create R1 1 c3745")
+    c.ok("c3745 set_mac_addr R1 c4:01:02:03:04:05")
+    assert c.ok("c3745 get_mac_addr R1").text == "c401.0203.0405"
+    c.ok("c3745 set_iomem R1 10")
+    c.ok("vm slot_add_binding R1 0 32 WIC-1T")
+    c.ok("vm create R2 2 c3600")
+    c.ok("c3600 set_chassis R2 3660")
+    c.ok("hypervisor save_config %s" % (tmp_path / "saved.cfg"))
     saved = (tmp_path / "saved.cfg").read_text()
     assert "GT96100-FE" not in saved and "Leopard-2FE" not in saved
     assert 'c3600 set_chassis "R2" 3660' in saved
@@ -513,26 +414,26 @@ def test_hypervisor_mac_iomem_and_save_config(hv, tmp_path):
 
 
 @pytest.mark.parametrize("platform", ["c3600", "c2691", "c3725", "c3745"])
-def test_hypervisor_start_hello(hv, platform):
-    hv.ok("vm create R1 1 %s" % platform)
-    hv.ok("vm set_ios R1 %s" % HELLO)
+def test_hypervisor_start_hello(c, platform):
+    c.ok("vm create R1 1 %s" % platform)
+    c.ok("vm set_ios R1 %s" % HELLO)
     if platform != "c3600":
-        hv.ok("vm slot_add_binding R1 0 16 WIC-1T")
-    hv.ok("vm start R1")
+        c.ok("vm slot_add_binding R1 0 16 WIC-1T")
+    c.ok("vm start R1")
     deadline = time.time() + 20
-    while hv.ok("vm get_status R1")[-1] != "100-0":
+    while c.ok("vm get_status R1").text != "0":
         assert time.time() < deadline, "hello did not power off"
         time.sleep(0.1)
 
 
 @pytest.mark.parametrize("platform", ["c3600", "c2691", "c3745"])
-def test_config_push_extract(hv, tmp_path, platform):
+def test_config_push_extract(c, tmp_path, platform):
     import base64
-    hv.ok("vm create R1 1 %s" % platform)
+    c.ok("vm create R1 1 %s" % platform)
     cfg = b"hostname pushed\n"
-    hv.ok("vm push_config R1 %s" % base64.b64encode(cfg).decode())
-    r = hv.ok("vm extract_config R1")
-    m = re.search(r"conf '[^']*' '([^']*)' '([^']*)'", r[-1])
+    c.ok("vm push_config R1 %s" % base64.b64encode(cfg).decode())
+    r = c.ok("vm extract_config R1")
+    m = re.search(r"conf '[^']*' '([^']*)' '([^']*)'", r.lines[-1])
     assert base64.b64decode(m.group(1)) == cfg
     # the file the start will use: NVRAM device or ROM flash (§8.2)
     fname = "%s_R1_%s" % (platform, "nvram" if platform == "c3600"
@@ -582,58 +483,58 @@ class Console:
         self.s.close()
 
 
-def snap_router(hv, name, iid, chassis, port):
+def snap_router(c, name, iid, chassis, port):
     plat = HV_PLATFORM[chassis]
-    hv.ok("vm create %s %d %s" % (name, iid, plat))
+    c.ok("vm create %s %d %s" % (name, iid, plat))
     if plat == "c3600":
-        hv.ok("c3600 set_chassis %s %s" % (name, chassis))
-    hv.ok("vm set_ios %s %s" % (name, PROBES / "plat_snap.elf"))
-    hv.ok("vm set_ram %s 32" % name)
-    hv.ok("vm set_con_tcp_port %s %d" % (name, port))
-    hv.ok("vm slot_add_binding %s 1 0 NM-1FE-TX" % name)
+        c.ok("c3600 set_chassis %s %s" % (name, chassis))
+    c.ok("vm set_ios %s %s" % (name, PROBES / "plat_snap.elf"))
+    c.ok("vm set_ram %s 32" % name)
+    c.ok("vm set_con_tcp_port %s %d" % (name, port))
+    c.ok("vm slot_add_binding %s 1 0 NM-1FE-TX" % name)
 
 
 @pytest.mark.parametrize("chassis", sorted(CHASSIS))
-def test_snapshot_goes_on_where_it_was(hv, tmp_path, chassis):
+def test_snapshot_goes_on_where_it_was(c, tmp_path, chassis):
     """vm save_state / load_state: the restored router counts on from
     where it was (no ROM, no boot) and reads back the same DUART, GT,
     NVRAM or SSA, PCI BAR and Am79C971 state (plat_snap.c)."""
     port = free_port()
-    snap_router(hv, "R1", 1, chassis, port)
-    hv.ok("vm start R1")
+    snap_router(c, "R1", 1, chassis, port)
+    c.ok("vm start R1")
     con = Console(port)
     n0, state = con.tick(at_least=2)
     ident = int(CHASSIS[chassis][3])
     assert state == ("scr 5a mask 00000010 mem c0ffee%02x bar 10100000 "
                      "csr12 1234" % ident), state
     snap = tmp_path / "r1.snap"
-    hv.ok('vm save_state R1 "%s"' % snap)
+    c.ok('vm save_state R1 "%s"' % snap)
     con.close()
-    hv.ok("vm stop R1")
-    hv.ok('vm load_state R1 "%s"' % snap)
-    assert hv.ok("vm get_status R1")[-1] == "100-2"
+    c.ok("vm stop R1")
+    c.ok('vm load_state R1 "%s"' % snap)
+    assert c.ok("vm get_status R1").text == "2"
     con = Console(port)
     n1, state1 = con.tick()
     assert n1 > n0 and state1 == state, (n0, n1, state1)
     assert b"platform" not in con.buf and b"ROM" not in con.buf
     con.close()
-    hv.ok("vm stop R1")
+    c.ok("vm stop R1")
     log = (tmp_path / ("%s_R1_log.txt" % HV_PLATFORM[chassis])).read_text()
     assert "state loaded" in log
 
 
-def test_snapshot_of_another_chassis_refused(hv, tmp_path):
-    snap_router(hv, "R1", 1, "3640", free_port())
-    hv.ok("vm start R1")
+def test_snapshot_of_another_chassis_refused(c, tmp_path):
+    snap_router(c, "R1", 1, "3640", free_port())
+    c.ok("vm start R1")
     time.sleep(0.3)
     snap = tmp_path / "r1.snap"
-    hv.ok('vm save_state R1 "%s"' % snap)
-    hv.ok("vm stop R1")
-    snap_router(hv, "R2", 2, "3620", free_port())
-    r = hv.cmd('vm load_state R2 "%s"' % snap)
-    assert r[-1].startswith("209-") and "3620" in r[-1], r
-    assert hv.ok("vm get_status R2")[-1] == "100-0"
+    c.ok('vm save_state R1 "%s"' % snap)
+    c.ok("vm stop R1")
+    snap_router(c, "R2", 2, "3620", free_port())
+    r = c.cmd('vm load_state R2 "%s"' % snap)
+    assert r.code == 209 and "3620" in r.text, r
+    assert c.ok("vm get_status R2").text == "0"
     # another platform: refused before anything is built
-    snap_router(hv, "R3", 3, "3745", free_port())
-    r = hv.cmd('vm load_state R3 "%s"' % snap)
-    assert r[-1].startswith("209-") and "c3600" in r[-1], r
+    snap_router(c, "R3", 3, "3745", free_port())
+    r = c.cmd('vm load_state R3 "%s"' % snap)
+    assert r.code == 209 and "c3600" in r.text, r
