@@ -13,8 +13,8 @@ import subprocess
 
 import pytest
 
-from test_firmware import (NVRAM_EXPORT, free_udp_ports, ping,  # noqa: F401
-                           routers, setup_router, wait_line_up)
+from test_firmware import (NVRAM_EXPORT, ping, routers,  # noqa: F401
+                           setup_router, udp_link, wait_line_up)
 
 PLAT = {
     "3620": ("-P", "3600", "-t", "3620"),
@@ -63,10 +63,23 @@ def test_boots_and_finds_its_hardware(routers, model):
     assert "Configuration register is 0x2142" in out  # blank NVRAM
 
 
-def udp_link(a, b):
-    pa, pb = free_udp_ports(2)
-    return (["-s", f"{a}:udp:{pa}:127.0.0.1:{pb}"],
-            ["-s", f"{b}:udp:{pb}:127.0.0.1:{pa}"])
+def linked_pair(routers, tmp_path, ends, iface, net):
+    """R1 and R2, each in its own directory (a, b); ends: per router its
+    model, the card it gets and the NIO slot:port, the two ports joined
+    by a UDP link. Interface iface comes up with address net.1 on R1 and
+    net.2 on R2."""
+    links = udp_link(ends[0][2], ends[1][2])
+    rs = []
+    for (model, card, _), link, d in zip(ends, links, "ab"):
+        (tmp_path / d).mkdir()
+        rs.append(routers(["-p", card, *link], cwd=tmp_path / d,
+                          platform=PLAT[model]))
+    for n, r in enumerate(rs, 1):
+        setup_router(r, "R%d" % n, [f"interface {iface}",
+                                    f"ip address {net}.{n} 255.255.255.0",
+                                    "no shutdown"])
+        wait_line_up(r, iface)
+    return rs
 
 
 # Per lab chassis: cards, the FastEthernet port and NIO slot:port, the
@@ -168,18 +181,10 @@ def test_ping_over_wic1enet(routers, tmp_path):
     """A WIC-1ENET on a 3725 and one on a 2691: Ethernet0/0 (the WIC's
     MPSC channel carrying Ethernet frames), its MAC from the WIC's
     EEPROM."""
-    a, b = udp_link("0:32", "0:16")
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    r1 = routers(["-p", "0:32:WIC-1ENET", *a], cwd=tmp_path / "a",
-                 platform=PLAT["3725"])
-    r2 = routers(["-p", "0:16:WIC-1ENET", *b], cwd=tmp_path / "b",
-                 platform=PLAT["2691"])
-    for r, name, addr in ((r1, "R1", "10.7.0.1"), (r2, "R2", "10.7.0.2")):
-        setup_router(r, name, ["interface Ethernet0/0",
-                               f"ip address {addr} 255.255.255.0",
-                               "no shutdown"])
-        wait_line_up(r, "Ethernet0/0")
+    r1, r2 = linked_pair(routers, tmp_path,
+                         [("3725", "0:32:WIC-1ENET", "0:32"),
+                          ("2691", "0:16:WIC-1ENET", "0:16")],
+                         "Ethernet0/0", "10.7.0")
     out = r1.cmd("show version")
     assert "Slot 0 WIC 1: WIC-1ENET" in out, out
     ping(r1, "10.7.0.2")
@@ -241,18 +246,9 @@ def test_ping_through_nm16esw(routers, tmp_path):
     ports FastEthernet1/3 and 2/5 joined; the routers talk through
     interface Vlan1 (the switch's CPU port, 802.1Q tagged on the
     chip's side)."""
-    a, b = udp_link("1:3", "2:5")
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    r1 = routers(["-p", "1:NM-16ESW", *a], cwd=tmp_path / "a",
-                 platform=PLAT["3725"])
-    r2 = routers(["-p", "2:NM-16ESW", *b], cwd=tmp_path / "b",
-                 platform=PLAT["3660"])
-    for r, name, addr in ((r1, "R1", "10.9.0.1"), (r2, "R2", "10.9.0.2")):
-        setup_router(r, name, ["interface Vlan1",
-                               f"ip address {addr} 255.255.255.0",
-                               "no shutdown"])
-        wait_line_up(r, "Vlan1")
+    r1, r2 = linked_pair(routers, tmp_path,
+                         [("3725", "1:NM-16ESW", "1:3"),
+                          ("3660", "2:NM-16ESW", "2:5")], "Vlan1", "10.9.0")
     out = r1.cmd("show ip interface brief")
     assert re.search(r"FastEthernet1/3 +unassigned +YES unset +up +up", out)
     assert re.search(r"FastEthernet1/4 +unassigned +YES unset +down +down",
