@@ -45,14 +45,6 @@ def netns():
     sh("ip", "netns", "del", name, check=False)
 
 
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in reversed(started):
-        p.close() if hasattr(p, "close") else p.stop()
-
-
 def ns_ping(ns, addr, count=3):
     r = sh("ip", "netns", "exec", ns, "ping", "-c", str(count), "-i", "0.2",
            "-W", "2", addr, check=False)

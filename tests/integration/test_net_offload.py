@@ -31,14 +31,6 @@ UDP_GRO = 104
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in reversed(started):
-        p.close() if hasattr(p, "close") else p.stop()
-
-
 class Peer:
     """One end of a udp NIO on 127.0.0.1: sends plain or segmented,
     receives plain or with GRO."""
@@ -126,6 +118,19 @@ def mixed_traffic():
     return runs
 
 
+def send_mixed_traffic(peer):
+    """mixed_traffic() from peer, each run of more than one frame in one
+    segmented send; the frames sent, in order."""
+    sent = []
+    for run in mixed_traffic():
+        if len(run) > 1:
+            peer.send_gso(run)
+        else:
+            peer.send(run[0])
+        sent += run
+    return sent
+
+
 @pytest.mark.parametrize("gro", ["on", "off"])
 def test_segmented_sends_reach_a_plain_receiver_one_frame_per_datagram(
         tmp_path, procs, gro):
@@ -137,13 +142,7 @@ def test_segmented_sends_reach_a_plain_receiver_one_frame_per_datagram(
     t, (al, ar), (bl, br), _ = hub(tmp_path, procs, env)
     a, b = Peer(al, ar), Peer(bl, br)
     procs += [a, b]
-    sent = []
-    for run in mixed_traffic():
-        if len(run) > 1:
-            a.send_gso(run)
-        else:
-            a.send(run[0])
-        sent += run
+    sent = send_mixed_traffic(a)
     got = b.recv_all()
     assert all(seg == 0 for _, seg in got)
     assert [len(d) for d, _ in got] == [len(f) for f in sent]
@@ -167,13 +166,7 @@ def test_forwarded_runs_leave_segmented(tmp_path, procs, gso):
     t, (al, ar), (bl, br), _ = hub(tmp_path, procs, env)
     a, b = Peer(al, ar), Peer(bl, br, gro=True)
     procs += [a, b]
-    sent = []
-    for run in mixed_traffic():
-        if len(run) > 1:
-            a.send_gso(run)
-        else:
-            a.send(run[0])
-        sent += run
+    sent = send_mixed_traffic(a)
     got = b.recv_all()
     assert split(got) == sent
     coalesced = [(len(d), seg) for d, seg in got if seg]

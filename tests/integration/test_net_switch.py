@@ -15,14 +15,6 @@ from netlab import (Testd, UdpPeer, Vpcs, free_udp_ports, need_tool,
                     write_cfg)
 
 
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in reversed(started):
-        p.close() if hasattr(p, "close") else p.stop()
-
-
 def vpcs_pair_lab(tmp_path, procs, port_lines, devs_flag="-E"):
     """Switch with two VPCS; port_lines(p1, p2) gives extra config."""
     need_tool("vpcs")
