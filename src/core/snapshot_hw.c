@@ -2,10 +2,11 @@
 #include "core/snapshot_hw.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/errmsg.h"
+#include "core/le_bytes.h"
 #include "core/log.h"
 #include "core/snapshot.h"
 #include "core/vm.h"
@@ -14,27 +15,6 @@
 /* One function: bus, device, function, mapped-BAR bits, 64 registers. */
 #define PCI_REC_SIZE (4 + 64 * 4)
 
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 /* ------------------------------------------------------------- PCI */
 
 void snap_pci_save(struct snap_writer *w, struct pci_bus *root,
@@ -42,7 +22,7 @@ void snap_pci_save(struct snap_writer *w, struct pci_bus *root,
 {
     uint8_t b[PCI_REC_SIZE];
     snap_begin(w, "PCI", name);
-    put_le32(b, pci_root_cfg_addr(root));
+    put_le(b, pci_root_cfg_addr(root), 4);
     snap_write(w, b, 4);
     /* bus order: a bridge comes before what is behind it */
     for (unsigned bus = 0; bus < 256; bus++) {
@@ -59,9 +39,10 @@ void snap_pci_save(struct snap_writer *w, struct pci_bus *root,
                     if (pci_dev_bar_mapped(d, i))
                         b[3] |= (uint8_t)(1u << i);
                 for (unsigned r = 0; r < 64; r++)
-                    put_le32(b + 4 + 4 * r,
-                             pci_cfg_read(root,
-                                          PCI_CFG_ADDR(bus, dev, fn, r * 4)));
+                    put_le(b + 4 + 4 * r,
+                           pci_cfg_read(root,
+                                        PCI_CFG_ADDR(bus, dev, fn, r * 4)),
+                           4);
                 snap_write(w, b, PCI_REC_SIZE);
             }
         }
@@ -85,7 +66,7 @@ static int pci_replay(const struct snap_reader *r, struct pci_bus *root,
         unsigned bus = e[0], dev = e[1], fn = e[2], mapped = e[3];
         uint32_t reg[64];
         for (unsigned i = 0; i < 64; i++)
-            reg[i] = get_le32(e + 4 + 4 * i);
+            reg[i] = (uint32_t)get_le(e + 4 + 4 * i, 4);
         int bridge = (reg[PCI_REG_CLASS / 4] >> 16) ==
                      (PCI_CLASS_BRIDGE_PCI >> 16);
         /* a bridge's bus numbers first: what is behind it appears */
@@ -114,7 +95,7 @@ static int pci_replay(const struct snap_reader *r, struct pci_bus *root,
                       reg[PCI_REG_INTERRUPT / 4]);
     }
     if (!bars_only)
-        pci_root_set_cfg_addr(root, get_le32(d));
+        pci_root_set_cfg_addr(root, (uint32_t)get_le(d, 4));
     return 0;
 }
 

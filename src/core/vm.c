@@ -2,12 +2,12 @@
 #include "core/vm.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "cpu/mips64/jit.h"
 #include "mem/elf_load.h"
@@ -90,15 +90,6 @@ void vm_file_path(const struct vm *vm, const char *suffix, char *buf,
                   size_t len)
 {
     snprintf(buf, len, "%s_%s", vm->file_prefix, suffix);
-}
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
 }
 
 int vm_ram_alloc(struct vm *vm, size_t size, char *err, size_t errlen)

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "dev/disk_format.h"
 
@@ -146,17 +146,6 @@ static const struct dev_field ata_disk_fields[] = {
     {"buf", offsetof(struct ata_disk, buf), SECTOR},
     {NULL, 0, 0},
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen) {
-        vsnprintf(err, errlen, fmt, ap);
-    }
-    va_end(ap);
-    return code;
-}
 
 static struct ata_disk *to_disk(struct device *d)
 {

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "dev/intel_flash.h"
 
@@ -62,17 +62,6 @@ static const struct dev_field bootflash_fields[] = {
     CHIP_FIELDS(0), CHIP_FIELDS(1), CHIP_FIELDS(2), CHIP_FIELDS(3),
     {NULL, 0, 0},
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen) {
-        vsnprintf(err, errlen, fmt, ap);
-    }
-    va_end(ap);
-    return code;
-}
 
 static struct bootflash *to_bf(struct device *d)
 {

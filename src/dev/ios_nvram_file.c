@@ -3,23 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
+#include "core/errmsg.h"
 
 /* Reads up to want bytes at offset 0; returns the count or -errno. */
 static ssize_t read_all(int fd, uint8_t *p, size_t want)
@@ -49,34 +39,34 @@ int ios_nvram_file_load(const char *path, size_t max, uint8_t **buf,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        return fail(err, errlen, -e, "%s: %s", path, strerror(e));
+        return errf(err, errlen, -e, "%s: %s", path, strerror(e));
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
         int e = errno;
         close(fd);
-        return fail(err, errlen, -e, "%s: %s", path, strerror(e));
+        return errf(err, errlen, -e, "%s: %s", path, strerror(e));
     }
     if (S_ISDIR(st.st_mode)) {
         close(fd);
-        return fail(err, errlen, -EISDIR, "%s: is a directory", path);
+        return errf(err, errlen, -EISDIR, "%s: is a directory", path);
     }
     if (st.st_size < 0 || (uint64_t)st.st_size > max) {
         close(fd);
-        return fail(err, errlen, -EFBIG, "%s: %lld bytes is more than the "
+        return errf(err, errlen, -EFBIG, "%s: %lld bytes is more than the "
                     "%zu accepted", path, (long long)st.st_size, max);
     }
     size_t n = (size_t)st.st_size;
     uint8_t *p = malloc(n + 1);
     if (!p) {
         close(fd);
-        return fail(err, errlen, -ENOMEM, "%s: out of memory", path);
+        return errf(err, errlen, -ENOMEM, "%s: out of memory", path);
     }
     ssize_t got = read_all(fd, p, n);
     close(fd);
     if (got < 0) {
         free(p);
-        return fail(err, errlen, (int)got, "%s: read error: %s", path,
+        return errf(err, errlen, (int)got, "%s: read error: %s", path,
                     strerror((int)-got));
     }
     p[got] = 0;
@@ -105,7 +95,7 @@ int ios_nvram_file_extract(const char *path, size_t nvram_size,
     rc = ios_nvram_fs_read(img, len, l, out, why, sizeof(why));
     free(img);
     if (rc < 0) {
-        return fail(err, errlen, rc, "%s: %s", path, why);
+        return errf(err, errlen, rc, "%s: %s", path, why);
     }
     return 0;
 }
@@ -117,12 +107,12 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
 {
     char why[320];
     if (nvram_size == 0 || nvram_size > IOS_NVRAM_FILE_MAX) {
-        return fail(err, errlen, -EINVAL, "%s: bad NVRAM size %zu", path,
+        return errf(err, errlen, -EINVAL, "%s: bad NVRAM size %zu", path,
                     nvram_size);
     }
     uint8_t *img = calloc(1, nvram_size);
     if (!img) {
-        return fail(err, errlen, -ENOMEM, "%s: out of memory", path);
+        return errf(err, errlen, -ENOMEM, "%s: out of memory", path);
     }
     int fd = open(path, O_RDWR | O_CLOEXEC);
     int created = 0;
@@ -131,13 +121,13 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
     } else if (fd < 0) {
         int e = errno;
         free(img);
-        return fail(err, errlen, -e, "%s: %s", path, strerror(e));
+        return errf(err, errlen, -e, "%s: %s", path, strerror(e));
     } else {
         ssize_t got = read_all(fd, img, nvram_size);
         if (got < 0) {
             close(fd);
             free(img);
-            return fail(err, errlen, (int)got, "%s: read error: %s", path,
+            return errf(err, errlen, (int)got, "%s: read error: %s", path,
                         strerror((int)-got));
         }
     }
@@ -149,14 +139,14 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
             close(fd);
         }
         free(img);
-        return fail(err, errlen, rc, "%s: %s", path, why);
+        return errf(err, errlen, rc, "%s: %s", path, why);
     }
     if (created) {
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0) {
             int e = errno;
             free(img);
-            return fail(err, errlen, -e, "%s: cannot create: %s", path,
+            return errf(err, errlen, -e, "%s: cannot create: %s", path,
                         strerror(e));
         }
     }
@@ -169,7 +159,7 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
         int e = errno;
         close(fd);
         free(img);
-        return fail(err, errlen, -e, "%s: cannot extend to %zu bytes: %s",
+        return errf(err, errlen, -e, "%s: cannot extend to %zu bytes: %s",
                     path, nvram_size, strerror(e));
     }
     size_t done = l->offset;
@@ -183,7 +173,7 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
             int e = n < 0 ? errno : EIO;
             close(fd);
             free(img);
-            return fail(err, errlen, -e, "%s: write error: %s", path,
+            return errf(err, errlen, -e, "%s: write error: %s", path,
                         strerror(e));
         }
         done += (size_t)n;
@@ -191,7 +181,7 @@ int ios_nvram_file_push(const char *path, size_t nvram_size,
     free(img);
     if (close(fd) < 0) {
         int e = errno;
-        return fail(err, errlen, -e, "%s: %s", path, strerror(e));
+        return errf(err, errlen, -e, "%s: %s", path, strerror(e));
     }
     return 0;
 }

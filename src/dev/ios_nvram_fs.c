@@ -5,11 +5,11 @@
 #include "dev/ios_nvram_fs.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "dev/ios_nvram_lzc.h"
 
 /* Startup-config header fields, offsets from fs+8 (c7200.md §13.4). */
@@ -77,17 +77,6 @@ const struct ios_nvram_layout *ios_nvram_layout_find(const char *name)
     return NULL;
 }
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* ---- a view of the file system: fs offset -> image byte(s) ---- */
 
 struct fsv {
@@ -104,11 +93,11 @@ static int fsv_open(const uint8_t *img, size_t len,
 {
     size_t area;
     if (!img || !l) {
-        return fail(err, errlen, -EINVAL, "no image or no layout");
+        return errf(err, errlen, -EINVAL, "no image or no layout");
     }
     if (l->size) {
         if (len < l->offset || len - l->offset < l->size) {
-            return fail(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                         "image of %zu bytes is too small for the %s NVRAM "
                         "(0x%zx bytes at offset 0x%zx)",
                         len, l->name, l->size, l->offset);
@@ -120,13 +109,13 @@ static int fsv_open(const uint8_t *img, size_t len,
     size_t fs_len = l->with_backup ? area / 2 : area;
     if (fs_len < IOS_NVRAM_MIN_AREA ||
         (l->with_backup && area % (2 * IOS_NVRAM_SECTOR_SIZE) != 0)) {
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "image of %zu bytes is too small for an IOS NVRAM file "
                     "system at offset 0x%zx (%s layout)",
                     len, l->offset, l->name);
     }
     if (l->absolute && (uint64_t)l->base_addr + fs_len > UINT32_MAX) {
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "NVRAM of %zu bytes does not fit below 4 GB at 0x%08x",
                     fs_len, l->base_addr);
     }
@@ -325,7 +314,7 @@ static int check_backup(const struct fsv *v, char *err, size_t errlen)
             while (v->img[a1] == v->img[a2]) {
                 o++, a1++, a2++;
             }
-            return fail(err, errlen, -EBADMSG,
+            return errf(err, errlen, -EBADMSG,
                         "backup copy differs from the file system at offset "
                         "0x%zx (image offsets 0x%zx and 0x%zx)", o, a1, a2);
         }
@@ -354,7 +343,7 @@ static int check_range(const struct fsv *v, const char *what, size_t hdr,
                        size_t min, uint64_t *data, char *err, size_t errlen)
 {
     if ((uint64_t)start + len != end) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "%s header at offset 0x%zx: end address 0x%08x is not "
                     "start 0x%08x + length %u", what, at1(v, hdr), end,
                     start, len);
@@ -362,7 +351,7 @@ static int check_range(const struct fsv *v, const char *what, size_t hdr,
     uint64_t o = offset_of(v, start);
     if (o == NO_OFFSET || o < min || o > v->len || len > v->len - o) {
         uint32_t lo = addr_of(v, min), hi = addr_of(v, v->len);
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "%s header at offset 0x%zx: data 0x%08x-0x%08x lies "
                     "outside the file system (0x%08x-0x%08x)", what,
                     at1(v, hdr), start, end, lo, hi);
@@ -383,14 +372,14 @@ static int read_startup(const struct fsv *v, struct ios_nvram_configs *c,
     int rc;
 
     if (magic != IOS_NVRAM_STARTUP_MAGIC) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "startup-config header at offset 0x%zx: magic 0x%04x "
                     "(expected 0x%04x)", at1(v, h), magic,
                     IOS_NVRAM_STARTUP_MAGIC);
     }
     if (format != IOS_NVRAM_FORMAT_RAW &&
         format != IOS_NVRAM_FORMAT_COMPRESSED) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "startup-config header at offset 0x%zx: unknown format "
                     "%u (1 = raw, 2 = compressed)", at1(v, h), format);
     }
@@ -405,7 +394,7 @@ static int read_startup(const struct fsv *v, struct ios_nvram_configs *c,
     if (format == IOS_NVRAM_FORMAT_RAW) {
         rc = rd_bytes(v, (size_t)o, len, &c->startup);
         if (rc < 0) {
-            return fail(err, errlen, rc, "out of memory");
+            return errf(err, errlen, rc, "out of memory");
         }
         c->startup_len = len;
         return 0;
@@ -413,7 +402,7 @@ static int read_startup(const struct fsv *v, struct ios_nvram_configs *c,
 
     /* Format 2: expand to the uncompressed length (c7200.md §13.6). */
     if (ulen > IOS_NVRAM_MAX_CONFIG) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "startup-config header at offset 0x%zx: uncompressed "
                     "length %u is implausible (limit %u)", at1(v, h), ulen,
                     IOS_NVRAM_MAX_CONFIG);
@@ -421,7 +410,7 @@ static int read_startup(const struct fsv *v, struct ios_nvram_configs *c,
     char *z;
     rc = rd_bytes(v, (size_t)o, len, &z);
     if (rc < 0) {
-        return fail(err, errlen, rc, "out of memory");
+        return errf(err, errlen, rc, "out of memory");
     }
     uint8_t *text;
     size_t tlen;
@@ -431,13 +420,13 @@ static int read_startup(const struct fsv *v, struct ios_nvram_configs *c,
                               &text, &tlen, why, sizeof(why));
     free(z);
     if (rc < 0) {
-        return fail(err, errlen, rc,
+        return errf(err, errlen, rc,
                     "compressed startup-config at offset 0x%zx: %s",
                     at1(v, (size_t)o), why);
     }
     if (tlen != ulen) {
         free(text);
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "compressed startup-config at offset 0x%zx expands to "
                     "%s%zu bytes, its header says %u", at1(v, (size_t)o),
                     tlen > ulen ? "more than " : "",
@@ -460,7 +449,7 @@ static int read_private(const struct fsv *v, struct ios_nvram_configs *c,
     size_t hh = (size_t)h;
     uint16_t format = rd16(v, hh + PH_FORMAT);
     if (format != IOS_NVRAM_FORMAT_RAW) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "private-config header at offset 0x%zx: unknown format "
                     "%u (1 = raw)", at1(v, hh), format);
     }
@@ -474,7 +463,7 @@ static int read_private(const struct fsv *v, struct ios_nvram_configs *c,
     }
     rc = rd_bytes(v, (size_t)o, len, &c->priv);
     if (rc < 0) {
-        return fail(err, errlen, rc, "out of memory");
+        return errf(err, errlen, rc, "out of memory");
     }
     c->priv_len = len;
     return 0;
@@ -491,12 +480,12 @@ static int read_fs(const struct fsv *v, struct ios_nvram_configs *out,
     uint16_t magic = rd16(v, 6);
     if (magic != IOS_NVRAM_FS_MAGIC) {
         if (area_blank(v)) {
-            return fail(err, errlen, -ENODATA,
+            return errf(err, errlen, -ENODATA,
                         "no IOS NVRAM file system: the area from offset "
                         "0x%zx is blank (no configuration was ever saved)",
                         v->area);
         }
-        return fail(err, errlen, -ENODATA,
+        return errf(err, errlen, -ENODATA,
                     "no IOS NVRAM file system: magic at offset 0x%zx is "
                     "0x%04x (expected 0x%04x)", at1(v, 6), magic,
                     IOS_NVRAM_FS_MAGIC);
@@ -605,11 +594,11 @@ int ios_nvram_fs_write(uint8_t *img, size_t len,
         char why[256];
         rc = read_fs(&v, &old, why, sizeof(why));
         if (rc == -EBADMSG) {
-            return fail(err, errlen, rc, "cannot keep the %s in NVRAM: %s",
+            return errf(err, errlen, rc, "cannot keep the %s in NVRAM: %s",
                         !startup ? "startup-config" : "private-config", why);
         }
         if (rc < 0) {
-            return fail(err, errlen, rc, "%s", why);
+            return errf(err, errlen, rc, "%s", why);
         }
     }
     if (!startup) {
@@ -628,7 +617,7 @@ int ios_nvram_fs_write(uint8_t *img, size_t len,
     need = p_hdr + IOS_NVRAM_PRIVATE_HEADER + priv_len;
     if (startup_len > UINT32_MAX || priv_len > UINT32_MAX || need > v.len) {
         ios_nvram_configs_free(&old);
-        return fail(err, errlen, -ENOSPC,
+        return errf(err, errlen, -ENOSPC,
                     "startup-config (%zu bytes) and private-config (%zu "
                     "bytes) need %llu bytes of NVRAM file system; the %s "
                     "NVRAM has %zu", startup_len, priv_len,
@@ -715,13 +704,13 @@ int ios_nvram_fs_detect(const uint8_t *img, size_t len,
                 return 0;
             }
             if (rc == -ENOMEM) {
-                return fail(err, errlen, rc, "out of memory");
+                return errf(err, errlen, rc, "out of memory");
             }
             int rank = error_rank(rc, sig);
             if (rank > best_rank) {
                 best_rank = rank;
                 best_rc = rc;
-                fail(err, errlen, rc, "%s (as %s NVRAM)", msg, l->name);
+                errf(err, errlen, rc, "%s (as %s NVRAM)", msg, l->name);
             }
         }
     }

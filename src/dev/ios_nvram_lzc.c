@@ -7,10 +7,11 @@
 #include "dev/ios_nvram_lzc.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/errmsg.h"
 
 #define LZC_MAGIC0 0x1F
 #define LZC_MAGIC1 0x9D
@@ -28,15 +29,6 @@ struct lzc_out {
     size_t cap;
     size_t max;
 };
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* Appends up to n bytes; returns 1 once the output limit is reached. */
 static int out_put(struct lzc_out *o, const uint8_t *p, size_t n)
@@ -88,13 +80,13 @@ int ios_nvram_lzc_decode(const uint8_t *in, size_t in_len, size_t max_out,
     *out = NULL;
     *out_len = 0;
     if (in_len < LZC_HEADER || in[0] != LZC_MAGIC0 || in[1] != LZC_MAGIC1) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "not a compress (.Z) stream (magic 1F 9D missing)");
     }
     unsigned max_bits = in[2] & LZC_BITS_MASK;
     int block_mode = (in[2] & LZC_BLOCK_MODE) != 0;
     if (max_bits < LZC_INIT_BITS || max_bits > LZC_MAX_BITS) {
-        return fail(err, errlen, -EBADMSG,
+        return errf(err, errlen, -EBADMSG,
                     "compress stream uses %u-bit codes (9-16 supported)",
                     max_bits);
     }
@@ -143,7 +135,7 @@ int ios_nvram_lzc_decode(const uint8_t *in, size_t in_len, size_t max_out,
 
         if (old < 0) {
             if (code >= 256) {
-                rc = fail(err, errlen, -EBADMSG,
+                rc = errf(err, errlen, -EBADMSG,
                           "compress stream starts with code %u at byte %zu "
                           "(a literal byte expected)", code, at);
                 goto done;
@@ -169,7 +161,7 @@ int ios_nvram_lzc_decode(const uint8_t *in, size_t in_len, size_t max_out,
         size_t sp = LZC_TABLE;
         if (code >= free_ent) {
             if (code > free_ent) {
-                rc = fail(err, errlen, -EBADMSG,
+                rc = errf(err, errlen, -EBADMSG,
                           "compress stream has code %u at byte %zu before "
                           "table entry %u exists", code, at, free_ent);
                 goto done;
@@ -179,7 +171,7 @@ int ios_nvram_lzc_decode(const uint8_t *in, size_t in_len, size_t max_out,
         }
         while (code >= 256) {
             if (sp == 0) { /* unreachable: chains are shorter than the table */
-                rc = fail(err, errlen, -EBADMSG,
+                rc = errf(err, errlen, -EBADMSG,
                           "compress stream table loop at byte %zu", at);
                 goto done;
             }
@@ -208,7 +200,7 @@ done:
     free(stack);
     if (rc < 0) {
         if (rc == -ENOMEM) {
-            fail(err, errlen, rc, "out of memory decoding compressed data");
+            errf(err, errlen, rc, "out of memory decoding compressed data");
         }
         free(o.buf);
         return rc;
@@ -216,7 +208,7 @@ done:
     if (!o.buf) {
         o.buf = malloc(1);
         if (!o.buf) {
-            return fail(err, errlen, -ENOMEM, "out of memory");
+            return errf(err, errlen, -ENOMEM, "out of memory");
         }
     }
     o.buf[o.len] = 0;

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/errmsg.h"
 #include "mem/physmap.h"
 
 #define EI_CLASS 4
@@ -36,16 +36,6 @@ struct elf_view {
     int is64;
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static int rd(const struct elf_view *v, uint64_t off, unsigned size,
               uint64_t *out)
@@ -97,9 +87,9 @@ static int header(const struct elf_view *v, uint64_t *entry, uint64_t *phoff,
         rd(v, 24 + a, a, phoff) || rd(v, 24 + 2 * a, a, shoff) ||
         rd(v, off_flags + 6, 2, phentsize) || rd(v, off_flags + 8, 2, phnum) ||
         rd(v, off_flags + 10, 2, shentsize) || rd(v, off_flags + 12, 2, shnum))
-        return fail(err, errlen, -EINVAL, "truncated ELF header");
+        return errf(err, errlen, -EINVAL, "truncated ELF header");
     if (machine != EM_MIPS)
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "ELF machine %llu is not MIPS (8)",
                     (unsigned long long)machine);
     *entry = sext_addr(v, *entry);
@@ -110,12 +100,12 @@ static int check_ident(const uint8_t *buf, size_t len, struct elf_view *v,
                        char *err, size_t errlen)
 {
     if (len < 16 || memcmp(buf, "\x7f" "ELF", 4) != 0)
-        return fail(err, errlen, -EINVAL, "not an ELF file");
+        return errf(err, errlen, -EINVAL, "not an ELF file");
     if (buf[EI_DATA] != ELFDATA2MSB)
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "ELF image is not big-endian (MIPS routers are)");
     if (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64)
-        return fail(err, errlen, -EINVAL, "unknown ELF class %u",
+        return errf(err, errlen, -EINVAL, "unknown ELF class %u",
                     buf[EI_CLASS]);
     v->p = buf;
     v->len = len;
@@ -130,17 +120,17 @@ static int place(struct physmap *pm, const struct elf_view *v, uint64_t vaddr,
 {
     uint64_t pa;
     if (filesz > memsz)
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "%s %u: file size 0x%llx exceeds memory size 0x%llx",
                     what, idx, (unsigned long long)filesz,
                     (unsigned long long)memsz);
     if (virt_to_phys(vaddr, &pa) < 0)
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "%s %u: address 0x%016llx is not in an unmapped segment "
                     "(KSEG0/KSEG1/XKPHYS)", what, idx,
                     (unsigned long long)vaddr);
     if (!nobits && (off > v->len || filesz > v->len - off))
-        return fail(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                     "%s %u: data at file offset 0x%llx+0x%llx lies beyond "
                     "the end of the file (%zu bytes)", what, idx,
                     (unsigned long long)off, (unsigned long long)filesz,
@@ -165,7 +155,7 @@ static int place(struct physmap *pm, const struct elf_view *v, uint64_t vaddr,
     }
     return 0;
 no_ram:
-    return fail(err, errlen, -ERANGE,
+    return errf(err, errlen, -ERANGE,
                 "%s %u: 0x%llx bytes at physical 0x%llx do not fit in RAM "
                 "(more RAM needed, or a wrong load address)", what, idx,
                 (unsigned long long)memsz, (unsigned long long)pa);
@@ -190,7 +180,7 @@ int elf_load_buffer(struct physmap *pm, const uint8_t *buf, size_t len,
 
     if (phnum) {
         if (phentsize < (v.is64 ? 56u : 32u))
-            return fail(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                         "program header entry size %llu too small",
                         (unsigned long long)phentsize);
         for (uint64_t i = 0; i < phnum; i++) {
@@ -212,7 +202,7 @@ int elf_load_buffer(struct physmap *pm, const uint8_t *buf, size_t len,
                       rd(&v, ph + 16, 4, &filesz) ||
                       rd(&v, ph + 20, 4, &memsz);
             if (bad)
-                return fail(err, errlen, -EINVAL,
+                return errf(err, errlen, -EINVAL,
                             "program header %llu lies beyond the end of the "
                             "file", (unsigned long long)i);
             if (type != PT_LOAD || memsz == 0)
@@ -224,7 +214,7 @@ int elf_load_buffer(struct physmap *pm, const uint8_t *buf, size_t len,
         }
     } else {
         if (shnum && shentsize < (v.is64 ? 64u : 40u))
-            return fail(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                         "section header entry size %llu too small",
                         (unsigned long long)shentsize);
         for (uint64_t i = 0; i < shnum; i++) {
@@ -235,7 +225,7 @@ int elf_load_buffer(struct physmap *pm, const uint8_t *buf, size_t len,
                 rd(&v, sh + 8 + a, a, &addr) ||
                 rd(&v, sh + 8 + 2 * a, a, &off) ||
                 rd(&v, sh + 8 + 3 * a, a, &size))
-                return fail(err, errlen, -EINVAL,
+                return errf(err, errlen, -EINVAL,
                             "section header %llu lies beyond the end of the "
                             "file", (unsigned long long)i);
             if (!(flags & SHF_ALLOC) || size == 0)
@@ -249,7 +239,7 @@ int elf_load_buffer(struct physmap *pm, const uint8_t *buf, size_t len,
         }
     }
     if (!info->segments)
-        return fail(err, errlen, -EINVAL, "ELF image has nothing to load");
+        return errf(err, errlen, -EINVAL, "ELF image has nothing to load");
     return 0;
 }
 
@@ -258,20 +248,20 @@ static int map_file(const char *path, uint8_t **buf, size_t *len, char *err,
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+        return errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(err, errlen, -EINVAL, "%s: not a regular file", path);
+        return errf(err, errlen, -EINVAL, "%s: not a regular file", path);
     }
     if (st.st_size == 0) {
         close(fd);
-        return fail(err, errlen, -EINVAL, "%s: empty file", path);
+        return errf(err, errlen, -EINVAL, "%s: empty file", path);
     }
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED)
-        return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+        return errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
     *buf = p;
     *len = (size_t)st.st_size;
     return 0;
@@ -288,7 +278,7 @@ int elf_load_file(struct physmap *pm, const char *path,
     char sub[256];
     rc = elf_load_buffer(pm, buf, len, info, sub, sizeof(sub));
     if (rc)
-        fail(err, errlen, rc, "%s: %s", path, sub);
+        errf(err, errlen, rc, "%s: %s", path, sub);
     munmap(buf, len);
     return rc;
 }
@@ -312,7 +302,7 @@ int elf_probe_file(const char *path, struct elf_image_info *info, char *err,
         info->is64 = v.is64;
     }
     if (rc)
-        fail(err, errlen, rc, "%s: %s", path, sub);
+        errf(err, errlen, rc, "%s: %s", path, sub);
     munmap(buf, len);
     return rc;
 }

@@ -3,13 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/errmsg.h"
+#include "core/le_bytes.h"
 
 #define GHOST_MAGIC "ODGHOST\0"
 #define GHOST_VERSION 1u
@@ -20,29 +22,6 @@ enum {
     T_IMAGE_SIZE = 32, T_MTIME_SEC = 40, T_MTIME_NSEC = 48, T_PLATFORM = 56,
     T_IMAGE_NAME = 72, T_END = T_IMAGE_NAME + 240,
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 int ghost_generate_begin(struct guest_ram *ram, const char *path, size_t size,
                          char *err, size_t errlen)

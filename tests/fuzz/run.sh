@@ -54,9 +54,11 @@ build_and_run() {
 }
 
 build_and_run fuzz_ios_nvram_fs nvram \
-    "$root/src/dev/ios_nvram_fs.c" "$root/src/dev/ios_nvram_lzc.c"
+    "$root/src/dev/ios_nvram_fs.c" "$root/src/dev/ios_nvram_lzc.c" \
+    "$root/src/core/errmsg.c"
 build_and_run fuzz_elf_load elf \
-    "$root/src/mem/elf_load.c" "$root/src/mem/physmap.c" "$root/src/core/log.c"
+    "$root/src/mem/elf_load.c" "$root/src/mem/physmap.c" "$root/src/core/log.c" \
+    "$root/src/core/errmsg.c"
 build_and_run fuzz_hv_line hv_line \
     "$root/src/hv/hv_parse.c" "$root/src/hv/hv_reply.c"
 build_and_run fuzz_jit jit \

@@ -6,10 +6,10 @@
  * Everything else is the common layer (machine/ciscomid).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "core/vm.h"
 #include "dev/c3600_iofpga.h"
@@ -66,15 +66,6 @@ struct c3600 {
     struct gt64k *gt;
     struct c3600_iofpga *fpga;
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static struct c3600 *chassis_of(struct mid *m)
 {

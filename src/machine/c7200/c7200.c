@@ -5,11 +5,11 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "core/vm.h"
 #include "dev/bitbucket.h"
@@ -99,15 +99,6 @@ struct c7200 {
     uint64_t entry;
     uint32_t confreg;    /* effective value for this boot */
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static const struct c7200_npe *npe_find(const char *name)
 {

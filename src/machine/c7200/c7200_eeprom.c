@@ -7,10 +7,11 @@
 #include "machine/c7200/c7200_eeprom.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/errmsg.h"
 
 /* ============================================================ formats */
 
@@ -249,17 +250,6 @@ struct c7200_eeproms {
     int has_serial;
     uint32_t serial;
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* The serial goes only where the reference puts it: with a v1 CPU EEPROM
  * (NPE-100 ... NPE-300), into both the CPU and the midplane EEPROM. */

@@ -5,11 +5,11 @@
 #include "machine/c7200/c7200_storage.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "dev/ata_disk.h"
 #include "dev/bootflash.h"
 #include "dev/clpd6729.h"
@@ -31,15 +31,6 @@ struct c7200_storage {
     struct ata_disk *disk[CLPD6729_SOCKETS];
     int disk_mapped[CLPD6729_SOCKETS];
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static int build(struct c7200_storage *s, const struct c7200_storage_config *c,
                  char *err, size_t errlen)

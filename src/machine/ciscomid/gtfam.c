@@ -6,10 +6,10 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "core/vm.h"
 #include "dev/c2691_iofpga.h"
 #include "dev/c3745_iofpga.h"
@@ -44,15 +44,6 @@ struct gtfam {
     int irq6[2];
     struct mid *m;
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static struct gtfam *fam(struct mid *m)
 {

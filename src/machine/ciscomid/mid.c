@@ -9,13 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "dev/bitbucket.h"
 #include "dev/bswap_window.h"
@@ -42,15 +42,6 @@ extern const uint8_t c7200_rom_image_end[];
 #define CP0_CONFIG_RESET 0x00C08FF0u /* §2.1 */
 #define CP0_INFO_RESET 0x20000000u   /* mips64.md §7 (r7), every model */
 #define CONFREG_IGNORE_NVRAM 0x0040u /* §2.2 step 4 */
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static int is_gt96k(const struct mid *m)
 {

@@ -7,10 +7,11 @@
  * (core/snapshot_hw.h). Flash disks keep their contents in their files.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/errmsg.h"
+#include "core/le_bytes.h"
 #include "core/snapshot.h"
 #include "core/snapshot_hw.h"
 #include "core/vm.h"
@@ -19,29 +20,6 @@
 #include "machine/ciscomid/mid.h"
 
 #define MACH_REC_SIZE 12
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 static const char *const root_names[2] = {"root0", "root1"};
 

@@ -6,11 +6,11 @@
 #include "machine/ciscomid/mid_storage.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "core/vm.h"
 #include "dev/ata_disk.h"
 #include "dev/bootflash.h"
@@ -35,15 +35,6 @@ struct mid_storage {
     struct ata_disk *disk[DISKS];
     uint64_t disk_base[DISKS];
 };
-
-static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static int new_set(struct mid *m, struct mid_storage **out, char *err,
                    size_t errlen)
