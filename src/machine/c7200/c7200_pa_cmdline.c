@@ -5,45 +5,22 @@
 #include "machine/c7200/c7200_pa_cmdline.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "core/vm.h"
 #include "machine/c7200/c7200_pa.h"
-#include "net/netcfg.h"
 #include "net/nio.h"
 
 #define MAX_BINDINGS C7200_PA_CMDLINE_BINDINGS
-#define MAX_FIELDS C7200_PA_CMDLINE_FIELDS
 #define DEFAULT_IO_CARD "C7200-IO-FE" /* c7200.md §1 */
 
-typedef struct c7200_pa_cmdline_binding cmd_binding;
+typedef struct cmdline_nio cmd_binding;
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
-static int parse_num(const char *s, unsigned max, unsigned *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9') {
-        return -1;
-    }
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > max) {
-        return -1;
-    }
-    *out = (unsigned)v;
-    return 0;
-}
+/* A usage error: -EINVAL with the reason in err. */
+#define fail(err, errlen, ...) errf(err, errlen, -EINVAL, __VA_ARGS__)
 
 void c7200_pa_cmdline_init(struct c7200_pa_cmdline *c)
 {
@@ -80,14 +57,14 @@ int c7200_pa_cmdline_card(struct c7200_pa_cmdline *c, const char *arg,
     if (sub) { /* <slot>:<subslot>:<card>: a 7200 has no sub-slots */
         *sub = '\0';
         unsigned ss;
-        if (parse_num(card, 15, &ss) < 0 || ss != 0) {
+        if (cmdline_num(card, 15, &ss) < 0 || ss != 0) {
             return fail(err, errlen, "a c7200 has no sub-slot '%s'", card);
         }
         card = sub + 1;
     }
     const char *card_arg = arg + (card - tmp); /* the same tail in argv */
     unsigned slot;
-    if (parse_num(tmp, 999, &slot) < 0) {
+    if (cmdline_num(tmp, 999, &slot) < 0) {
         return fail(err, errlen, "slot number expected, not '%s'", tmp);
     }
     if (slot >= C7200_PA_BAYS) {
@@ -121,48 +98,23 @@ int c7200_pa_cmdline_nio(struct c7200_pa_cmdline *c, const char *arg,
         return fail(err, errlen, "too many NIO bindings");
     }
     cmd_binding *b = &c->b[c->nb];
-    memset(b, 0, sizeof(*b));
-    if (snprintf(b->buf, sizeof(b->buf), "%s", arg ? arg : "") >=
-        (int)sizeof(b->buf)) {
-        return fail(err, errlen, "argument too long");
-    }
-    char *fields[MAX_FIELDS + 2];
-    int n = 0;
-    for (char *p = b->buf; n < MAX_FIELDS + 2;) {
-        fields[n++] = p;
-        p = strchr(p, ':');
-        if (!p) {
-            break;
-        }
-        *p++ = '\0';
-    }
-    int rc = 0;
-    if (n < 3) {
-        rc = fail(err, errlen, "<slot>:<port>:<type>[:<parameters>] "
-                  "expected");
-    } else if (n > MAX_FIELDS + 1) {
-        rc = fail(err, errlen, "too many parameters");
-    } else if (parse_num(fields[0], 999, &b->slot) < 0 ||
-               b->slot >= C7200_PA_BAYS) {
-        rc = fail(err, errlen, "slot number 0-%d expected, not '%s'",
-                  C7200_PA_BAYS - 1, fields[0]);
-    } else if (parse_num(fields[1], 999, &b->port) < 0 ||
-               b->port >= C7200_PA_MAX_PORTS) {
-        rc = fail(err, errlen, "port number 0-%d expected, not '%s'",
-                  C7200_PA_MAX_PORTS - 1, fields[1]);
-    }
-    for (unsigned i = 0; rc == 0 && i < c->nb; i++) {
-        if (c->b[i].slot == b->slot && c->b[i].port == b->port) {
-            rc = fail(err, errlen, "slot %u port %u given twice", b->slot,
-                      b->port);
-        }
-    }
+    int rc = cmdline_nio_split(b, arg, err, errlen);
     if (rc < 0) {
         return rc;
     }
-    b->nfields = n - 2;
-    for (int i = 0; i < b->nfields; i++) {
-        b->field[i] = fields[i + 2];
+    if (cmdline_num(b->slot_text, 999, &b->slot) < 0 ||
+        b->slot >= C7200_PA_BAYS) {
+        return fail(err, errlen, "slot number 0-%d expected, not '%s'",
+                    C7200_PA_BAYS - 1, b->slot_text);
+    }
+    if (cmdline_num(b->port_text, 999, &b->port) < 0 ||
+        b->port >= C7200_PA_MAX_PORTS) {
+        return fail(err, errlen, "port number 0-%d expected, not '%s'",
+                    C7200_PA_MAX_PORTS - 1, b->port_text);
+    }
+    if (cmdline_nio_taken(c->b, c->nb, b)) {
+        return fail(err, errlen, "slot %u port %u given twice", b->slot,
+                    b->port);
     }
     c->nb++;
     return 0;
@@ -201,19 +153,9 @@ int c7200_pa_cmdline_apply(struct c7200_pa_cmdline *c, struct vm *vm,
                            char *err, size_t errlen)
 {
     int rc = c7200_pa_cmdline_check(c, err, errlen);
-    for (unsigned i = 0; rc == 0 && i < c->nb; i++) {
-        cmd_binding *b = &c->b[i];
-        char name[64];
-        snprintf(name, sizeof(name), "c7200-i%d/%u/%u", vm->cfg.instance_id,
-                 b->slot, b->port);
-        char why[256] = "";
-        rc = netcfg_nio_create(&b->nio, ev, lg, name, b->field[0],
-                               b->nfields - 1, b->field + 1, why,
-                               sizeof(why));
-        if (rc < 0) {
-            b->nio = NULL;
-            snprintf(err, errlen, "-s %u:%u: %s", b->slot, b->port, why);
-        }
+    if (rc == 0) {
+        rc = cmdline_nio_create(c->b, c->nb, "c7200", vm->cfg.instance_id, ev,
+                                lg, err, errlen);
     }
     for (unsigned slot = 0; rc == 0 && slot < C7200_PA_BAYS; slot++) {
         if (!c->card[slot]) {
@@ -242,10 +184,5 @@ int c7200_pa_cmdline_apply(struct c7200_pa_cmdline *c, struct vm *vm,
 
 void c7200_pa_cmdline_release(struct c7200_pa_cmdline *c)
 {
-    for (unsigned i = 0; i < c->nb; i++) {
-        if (c->b[i].nio) {
-            nio_destroy(c->b[i].nio);
-            c->b[i].nio = NULL;
-        }
-    }
+    cmdline_nio_release(c->b, c->nb);
 }

@@ -20,25 +20,18 @@
 #include <stddef.h>
 
 #include "machine/c7200/c7200_pa.h"
+#include "machine/card/cmdline_nio.h"
 
 struct evloop;
 struct logger;
-struct nio;
 struct vm;
 
 #define C7200_PA_CMDLINE_BINDINGS (C7200_PA_BAYS * C7200_PA_MAX_PORTS)
-#define C7200_PA_CMDLINE_FIELDS 8
 
 /* Plain storage (no allocation until apply), so it may live on a stack. */
 struct c7200_pa_cmdline {
     const char *card[C7200_PA_BAYS]; /* tails of the -p arguments */
-    struct c7200_pa_cmdline_binding {
-        unsigned slot, port;
-        char buf[256];                          /* the argument, split */
-        char *field[C7200_PA_CMDLINE_FIELDS];   /* type, parameters */
-        int nfields;
-        struct nio *nio;
-    } b[C7200_PA_CMDLINE_BINDINGS];
+    struct cmdline_nio b[C7200_PA_CMDLINE_BINDINGS];
     unsigned nb;
 };
 

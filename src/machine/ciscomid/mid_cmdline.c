@@ -5,37 +5,17 @@
 #include "machine/ciscomid/mid_cmdline.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errmsg.h"
 #include "core/vm.h"
 #include "machine/ciscomid/mid_nm.h"
-#include "net/netcfg.h"
 #include "net/nio.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
-static int parse_num(const char *s, unsigned max, unsigned *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
+/* A usage error: -EINVAL with the reason in err. */
+#define fail(err, errlen, ...) errf(err, errlen, -EINVAL, __VA_ARGS__)
 
 void mid_cmdline_init(struct mid_cmdline *c, const struct mid_platform *p,
                       const struct mid_model *model)
@@ -74,9 +54,9 @@ int mid_cmdline_card(struct mid_cmdline *c, const char *arg, char *err,
     const char *card = f[n - 1];
     const char *card_arg = arg + (card - tmp); /* the same tail in argv */
     unsigned slot, port = 0;
-    if (parse_num(f[0], 999, &slot) < 0)
+    if (cmdline_num(f[0], 999, &slot) < 0)
         return fail(err, errlen, "slot number expected, not '%s'", f[0]);
-    if (n == 3 && parse_num(f[1], 999, &port) < 0)
+    if (n == 3 && cmdline_num(f[1], 999, &port) < 0)
         return fail(err, errlen, "port number expected, not '%s'", f[1]);
     unsigned sub = port / MID_WIC_PORT_BASE;
     if (slot >= c->model->nslots)
@@ -108,40 +88,21 @@ int mid_cmdline_nio(struct mid_cmdline *c, const char *arg, char *err,
 {
     if (c->nb == MID_CMDLINE_BINDINGS)
         return fail(err, errlen, "too many NIO bindings");
-    struct mid_cmdline_binding *b = &c->b[c->nb];
-    memset(b, 0, sizeof(*b));
-    if (snprintf(b->buf, sizeof(b->buf), "%s", arg ? arg : "") >=
-        (int)sizeof(b->buf))
-        return fail(err, errlen, "argument too long");
-    char *fields[MID_CMDLINE_FIELDS + 2];
-    int n = 0;
-    for (char *p = b->buf; n < MID_CMDLINE_FIELDS + 2;) {
-        fields[n++] = p;
-        p = strchr(p, ':');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    if (n < 3)
-        return fail(err, errlen, "<slot>:<port>:<type>[:<parameters>] "
-                    "expected");
-    if (n > MID_CMDLINE_FIELDS + 1)
-        return fail(err, errlen, "too many parameters");
-    if (parse_num(fields[0], 999, &b->slot) < 0 ||
+    struct cmdline_nio *b = &c->b[c->nb];
+    int rc = cmdline_nio_split(b, arg, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (cmdline_num(b->slot_text, 999, &b->slot) < 0 ||
         b->slot >= c->model->nslots)
         return fail(err, errlen, "slot number 0-%u expected, not '%s'",
-                    c->model->nslots - 1, fields[0]);
-    if (parse_num(fields[1], 999, &b->port) < 0 ||
+                    c->model->nslots - 1, b->slot_text);
+    if (cmdline_num(b->port_text, 999, &b->port) < 0 ||
         b->port >= MID_WIC_PORT_BASE * (1 + MID_MAX_WICS))
         return fail(err, errlen, "port number expected, not '%s'",
-                    fields[1]);
-    for (unsigned i = 0; i < c->nb; i++)
-        if (c->b[i].slot == b->slot && c->b[i].port == b->port)
-            return fail(err, errlen, "slot %u port %u given twice", b->slot,
-                        b->port);
-    b->nfields = n - 2;
-    for (int i = 0; i < b->nfields; i++)
-        b->field[i] = fields[i + 2];
+                    b->port_text);
+    if (cmdline_nio_taken(c->b, c->nb, b))
+        return fail(err, errlen, "slot %u port %u given twice", b->slot,
+                    b->port);
     c->nb++;
     return 0;
 }
@@ -149,7 +110,7 @@ int mid_cmdline_nio(struct mid_cmdline *c, const char *arg, char *err,
 int mid_cmdline_check(struct mid_cmdline *c, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < c->nb; i++) {
-        const struct mid_cmdline_binding *b = &c->b[i];
+        const struct cmdline_nio *b = &c->b[i];
         unsigned sub = b->port / MID_WIC_PORT_BASE;
         unsigned p = b->port % MID_WIC_PORT_BASE;
         if (sub && b->slot != 0)
@@ -174,20 +135,9 @@ int mid_cmdline_apply(struct mid_cmdline *c, struct vm *vm,
                       size_t errlen)
 {
     int rc = mid_cmdline_check(c, err, errlen);
-    for (unsigned i = 0; rc == 0 && i < c->nb; i++) {
-        struct mid_cmdline_binding *b = &c->b[i];
-        char name[64];
-        snprintf(name, sizeof(name), "%s-i%d/%u/%u", c->plat->name,
-                 vm->cfg.instance_id, b->slot, b->port);
-        char why[256] = "";
-        rc = netcfg_nio_create(&b->nio, ev, lg, name, b->field[0],
-                               b->nfields - 1, b->field + 1, why,
-                               sizeof(why));
-        if (rc < 0) {
-            b->nio = NULL;
-            snprintf(err, errlen, "-s %u:%u: %s", b->slot, b->port, why);
-        }
-    }
+    if (rc == 0)
+        rc = cmdline_nio_create(c->b, c->nb, c->plat->name,
+                                vm->cfg.instance_id, ev, lg, err, errlen);
     /* modules first, then the WICs they hold */
     for (unsigned sub = 0; rc == 0 && sub <= MID_MAX_WICS; sub++) {
         for (unsigned slot = 0; rc == 0 && slot < MID_MAX_SLOTS; slot++) {
@@ -203,7 +153,7 @@ int mid_cmdline_apply(struct mid_cmdline *c, struct vm *vm,
         }
     }
     for (unsigned i = 0; rc == 0 && i < c->nb; i++) {
-        struct mid_cmdline_binding *b = &c->b[i];
+        struct cmdline_nio *b = &c->b[i];
         rc = mid_nm_bind_nio(vm, b->slot, b->port, b->nio);
         if (rc < 0) {
             snprintf(err, errlen, "cannot bind NIO %s to slot %u port %u: %s",
@@ -216,10 +166,5 @@ int mid_cmdline_apply(struct mid_cmdline *c, struct vm *vm,
 
 void mid_cmdline_release(struct mid_cmdline *c)
 {
-    for (unsigned i = 0; i < c->nb; i++) {
-        if (c->b[i].nio) {
-            nio_destroy(c->b[i].nio);
-            c->b[i].nio = NULL;
-        }
-    }
+    cmdline_nio_release(c->b, c->nb);
 }

@@ -19,27 +19,20 @@
 
 #include <stddef.h>
 
+#include "machine/card/cmdline_nio.h"
 #include "machine/ciscomid/mid.h"
 
 struct evloop;
 struct logger;
-struct nio;
 struct vm;
 
 #define MID_CMDLINE_BINDINGS 64
-#define MID_CMDLINE_FIELDS 8
 
 struct mid_cmdline {
     const struct mid_platform *plat;
     const struct mid_model *model;
     const char *card[MID_MAX_SLOTS][1 + MID_MAX_WICS];
-    struct mid_cmdline_binding {
-        unsigned slot, port;
-        char buf[256];
-        char *field[MID_CMDLINE_FIELDS];
-        int nfields;
-        struct nio *nio;
-    } b[MID_CMDLINE_BINDINGS];
+    struct cmdline_nio b[MID_CMDLINE_BINDINGS];
     unsigned nb;
 };
 
