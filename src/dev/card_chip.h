@@ -39,6 +39,8 @@ struct card_chip_config {
      * sub-slot (0-2) a card sits in. Unused by the card chips. */
     void *machine;
     unsigned wic;
+    /* The card layer's transmit scan, for chips with tx_on. */
+    struct tx_kick kick;
 };
 
 #define CARD_CHIP_MAX_FUNCS 4
@@ -56,6 +58,10 @@ struct card_chip_ops {
     int (*set_nio)(void *chip, unsigned channel, struct nio *nio);
     /* Periodic transmit scan (frames sent); NULL: it sends by itself. */
     int (*tx_poll)(void *chip);
+    /* Whether a scan may find frames: the transmitter is on (NULL: always
+     * assumed on). A chip with tx_on calls its configuration's kick when
+     * the transmitter turns on or the guest rings its doorbell. */
+    int (*tx_on)(void *chip);
     /* Counters of a channel; NULL: none (zeros). */
     void (*stats)(void *chip, unsigned channel, struct nic_stats *st);
     /* Chips that present several PCI functions (devices devno, devno+1,
@@ -72,6 +78,11 @@ static inline int card_chip_tx_poll(const struct card_chip_ops *o,
                                     void *chip)
 {
     return o->tx_poll ? o->tx_poll(chip) : 0;
+}
+
+static inline int card_chip_tx_on(const struct card_chip_ops *o, void *chip)
+{
+    return o->tx_poll && (!o->tx_on || o->tx_on(chip));
 }
 
 static inline void card_chip_reset(const struct card_chip_ops *o, void *chip)

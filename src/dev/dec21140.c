@@ -124,6 +124,7 @@ struct dec21140 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
@@ -476,6 +477,20 @@ static int tx_scan_locked(struct dec21140 *d, int max)
     return sent;
 }
 
+/* A scan may find frames. Lock held. */
+static int tx_on_locked(const struct dec21140 *d)
+{
+    return d->csr[CSR4_TX_LIST] && (d->csr[CSR6_OPMODE] & CSR6_ST);
+}
+
+int dec21140_tx_on(struct dec21140 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return on;
+}
+
 int dec21140_tx_poll(struct dec21140 *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -533,10 +548,12 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
         pthread_mutex_unlock(&d->lock);
         return;
     }
+    int kick = 0;
     switch (n) {
     case CSR1_TX_POLL:
         d->csr[n] = v;
         tx_scan_locked(d, TX_POLL_FRAMES);
+        kick = tx_on_locked(d);
         break;
     case CSR3_RX_LIST:
         d->csr[n] = v;
@@ -545,6 +562,7 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
     case CSR4_TX_LIST:
         d->csr[n] = v;
         d->tx_current = v;
+        kick = tx_on_locked(d);
         break;
     case CSR5_STATUS:
         d->csr[n] &= ~v; /* write one to clear */
@@ -553,6 +571,7 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
     case CSR6_OPMODE:
         d->csr[n] = v;
         tx_scan_locked(d, TX_POLL_FRAMES);
+        kick = tx_on_locked(d);
         break;
     case CSR9_MII:
         csr9_write(d, v);
@@ -562,6 +581,9 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
         break;
     }
     pthread_mutex_unlock(&d->lock);
+    if (kick) {
+        tx_kick(&d->kick); /* the periodic scan runs while TX is on */
+    }
 }
 
 static void dec21140_reset(struct device *dev)
@@ -584,10 +606,20 @@ static void dec21140_reset(struct device *dev)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* Restored from a snapshot: the periodic scan runs while TX is on. */
+static void dec21140_loaded(struct device *dev)
+{
+    struct dec21140 *d = to_dec(dev);
+    if (dec21140_tx_on(d)) {
+        tx_kick(&d->kick);
+    }
+}
+
 static const struct device_ops dec21140_ops = {
     .read = dec21140_read,
     .write = dec21140_write,
     .reset = dec21140_reset,
+    .loaded = dec21140_loaded,
     .fields = dec21140_fields,
 };
 
@@ -612,6 +644,7 @@ int dec21140_create(const struct dec21140_config *c, struct dec21140 **out)
     d->pm = c->pm;
     d->lg = c->lg;
     d->irq = c->irq;
+    d->kick = c->kick;
     d->mii.phy_read = phy_read;
     d->mii.phy_write = phy_write;
     d->mii.ctx = d;
@@ -678,11 +711,16 @@ void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st)
 static int card_create(const struct card_chip_config *c, void **out)
 {
     struct dec21140_config dc = {.name = c->name, .pm = c->pm, .lg = c->lg,
-                                 .irq = c->irq};
+                                 .irq = c->irq, .kick = c->kick};
     return dec21140_create(&dc, (struct dec21140 **)out);
 }
 
 CARD_CHIP_ADAPTERS(dec21140)
+
+static int dec21140_card_tx_on(void *chip)
+{
+    return dec21140_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(dec21140)
 CARD_CHIP_PORT_ADAPTERS(dec21140)
 
@@ -694,5 +732,6 @@ const struct card_chip_ops dec21140_card = {
     .device = dec21140_card_device,
     .set_nio = dec21140_card_set_nio,
     .tx_poll = dec21140_card_tx_poll,
+    .tx_on = dec21140_card_tx_on,
     .stats = dec21140_card_stats,
 };

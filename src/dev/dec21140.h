@@ -51,6 +51,7 @@ struct dec21140_config {
     struct physmap *pm; /* DMA */
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* transmitter on (card layer's scan); optional */
 };
 
 int dec21140_create(const struct dec21140_config *c, struct dec21140 **out);
@@ -73,6 +74,10 @@ struct nio *dec21140_nio(struct dec21140 *d);
 void dec21140_receive(struct dec21140 *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int dec21140_tx_poll(struct dec21140 *d);
+/* The transmitter is on (CSR6 ST with a TX list in CSR4): a scan may find
+ * frames. While it is off the card layer's scan sleeps; writes to CSR1,
+ * CSR4 and CSR6 that leave it on call the configuration's kick. */
+int dec21140_tx_on(struct dec21140 *d);
 
 /* Frame counters of the port (dev/nic.h). */
 void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st);

@@ -87,4 +87,22 @@ static inline void irq_set(const struct irq_line *l, int level)
         l->set(l->ctx, l->line, level);
 }
 
+/*
+ * The periodic transmit scan of a chip's card layer sleeps while no chip
+ * has its transmitter on (card_layer.h). A chip calls tx_kick() when the
+ * guest turns its transmitter on or rings its transmit doorbell, and when
+ * a snapshot restores it with the transmitter on. Any thread, not under
+ * the chip's lock (the card layer's scan takes it). fn NULL: no scan.
+ */
+struct tx_kick {
+    void (*fn)(void *ctx);
+    void *ctx;
+};
+
+static inline void tx_kick(const struct tx_kick *k)
+{
+    if (k && k->fn)
+        k->fn(k->ctx);
+}
+
 #endif

@@ -76,6 +76,35 @@ def test_idle_loop_found_and_slept_in(tmp_path, image):
     assert re.search(r"[1-9]\d* idle sleeps", log), log
 
 
+def thread_wakes(pid):
+    """Voluntary context switches of every thread of pid, by thread id."""
+    out = {}
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, t)) as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches"):
+                        out[t] = int(line.split()[1])
+        except OSError:
+            pass
+    return out
+
+
+def test_only_the_cpu_thread_wakes_when_idle(tmp_path):
+    """An idle router with its Ethernet transmitter off: the transmit scan
+    sleeps, so apart from the CPU thread (woken by the guest's timers) the
+    process wakes no more than a few times a second (it was 100/s)."""
+    g = Guest(tmp_path, count_wait_image())
+    g.watch(1.5)
+    a, t0 = thread_wakes(g.p.pid), time.monotonic()
+    g.watch(2.0)
+    b, t1 = thread_wakes(g.p.pid), time.monotonic()
+    g.stop()
+    rates = sorted((b[t] - a.get(t, 0)) / (t1 - t0) for t in b)
+    assert rates[-1] > 50, rates       # the CPU thread: 100 ticks a second
+    assert sum(rates[:-1]) < 10, rates  # every other thread
+
+
 def test_timing_kept_while_sleeping(tmp_path):
     """The Count spin-wait sleeps until just before its deadline: a tick
     every 10 ms, a dot every 0.5 s, as without any sleeping."""

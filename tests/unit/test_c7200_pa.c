@@ -35,7 +35,7 @@ struct fx {
     struct c7200_pa *pa;
 };
 
-static int setup_npe(void **state, const char *npe)
+static int setup_npe_ev(void **state, const char *npe, int timer)
 {
     struct fx *f = calloc(1, sizeof(*f));
     nic_ram_init(&f->r);
@@ -51,10 +51,21 @@ static int setup_npe(void **state, const char *npe)
     assert_int_equal(c7200_pci_create(&pc, &f->pci), 0);
     struct c7200_pa_config ac = {.name = "R1", .pm = &f->r.pm,
                                  .pci = f->pci, .eeproms = f->ee,
-                                 .mpfpga = f->mp};
+                                 .mpfpga = f->mp, .ev = timer ? f->ev : NULL};
     assert_int_equal(c7200_pa_create(&ac, &f->pa), 0);
     *state = f;
     return 0;
+}
+
+static int setup_npe(void **state, const char *npe)
+{
+    return setup_npe_ev(state, npe, 0);
+}
+
+/* With the transmit timer on the (pumped) event loop. */
+static int setup_timer(void **state)
+{
+    return setup_npe_ev(state, "npe-400", 1);
 }
 
 static int setup(void **state)
@@ -294,6 +305,60 @@ static void test_fe_end_to_end(void **state)
     probe_fini(&p);
 }
 
+/*
+ * The periodic transmit scan sleeps while no transmitter is on and wakes
+ * when one turns on: a descriptor handed over without a doorbell after
+ * ST goes out within a few scan periods, and a frame queued while TX was
+ * off goes out on the CSR6 write that turns it on.
+ */
+static void test_tx_scan_sleeps_while_tx_off(void **state)
+{
+    struct fx *f = *state;
+    struct probe p;
+    assert_int_equal(probe_init(&p, f->ev, "fe"), 0);
+    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-FE-TX", 0), 0);
+    assert_int_equal(c7200_pa_set_bind(f->pa, 1, 0, p.port), 0);
+    struct pci_bus *root = c7200_pci_root(f->pci, 0);
+    program_bay(f, BAY1_BRIDGE_DEV, 3);
+    pci_cfg_write(root, PCI_CFG_ADDR(3, 0, 0, 0x14), WIN);
+    pump(f->ev, 30); /* the first scans find every transmitter off */
+    assert_false(c7200_pa_tx_scanning(f->pa));
+
+    uint8_t frame[64];
+    make_frame(frame, sizeof(frame), NULL);
+    memcpy(f->r.ram + 0x8000, frame, sizeof(frame));
+    /* ring of one descriptor, still the guest's; TX on */
+    w32(&f->r, 0x1004, (1u << 30) | (1u << 29) | (1u << 25) | 64);
+    w32(&f->r, 0x1008, 0x8000);
+    w32(&f->r, 0x1000, 0);
+    physmap_write(&f->r.pm, WIN + 4 * 8, 4, 0x1000, 0);
+    assert_false(c7200_pa_tx_scanning(f->pa)); /* TX still off */
+    physmap_write(&f->r.pm, WIN + 6 * 8, 4, 1u << 13, 0);
+    assert_true(c7200_pa_tx_scanning(f->pa));
+    pump(f->ev, 5);
+    assert_int_equal(p.n, 0);
+    /* handed over with no doorbell: the periodic scan (10 ms) sends it */
+    w32(&f->r, 0x1000, 1u << 31);
+    pump(f->ev, 40);
+    assert_int_equal(p.n, 1);
+    assert_true(c7200_pa_tx_scanning(f->pa));
+
+    /* TX off: the scan goes to sleep */
+    physmap_write(&f->r.pm, WIN + 6 * 8, 4, 0, 0);
+    pump(f->ev, 40);
+    assert_false(c7200_pa_tx_scanning(f->pa));
+    /* queued while off: out on the write that turns TX on */
+    w32(&f->r, 0x1000, 1u << 31);
+    pump(f->ev, 20);
+    assert_int_equal(p.n, 1);
+    physmap_write(&f->r.pm, WIN + 6 * 8, 4, 1u << 13, 0);
+    pump(f->ev, 1);
+    assert_int_equal(p.n, 2);
+    assert_true(c7200_pa_tx_scanning(f->pa));
+    assert_int_equal(c7200_pa_set_remove(f->pa, 1), 0);
+    probe_fini(&p);
+}
+
 static void test_pa4e_port_interrupt_bits(void **state)
 {
     struct fx *f = *state;
@@ -328,6 +393,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bindings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fe_end_to_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_scan_sleeps_while_tx_off,
+                                        setup_timer, teardown),
         cmocka_unit_test_setup_teardown(test_pa4e_port_interrupt_bits, setup,
                                         teardown),
     };

@@ -349,7 +349,8 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
                  bayno, pc->ops->what, f->dev < 0 ? 0u : (unsigned)f->dev);
         struct card_chip_config cc = {
             .name = pc->name, .pm = s->cfg.pm, .lg = s->cfg.lg,
-            .irq = {.set = chip_irq, .ctx = pc, .line = 0}};
+            .irq = {.set = chip_irq, .ctx = pc, .line = 0},
+            .kick = {.fn = card_tx_timer_kick, .ctx = &s->tx}};
         rc = pc->ops->create(&cc, &pc->chip);
         if (rc < 0) {
             break;
@@ -537,18 +538,31 @@ struct nio *c7200_pa_set_nio(struct c7200_pa *s, unsigned bayno,
     return n;
 }
 
-int c7200_pa_tx_poll(struct c7200_pa *s)
+static int tx_poll_on(struct c7200_pa *s, int *tx_on)
 {
     int sent = 0;
     pthread_mutex_lock(&s->lock);
     for (unsigned i = 0; i < C7200_PA_BAYS; i++) {
         struct pa_bay *b = s->bay[i];
         for (unsigned k = 0; b && k < b->nchips; k++) {
-            sent += card_chip_tx_poll(b->chips[k].ops, b->chips[k].chip);
+            const struct pa_chip *pc = &b->chips[k];
+            sent += card_chip_tx_poll(pc->ops, pc->chip);
+            *tx_on |= card_chip_tx_on(pc->ops, pc->chip);
         }
     }
     pthread_mutex_unlock(&s->lock);
     return sent;
+}
+
+int c7200_pa_tx_poll(struct c7200_pa *s)
+{
+    int on = 0;
+    return tx_poll_on(s, &on);
+}
+
+int c7200_pa_tx_scanning(struct c7200_pa *s)
+{
+    return card_tx_timer_armed(&s->tx);
 }
 
 void c7200_pa_reset(struct c7200_pa *s)
@@ -592,9 +606,9 @@ void c7200_pa_show(struct c7200_pa *s, FILE *out)
 
 /* ========================================================== life cycle */
 
-static int pa_tx_poll(void *arg)
+static int pa_tx_poll(void *arg, int *tx_on)
 {
-    return c7200_pa_tx_poll(arg);
+    return tx_poll_on(arg, tx_on);
 }
 
 int c7200_pa_create(const struct c7200_pa_config *c, struct c7200_pa **out)

@@ -116,6 +116,9 @@ struct nio *c7200_pa_set_nio(struct c7200_pa *s, unsigned bay,
                              unsigned port);
 /* Transmit scan of every chip; returns the frames sent. */
 int c7200_pa_tx_poll(struct c7200_pa *s);
+/* The periodic transmit scan is running: some chip has its transmitter
+ * on, or a scan is due (0: asleep until a transmitter turns on). */
+int c7200_pa_tx_scanning(struct c7200_pa *s);
 /* `show hardware` text: cards, ports, bindings, counters. */
 void c7200_pa_show(struct c7200_pa *s, FILE *out);
 

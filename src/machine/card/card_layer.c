@@ -82,35 +82,71 @@ int card_vm_live(struct vm *vm)
 #define TX_TIMER_MIN_MS 1
 #define TX_TIMER_MAX_MS 10
 
-static void tx_timer(void *arg)
+static void tx_timer_fire(void *arg);
+
+static void timer_arm(struct card_tx_timer *t)
+{
+    long id = evloop_add_timer(t->ev, t->ms, 0, tx_timer_fire, t);
+    t->id = id > 0 ? id : 0;
+}
+
+/*
+ * Loop thread: one scan, then the next one, or none while no transmitter
+ * is on. Going to sleep, armed is cleared before a second look, so that a
+ * transmitter turned on meanwhile is seen here or by its kick.
+ */
+static void tx_timer_fire(void *arg)
 {
     struct card_tx_timer *t = arg;
+    t->id = 0;
     if (t->stopping) {
         return;
     }
-    int sent = t->poll(t->arg);
+    int on = 0;
+    int sent = t->poll(t->arg, &on);
+    if (!sent && !on) {
+        __atomic_store_n(&t->armed, 0, __ATOMIC_SEQ_CST);
+        sent = t->poll(t->arg, &on);
+        int idle = 0;
+        if ((!sent && !on) ||
+            !__atomic_compare_exchange_n(&t->armed, &idle, 1, 0,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            return; /* asleep, or a kick's restart is on its way */
+        }
+    }
     /* quick while frames flow, back off when idle */
     if (sent) {
         t->ms = TX_TIMER_MIN_MS;
     } else if (t->ms < TX_TIMER_MAX_MS) {
         t->ms = t->ms * 2 > TX_TIMER_MAX_MS ? TX_TIMER_MAX_MS : t->ms * 2;
     }
-    long id = evloop_add_timer(t->ev, t->ms, 0, tx_timer, t);
-    t->id = id > 0 ? id : 0;
+    timer_arm(t);
+}
+
+/* Loop thread: a kick found the scan asleep. Scan at once. */
+static void timer_restart(void *arg)
+{
+    struct card_tx_timer *t = arg;
+    if (t->stopping || t->id) {
+        return;
+    }
+    t->ms = TX_TIMER_MIN_MS;
+    tx_timer_fire(t);
 }
 
 static void timer_start(void *arg)
 {
     struct card_tx_timer *t = arg;
     t->ms = TX_TIMER_MAX_MS;
-    long id = evloop_add_timer(t->ev, t->ms, 0, tx_timer, t);
-    t->id = id > 0 ? id : 0;
+    __atomic_store_n(&t->armed, 1, __ATOMIC_SEQ_CST);
+    timer_arm(t);
 }
 
 static void timer_stop(void *arg)
 {
     struct card_tx_timer *t = arg;
     t->stopping = 1;
+    __atomic_store_n(&t->armed, 1, __ATOMIC_SEQ_CST); /* kicks: nothing */
     if (t->id) {
         evloop_del_timer(t->ev, t->id);
         t->id = 0;
@@ -118,12 +154,28 @@ static void timer_stop(void *arg)
 }
 
 void card_tx_timer_start(struct card_tx_timer *t, struct evloop *ev,
-                         int (*poll)(void *arg), void *arg)
+                         int (*poll)(void *arg, int *tx_on), void *arg)
 {
     *t = (struct card_tx_timer){.ev = ev, .poll = poll, .arg = arg};
     if (ev) {
         evloop_call_sync(ev, timer_start, t);
     }
+}
+
+void card_tx_timer_kick(void *arg)
+{
+    struct card_tx_timer *t = arg;
+    if (!t->ev || __atomic_load_n(&t->armed, __ATOMIC_SEQ_CST) ||
+        __atomic_exchange_n(&t->armed, 1, __ATOMIC_SEQ_CST)) {
+        return; /* scanning already */
+    }
+    evloop_call(t->ev, timer_restart, t);
+}
+
+int card_tx_timer_armed(const struct card_tx_timer *t)
+{
+    return t->ev && !t->stopping &&
+           __atomic_load_n(&t->armed, __ATOMIC_SEQ_CST);
 }
 
 void card_tx_timer_stop(struct card_tx_timer *t)

@@ -65,23 +65,32 @@ void card_show_port(FILE *out, unsigned port, const char *ifname,
 int card_vm_live(struct vm *vm);
 
 /*
- * Transmit timer: poll(arg) on the event loop every 1 ms while it sends
- * frames, backing off to 10 ms when idle (the Mueslix has no doorbell;
- * other chips catch what their doorbell missed). start and stop run from
- * any thread but the loop's (timer ids live on the loop side); stop is
- * for good. A card layer without event loop (ev NULL) has no timer.
+ * Transmit timer: poll(arg, &tx_on) on the event loop every 1 ms while it
+ * sends frames, backing off to 10 ms when idle (the Mueslix has no
+ * doorbell; other chips catch what their doorbell missed). poll sets
+ * *tx_on when a chip has its transmitter on (card_chip_tx_on); while none
+ * has and nothing was sent, the timer sleeps until card_tx_timer_kick(),
+ * the chips' struct tx_kick (device.h), which scans at once. start and
+ * stop run from any thread but the loop's (timer ids live on the loop
+ * side); stop is for good. A card layer without event loop (ev NULL) has
+ * no timer.
  */
 struct card_tx_timer {
     struct evloop *ev;
-    int (*poll)(void *arg);
+    int (*poll)(void *arg, int *tx_on);
     void *arg;
     long id;
     unsigned ms;
     int stopping;
+    int armed; /* a scan is due or queued (atomic; 0: asleep) */
 };
 
 void card_tx_timer_start(struct card_tx_timer *t, struct evloop *ev,
-                         int (*poll)(void *arg), void *arg);
+                         int (*poll)(void *arg, int *tx_on), void *arg);
+/* Any thread: a transmitter turned on (arg: the struct card_tx_timer). */
+void card_tx_timer_kick(void *arg);
 void card_tx_timer_stop(struct card_tx_timer *t);
+/* Any thread: a scan is due or queued (0: asleep, or no event loop). */
+int card_tx_timer_armed(const struct card_tx_timer *t);
 
 #endif

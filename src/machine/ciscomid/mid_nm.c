@@ -284,7 +284,8 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
         struct card_chip_config cc = {
             .name = c->name, .pm = &m->vm->pm, .lg = m->vm->log,
             .irq = {.set = chip_irq, .ctx = c, .line = 0},
-            .machine = m, .wic = sub ? sub - 1 : 0};
+            .machine = m, .wic = sub ? sub - 1 : 0,
+            .kick = {.fn = card_tx_timer_kick, .ctx = &s->tx}};
         rc = c->ops->create(&cc, &c->chip);
         if (rc < 0 || !c->ops->pci_config)
             continue;
@@ -482,20 +483,33 @@ static void for_each_slot(struct mid_nm *s, void (*fn)(struct nm_slot *b,
             fn(s->wic[w], arg);
 }
 
+struct poll_acc {
+    int sent, on;
+};
+
 static void poll_slot(struct nm_slot *b, void *arg)
 {
-    int *sent = arg;
-    for (unsigned k = 0; k < b->nchips; k++)
-        *sent += card_chip_tx_poll(b->chips[k].ops, b->chips[k].chip);
+    struct poll_acc *acc = arg;
+    for (unsigned k = 0; k < b->nchips; k++) {
+        acc->sent += card_chip_tx_poll(b->chips[k].ops, b->chips[k].chip);
+        acc->on |= card_chip_tx_on(b->chips[k].ops, b->chips[k].chip);
+    }
+}
+
+static int tx_poll_on(struct mid_nm *s, int *tx_on)
+{
+    struct poll_acc acc = {0, 0};
+    pthread_mutex_lock(&s->lock);
+    for_each_slot(s, poll_slot, &acc);
+    pthread_mutex_unlock(&s->lock);
+    *tx_on |= acc.on;
+    return acc.sent;
 }
 
 int mid_nm_tx_poll(struct mid_nm *s)
 {
-    int sent = 0;
-    pthread_mutex_lock(&s->lock);
-    for_each_slot(s, poll_slot, &sent);
-    pthread_mutex_unlock(&s->lock);
-    return sent;
+    int on = 0;
+    return tx_poll_on(s, &on);
 }
 
 static void reset_slot(struct nm_slot *b, void *arg)
@@ -554,9 +568,9 @@ void mid_nm_show(struct mid_nm *s, FILE *out)
 
 /* ========================================================== life cycle */
 
-static int nm_tx_poll(void *arg)
+static int nm_tx_poll(void *arg, int *tx_on)
 {
-    return mid_nm_tx_poll(arg);
+    return tx_poll_on(arg, tx_on);
 }
 
 int mid_nm_create(struct mid *m, struct mid_nm **out)
