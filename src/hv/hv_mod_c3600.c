@@ -8,8 +8,6 @@
 #include "hv/hv_mod_mid.h"
 #include "machine/ciscomid/mid.h"
 
-#define P (&hv_platform_c3600)
-
 /*
  * §5.4 set_chassis: 3620, 3640 or 3660, only while halted. The 3660's
  * built-in Leopard-2FE is recorded in slot 0 (§6.3), and dropped again
@@ -17,7 +15,7 @@
  */
 static void cmd_set_chassis(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_mid_find(c, P, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
@@ -46,12 +44,12 @@ static void cmd_set_chassis(struct hv_ctx *c, int argc, char **argv)
 }
 
 static const struct hv_cmd c3600_cmds[] = {
-    {"list", 0, 0, hv_mid_list},
+    {"list", 0, 0, hv_plat_list},
     {"set_chassis", 2, 2, cmd_set_chassis},
     {"set_iomem", 2, 2, hv_mid_set_iomem},
-    {"set_mac_addr", 2, 2, hv_mid_set_mac_addr},
-    {"get_mac_addr", 1, 1, hv_mid_get_mac_addr},
-    {"set_system_id", 2, 2, hv_mid_set_system_id},
+    {"set_mac_addr", 2, 2, hv_plat_set_mac_addr},
+    {"get_mac_addr", 1, 1, hv_plat_get_mac_addr},
+    {"set_system_id", 2, 2, hv_plat_set_system_id},
     {"show_hardware", 1, 1, hv_mid_show_hardware},
 };
 

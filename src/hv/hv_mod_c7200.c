@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "hv/hv_mod_mid.h"
+#include "hv/hv_platform_cmds.h"
 #include "hv/hv_router.h"
 #include "hv/hv_vm_cmds.h"
 #include "machine/c7200/c7200_eeprom.h"
@@ -86,52 +87,14 @@ const struct hv_platform *hv_platform_find(const char *name)
     return hv_platform_mid_find(name); /* c3600, c2691, c3725, c3745 */
 }
 
-/* Look up a VM of this platform; on failure the reply is written (§5.4). */
-static struct hv_obj *c7200_find(struct hv_ctx *c, const char *name)
-{
-    struct hv_obj *obj = hv_router_lock(c->hv, name);
-    if (!obj) {
-        hv_err(c, HSC_ERR_UNK_OBJ, "unable to find VM '%s'", name);
-        return NULL;
-    }
-    if (hv_router_of(obj)->plat != &hv_platform_c7200) {
-        hv_router_unlock(c->hv, obj);
-        hv_err(c, HSC_ERR_BAD_OBJ, "VM '%s' is not a VM type c7200", name);
-        return NULL;
-    }
-    return obj;
-}
-
-static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
-{
-    if (hv_router_of(obj)->plat == &hv_platform_c7200)
-        hv_info(c, "%s", obj->name);
-}
-
-static void cmd_list(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_vm_foreach(c, list_one, NULL);
-    hv_ok(c, "OK");
-}
-
-static int set_str(char **dst, const char *v)
-{
-    char *copy = strdup(v);
-    if (!copy)
-        return -1;
-    free(*dst);
-    *dst = copy;
-    return 0;
-}
-
 static void cmd_set_npe(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = c7200_find(c, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
     if (hv_router_status(r) != VM_HALTED || !IN_LIST(c7200_npes, argv[1]) ||
-        set_str(&r->cfg.npe, argv[1]) < 0)
+        hv_set_str(&r->cfg.npe, argv[1]) < 0)
         hv_err(c, HSC_ERR_CREATE, "unable to set NPE type for router '%s'",
                argv[0]);
     else
@@ -141,13 +104,13 @@ static void cmd_set_npe(struct hv_ctx *c, int argc, char **argv)
 
 static void cmd_set_midplane(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = c7200_find(c, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
     int known = strcmp(argv[1], "std") == 0 || strcmp(argv[1], "vxr") == 0;
     if (hv_router_status(r) != VM_HALTED || !known ||
-        set_str(&r->cfg.midplane, argv[1]) < 0)
+        hv_set_str(&r->cfg.midplane, argv[1]) < 0)
         hv_err(c, HSC_ERR_CREATE,
                "unable to set Midplane type for router '%s'", argv[0]);
     else
@@ -155,59 +118,9 @@ static void cmd_set_midplane(struct hv_ctx *c, int argc, char **argv)
     hv_router_unlock(c->hv, obj);
 }
 
-static void cmd_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    struct hv_obj *obj = c7200_find(c, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    uint8_t m[6];
-    char text[C7200_MAC_STRLEN];
-    /* §5.4: hh:hh:hh:hh:hh:hh or hhhh.hhhh.hhhh, stored in Cisco form */
-    int ok = c7200_mac_parse(argv[1], m) == 0;
-    if (ok) {
-        c7200_mac_format(m, text);
-        ok = set_str(&r->cfg.mac, text) == 0;
-    }
-    if (!ok)
-        hv_err(c, HSC_ERR_CREATE, "unable to set MAC address for router '%s'",
-               argv[0]);
-    else
-        hv_ok(c, "OK");
-    hv_router_unlock(c->hv, obj);
-}
-
-static void cmd_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    struct hv_obj *obj = c7200_find(c, argv[0]);
-    if (!obj)
-        return;
-    uint8_t m[6];
-    char text[C7200_MAC_STRLEN];
-    hv_router_mac(hv_router_of(obj), m);
-    c7200_mac_format(m, text);
-    hv_ok(c, "%s", text);
-    hv_router_unlock(c->hv, obj);
-}
-
-static void cmd_set_system_id(struct hv_ctx *c, int argc, char **argv)
-{
-    struct hv_obj *obj = c7200_find(c, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    char id[14];
-    snprintf(id, sizeof(id), "%s", argv[1]); /* 13 characters (§5.4) */
-    if (set_str(&r->cfg.system_id, id) < 0)
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-    else
-        hv_ok(c, "OK");
-    hv_router_unlock(c->hv, obj);
-}
-
 static void cmd_set_temp_sensor(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = c7200_find(c, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
@@ -220,7 +133,7 @@ static void cmd_set_temp_sensor(struct hv_ctx *c, int argc, char **argv)
 
 static void cmd_set_power_supply(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = c7200_find(c, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
@@ -234,7 +147,7 @@ static void cmd_set_power_supply(struct hv_ctx *c, int argc, char **argv)
 /* Summary on stdout, not on the wire (§3.4). */
 static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = c7200_find(c, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
@@ -265,12 +178,12 @@ static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
 }
 
 static const struct hv_cmd c7200_cmds[] = {
-    {"list", 0, 0, cmd_list},
+    {"list", 0, 0, hv_plat_list},
     {"set_npe", 2, 2, cmd_set_npe},
     {"set_midplane", 2, 2, cmd_set_midplane},
-    {"set_mac_addr", 2, 2, cmd_set_mac_addr},
-    {"get_mac_addr", 1, 1, cmd_get_mac_addr},
-    {"set_system_id", 2, 2, cmd_set_system_id},
+    {"set_mac_addr", 2, 2, hv_plat_set_mac_addr},
+    {"get_mac_addr", 1, 1, hv_plat_get_mac_addr},
+    {"set_system_id", 2, 2, hv_plat_set_system_id},
     {"set_temp_sensor", 3, 3, cmd_set_temp_sensor},
     {"set_power_supply", 3, 3, cmd_set_power_supply},
     {"show_hardware", 1, 1, cmd_show_hardware},

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/hv_platform_cmds.h"
 #include "hv/hv_vm_cmds.h"
-#include "machine/c7200/c7200_eeprom.h" /* MAC parse/format, any platform */
 #include "machine/ciscomid/mid.h"
 #include "machine/ciscomid/mid_nm.h"
 
@@ -158,107 +158,9 @@ int hv_mid_builtin_card(const struct hv_router *r, int slot, int subslot)
 
 /* ---------------------------------------------------- commands (§5.4) */
 
-/* The platform of the module the command was sent to ("c2691" ...). */
-static const struct hv_platform *module_platform(const struct hv_ctx *c)
-{
-    return hv_platform_mid_find(c->module->name);
-}
-
-struct hv_obj *hv_mid_find(struct hv_ctx *c, const struct hv_platform *p,
-                           const char *name)
-{
-    struct hv_obj *obj = hv_router_lock(c->hv, name);
-    if (!obj) {
-        hv_err(c, HSC_ERR_UNK_OBJ, "unable to find VM '%s'", name);
-        return NULL;
-    }
-    if (hv_router_of(obj)->plat != p) {
-        hv_router_unlock(c->hv, obj);
-        hv_err(c, HSC_ERR_BAD_OBJ, "VM '%s' is not a VM type %s", name,
-               p->name);
-        return NULL;
-    }
-    return obj;
-}
-
-static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
-{
-    if (hv_router_of(obj)->plat == arg)
-        hv_info(c, "%s", obj->name);
-}
-
-void hv_mid_list(struct hv_ctx *c, int argc, char **argv)
-{
-    hv_vm_foreach(c, list_one, (void *)module_platform(c));
-    hv_ok(c, "OK");
-}
-
-static int set_str(char **dst, const char *v)
-{
-    char *copy = strdup(v);
-    if (!copy)
-        return -1;
-    free(*dst);
-    *dst = copy;
-    return 0;
-}
-
-void hv_mid_set_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    const struct hv_platform *p = module_platform(c);
-    struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    uint8_t m[6];
-    char text[C7200_MAC_STRLEN];
-    int ok = c7200_mac_parse(argv[1], m) == 0;
-    if (ok) {
-        c7200_mac_format(m, text); /* stored in Cisco form */
-        ok = set_str(&r->cfg.mac, text) == 0;
-    }
-    if (!ok)
-        hv_err(c, HSC_ERR_CREATE, "unable to set MAC address for router '%s'",
-               argv[0]);
-    else
-        hv_ok(c, "OK");
-    hv_router_unlock(c->hv, obj);
-}
-
-void hv_mid_get_mac_addr(struct hv_ctx *c, int argc, char **argv)
-{
-    const struct hv_platform *p = module_platform(c);
-    struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
-    if (!obj)
-        return;
-    uint8_t m[6];
-    char text[C7200_MAC_STRLEN];
-    hv_router_mac(hv_router_of(obj), m);
-    c7200_mac_format(m, text);
-    hv_ok(c, "%s", text);
-    hv_router_unlock(c->hv, obj);
-}
-
-void hv_mid_set_system_id(struct hv_ctx *c, int argc, char **argv)
-{
-    const struct hv_platform *p = module_platform(c);
-    struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    char id[14];
-    snprintf(id, sizeof(id), "%s", argv[1]); /* 13 characters (§5.4) */
-    if (set_str(&r->cfg.system_id, id) < 0)
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-    else
-        hv_ok(c, "OK");
-    hv_router_unlock(c->hv, obj);
-}
-
 void hv_mid_set_iomem(struct hv_ctx *c, int argc, char **argv)
 {
-    const struct hv_platform *p = module_platform(c);
-    struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     int pct = hv_arg_int(argv[1]);
@@ -272,15 +174,14 @@ void hv_mid_set_iomem(struct hv_ctx *c, int argc, char **argv)
 /* Summary on stdout, not on the wire (§3.4). */
 void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv)
 {
-    const struct hv_platform *p = module_platform(c);
-    struct hv_obj *obj = hv_mid_find(c, p, argv[0]);
+    struct hv_obj *obj = hv_plat_vm_find(c, argv[0]);
     if (!obj)
         return;
     struct hv_router *r = hv_router_of(obj);
     const struct vm_config *cfg = &r->cfg;
     uint8_t m[6];
     hv_router_mac(r, m);
-    printf("%s instance '%s' (id %d):\n", p->name, obj->name,
+    printf("%s instance '%s' (id %d):\n", r->plat->name, obj->name,
            cfg->instance_id);
     printf("  VM status   : %d\n", hv_router_status(r));
     printf("  RAM size    : %u MB\n", cfg->ram_mb);
@@ -307,11 +208,11 @@ void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv)
 /* ------------------------------------------ modules c2691, c3725, c3745 */
 
 static const struct hv_cmd gt96k_cmds[] = {
-    {"list", 0, 0, hv_mid_list},
+    {"list", 0, 0, hv_plat_list},
     {"set_iomem", 2, 2, hv_mid_set_iomem},
-    {"set_mac_addr", 2, 2, hv_mid_set_mac_addr},
-    {"get_mac_addr", 1, 1, hv_mid_get_mac_addr},
-    {"set_system_id", 2, 2, hv_mid_set_system_id},
+    {"set_mac_addr", 2, 2, hv_plat_set_mac_addr},
+    {"get_mac_addr", 1, 1, hv_plat_get_mac_addr},
+    {"set_system_id", 2, 2, hv_plat_set_system_id},
     {"show_hardware", 1, 1, hv_mid_show_hardware},
 };
 

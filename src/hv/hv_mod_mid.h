@@ -9,6 +9,7 @@
 #define HV_HV_MOD_MID_H
 
 #include "hv/hv.h"
+#include "hv/hv_platform_cmds.h"
 #include "hv/hv_router.h"
 
 extern const struct hv_platform hv_platform_c3600, hv_platform_c2691,
@@ -24,17 +25,9 @@ const struct hv_platform *hv_platform_mid_find(const char *name);
  */
 int hv_mid_builtin_card(const struct hv_router *r, int slot, int subslot);
 
-/* Look up a VM of platform p and lock it; on failure the reply (208 or
- * 212) is written and NULL returned. */
-struct hv_obj *hv_mid_find(struct hv_ctx *c, const struct hv_platform *p,
-                           const char *name);
-
-/* Handlers of the commands the four modules share; each serves the
- * platform of the module it was called through (c->module). */
-void hv_mid_list(struct hv_ctx *c, int argc, char **argv);
-void hv_mid_set_mac_addr(struct hv_ctx *c, int argc, char **argv);
-void hv_mid_get_mac_addr(struct hv_ctx *c, int argc, char **argv);
-void hv_mid_set_system_id(struct hv_ctx *c, int argc, char **argv);
+/* Handlers of the commands the four modules share besides those of every
+ * platform (hv_platform_cmds.h); each serves the platform of the module
+ * it was called through (c->module). */
 void hv_mid_set_iomem(struct hv_ctx *c, int argc, char **argv);
 void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv);
 
