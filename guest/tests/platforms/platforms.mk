@@ -14,6 +14,9 @@ PP_OUT  := $(OUT)/platforms
 PP_OBJ  := $(OBJ)/platforms
 PP_PROBES := $(sort $(basename $(notdir $(wildcard $(PP_DIR)/plat_*.c))))
 PP_COMMON := $(PP_OBJ)/pio.o $(PP_OBJ)/pglue.o
+# Linked into the probes that use them only.
+PP_EXTRA_plat_hdlc := $(PP_OBJ)/pmpsc.o
+PP_EXTRA_plat_wenet := $(PP_OBJ)/pmpsc.o
 PP_H    := $(wildcard $(PP_DIR)/*.h) $(GT_COMMON_H)
 PP_CFLAGS := $(GT_ARCH_o32) $(GT_CFLAGS) -I$(PP_DIR)
 
@@ -26,11 +29,12 @@ $(PP_OBJ)/$(1).tio.o: $(GT_DIR)/common/tio.c $(PP_H)
 	@mkdir -p $$(dir $$@)
 	$(GCC) $(PP_CFLAGS) -DTEST_NAME=$(1) -c $$< -o $$@
 $(PP_OUT)/$(1).elf: $(PP_OBJ)/$(1).o $(PP_OBJ)/$(1).tio.o $(PP_COMMON) \
+                    $(PP_EXTRA_$(1)) \
                     $(GT_OBJ)/o32/common/libgcc_mini.o $$(GT_RT_OBJS_o32) \
                     $(GT_OBJ)/o32/image.ld
 	@mkdir -p $$(dir $$@)
 	$(GCC) $(GT_ARCH_o32) $(GT_LDFLAGS) -T $(GT_OBJ)/o32/image.ld \
-	    $$(GT_RT_OBJS_o32) $(PP_COMMON) $(PP_OBJ)/$(1).o \
+	    $$(GT_RT_OBJS_o32) $(PP_COMMON) $(PP_EXTRA_$(1)) $(PP_OBJ)/$(1).o \
 	    $(PP_OBJ)/$(1).tio.o $(GT_OBJ)/o32/common/libgcc_mini.o -o $$@
 PP_IMAGES += $(PP_OUT)/$(1).elf
 endef
