@@ -23,6 +23,7 @@
 
 #include "dev/ata_disk.h"
 #include "dev/disk_format.h"
+#include "file_harness.h"
 
 #define MB (1u << 20)
 #define VOLUME_ID 0x12345678u
@@ -82,30 +83,6 @@ static int teardown(void **state)
     rmdir(f->dir);
     test_free(f);
     return 0;
-}
-
-static off_t file_size(const char *path)
-{
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    return st.st_size;
-}
-
-static void file_read(const char *path, off_t off, void *buf, size_t len)
-{
-    int fd = open(path, O_RDONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pread(fd, buf, len, off), (ssize_t)len);
-    close(fd);
-}
-
-static void file_write(const char *path, off_t off, const void *buf,
-                       size_t len)
-{
-    int fd = open(path, O_RDWR | O_CREAT, 0644);
-    assert_true(fd >= 0);
-    assert_int_equal(pwrite(fd, buf, len, off), (ssize_t)len);
-    close(fd);
 }
 
 static uint16_t le16(const uint8_t *p)

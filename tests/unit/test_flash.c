@@ -23,6 +23,7 @@
 
 #include "dev/bootflash.h"
 #include "dev/intel_flash.h"
+#include "file_harness.h"
 
 #define MB (1u << 20)
 #define BANK (8 * MB)
@@ -73,21 +74,6 @@ static int teardown(void **state)
     rmdir(f->dir);
     test_free(f);
     return 0;
-}
-
-static off_t file_size(const char *path)
-{
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    return st.st_size;
-}
-
-static void file_read(const char *path, off_t off, void *buf, size_t len)
-{
-    int fd = open(path, O_RDONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pread(fd, buf, len, off), (ssize_t)len);
-    close(fd);
 }
 
 static void file_fill(const char *path, off_t len, uint8_t byte)

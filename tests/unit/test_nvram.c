@@ -22,6 +22,7 @@
 
 #include "dev/ds1216.h"
 #include "dev/nvram.h"
+#include "file_harness.h"
 
 struct fx {
     char dir[64];
@@ -78,30 +79,6 @@ static int teardown(void **state)
     rmdir(f->dir);
     test_free(f);
     return 0;
-}
-
-static off_t file_size(const char *path)
-{
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    return st.st_size;
-}
-
-static void file_read(const char *path, off_t off, void *buf, size_t len)
-{
-    int fd = open(path, O_RDONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pread(fd, buf, len, off), (ssize_t)len);
-    close(fd);
-}
-
-static void file_write(const char *path, off_t off, const void *buf,
-                       size_t len)
-{
-    int fd = open(path, O_RDWR | O_CREAT, 0644);
-    assert_true(fd >= 0);
-    assert_int_equal(pwrite(fd, buf, len, off), (ssize_t)len);
-    close(fd);
 }
 
 /* ------------------------------------------------ memory */
