@@ -23,23 +23,11 @@
 #include "dev/pci_bus.h"
 #include "machine/c7200/c7200_pci.h"
 #include "mem/physmap.h"
+#include "irq_harness.h"
 
 #define RAM_SIZE (1u << 20)
 #define GT1 C7200_GT_BASE_1
 #define GT2 C7200_GT_BASE_2
-
-struct irq_rec {
-    int level;
-    int calls;
-};
-
-static void rec_set(void *ctx, int line, int level)
-{
-    struct irq_rec *r = ctx;
-    (void)line;
-    r->level = level;
-    r->calls++;
-}
 
 struct win {
     struct device dev;
@@ -60,7 +48,7 @@ static const struct device_ops win_ops = {.read = win_read};
 struct gfx {
     struct physmap pm;
     uint8_t *ram;
-    struct irq_rec gt_irq, net_irq, mgmt_irq, oir_irq;
+    struct irq_log gt_irq, net_irq, mgmt_irq, oir_irq;
     struct c7200_mpfpga *mp;
     struct c7200_pci *pci;
     struct pci_dev *markers[8];
@@ -75,9 +63,9 @@ static struct gfx *gfx_new(const char *npe, const char *midplane)
     assert_int_equal(physmap_add_ram(&g->pm, "dram", 0, RAM_SIZE, g->ram, 0),
                      0);
     struct c7200_mpfpga_config mc = {
-        .net_irq = {rec_set, &g->net_irq, 2},
-        .pa_mgmt_irq = {rec_set, &g->mgmt_irq, 3},
-        .oir_irq = {rec_set, &g->oir_irq, 6},
+        .net_irq = {irq_log_set, &g->net_irq, 2},
+        .pa_mgmt_irq = {irq_log_set, &g->mgmt_irq, 3},
+        .oir_irq = {irq_log_set, &g->oir_irq, 6},
     };
     g->mp = c7200_mpfpga_create(&mc);
     assert_non_null(g->mp);
@@ -85,7 +73,7 @@ static struct gfx *gfx_new(const char *npe, const char *midplane)
         .npe = npe,
         .midplane = midplane,
         .pm = &g->pm,
-        .gt_irq = {rec_set, &g->gt_irq, 4},
+        .gt_irq = {irq_log_set, &g->gt_irq, 4},
         .mpfpga = g->mp,
     };
     assert_int_equal(c7200_pci_create(&pc, &g->pci), 0);

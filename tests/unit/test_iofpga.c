@@ -15,6 +15,7 @@
 #include "dev/c7200_mpfpga.h"
 #include "dev/ds1620.h"
 #include "dev/scn2681.h"
+#include "irq_harness.h"
 
 /* ------------------------------------------------ fake vtty (output only) */
 struct vtty {
@@ -49,19 +50,9 @@ void vtty_set_notify(struct vtty *vt, vtty_notify_fn fn, void *arg)
 }
 
 /* ------------------------------------------------ fixture */
-struct irq_rec {
-    int level;
-};
-
-static void rec_set(void *ctx, int line, int level)
-{
-    (void)line;
-    ((struct irq_rec *)ctx)->level = level;
-}
-
 struct fx {
     struct vtty con;
-    struct irq_rec duart_irq, net_irq, oir_irq;
+    struct irq_log duart_irq, net_irq, oir_irq;
     struct scn2681 *duart;
     struct c7200_mpfpga *mp;
     struct c7200_iofpga *io;
@@ -72,11 +63,11 @@ static int setup_card(void **state, int bay0_card)
 {
     struct fx *f = test_calloc(1, sizeof(*f));
     f->duart = scn2681_create(&f->con, NULL,
-                              (struct irq_line){rec_set, &f->duart_irq, 5},
+                              (struct irq_line){irq_log_set, &f->duart_irq, 5},
                               NULL);
     struct c7200_mpfpga_config mc = {
-        .net_irq = {rec_set, &f->net_irq, 2},
-        .oir_irq = {rec_set, &f->oir_irq, 6},
+        .net_irq = {irq_log_set, &f->net_irq, 2},
+        .oir_irq = {irq_log_set, &f->oir_irq, 6},
     };
     f->mp = c7200_mpfpga_create(&mc);
     struct c7200_iofpga_config ic = {

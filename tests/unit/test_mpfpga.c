@@ -11,19 +11,7 @@
 #include <cmocka.h>
 
 #include "dev/c7200_mpfpga.h"
-
-struct irq_rec {
-    int level;
-    int calls;
-};
-
-static void rec_set(void *ctx, int line, int level)
-{
-    struct irq_rec *r = ctx;
-    (void)line;
-    r->level = level;
-    r->calls++;
-}
+#include "irq_harness.h"
 
 struct port_rec {
     uint32_t written;
@@ -44,7 +32,7 @@ static void port_write(void *ctx, uint32_t v)
 }
 
 struct fx {
-    struct irq_rec net, mgmt, oir;
+    struct irq_log net, mgmt, oir;
     int power_offs;
     struct c7200_mpfpga *mp;
     struct device *dev;
@@ -59,9 +47,9 @@ static int setup(void **state)
 {
     struct fx *f = test_calloc(1, sizeof(*f));
     struct c7200_mpfpga_config c = {
-        .net_irq = {rec_set, &f->net, 2},
-        .pa_mgmt_irq = {rec_set, &f->mgmt, 3},
-        .oir_irq = {rec_set, &f->oir, 6},
+        .net_irq = {irq_log_set, &f->net, 2},
+        .pa_mgmt_irq = {irq_log_set, &f->mgmt, 3},
+        .oir_irq = {irq_log_set, &f->oir, 6},
         .power_off = on_power_off,
         .ctx = f,
     };

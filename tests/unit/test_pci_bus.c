@@ -18,6 +18,7 @@
 #include "dev/pci_bus.h"
 #include "dev/pci_io.h"
 #include "mem/physmap.h"
+#include "irq_harness.h"
 
 /* ---- a register window that records what reaches it ---- */
 
@@ -56,20 +57,6 @@ static void win_init(struct win *w)
     memset(w, 0, sizeof(*w));
     w->dev.name = "win";
     w->dev.ops = &win_ops;
-}
-
-struct irq_rec {
-    int level;
-    int calls;
-    int line;
-};
-
-static void rec_set(void *ctx, int line, int level)
-{
-    struct irq_rec *r = ctx;
-    r->level = level;
-    r->line = line;
-    r->calls++;
 }
 
 /* ---- fixture: a physmap with RAM at 0 and one root bus ---- */
@@ -274,7 +261,7 @@ static void test_standard_header_bar_sizing(void **state)
     struct pci_io *io;
     assert_int_equal(pci_io_create(NULL, &io), 0);
     pci_bus_set_io(f->root, io);
-    struct irq_rec irq = {0};
+    struct irq_log irq = {0};
     struct pci_dev_config c = {
         .name = "std",
         .vendor_id = 0x8086,
@@ -282,7 +269,7 @@ static void test_standard_header_bar_sizing(void **state)
         .class_rev = 0x02000003,
         .mode = PCI_HDR_STANDARD,
         .int_pin = 1,
-        .irq = {rec_set, &irq, 42},
+        .irq = {irq_log_set, &irq, 42},
     };
     c.bar[0] = (struct pci_bar_desc){.size = 0x20000, .window = &f->w0.dev};
     c.bar[1] = (struct pci_bar_desc){.size = 0x40, .io = 1,
@@ -353,9 +340,9 @@ static void test_standard_header_bar_sizing(void **state)
 static void test_platform_irq_forwarding(void **state)
 {
     struct fx *f = *state;
-    struct irq_rec irq = {0};
+    struct irq_log irq = {0};
     struct pci_dev_config c = tulip_cfg(&f->w0);
-    c.irq = (struct irq_line){rec_set, &irq, 8};
+    c.irq = (struct irq_line){irq_log_set, &irq, 8};
     struct pci_dev *d;
     assert_int_equal(pci_dev_add(f->root, 0, 0, &c, &d), 0);
     pci_dev_set_irq(d, 1);

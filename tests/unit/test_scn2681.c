@@ -15,6 +15,7 @@
 
 #include "core/vtty.h"
 #include "dev/scn2681.h"
+#include "irq_harness.h"
 
 /* ---------------------------------------------------------- fake vtty */
 struct vtty {
@@ -75,23 +76,9 @@ static void fake_type(struct vtty *vt, const char *s)
 }
 
 /* ---------------------------------------------------------- fixture */
-struct irq_rec {
-    int level;
-    int calls;
-    int line;
-};
-
-static void rec_set(void *ctx, int line, int level)
-{
-    struct irq_rec *r = ctx;
-    r->level = level;
-    r->line = line;
-    r->calls++;
-}
-
 struct fx {
     struct vtty con, aux;
-    struct irq_rec irq;
+    struct irq_log irq;
     struct scn2681 *s;
 };
 
@@ -100,7 +87,7 @@ static int setup(void **state)
     struct fx *f = test_calloc(1, sizeof(*f));
     pthread_mutex_init(&f->con.lock, NULL);
     pthread_mutex_init(&f->aux.lock, NULL);
-    struct irq_line l = {rec_set, &f->irq, 5};
+    struct irq_line l = {irq_log_set, &f->irq, 5};
     f->s = scn2681_create(&f->con, &f->aux, l, NULL);
     assert_non_null(f->s);
     *state = f;
