@@ -310,10 +310,11 @@ static void *vm_cpu_thread(void *arg)
     if (vm->cpu.jit) {
         struct mips_jit_stats js;
         mips_jit_get_stats(&vm->cpu, &js);
-        log_msg(vm->log, "VM", "%s: JIT %llu blocks, %llu chained jumps, "
-                "%llu invalidated, %llu flushes, %llu interpreted, "
+        log_msg(vm->log, "VM", "%s: JIT %llu blocks, %llu chained jumps (%llu past "
+                "the loads), %llu invalidated, %llu flushes, %llu interpreted, "
                 "%zu KB code%s", vm->cfg.name,
                 (unsigned long long)js.blocks, (unsigned long long)js.chains,
+                (unsigned long long)js.chains_fast,
                 (unsigned long long)js.invalidations,
                 (unsigned long long)js.flushes,
                 (unsigned long long)js.interp_steps, js.code_used >> 10,

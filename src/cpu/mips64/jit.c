@@ -611,7 +611,15 @@ static void try_chain(struct mips_jit *jit, struct jit_exit *e,
         uint32_t g = jit->cpu->tc_gen;
         memcpy(jit_rw(jit, e->gen_field), &g, 4);
     }
-    patch_rel32(jit, e->jmp_field, blk->code);
+    /* past the prologue's loads when the exit's host registers hold
+     * the guest registers it would load, in the same places */
+    uintptr_t to = blk->fast;
+    for (int h = 0; h < JIT_NCACHE; h++)
+        if (blk->loads[h] && blk->loads[h] != e->held[h])
+            to = blk->code;
+    if (to != blk->code)
+        jit->stats.chains_fast++;
+    patch_rel32(jit, e->jmp_field, to);
     jit_code_writable(jit, 0);
     e->to = blk;
     e->next_in = blk->incoming;

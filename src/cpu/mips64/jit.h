@@ -41,6 +41,7 @@ struct mips_jit_stats {
     uint64_t flushes;       /* whole code cache flushes */
     uint64_t invalidations; /* blocks dropped by writes to their page */
     uint64_t chains;        /* direct jumps patched */
+    uint64_t chains_fast;   /* ... of them past the target's loads */
     uint64_t interp_steps;  /* instructions the dispatcher interpreted */
     uint64_t lockstep_blocks;
     uint64_t lockstep_resyncs; /* blocks not compared: device access */

@@ -48,6 +48,9 @@
 #define JIT_PENDING_MAX 64
 
 /* Stack scratch slots (see above) */
+/* host registers that hold guest registers in translated code (jit_trans.c
+ * cache_hregs) */
+#define JIT_NCACHE 9
 #define SLOT_COND 0
 #define SLOT_TARGET 8
 
@@ -61,6 +64,10 @@ struct jit_exit {
     struct jit_block *from;
     struct jit_block *to;     /* block the jump is patched to, or NULL */
     struct jit_exit *next_in; /* list of exits linked to one block */
+    /* guest register each cache host register holds at the jump (0:
+     * none): a target whose prologue would load the same ones there is
+     * entered past its loads (jit_block.fast) */
+    uint8_t held[JIT_NCACHE];
 };
 
 struct jit_block {
@@ -72,6 +79,11 @@ struct jit_block {
                                * instructions (a trace may jump around) */
     uintptr_t code;           /* entry (rx) */
     uintptr_t reenter;        /* stub: pc = va, back to the dispatcher */
+    uintptr_t fast;           /* entry for chained jumps from exits whose
+                               * host registers already hold what the
+                               * prologue loads: budget check, no loads */
+    uint8_t loads[JIT_NCACHE]; /* guest register the prologue loads into
+                                * each cache host register (0: none) */
     uint32_t code_len;
     int valid;
     struct jit_block *hnext;  /* (va) hash chain */

@@ -43,6 +43,7 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
 static const int cache_hregs[] = {X_RBX, X_RBP, X_R12, X_R13,
                                   X_R8, X_R9, X_R10, X_R11, X_RDI};
 #define NCACHE ((int)(sizeof(cache_hregs) / sizeof(cache_hregs[0])))
+_Static_assert(NCACHE == JIT_NCACHE, "jit_internal.h JIT_NCACHE");
 #define HREG_VOLATILE ((1u << X_R8) | (1u << X_R9) | (1u << X_R10) | \
                        (1u << X_R11) | (1u << X_RDI))
 
@@ -54,6 +55,8 @@ struct stub {
     int njumps;
     uintptr_t resume;
     unsigned arg;        /* load kind, store size or exception code */
+    int dst;             /* loads: host register of the value (at resume) */
+    int word_lazy;       /* LW into dst left without sign extension */
     int store;           /* STUB_TC: a store */
     struct stub *slow;   /* STUB_TC: the helper call for misses */
     uintptr_t entry;     /* where the stub was emitted */
@@ -63,6 +66,7 @@ struct stub {
     int sync_to;         /* insn_count the helper must see (see sync_point) */
     int synced;          /* counted instructions already added */
     uint32_t dirty;      /* dirty cached registers at that point */
+    uint32_t lazy;       /* ... and not sign-extended (tctx.lazy) */
     uint64_t next_pc;    /* after a store that must leave the block */
     int slot_leave;      /* in the slot of a branch the block follows: a
                           * store that drops translations leaves for... */
@@ -99,6 +103,15 @@ struct tctx {
     uint32_t body_dirty; /* dirty where in-block loops come back to */
     uint32_t entry_dirty; /* dirty after the prologue (choose_cached) */
     uint32_t entry_load;  /* loaded by the prologue */
+    /* cached registers whose host register holds the result of a 32-bit
+     * operation not yet sign-extended: the low 32 bits are the value's,
+     * the upper ones stale (the guest value is the low word sign-
+     * extended). Always dirty; extended where all 64 bits are read and
+     * before any store to cpu->gpr. */
+    uint32_t lazy;
+    uint32_t valid;      /* cached registers whose host register holds
+                          * the guest value (with `dirty`): loaded,
+                          * reloaded after a helper, or written */
     /* known bounds: guest register g < 2^width[g] (64: nothing known),
      * so 32-bit results below 2^31 need no sign extension */
     uint8_t width[32];
@@ -129,7 +142,23 @@ static void x_lea_f32(struct xbuf *b, int dst, int base, int32_t disp)
     x_modrm_mem(b, dst, base, -1, 1, disp, 1);
 }
 
-static void g_load(struct tctx *t, int x, int g)
+static int is_lazy(const struct tctx *t, int g)
+{
+    return g != 0 && (t->lazy >> g) & 1;
+}
+
+static int w_of(const struct tctx *t, int g);
+
+/* The guest value of g is a sign-extended word: lazy, or below 2^31
+ * (whose host register then holds it whole). */
+static int sext32_known(const struct tctx *t, int g)
+{
+    return is_lazy(t, g) || w_of(t, g) <= 31;
+}
+
+/* Guest register g into host register x: all 64 bits (g_load32: only
+ * the low 32 bits are meaningful, for 32-bit operations). */
+static void g_load32(struct tctx *t, int x, int g)
 {
     if (g == 0)
         x_mov_ri(&t->b, x, 0);
@@ -140,13 +169,31 @@ static void g_load(struct tctx *t, int x, int g)
         x_mov_load(&t->b, 1, x, X_R15, GPR(g));
 }
 
-/* A host register holding guest register g (read only). */
-static int g_src(struct tctx *t, int g, int scratch)
+static void g_load(struct tctx *t, int x, int g)
+{
+    if (is_lazy(t, g))
+        x_movsxd(&t->b, x, t->hreg[g]);
+    else
+        g_load32(t, x, g);
+}
+
+/* A host register holding guest register g (read only; g_src32: only
+ * its low 32 bits are meaningful). */
+static int g_src32(struct tctx *t, int g, int scratch)
 {
     if (g != 0 && t->hreg[g] >= 0)
         return t->hreg[g];
     g_load(t, scratch, g);
     return scratch;
+}
+
+static int g_src(struct tctx *t, int g, int scratch)
+{
+    if (is_lazy(t, g)) {
+        x_movsxd(&t->b, scratch, t->hreg[g]);
+        return scratch;
+    }
+    return g_src32(t, g, scratch);
 }
 
 #define W_ANY 64
@@ -177,6 +224,7 @@ static void g_store(struct tctx *t, int g, int x)
     if (g == 0)
         return;
     t->width[g] = W_ANY;
+    t->lazy &= ~(1u << g);
     if (t->hreg[g] >= 0) {
         if (t->hreg[g] != x)
             x_mov_rr(&t->b, 1, t->hreg[g], x);
@@ -198,10 +246,24 @@ static int g_dst(struct tctx *t, int rd, int avoid)
 static void g_commit(struct tctx *t, int rd, int x)
 {
     t->width[rd] = W_ANY;
-    if (rd != 0 && t->hreg[rd] == x)
+    if (rd != 0 && t->hreg[rd] == x) {
         t->dirty |= 1u << rd;
-    else
+        t->lazy &= ~(1u << rd);
+    } else
         g_store(t, rd, x);
+}
+
+/* g_commit of a 32-bit result in the low half of x, not sign-extended:
+ * left so in rd's host register (tctx.lazy), extended otherwise. */
+static void g_commit32(struct tctx *t, int rd, int x)
+{
+    if (rd != 0 && t->hreg[rd] == x) {
+        g_commit(t, rd, x);
+        t->lazy |= 1u << rd;
+        return;
+    }
+    x_movsxd(&t->b, x, x);
+    g_commit(t, rd, x);
 }
 
 static void g_store_imm(struct tctx *t, int g, uint64_t v)
@@ -209,6 +271,7 @@ static void g_store_imm(struct tctx *t, int g, uint64_t v)
     if (g == 0)
         return;
     t->width[g] = (uint8_t)w_const(v);
+    t->lazy &= ~(1u << g);
     if (t->hreg[g] >= 0) {
         x_mov_ri(&t->b, t->hreg[g], v);
         t->dirty |= 1u << g;
@@ -220,8 +283,19 @@ static void g_store_imm(struct tctx *t, int g, uint64_t v)
     }
 }
 
+/* Sign-extend lazy registers in place: the same guest values, so it may
+ * run on one path and not another. */
+static void sext_regs(struct tctx *t, uint32_t regs)
+{
+    regs &= t->lazy;
+    for (int g = 1; g < 32; g++)
+        if (regs & (1u << g))
+            x_movsxd(&t->b, t->hreg[g], t->hreg[g]);
+}
+
 static void write_back(struct tctx *t, uint32_t dirty)
 {
+    sext_regs(t, dirty);
     for (int g = 1; g < 32; g++)
         if (dirty & (1u << g))
             x_mov_store(&t->b, 1, X_R15, GPR(g), t->hreg[g]);
@@ -232,6 +306,7 @@ static void reload_regs(struct tctx *t, uint32_t regs)
     for (int g = 1; g < 32; g++)
         if (regs & (1u << g))
             x_mov_load(&t->b, 1, t->hreg[g], X_R15, GPR(g));
+    t->lazy &= ~regs;
 }
 
 static void reload_cached(struct tctx *t)
@@ -286,8 +361,10 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
          * may have dropped this block: `body` is past the entry that
          * block_drop() patches) */
         count_add(t, total - t->synced);
-        /* registers dirty here but not at `body` go to memory first */
+        /* registers dirty here but not at `body` go to memory first;
+         * `body` expects all of them sign-extended */
         write_back(t, t->dirty & ~t->body_dirty);
+        sext_regs(t, t->lazy);
         /* the entry's budget check, back to `body` while it passes */
         x_lea(b, 1, X_RAX, X_R14, t->n);
         x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
@@ -310,6 +387,12 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
     }
     e->target = target;
     e->from = t->blk;
+    uint32_t held = (t->valid | t->dirty) & t->cached;
+    for (int g = 1; g < 32; g++)
+        if (held & (1u << g))
+            for (int h = 0; h < NCACHE; h++)
+                if (cache_hregs[h] == t->hreg[g])
+                    e->held[h] = (uint8_t)g;
     size_t gen_jump = 0;
     int gen = (target & ~0xFFFull) != (t->va & ~0xFFFull) && !in_kseg01(target);
     if (gen) {
@@ -482,6 +565,7 @@ static void emit_helper(struct tctx *t, int endblock)
     slot_flag(t, 0);
     x_mov_load(b, 1, X_R14, X_R15, OFF(insn_count));
     reload_cached(t);
+    t->valid = t->cached;
     widths_unknown(t);
     x_test_rr(b, 0, X_RDX, X_RDX);
     size_t ok = x_jcc(b, CC_E, 0);
@@ -516,7 +600,9 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
     s->sync_to = sync_point(t);
     s->synced = t->synced;
     s->dirty = t->dirty;
+    s->lazy = t->lazy;
     s->next_pc = t->pc + 4;
+    s->dst = X_RCX;
     return s;
 }
 
@@ -526,7 +612,7 @@ static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
 {
     struct xbuf *b = &t->b;
     stash_spill(t);
-    if (base != 0 && t->hreg[base] >= 0 && imm) {
+    if (base != 0 && t->hreg[base] >= 0 && imm && !is_lazy(t, base)) {
         x_lea(b, 1, X_RSI, t->hreg[base], imm);
     } else {
         g_load(t, X_RSI, base);
@@ -599,33 +685,33 @@ static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
     x_mov_load(b, 1, X_RDX, X_R15, OFF(jit_k0_base));
 }
 
-/* The access itself at [hbase + hidx]: loads into RCX, stores from RCX
- * (which it byte-swaps). */
+/* The access itself at [hbase + hidx]: loads into `dst`, stores from
+ * RCX (which it byte-swaps). */
 static void emit_access(struct tctx *t, int store, unsigned arg, int hbase,
-                        int hidx)
+                        int hidx, int dst, int word_lazy)
 {
     struct xbuf *b = &t->b;
     if (!store) {
         switch (arg) {
-        case LK_U8: x_rmi(b, OP_MOVZX8, 0, X_RCX, hbase, hidx, 1, 0); break;
-        case LK_S8: x_rmi(b, OP_MOVSX8, 1, X_RCX, hbase, hidx, 1, 0); break;
+        case LK_U8: x_rmi(b, OP_MOVZX8, 0, dst, hbase, hidx, 1, 0); break;
+        case LK_S8: x_rmi(b, OP_MOVSX8, 1, dst, hbase, hidx, 1, 0); break;
         case LK_U16:
         case LK_S16:
-            x_rmi(b, OP_MOVZX16, 0, X_RCX, hbase, hidx, 1, 0);
-            x_rol16_8(b, X_RCX);
+            x_rmi(b, OP_MOVZX16, 0, dst, hbase, hidx, 1, 0);
+            x_rol16_8(b, dst);
             if (arg == LK_S16)
-                x_rr(b, OP_MOVSX16, 1, X_RCX, X_RCX);
+                x_rr(b, OP_MOVSX16, 1, dst, dst);
             break;
         case LK_U32:
         case LK_S32:
-            x_rmi(b, 0x8B, 0, X_RCX, hbase, hidx, 1, 0);
-            x_bswap(b, 0, X_RCX);
-            if (arg == LK_S32)
-                x_movsxd(b, X_RCX, X_RCX);
+            x_rmi(b, 0x8B, 0, dst, hbase, hidx, 1, 0);
+            x_bswap(b, 0, dst);
+            if (arg == LK_S32 && !word_lazy)
+                x_movsxd(b, dst, dst);
             break;
         default:
-            x_rmi(b, 0x8B, 1, X_RCX, hbase, hidx, 1, 0);
-            x_bswap(b, 1, X_RCX);
+            x_rmi(b, 0x8B, 1, dst, hbase, hidx, 1, 0);
+            x_bswap(b, 1, dst);
             break;
         }
         return;
@@ -661,9 +747,11 @@ static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
         /* kseg0 inline, the translation cache out of line */
         size_t miss;
         emit_k0_lookup(t, store, &miss, s);
-        emit_access(t, store, s->arg, X_RDX, X_RSI);
+        emit_access(t, store, s->arg, X_RDX, X_RSI, s->dst, s->word_lazy);
         s->resume = x_here(b);
         struct stub *tc = new_stub(t, STUB_TC, s->arg);
+        tc->dst = s->dst;
+        tc->word_lazy = s->word_lazy;
         tc->store = store;
         tc->slow = s;
         tc->resume = s->resume;
@@ -671,7 +759,7 @@ static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
         return;
     }
     emit_tc_lookup(t, s, store);
-    emit_access(t, store, s->arg, X_RDX, X_RAX);
+    emit_access(t, store, s->arg, X_RDX, X_RAX, s->dst, s->word_lazy);
     s->resume = x_here(b);
 }
 
@@ -679,9 +767,17 @@ static void emit_load(struct tctx *t, int rt, int base, int imm, unsigned kind)
 {
     static const unsigned sizes[] = {1, 1, 2, 2, 4, 4, 8};
     struct stub *s = new_stub(t, STUB_LOAD, kind);
+    /* straight into rt's host register (only once the access succeeded:
+     * a faulting load leaves rt as it was) */
+    s->dst = rt != 0 && t->hreg[rt] >= 0 ? t->hreg[rt] : X_RCX;
+    /* a word loaded into a host register is its lazy form (tctx.lazy);
+     * the slow path's value, sign-extended, is one too */
+    s->word_lazy = kind == LK_S32 && s->dst != X_RCX;
     emit_va(t, s, base, imm, sizes[kind]);
     emit_mem_fast(t, s, 0);
-    g_store(t, rt, X_RCX);
+    g_commit(t, rt, s->dst);
+    if (s->word_lazy)
+        t->lazy |= 1u << rt;
     if (rt)
         t->width[rt] = kind == LK_U8 ? 8 : kind == LK_U16 ? 16
                        : kind == LK_U32 ? 32 : W_ANY;
@@ -697,7 +793,11 @@ static void emit_store(struct tctx *t, int rt, int base, int imm, unsigned size)
     } else {
         t->slot_writes |= t->in_slot;
     }
-    g_load(t, X_RCX, rt); /* the value, also for the slow path */
+    /* the value, also for the slow path (which stores its low bytes) */
+    if (size <= 4)
+        g_load32(t, X_RCX, rt);
+    else
+        g_load(t, X_RCX, rt);
     emit_va(t, s, base, imm, size);
     emit_mem_fast(t, s, 1);
 }
@@ -706,12 +806,13 @@ static void emit_stub(struct tctx *t, struct stub *s)
 {
     struct xbuf *b = &t->b;
     s->entry = x_here(b);
+    t->lazy = s->lazy; /* for write_back */
     for (int i = 0; i < s->njumps; i++)
         x_bind(b, s->jumps[i]);
     if (s->kind == STUB_TC) {
         /* kseg0 window missed: the translation cache, then the helper */
         emit_tc_lookup(t, s->slow, s->store);
-        emit_access(t, s->store, s->arg, X_RDX, X_RAX);
+        emit_access(t, s->store, s->arg, X_RDX, X_RAX, s->dst, s->word_lazy);
         x_jmp(b, s->resume);
         return;
     }
@@ -796,7 +897,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
     x_bind(b, ok);
     count_add(t, -delta);
     if (s->kind == STUB_LOAD)
-        x_mov_rr(b, 1, X_RCX, X_RAX);
+        x_mov_rr(b, 1, s->dst, X_RAX);
     x_jmp(b, s->resume);
 }
 
@@ -821,25 +922,25 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
                  : w <= 31 ? (w > sa ? w - sa : 0)
                  : id == INSN_srl && sa ? 32 - sa : W_ANY;
         int d = g_dst(t, rd, -1);
-        g_load(t, d, rt);
+        g_load32(t, d, rt);
         if (sa)
             x_shift_ri(b, id == INSN_sll ? SH_SHL : id == INSN_srl ? SH_SHR : SH_SAR,
                        0, d, (uint8_t)sa);
         if (nw == W_ANY)
-            x_movsxd(b, d, d);
-        g_commit(t, rd, d);
+            g_commit32(t, rd, d);
+        else
+            g_commit(t, rd, d);
         t->width[rd] = (uint8_t)nw;
         return 1;
     }
     case INSN_sllv: case INSN_srlv: case INSN_srav: {
         if (!rd) return 1;
-        g_load(t, X_RCX, rs);
+        g_load32(t, X_RCX, rs);
         int d = g_dst(t, rd, -1);
-        g_load(t, d, rt);
+        g_load32(t, d, rt);
         x_shift_rcl(b, id == INSN_sllv ? SH_SHL : id == INSN_srlv ? SH_SHR : SH_SAR,
                     0, d);
-        x_movsxd(b, d, d);
-        g_commit(t, rd, d);
+        g_commit32(t, rd, d);
         return 1;
     }
     case INSN_dsll: case INSN_dsrl: case INSN_dsra:
@@ -875,12 +976,13 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int nw = id == INSN_addu && ws <= 30 && wt <= 30
                  ? (ws > wt ? ws : wt) + 1 : W_ANY;
         int d = g_dst(t, rd, rt);
-        g_load(t, d, rs);
-        src = g_src(t, rt, X_RCX);
+        g_load32(t, d, rs);
+        src = g_src32(t, rt, X_RCX);
         x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, d, src);
         if (nw == W_ANY)
-            x_movsxd(b, d, d);
-        g_commit(t, rd, d);
+            g_commit32(t, rd, d);
+        else
+            g_commit(t, rd, d);
         t->width[rd] = (uint8_t)nw;
         return 1;
     }
@@ -906,13 +1008,27 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (id != INSN_dsubu && rd == rt) {
             int tmp = rs; rs = rt; rt = tmp;
         }
+        /* bitwise operations on sign-extended words give one: lazy
+         * operands give a lazy result (an and with a value below 2^31
+         * clears the stale upper bits) */
+        int narrow = id != INSN_daddu && id != INSN_dsubu &&
+                     (is_lazy(t, rs) || is_lazy(t, rt)) &&
+                     sext32_known(t, rs) && sext32_known(t, rt);
         int d = g_dst(t, rd, rt);
-        g_load(t, d, rs);
-        src = g_src(t, rt, X_RCX);
+        if (narrow) {
+            g_load32(t, d, rs);
+            src = g_src32(t, rt, X_RCX);
+        } else {
+            g_load(t, d, rs);
+            src = g_src(t, rt, X_RCX);
+        }
         x_alu_rr(b, op, 1, d, src);
         if (id == INSN_nor)
             x_unary(b, UN_NOT, 1, d);
-        g_commit(t, rd, d);
+        if (narrow && !(id == INSN_and && (ws <= 31 || wt <= 31)))
+            g_commit32(t, rd, d);
+        else
+            g_commit(t, rd, d);
         if (id == INSN_and)
             t->width[rd] = (uint8_t)(ws < wt ? ws : wt);
         else if (id == INSN_or || id == INSN_xor)
@@ -948,11 +1064,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     }
     case INSN_slt: case INSN_sltu:
         if (!rd) return 1;
-        g_load(t, X_RAX, rs);
-        src = g_src(t, rt, X_RDX);
+    {
+        /* sign-extended words: the same order in their low 32 bits,
+         * signed and unsigned */
+        int narrow = sext32_known(t, rs) && sext32_known(t, rt);
+        int a = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
+        src = narrow ? g_src32(t, rt, X_RDX) : g_src(t, rt, X_RDX);
         x_mov_ri(b, X_RCX, 0);
-        x_alu_rr(b, ALU_CMP, 1, X_RAX, src);
+        x_alu_rr(b, ALU_CMP, !narrow, a, src);
         x_setcc(b, id == INSN_slt ? CC_L : CC_B, X_RCX);
+    }
         g_store(t, rd, X_RCX);
         t->width[rd] = 1;
         return 1;
@@ -971,12 +1092,13 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int ws = w_of(t, rs);
         int nw = imm >= 0 && ws <= 30 ? (ws > 15 ? ws : 15) + 1 : W_ANY;
         int d = g_dst(t, rt, -1);
-        g_load(t, d, rs);
+        g_load32(t, d, rs);
         if (imm)
             x_alu_ri(b, ALU_ADD, 0, d, imm);
         if (nw == W_ANY)
-            x_movsxd(b, d, d);
-        g_commit(t, rt, d);
+            g_commit32(t, rt, d);
+        else
+            g_commit(t, rt, d);
         t->width[rt] = (uint8_t)nw;
         return 1;
     }
@@ -984,7 +1106,7 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (!t->allow64) return 0;
         if (!rt) return 1;
         int d = g_dst(t, rt, -1);
-        if (rs != 0 && t->hreg[rs] >= 0 && d != t->hreg[rs])
+        if (rs != 0 && t->hreg[rs] >= 0 && d != t->hreg[rs] && !is_lazy(t, rs))
             x_lea(b, 1, d, t->hreg[rs], imm);
         else {
             g_load(t, d, rs);
@@ -996,9 +1118,12 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     }
     case INSN_slti: case INSN_sltiu:
         if (!rt) return 1;
-        src = g_src(t, rs, X_RAX);
+    {
+        int narrow = sext32_known(t, rs);
+        src = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
         x_mov_ri(b, X_RCX, 0);
-        x_alu_ri(b, ALU_CMP, 1, src, imm);
+        x_alu_ri(b, ALU_CMP, !narrow, src, imm);
+    }
         x_setcc(b, id == INSN_slti ? CC_L : CC_B, X_RCX);
         g_store(t, rt, X_RCX);
         t->width[rt] = 1;
@@ -1007,7 +1132,7 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (!rt) return 1;
         int ws = w_of(t, rs), wi = w_const(uimm);
         int d = g_dst(t, rt, -1);
-        g_load(t, d, rs);
+        g_load32(t, d, rs);
         x_alu_ri(b, ALU_AND, 0, d, (int32_t)uimm);
         g_commit(t, rt, d);
         t->width[rt] = (uint8_t)(ws < wi ? ws : wi);
@@ -1036,8 +1161,8 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         x_mov_store(b, 1, X_R15, id == INSN_mthi ? OFF(hi) : OFF(lo), src);
         return 1;
     case INSN_mult: case INSN_multu:
-        g_load(t, X_RAX, rs);
-        g_load(t, X_RCX, rt);
+        g_load32(t, X_RAX, rs);
+        g_load32(t, X_RCX, rt);
         if (id == INSN_mult) {
             x_movsxd(b, X_RAX, X_RAX);
             x_movsxd(b, X_RCX, X_RCX);
@@ -1164,20 +1289,24 @@ static int emit_cond(struct tctx *t, enum cond c, int rs, int rt)
         rs = rt; /* compared with zero */
         rt = 0;
     }
-    int a = g_src(t, rs, X_RAX);
+    /* values known to be sign-extended words compare in their low 32
+     * bits (equality, sign, zero) */
+    int narrow = sext32_known(t, rs) &&
+                 (c != C_EQ && c != C_NE ? 1 : sext32_known(t, rt));
+    int a = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
     switch (c) {
     case C_EQ:
     case C_NE: {
         if (rt == 0) {
-            x_test_rr(b, 1, a, a);
+            x_test_rr(b, !narrow, a, a);
         } else {
-            int o = g_src(t, rt, X_RCX);
-            x_alu_rr(b, ALU_CMP, 1, a, o);
+            int o = narrow ? g_src32(t, rt, X_RCX) : g_src(t, rt, X_RCX);
+            x_alu_rr(b, ALU_CMP, !narrow, a, o);
         }
         return c == C_EQ ? CC_E : CC_NE;
     }
     default:
-        x_test_rr(b, 1, a, a);
+        x_test_rr(b, !narrow, a, a);
         return c == C_LEZ ? CC_LE : c == C_GTZ ? CC_G : c == C_LTZ ? CC_L : CC_GE;
     }
 }
@@ -1252,6 +1381,8 @@ static int emit_branch(struct tctx *t)
         }
     }
     uint32_t dirty_before_link = t->dirty;
+    uint32_t valid_before_slot = t->valid;
+    uint32_t lazy_before_slot = t->lazy;
     int synced_before_slot = t->synced;
     uint8_t width_before_slot[32];
     memcpy(width_before_slot, t->width, sizeof(width_before_slot));
@@ -1329,6 +1460,8 @@ static int emit_branch(struct tctx *t)
          * link register is written all the same */
         x_bind(b, not_taken);
         t->dirty = dirty_before_link;
+        t->valid = valid_before_slot;
+        t->lazy = lazy_before_slot;
         t->synced = synced_before_slot; /* a slot helper's sync didn't run */
         memcpy(t->width, width_before_slot, sizeof(t->width));
         t->slot_endblock = 0;
@@ -1481,14 +1614,30 @@ static int scan_block(struct tctx *t, const uint8_t *page)
  * one at the use, and in-block loops then run from registers alone). */
 static void choose_cached(struct tctx *t)
 {
+    /* An in-block loop (a branch back to the start of a block that does
+     * not follow branches) runs its body many times: its instructions
+     * weigh more than the way out after it. */
+    int loop_end = -1;
+    for (int i = 0; i < t->n && !t->followed; i++) {
+        unsigned fl = mips_insn_desc[t->id[i]].flags;
+        uint64_t pc = t->pcs[i];
+        uint64_t target = pc + 4 + ((uint64_t)INSN_IMM(t->insn[i]) << 2);
+        if (t->id[i] == INSN_j || t->id[i] == INSN_jal)
+            target = ((pc + 4) & ~0x0FFFFFFFull) |
+                     ((uint64_t)INSN_TARGET(t->insn[i]) << 2);
+        if ((fl & F_BRANCH) && t->id[i] != INSN_jr && t->id[i] != INSN_jalr &&
+            target == t->va)
+            loop_end = i + 1; /* with its delay slot */
+    }
     int uses[32] = {0};
     uint32_t written = 0;
     for (int i = 0; i < t->n; i++) {
         uint32_t r, w;
         insn_regs(t->id[i], t->insn[i], &r, &w);
         written |= w;
+        int weight = i <= loop_end ? 8 : 1; /* a guess at the trip count */
         for (int g = 1; g < 32; g++)
-            uses[g] += ((r >> g) & 1) + ((w >> g) & 1);
+            uses[g] += weight * (((r >> g) & 1) + ((w >> g) & 1));
     }
     memset(t->hreg, -1, sizeof(t->hreg));
     t->cached = 0;
@@ -1500,10 +1649,23 @@ static void choose_cached(struct tctx *t)
                 best = g;
         if (best == 0)
             break;
-        t->hreg[best] = (int8_t)cache_hregs[h];
         t->cached |= 1u << best;
+    }
+    /* Each guest register goes to the same host register in every block
+     * where it can (slot g mod NCACHE, else the next free one), so that
+     * chained blocks find in host registers what their prologue loads
+     * (jit_block.fast). */
+    int taken = 0;
+    for (int g = 1; g < 32; g++) {
+        if (!(t->cached & (1u << g)))
+            continue;
+        int h = g % NCACHE;
+        while (taken & (1 << h))
+            h = (h + 1) % NCACHE;
+        taken |= 1 << h;
+        t->hreg[g] = (int8_t)cache_hregs[h];
         if (HREG_VOLATILE & (1u << cache_hregs[h]))
-            t->volatile_cached |= 1u << best;
+            t->volatile_cached |= 1u << g;
     }
     t->body_dirty = t->cached & written;
 
@@ -1598,10 +1760,17 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
     reload_regs(t, t->entry_load);
+    for (int g = 1; g < 32; g++)
+        if (t->entry_load & (1u << g))
+            for (int h = 0; h < NCACHE; h++)
+                if (cache_hregs[h] == t->hreg[g])
+                    blk->loads[h] = (uint8_t)g;
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
     t->dirty = t->entry_dirty;
+    t->valid = t->entry_load;
+    t->lazy = 0;
     widths_unknown(t);
 
     for (t->k = 0; t->k < t->n; t->k++) {
@@ -1624,6 +1793,14 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
 
     for (int i = 0; i < t->nstubs; i++)
         emit_stub(t, &t->stubs[i]);
+    /* entry from chained exits that hold blk->loads already: the
+     * prologue without its loads (the jump from an exit writes its
+     * registers back first, so they are clean here as after a load) */
+    blk->fast = x_here(b);
+    x_lea(b, 1, X_RAX, X_R14, t->n);
+    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+    t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
+    x_jmp(b, t->body);
     blk->reenter = x_here(b);
     for (int i = 0; i < t->nreenter; i++)
         x_bind(b, t->reenter_jumps[i]);
