@@ -1035,6 +1035,31 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
             t->width[rd] = (uint8_t)(ws > wt ? ws : wt);
         return 1;
     }
+    case INSN_teq: case INSN_tne: case INSN_tge: case INSN_tgeu:
+    case INSN_tlt: case INSN_tltu:
+    case INSN_teqi: case INSN_tnei: case INSN_tgei: case INSN_tgeiu:
+    case INSN_tlti: case INSN_tltiu: {
+        /* Trap exception when the comparison holds (interp.c TRAP_IF);
+         * sign-extended words compare in their low 32 bits */
+        int reg = id == INSN_teq || id == INSN_tne || id == INSN_tge ||
+                  id == INSN_tgeu || id == INSN_tlt || id == INSN_tltu;
+        int narrow = sext32_known(t, rs) && (!reg || sext32_known(t, rt));
+        int a = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
+        if (reg) {
+            int o = narrow ? g_src32(t, rt, X_RCX) : g_src(t, rt, X_RCX);
+            x_alu_rr(b, ALU_CMP, !narrow, a, o);
+        } else {
+            x_alu_ri(b, ALU_CMP, !narrow, a, imm);
+        }
+        int cc = (id == INSN_teq || id == INSN_teqi) ? CC_E
+                 : (id == INSN_tne || id == INSN_tnei) ? CC_NE
+                 : (id == INSN_tge || id == INSN_tgei) ? CC_GE
+                 : (id == INSN_tgeu || id == INSN_tgeiu) ? CC_AE
+                 : (id == INSN_tlt || id == INSN_tlti) ? CC_L : CC_B;
+        struct stub *s = new_stub(t, STUB_EXC, EXC_TR);
+        s->jumps[s->njumps++] = x_jcc(b, cc, 0);
+        return 1;
+    }
     case INSN_add: case INSN_sub: case INSN_dadd: case INSN_dsub: {
         /* on overflow: Integer Overflow, rd unchanged */
         int is64 = id == INSN_dadd || id == INSN_dsub;
