@@ -24,6 +24,8 @@
 
 uint64_t mips_time_ns(const struct mips_cpu *cpu)
 {
+    if (cpu->time_fixed_ns)
+        return cpu->time_fixed_ns;
     if (cpu->deterministic) {
         /* Count advances once per two instructions: ns = insns/2/hz */
         return (uint64_t)((unsigned __int128)cpu->insn_count * 1000000000u /

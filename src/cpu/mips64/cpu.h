@@ -115,6 +115,9 @@ enum {
     IDLE_LOOP_COUNT = 1 << 0,  /* reads Count: its exit time is computable */
     IDLE_LOOP_DEVICE = 1 << 1, /* reads a device register or Cause */
     IDLE_LOOP_STORES = 1 << 2, /* has (silent) stores */
+    /* reads RAM or a CP0 register other than Count: what it reads may
+     * change while it does not run (an interrupt handler) */
+    IDLE_LOOP_INPUTS = 1 << 3,
 };
 
 struct mips_idle_loop {
@@ -122,6 +125,20 @@ struct mips_idle_loop {
     uint64_t lo, hi;           /* lowest / highest PC of an iteration */
     unsigned len;              /* instructions per iteration */
     unsigned flags;            /* IDLE_LOOP_* */
+    uint64_t rbw;              /* registers read before written in an
+                                * iteration (bit 32 HI, bit 33 LO) */
+};
+
+/*
+ * When a loop that reads only registers and Count ends (idle_auto.c): the
+ * same loop with the same register values and the same Count time base
+ * ends at the same host instant, however often it is interrupted.
+ */
+struct mips_idle_end {
+    uint64_t pc, rbw;
+    uint64_t regs[34];         /* GPRs, HI, LO as they were */
+    uint64_t count_base, time_base_ns;
+    uint64_t end_ns;           /* 0: nothing known */
 };
 
 #define MIPS_IDLE_PROPS 10
@@ -143,6 +160,7 @@ struct mips_idle_auto {
     unsigned backoff, backoff_next;
     unsigned strikes;
     uint64_t hits_start;       /* insn_count when idle_hits restarted */
+    struct mips_idle_end end;  /* the last exit time computed */
     uint64_t holdoff_until;    /* insn_count: no adoption before */
     uint64_t dropped_pc;       /* the last loop given up */
     /* statistics (read racily by other threads for display) */
@@ -218,6 +236,9 @@ struct mips_cpu {
     uint64_t count_base;      /* Count at time_base */
     uint64_t time_base_ns;
     uint64_t compare_deadline_ns;
+    /* nonzero: host time as mips_time_ns() gives it, fixed (speculative
+     * runs of an idle loop, idle_loop.c) */
+    uint64_t time_fixed_ns;
 
     /* memory */
     struct physmap *pm;

@@ -52,6 +52,10 @@
 #define WAKE_MARGIN_NS 20000ull   /* wake this much before the loop ends */
 #define DEVICE_SLEEP_NS 10000000ull /* cap when polling a device */
 #define AUTO_HITS 32u             /* hits before sleeping in a verified loop */
+/* Hits after an idle sleep before the next check: the first one often is
+ * the interrupt handler's return into the loop, which then leaves it; the
+ * second, the loop entered again (or spun once more). */
+#define WAKE_HITS 2u
 
 /* ---------------------------------------------------------- detection */
 
@@ -80,6 +84,7 @@ static void auto_drop(struct mips_cpu *cpu, const char *why)
                 " given up: %s", (uint32_t)a->pc, why);
     a->dropped_pc = a->pc;
     a->pc = 0;
+    a->end.end_ns = 0;
     a->drops++;
     a->cand.pc = 0;
     a->streak = a->window = a->in_loop = a->strikes = 0;
@@ -93,6 +98,7 @@ static void auto_adopt(struct mips_cpu *cpu)
     struct mips_idle_auto *a = &cpu->idle_auto;
     a->loop = a->cand;
     a->pc = a->cand.pc;
+    a->end.end_ns = 0;
     a->adoptions++;
     a->strikes = 0;
     a->hits_start = cpu->insn_count;
@@ -181,6 +187,50 @@ void mips_idle_service(struct mips_cpu *cpu)
     mips_idle_calib_service(cpu);
 }
 
+/* ----------------------------------------------- when the loop ends */
+
+static uint64_t reg_of(const struct mips_cpu *cpu, unsigned r)
+{
+    return r == 32 ? cpu->hi : r == 33 ? cpu->lo : cpu->gpr[r];
+}
+
+/*
+ * The loop's end computed at an earlier sleep still holds: a loop that
+ * reads nothing but registers and Count, entered again with the same
+ * registers and Count time base (after an interrupt handler that left
+ * them alone: the guest timer's tick in a Count spin-wait). *d: from now.
+ */
+static int end_known(const struct mips_cpu *cpu, const struct mips_idle_loop *l,
+                     uint64_t now, uint64_t *d)
+{
+    const struct mips_idle_end *e = &cpu->idle_auto.end;
+    if (!e->end_ns || (l->flags & IDLE_LOOP_INPUTS) || e->pc != l->pc ||
+        e->rbw != l->rbw || e->count_base != cpu->count_base ||
+        e->time_base_ns != cpu->time_base_ns)
+        return 0;
+    for (unsigned r = 1; r < 34; r++)
+        if ((l->rbw >> r & 1) && reg_of(cpu, r) != e->regs[r])
+            return 0;
+    *d = e->end_ns > now ? e->end_ns - now : 0;
+    return 1;
+}
+
+static void end_note(struct mips_cpu *cpu, const struct mips_idle_loop *l,
+                     uint64_t end_ns)
+{
+    struct mips_idle_end *e = &cpu->idle_auto.end;
+    e->end_ns = 0;
+    if (l->flags & IDLE_LOOP_INPUTS)
+        return;
+    e->pc = l->pc;
+    e->rbw = l->rbw;
+    for (unsigned r = 1; r < 34; r++)
+        e->regs[r] = (l->rbw >> r & 1) ? reg_of(cpu, r) : 0;
+    e->count_base = cpu->count_base;
+    e->time_base_ns = cpu->time_base_ns;
+    e->end_ns = end_ns;
+}
+
 static void strike(struct mips_cpu *cpu, const char *why)
 {
     struct mips_idle_auto *a = &cpu->idle_auto;
@@ -220,21 +270,35 @@ int mips_idle_sleep_gate(struct mips_cpu *cpu, uint64_t *until_ns)
                                              __ATOMIC_RELAXED) * 1000u;
     if ((l.flags & IDLE_LOOP_DEVICE) && cap > DEVICE_SLEEP_NS)
         cap = DEVICE_SLEEP_NS;
+    uint64_t now = mips_time_ns(cpu);
     if ((l.flags & IDLE_LOOP_COUNT) && !(l.flags & IDLE_LOOP_DEVICE)) {
-        uint64_t d = mips_idle_exit_delay(cpu, &l, cap);
+        uint64_t d;
+        if (!end_known(cpu, &l, now, &d)) {
+            d = mips_idle_exit_delay(cpu, &l, now, cap);
+            if (d < cap)
+                end_note(cpu, &l, now + d);
+        }
         if (d < MIN_SLEEP_NS)
             return 0; /* it ends soon: spinning is cheaper */
         if (d < cap)
             cap = d - WAKE_MARGIN_NS;
     }
-    *until_ns = mips_time_ns(cpu) + cap;
+    *until_ns = now + cap;
     a->sleeps++;
     return 1;
 }
 
 void mips_idle_slept(struct mips_cpu *cpu, uint64_t ns)
 {
-    cpu->idle_auto.slept_ns += ns;
+    struct mips_idle_auto *a = &cpu->idle_auto;
+    a->slept_ns += ns;
+    /* Back in a verified loop after a sleep: check again at once rather
+     * than after AUTO_HITS more spins (the loop's end is often known
+     * already, end_known). */
+    unsigned max = __atomic_load_n(&cpu->idle_max, __ATOMIC_RELAXED);
+    if (a->pc && cpu->idle_pc == a->pc && max > WAKE_HITS &&
+        cpu->idle_hits < max - WAKE_HITS)
+        cpu->idle_hits = max - WAKE_HITS;
 }
 
 /* ------------------------------------------------------ any thread */

@@ -38,10 +38,12 @@ void mips_idle_slept(struct mips_cpu *cpu, uint64_t ns);
  * was). Whatever happens, what ran was real guest execution. CPU thread.
  */
 int mips_idle_probe(struct mips_cpu *cpu, struct mips_idle_loop *out);
-/* Nanoseconds until a loop that reads Count and RAM only exits, at most
- * max_ns; the CPU is left as it was. CPU thread, at the loop's PC. */
+/* Nanoseconds after host time now_ns until a loop that reads Count and
+ * RAM only exits, at most max_ns; the CPU is left as it was. CPU thread,
+ * at the loop's PC. */
 uint64_t mips_idle_exit_delay(struct mips_cpu *cpu,
-                              const struct mips_idle_loop *l, uint64_t max_ns);
+                              const struct mips_idle_loop *l, uint64_t now_ns,
+                              uint64_t max_ns);
 
 static inline int mips_idle_loop_has(const struct mips_idle_loop *l,
                                      uint64_t pc)

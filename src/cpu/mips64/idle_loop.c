@@ -48,7 +48,7 @@ static uint64_t reg_value(const struct mips_cpu *cpu, int r)
 
 /* ------------------------------------------------ instruction effects */
 
-enum use_kind { K_PLAIN, K_LOAD, K_STORE, K_COUNT, K_EXT, K_REJECT };
+enum use_kind { K_PLAIN, K_LOAD, K_STORE, K_COUNT, K_EXT, K_CP0, K_REJECT };
 
 struct insn_use {
     uint64_t rd, wr;  /* registers read / written (bit 32 HI, 33 LO) */
@@ -178,6 +178,8 @@ static void insn_use(uint32_t w, enum insn_id id, struct insn_use *u)
                 u->kind = K_COUNT;
             else if (id != INSN_cfc0 && (rd == CP0_CAUSE || rd == CP0_RANDOM))
                 u->kind = K_EXT; /* interrupt lines, Random */
+            else
+                u->kind = K_CP0;
         } else {
             u->kind = K_REJECT; /* CP0 writes change the machine */
         }
@@ -269,10 +271,15 @@ static int walk_step(struct mips_cpu *cpu, struct walk *w)
                 !store_is_silent(p, cpu->gpr[u[i].rt], u[i].size))
                 return STEP_REFUSED;
             flags |= IDLE_LOOP_STORES;
-        } else if (u[i].kind == K_LOAD && !quiet_host(cpu, ea[i])) {
-            if (w->ram_only)
-                return STEP_REFUSED;
-            check_after[i] = 1;
+        } else if (u[i].kind == K_LOAD) {
+            flags |= IDLE_LOOP_INPUTS;
+            if (!quiet_host(cpu, ea[i])) {
+                if (w->ram_only)
+                    return STEP_REFUSED;
+                check_after[i] = 1;
+            }
+        } else if (u[i].kind == K_CP0) {
+            flags |= IDLE_LOOP_INPUTS;
         } else if (u[i].kind == K_COUNT) {
             flags |= IDLE_LOOP_COUNT;
         } else if (u[i].kind == K_EXT) {
@@ -339,6 +346,7 @@ int mips_idle_probe(struct mips_cpu *cpu, struct mips_idle_loop *out)
     out->hi = w.hi;
     out->len = (unsigned)(cpu->insn_count - n0);
     out->flags = w.flags;
+    out->rbw = w.rbw;
     return 1;
 }
 
@@ -394,10 +402,11 @@ static void spec_restore(struct mips_cpu *cpu, const struct spec_state *s)
  * anything else means the guest would have left the loop.
  */
 static int spins_at(struct mips_cpu *cpu, const struct mips_idle_loop *l,
-                    const struct spec_state *s, uint64_t delta_ns)
+                    const struct spec_state *s, uint64_t now_ns,
+                    uint64_t delta_ns)
 {
     spec_restore(cpu, s);
-    cpu->time_base_ns = s->time_base_ns - delta_ns;
+    cpu->time_fixed_ns = now_ns + delta_ns;
     struct walk w = {.lo = l->lo, .hi = l->hi, .ram_only = 1};
     uint64_t budget = (uint64_t)l->len * 2 + 16;
     while (cpu->insn_count - s->insn_count < budget) {
@@ -412,26 +421,28 @@ static int spins_at(struct mips_cpu *cpu, const struct mips_idle_loop *l,
 }
 
 uint64_t mips_idle_exit_delay(struct mips_cpu *cpu,
-                              const struct mips_idle_loop *l, uint64_t max_ns)
+                              const struct mips_idle_loop *l, uint64_t now_ns,
+                              uint64_t max_ns)
 {
     struct spec_state s;
     spec_save(cpu, &s);
     uint64_t r;
-    if (!spins_at(cpu, l, &s, 0)) {
+    if (!spins_at(cpu, l, &s, now_ns, 0)) {
         r = 0;
-    } else if (spins_at(cpu, l, &s, max_ns)) {
+    } else if (spins_at(cpu, l, &s, now_ns, max_ns)) {
         r = max_ns;
     } else {
         uint64_t lo = 0, hi = max_ns; /* spins at lo, exited at hi */
         while (hi - lo > BISECT_NS) {
             uint64_t mid = lo + (hi - lo) / 2;
-            if (spins_at(cpu, l, &s, mid))
+            if (spins_at(cpu, l, &s, now_ns, mid))
                 lo = mid;
             else
                 hi = mid;
         }
         r = lo;
     }
+    cpu->time_fixed_ns = 0;
     spec_restore(cpu, &s);
     return r;
 }
