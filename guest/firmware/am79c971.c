@@ -61,16 +61,6 @@ struct pcnet {
     int rx_next, tx_next;
 };
 
-static uint32_t phys(const void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 static uint32_t csr_rd(struct pcnet *d, int n)
 {
     REG(RAP) = (uint32_t)n;

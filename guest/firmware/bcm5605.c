@@ -80,16 +80,6 @@ struct bcm {
 static const uint8_t front_to_bcm[16] = {2, 0, 6, 4, 10, 8, 14, 12,
                                          3, 1, 7, 5, 11, 9, 15, 13};
 
-static uint32_t phys(const volatile void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 static void write_mem(struct bcm *d, uint32_t table, unsigned index,
                       const uint32_t *w, unsigned n)
 {

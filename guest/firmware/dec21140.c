@@ -77,16 +77,6 @@ struct tulip {
     uint8_t setup[192];
 };
 
-static uint32_t phys(const void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 /* ---------------------------------------------------------------- MII */
 
 static void mii_out(struct tulip *d, int bit)

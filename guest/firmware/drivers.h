@@ -4,6 +4,24 @@
 #ifndef FW_DRIVERS_H
 #define FW_DRIVERS_H
 
+#include <stdint.h>
+
+/*
+ * Memory the chips reach by DMA: the physical address of a KSEG0/KSEG1
+ * pointer, and the KSEG1 (uncached) alias drivers keep their rings and
+ * buffers at, so that no cache line stands between driver and chip (MIPS
+ * R4000 kernel segments: KSEG0 0x80000000, KSEG1 0xA0000000, 512 MB each).
+ */
+static inline uint32_t phys(const volatile void *p)
+{
+    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
+}
+
+static inline void *uncached(void *p)
+{
+    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
+}
+
 struct iface;
 
 /* Called once per interface found; attaches a driver if the card's chip

@@ -73,16 +73,6 @@ struct gte {
     int rx_next, tx_next;
 };
 
-static uint32_t phys(const volatile void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 static uint32_t port_rd(const struct gte *d, uint32_t reg)
 {
     return gt_read(PORT(d->port) + reg);

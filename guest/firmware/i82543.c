@@ -98,16 +98,6 @@ struct e1k {
     volatile uint32_t icr;  /* causes seen by the interrupt */
 };
 
-static uint32_t phys(const void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 /* A buffer's address as the chip must see it: through the swap window. */
 static uint32_t dma_addr(const void *p)
 {

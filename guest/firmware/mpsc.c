@@ -64,16 +64,6 @@ struct mpsc {
 
 static const uint8_t wic_channel[6] = {1, 0, 4, 2, 5, 3};
 
-static uint32_t phys(const volatile void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 static int mp_link(struct nic *n)
 {
     return n->running;

@@ -77,16 +77,6 @@ struct mchip {
     int mode0;
 };
 
-static uint32_t phys(const void *p)
-{
-    return (uint32_t)(uintptr_t)p & 0x1FFFFFFFu;
-}
-
-static void *uncached(void *p)
-{
-    return (void *)(uintptr_t)(phys(p) | 0xA0000000u);
-}
-
 static int mx_link(struct nic *n)
 {
     struct mchan *h = (struct mchan *)n;
