@@ -17,7 +17,7 @@ FW_SRCS := firmware/idle.S firmware/main.c firmware/sys.c firmware/tty.c \
            firmware/drivers.c firmware/ip.c firmware/dec21140.c \
            firmware/am79c971.c firmware/mueslix.c firmware/serial.c firmware/filter.c firmware/md5.c \
            firmware/i82543.c firmware/plat.c firmware/gt96k_eth.c \
-           firmware/mpsc.c firmware/bcm5605.c
+           firmware/mpsc.c firmware/gt96k_ring.c firmware/bcm5605.c
 FW_OBJS := $(addprefix $(OBJ)/,$(addsuffix .o,$(FW_SRCS)))
 
 $(FW_OBJS): $(wildcard firmware/*.h)

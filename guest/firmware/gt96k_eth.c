@@ -9,8 +9,8 @@
  *  - 16-byte descriptors of big-endian words: byte counts, command/status
  *    (OWN 31, enable interrupt 23, generate CRC 22, pad 18, first 17,
  *    last 16, error summary 15), next descriptor, buffer. Both rings are
- *    circular; the GT follows the next pointers. A received frame's count
- *    includes the 4 CRC bytes.
+ *    circular; the GT follows the next pointers (gt96k_ring.c). A
+ *    received frame's count includes the 4 CRC bytes.
  *  - Receive filter: the GT's hash table (hash mode 0, 1/2 K entries):
  *    an entry for the port's MAC and one for broadcast, both "receive".
  *  - Transmit: OWN handed over, then SDMA command "start TX low" (which
@@ -23,6 +23,7 @@
 #include "fw.h"
 
 #include "drivers.h"
+#include "gt96k_ring.h"
 #include "ip.h"
 #include "net.h"
 
@@ -46,13 +47,8 @@
 #define ICR_RX 0x00010101u     /* RX buffer, RX error, RX queue 0 */
 #define GT_HIGH_MASK0 0xC9C    /* Interrupt0 high-cause mask */
 
-#define D_OWN 0x80000000u
-#define D_EI 0x00800000u
-#define D_GC 0x00400000u
-#define D_P 0x00040000u
-#define D_F 0x00020000u
-#define D_L 0x00010000u
-#define D_ES 0x00008000u
+#define D_GC 0x00400000u /* generate CRC */
+#define D_P 0x00040000u  /* pad */
 
 #define NRX 32
 #define NTX 16
@@ -60,17 +56,11 @@
 #define HT_ENTRIES 2048 /* 1/2 K mode: 8-byte entries, index h & 0x7FF */
 #define HT_PROBES 12
 
-struct gdesc {
-    volatile uint32_t bytes, cmd, next, buf;
-};
-
 struct gte {
     struct nic nic;
     int port;
-    struct gdesc *rx, *tx;
-    uint8_t *rxbuf, *txbuf;
+    struct gt_ring ring;
     volatile uint32_t *ht;   /* (HT_ENTRIES + HT_PROBES) 64-bit entries */
-    int rx_next, tx_next;
 };
 
 static uint32_t port_rd(const struct gte *d, uint32_t reg)
@@ -141,24 +131,12 @@ static int gte_start(struct nic *n)
         d->ht[i] = 0;
     ht_add(d, n->ifp->mac);
     ht_add(d, bcast);
-    for (int i = 0; i < NRX; i++) {
-        d->rx[i].bytes = (uint32_t)BUFSZ << 16;
-        d->rx[i].next = phys(&d->rx[(i + 1) % NRX]);
-        d->rx[i].buf = phys(d->rxbuf + i * BUFSZ);
-        d->rx[i].cmd = D_OWN | D_EI;
-    }
-    for (int i = 0; i < NTX; i++) {
-        d->tx[i].bytes = 0;
-        d->tx[i].cmd = 0;
-        d->tx[i].next = phys(&d->tx[(i + 1) % NTX]);
-        d->tx[i].buf = phys(d->txbuf + i * BUFSZ);
-    }
-    d->rx_next = d->tx_next = 0;
+    gt_ring_reset(&d->ring);
     port_wr(d, HTPR, phys(d->ht));
     port_wr(d, PCR, PCR_HS);
-    port_wr(d, FRDP0, phys(&d->rx[0]));
-    port_wr(d, CRDP0, phys(&d->rx[0]));
-    port_wr(d, CTDP0, phys(&d->tx[0]));
+    port_wr(d, FRDP0, phys(&d->ring.rx[0]));
+    port_wr(d, CRDP0, phys(&d->ring.rx[0]));
+    port_wr(d, CTDP0, phys(&d->ring.tx[0]));
     port_wr(d, ICR, 0);
     port_wr(d, IMR, ICR_RX);
     gt_write(GT_HIGH_MASK0,
@@ -190,13 +168,8 @@ static void gte_isr(struct nic *n)
 static int gte_tx(struct nic *n, const uint8_t *frame, size_t len)
 {
     struct gte *d = (struct gte *)n;
-    struct gdesc *t = &d->tx[d->tx_next];
-    if (len > BUFSZ || (t->cmd & D_OWN))
+    if (gt_ring_tx(&d->ring, frame, len, GD_OWN | D_GC | D_P | GD_F | GD_L))
         return -1;
-    memcpy(d->txbuf + d->tx_next * BUFSZ, frame, len);
-    t->bytes = (uint32_t)len << 16;
-    t->cmd = D_OWN | D_GC | D_P | D_F | D_L;
-    d->tx_next = (d->tx_next + 1) % NTX;
     uint32_t sr = irq_save();
     port_wr(d, SDCMR, SDCMR_ERD | SDCMR_TXDL);
     irq_restore(sr);
@@ -206,22 +179,7 @@ static int gte_tx(struct nic *n, const uint8_t *frame, size_t len)
 static void gte_poll(struct nic *n)
 {
     struct gte *d = (struct gte *)n;
-    struct iface *ifp = n->ifp;
-    for (int k = 0; k < NRX; k++) {
-        struct gdesc *r = &d->rx[d->rx_next];
-        uint32_t c = r->cmd;
-        if (c & D_OWN)
-            break;
-        uint32_t cnt = r->bytes & 0xFFFF;
-        if ((c & (D_F | D_L | D_ES)) == (D_F | D_L) && cnt > 4 &&
-            cnt - 4 <= BUFSZ)
-            eth_input(ifp, d->rxbuf + d->rx_next * BUFSZ, cnt - 4);
-        else
-            ifp->in_drops++;
-        r->bytes = (uint32_t)BUFSZ << 16;
-        r->cmd = D_OWN | D_EI;
-        d->rx_next = (d->rx_next + 1) % NRX;
-    }
+    gt_ring_poll(&d->ring, n->ifp, 4, eth_input); /* count includes CRC */
 }
 
 static const struct nic_ops gte_ops = {
@@ -240,10 +198,7 @@ struct nic *gt96k_eth_attach(struct iface *ifp, int port)
     d->nic.ifp = ifp;
     d->nic.regs = plat.gt + PORT(port);
     d->port = port;
-    d->rx = uncached(fw_alloc(NRX * sizeof(struct gdesc)));
-    d->tx = uncached(fw_alloc(NTX * sizeof(struct gdesc)));
-    d->rxbuf = uncached(fw_alloc(NRX * BUFSZ));
-    d->txbuf = uncached(fw_alloc(NTX * BUFSZ));
+    gt_ring_alloc(&d->ring, NRX, NTX, BUFSZ);
     d->ht = uncached(fw_alloc(8 * (HT_ENTRIES + HT_PROBES)));
     port_wr(d, SDCMR, SDCMR_AR | SDCMR_STDL);
     port_wr(d, IMR, 0);

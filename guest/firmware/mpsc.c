@@ -8,8 +8,8 @@
  *  - SDMA channel n of group 0 (SGCR bit n = 0): command at n * 0x10000
  *    + 0x0908 (bit 23: transmit the ready frames of the TX chain), current
  *    RX descriptor + 0x8910, current / first TX descriptor + 0xC910 /
- *    + 0xC914. Descriptors as the Ethernet ports' (gt96k_eth.c); both
- *    rings circular. A received frame's count includes its CRC: 2 bytes
+ *    + 0xC914. Descriptors and circular rings as the Ethernet ports'
+ *    (gt96k_ring.c). A received frame's count includes its CRC: 2 bytes
  *    (HDLC CRC-16) on a serial WIC, 4 (Ethernet FCS) on a WIC-1ENET,
  *    whose frames are Ethernet frames on the same channel.
  *  - Interrupt: SDMA cause (4 bits a channel: RX buffer, RX error, TX
@@ -22,6 +22,7 @@
 #include "fw.h"
 
 #include "drivers.h"
+#include "gt96k_ring.h"
 #include "ip.h"
 #include "net.h"
 #include "serial.h"
@@ -40,26 +41,14 @@
 #define SER_SDMA_SUM 0x10u
 #define CAUSE_RX 0x3u /* RX buffer, RX error of a channel */
 
-#define D_OWN 0x80000000u
-#define D_EI 0x00800000u
-#define D_F 0x00020000u
-#define D_L 0x00010000u
-#define D_ES 0x00008000u
-
 #define NRX 16
 #define NTX 16
 #define BUFSZ 2048
 
-struct sdesc {
-    volatile uint32_t bytes, cmd, next, buf;
-};
-
 struct mpsc {
     struct nic nic;
     int ch, eth;
-    struct sdesc *rx, *tx;
-    uint8_t *rxbuf, *txbuf;
-    int rx_next, tx_next;
+    struct gt_ring ring;
 };
 
 static const uint8_t wic_channel[6] = {1, 0, 4, 2, 5, 3};
@@ -73,24 +62,12 @@ static int mp_start(struct nic *n)
 {
     struct mpsc *d = (struct mpsc *)n;
     uint32_t sr = irq_save();
-    for (int i = 0; i < NRX; i++) {
-        d->rx[i].bytes = (uint32_t)BUFSZ << 16;
-        d->rx[i].next = phys(&d->rx[(i + 1) % NRX]);
-        d->rx[i].buf = phys(d->rxbuf + i * BUFSZ);
-        d->rx[i].cmd = D_OWN | D_EI;
-    }
-    for (int i = 0; i < NTX; i++) {
-        d->tx[i].bytes = 0;
-        d->tx[i].cmd = 0;
-        d->tx[i].next = phys(&d->tx[(i + 1) % NTX]);
-        d->tx[i].buf = phys(d->txbuf + i * BUFSZ);
-    }
-    d->rx_next = d->tx_next = 0;
+    gt_ring_reset(&d->ring);
     gt_write(SGCR, gt_read(SGCR) & ~(1u << d->ch)); /* receive on group 0 */
     gt_write(MPSC_MMCRL(d->ch), 0);                  /* HDLC */
-    gt_write(SDMA(d->ch, SCTDP), phys(&d->tx[0]));
-    gt_write(SDMA(d->ch, SFTDP), phys(&d->tx[0]));
-    gt_write(SDMA(d->ch, SCRDP), phys(&d->rx[0]));
+    gt_write(SDMA(d->ch, SCTDP), phys(&d->ring.tx[0]));
+    gt_write(SDMA(d->ch, SFTDP), phys(&d->ring.tx[0]));
+    gt_write(SDMA(d->ch, SCRDP), phys(&d->ring.rx[0]));
     gt_write(SDMA_MASK, gt_read(SDMA_MASK) | CAUSE_RX << (4 * d->ch));
     gt_write(SERINT0_MASK, SER_SDMA_SUM);
     irq_restore(sr);
@@ -117,13 +94,9 @@ static void mp_isr(struct nic *n)
 static int mp_tx(struct nic *n, const uint8_t *frame, size_t len)
 {
     struct mpsc *d = (struct mpsc *)n;
-    struct sdesc *t = &d->tx[d->tx_next];
-    if (len == 0 || len > BUFSZ || (t->cmd & D_OWN))
+    if (len == 0 ||
+        gt_ring_tx(&d->ring, frame, len, GD_OWN | GD_EI | GD_F | GD_L))
         return -1;
-    memcpy(d->txbuf + d->tx_next * BUFSZ, frame, len);
-    t->bytes = (uint32_t)len << 16;
-    t->cmd = D_OWN | D_EI | D_F | D_L;
-    d->tx_next = (d->tx_next + 1) % NTX;
     uint32_t sr = irq_save();
     gt_write(SDMA(d->ch, SDCM), SDCM_TXD);
     irq_restore(sr);
@@ -133,28 +106,10 @@ static int mp_tx(struct nic *n, const uint8_t *frame, size_t len)
 static void mp_poll(struct nic *n)
 {
     struct mpsc *d = (struct mpsc *)n;
-    struct iface *ifp = n->ifp;
-    uint32_t crc = d->eth ? 4 : 2;
-    for (int k = 0; k < NRX; k++) {
-        struct sdesc *r = &d->rx[d->rx_next];
-        uint32_t c = r->cmd;
-        if (c & D_OWN)
-            break;
-        uint32_t cnt = r->bytes & 0xFFFF;
-        if ((c & (D_F | D_L | D_ES)) == (D_F | D_L) && cnt > crc &&
-            cnt - crc <= BUFSZ) {
-            const uint8_t *f = d->rxbuf + d->rx_next * BUFSZ;
-            if (d->eth)
-                eth_input(ifp, f, cnt - crc);
-            else
-                serial_input(ifp, f, cnt - crc);
-        } else {
-            ifp->in_drops++;
-        }
-        r->bytes = (uint32_t)BUFSZ << 16;
-        r->cmd = D_OWN | D_EI;
-        d->rx_next = (d->rx_next + 1) % NRX;
-    }
+    if (d->eth)
+        gt_ring_poll(&d->ring, n->ifp, 4, eth_input); /* Ethernet FCS */
+    else
+        gt_ring_poll(&d->ring, n->ifp, 2, serial_input); /* HDLC CRC-16 */
 }
 
 static const struct nic_ops mp_ops = {
@@ -185,9 +140,6 @@ struct nic *mpsc_attach(struct iface *ifp, int wic, int port, int ethernet)
     d->nic.regs = plat.gt;
     d->ch = wic_channel[2 * wic + port];
     d->eth = ethernet;
-    d->rx = uncached(fw_alloc(NRX * sizeof(struct sdesc)));
-    d->tx = uncached(fw_alloc(NTX * sizeof(struct sdesc)));
-    d->rxbuf = uncached(fw_alloc(NRX * BUFSZ));
-    d->txbuf = uncached(fw_alloc(NTX * BUFSZ));
+    gt_ring_alloc(&d->ring, NRX, NTX, BUFSZ);
     return &d->nic;
 }
