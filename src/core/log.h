@@ -10,12 +10,41 @@
 #include <stdio.h>
 
 struct logger;
+struct log_writer;
 
 struct logger *log_open(const char *path); /* NULL path: stderr-less sink */
 void log_close(struct logger *lg);
 void log_msg(struct logger *lg, const char *tag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap);
+/*
+ * A thread that writes the files of the loggers opened with
+ * log_open_async; its own errors (a file it cannot create or write) go to
+ * err_log (stderr when NULL; log_writer_report_to changes it). Destroy it
+ * after closing those loggers.
+ */
+struct log_writer *log_writer_create(struct logger *err_log);
+void log_writer_report_to(struct log_writer *w, struct logger *err_log);
+void log_writer_destroy(struct log_writer *w);
+/* Returns once every line logged before the call to a logger of w is in
+ * its file (or dropped, the error reported). */
+void log_writer_sync(struct log_writer *w);
+/*
+ * A logger whose lines w's thread writes, in order; logging one only
+ * formats it into memory. A file not there yet is created by that thread
+ * too (soon after; errors go to w's err_log) unless create_now; an
+ * existing one is opened here. log_close returns once every line is
+ * written and the file closed. With w NULL, the same as log_open. NULL
+ * with errno on failure.
+ */
+struct logger *log_open_async(const char *path, struct log_writer *w,
+                              int create_now);
+/* 1 when lines of an async logger are still to be written (log_close
+ * would wait for them). */
+int log_pending(struct logger *lg);
+/* Give the file open as fd (an O_TMPFILE one, say) the name path, as
+ * linkat: 0, or -1 with errno (EEXIST: path is there already). */
+int link_fd(int fd, const char *path);
 /* Also echo every message to stderr (debug runs). */
 void log_set_echo(struct logger *lg, int on);
 

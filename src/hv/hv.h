@@ -24,6 +24,7 @@
 
 struct evloop;
 struct logger;
+struct log_writer;
 struct hv_conn;
 struct hv_obj;
 
@@ -52,6 +53,7 @@ struct hypervisor {
     char *console_bind;          /* address for console/AUX listeners */
     struct evloop *ev;
     struct logger *log;
+    struct log_writer *logw;     /* writes the VM logs (<prefix>_log.txt) */
     struct hv_registry reg;
     pthread_t main_thread;
     int stopping;                /* atomic: shutdown under way */

@@ -198,14 +198,20 @@ int hypervisor_main(int argc, char **argv)
     hv->main_thread = pthread_self();
 
     int status = HV_EXIT_OK;
-    hv->log = log_open(hv->opt.log_path);
+    /* The log files (this one, the VMs') are written by the writer
+     * thread; without it, by whoever logs. */
+    hv->logw = log_writer_create(NULL);
+    hv->log = log_open_async(hv->opt.log_path, hv->logw, 1);
     if (!hv->log) {
+        int e = errno;
+        log_writer_destroy(hv->logw);
         fprintf(stderr, "dynamips: cannot open log file %s: %s\n",
-                hv->opt.log_path, strerror(errno));
+                hv->opt.log_path, strerror(e));
         free(hv->console_bind);
         free(hv);
         return HV_EXIT_START_FAILED;
     }
+    log_writer_report_to(hv->logw, hv->log);
     hv_registry_init(&hv->reg);
     hv_reaper_start(hv);
     hv->ev = evloop_create();
@@ -252,7 +258,9 @@ out:
     if (hv->lock_inode_fd >= 0)
         close(hv->lock_inode_fd);
     pthread_mutex_destroy(&hv->lock_inode_mtx);
+    log_writer_report_to(hv->logw, NULL);
     log_close(hv->log);
+    log_writer_destroy(hv->logw); /* every log of it is closed */
     free(hv->console_bind);
     free(hv);
     return status;

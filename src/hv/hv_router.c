@@ -96,9 +96,7 @@ static int lock_link(struct hypervisor *hv, const char *dir, const char *path)
             lock_write_pid(fd);
             hv->lock_inode_fd = fd;
         }
-        char proc[64];
-        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hv->lock_inode_fd);
-        if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0) {
+        if (link_fd(hv->lock_inode_fd, path) == 0) {
             hv->lock_inode_names++;
             rc = 0;
             break;
@@ -280,7 +278,8 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
         goto fail_obj;
     }
     char *log_path = join_path(r->dir, r->prefix, "log.txt");
-    r->log = log_path ? log_open(log_path) : NULL;
+    /* The writer creates the file (an inode can be slow to get). */
+    r->log = log_path ? log_open_async(log_path, hv->logw, 0) : NULL;
     if (!r->log) {
         err = errno ? errno : ENOMEM;
         log_msg(hv->log, "HYPERVISOR", "vm create %s: %s: %s", name,
@@ -683,7 +682,9 @@ int hv_router_rename(struct hv_router *r, const char *new_name)
         lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
         r->lock_fd = fd;
         r->lock_linked = linked;
-        /* Open files (the log) follow a rename on the same file system. */
+        /* Open files (the log) follow a rename on the same file system;
+         * the log file is made by the writer: it must be there first. */
+        log_writer_sync(hv->logw);
         rename_files(r->dir, r->prefix, prefix);
         char *cwd = getcwd(NULL, 0);
         if (cwd && !same_dir(cwd, r->dir))

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,7 +238,17 @@ static void *conn_worker(void *arg)
             break;
         c->in_len += (size_t)r;
         int end = run_lines(c, r == 0);
-        flush_out(c); /* the replies to this burst, in one write */
+        /* The replies to this burst, in one write. When no more requests
+         * are there to read (the client waits for these replies), once
+         * the log lines of its commands are in their files: the client
+         * finds a VM's log file as if written at once. A pipelining
+         * client's replies do not wait for the files. */
+        int more = 0;
+        if (!end && r > 0 && (ioctl(c->fd, FIONREAD, &more) < 0))
+            more = 0;
+        if (more <= 0)
+            log_writer_sync(hv->logw);
+        flush_out(c);
         if (end || r == 0)
             break;
         if (c->in_cap > 4 * HV_READ_CHUNK && c->in_len < HV_READ_CHUNK) {
