@@ -9,6 +9,11 @@
  * cost tens of microseconds (ext4 without a journal skips every recently
  * deleted inode of the group when it allocates one), which a hypervisor
  * creating a VM per request pays on every `vm create`.
+ *
+ * A logger with lines to write has one entry: in the writer's queue, or
+ * "in flight" while one thread writes it. Besides the writer's thread,
+ * log_writer_sync and log_close take entries and write them themselves
+ * rather than wait for the thread to come to them.
  */
 #include "core/log.h"
 
@@ -27,6 +32,12 @@
  * issue 4's memory goal). Only the writer's own error reports are
  * dropped (and counted) instead. */
 #define LOG_PENDING_MAX (256u << 10)
+/* The writer thread leaves an entry this long to the thread that made
+ * it: a hypervisor command's thread writes its lines itself before the
+ * reply (log_writer_sync, log_close) faster than it could hand them over
+ * and wait; and a burst of lines from any thread goes out in fewer
+ * writes. 200 us: the longest a hypervisor reply is held in a burst. */
+#define LOG_WRITER_DELAY_NS 200000L
 /* A buffer the writer has emptied is freed rather than kept above this. */
 #define LOG_KEEP_CAP 16384
 
@@ -35,40 +46,36 @@ struct logger {
     int echo;
     pthread_mutex_t lock;
 
-    /*
-     * Async loggers (w != NULL). The lines go into buf; a logger with
-     * lines waits in w's queue (one entry at most). Whoever takes the
-     * entry (the writer thread, or log_close, which takes it out of the
-     * queue) owns fd until done; flags say who.
-     */
+    /* async loggers (w != NULL) */
     struct log_writer *w;
     char *path;        /* created by the writer when fd < 0 */
     char *dir;         /* the directory part of path */
-    int fd;            /* the owner of the entry only */
+    int fd;            /* the thread that has the entry in flight only */
     int failed;        /* the file could not be made or written (same) */
     char *buf;         /* lines not taken yet (lock) */
     size_t len, cap;   /* (lock) */
     unsigned long dropped; /* lines dropped over LOG_PENDING_MAX (lock) */
-    int queued;        /* an entry is due: in the queue, or taken and its
-                          lines not swapped out yet (lock) */
+    int queued;        /* it has an entry, queued or in flight (lock) */
     int closing;       /* log_close called: no more lines (lock) */
-    int inq;           /* in w's queue (w->mtx) */
-    int busy;          /* the writer thread is at its entry (w->mtx) */
-    struct logger *qnext; /* w's queue or w's stolen list (w->mtx) */
-    unsigned long qseq;   /* when its entry was queued (w->mtx) */
+    int inq;           /* the entry is in w's queue (w->mtx) */
+    int inflight;      /* the entry is being written (w->mtx) */
+    struct logger *qnext; /* w's queue or in-flight list (w->mtx) */
+    unsigned long qseq;   /* when the entry was made (w->mtx) */
+    long long qtime;      /* the same, CLOCK_MONOTONIC ns (w->mtx) */
 };
 
 struct log_writer {
     struct logger *err_log; /* where the writer's own errors go */
     pthread_t thread;
     pthread_mutex_t mtx;
-    pthread_cond_t work; /* the writer waits for loggers to write */
-    pthread_cond_t done; /* an entry was done (log_close, sync wait) */
+    pthread_cond_t work; /* the writer waits for entries (monotonic) */
+    pthread_cond_t done; /* an entry was written (waiters > 0) */
     struct logger *head, *tail; /* the queue, in qseq order */
-    struct logger *stolen;      /* entries log_close took out of it */
-    unsigned long enq_seq;      /* entries queued so far */
-    unsigned long cur_seq;      /* the writer thread's entry, 0: none */
+    struct logger *inflight;    /* entries being written */
+    unsigned long enq_seq;      /* entries made so far */
+    unsigned long epoch;        /* entries written so far */
     int waiters;
+    int idle;                   /* the writer thread waits for a signal */
     int stop;
 };
 
@@ -95,12 +102,16 @@ struct logger *log_open(const char *path)
 
 /* --------------------------------------------------------- the writer */
 
-/* The writer's own errors: to its err_log, or stderr without one. */
-static void report(struct log_writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void report(struct log_writer *w, const char *fmt, ...)
+/* Errors writing lg: to w's err_log, or stderr without one (or when it
+ * is lg itself). */
+static void report(struct log_writer *w, const struct logger *lg,
+                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(struct log_writer *w, const struct logger *lg,
+                   const char *fmt, ...)
 {
     struct logger *to = __atomic_load_n(&w->err_log, __ATOMIC_ACQUIRE);
+    if (to == lg)
+        to = NULL;
     va_list ap;
     va_start(ap, fmt);
     if (to) {
@@ -162,8 +173,59 @@ static int create_file(const struct logger *lg)
     return open(lg->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 }
 
-/* One queue entry: the lines gathered so far; with do_close, the file is
- * closed after them. */
+/* Write lines swapped out of a logger (the entry's thread). */
+static void write_lines(struct log_writer *w, struct logger *lg,
+                        const char *data, size_t len, unsigned long dropped)
+{
+    if (lg->fd < 0 && !lg->failed) {
+        lg->fd = create_file(lg);
+        if (lg->fd < 0) {
+            lg->failed = 1;
+            report(w, lg, "%s: cannot create the log file: %s (its lines are "
+                   "dropped)", lg->path, strerror(errno));
+        }
+    }
+    if (lg->failed || (!len && !dropped))
+        return;
+    int rc = write_all(lg->fd, data, len);
+    if (rc == 0 && dropped) {
+        char note[96];
+        int n = snprintf(note, sizeof(note), "(%lu log lines dropped: the "
+                         "log writer was behind)\n", dropped);
+        rc = write_all(lg->fd, note, (size_t)n);
+    }
+    if (rc < 0) {
+        lg->failed = 1;
+        report(w, lg, "%s: write: %s (further lines are dropped)", lg->path,
+               strerror(-rc));
+    }
+}
+
+/* Take lg's entry: out of the queue (if there), in flight (w->mtx held). */
+static void take(struct log_writer *w, struct logger *lg)
+{
+    if (lg->inq) {
+        struct logger **pp = &w->head, *prev = NULL;
+        while (*pp != lg) {
+            prev = *pp;
+            pp = &(*pp)->qnext;
+        }
+        *pp = lg->qnext;
+        if (w->tail == lg)
+            w->tail = prev;
+        lg->inq = 0;
+    }
+    lg->inflight = 1;
+    lg->qnext = w->inflight;
+    w->inflight = lg;
+}
+
+/*
+ * Write the entry taken with take() (w->mtx not held): the lines logged
+ * so far, then, with do_close, close the file. Lines logged meanwhile
+ * make the entry go back to the head of the queue with its place (they
+ * may be older than anything queued after it), else it ends.
+ */
 static void write_entry(struct log_writer *w, struct logger *lg,
                         char **spare, size_t *spare_cap, int do_close)
 {
@@ -175,35 +237,12 @@ static void write_entry(struct log_writer *w, struct logger *lg,
     lg->cap = *spare_cap;
     lg->len = 0;
     lg->dropped = 0;
-    lg->queued = 0;
     pthread_mutex_unlock(&lg->lock);
 
-    if (lg->fd < 0 && !lg->failed) {
-        lg->fd = create_file(lg);
-        if (lg->fd < 0) {
-            lg->failed = 1;
-            report(w, "%s: cannot create the log file: %s (its lines are "
-                   "dropped)", lg->path, strerror(errno));
-        }
-    }
-    if (!lg->failed && len) {
-        int rc = write_all(lg->fd, data, len);
-        if (rc == 0 && dropped) {
-            char note[96];
-            int n = snprintf(note, sizeof(note),
-                             "(%lu log lines dropped: the log writer was "
-                             "behind)\n", dropped);
-            rc = write_all(lg->fd, note, (size_t)n);
-        }
-        if (rc < 0) {
-            lg->failed = 1;
-            report(w, "%s: write: %s (further lines are dropped)", lg->path,
-                   strerror(-rc));
-        }
-    }
+    write_lines(w, lg, data, len, dropped);
     if (do_close && lg->fd >= 0) {
         if (close(lg->fd) < 0 && !lg->failed)
-            report(w, "%s: close: %s", lg->path, strerror(errno));
+            report(w, lg, "%s: close: %s", lg->path, strerror(errno));
         lg->fd = -1;
     }
     /* keep this entry's buffer for the next one, unless it grew big */
@@ -214,6 +253,38 @@ static void write_entry(struct log_writer *w, struct logger *lg,
     }
     *spare = data;
     *spare_cap = cap;
+
+    pthread_mutex_lock(&lg->lock);
+    int more = lg->len || lg->dropped;
+    if (!more)
+        lg->queued = 0;
+    pthread_mutex_lock(&w->mtx);
+    struct logger **pp = &w->inflight;
+    while (*pp != lg)
+        pp = &(*pp)->qnext;
+    *pp = lg->qnext;
+    lg->inflight = 0;
+    if (more) {
+        lg->inq = 1;
+        lg->qnext = w->head;
+        w->head = lg;
+        if (!w->tail)
+            w->tail = lg;
+        if (w->idle)
+            pthread_cond_signal(&w->work);
+    }
+    w->epoch++;
+    if (w->waiters)
+        pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->mtx);
+    pthread_mutex_unlock(&lg->lock);
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void *writer_main(void *arg)
@@ -223,36 +294,35 @@ static void *writer_main(void *arg)
     size_t spare_cap = 0;
     pthread_mutex_lock(&w->mtx);
     for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->mtx);
         struct logger *lg = w->head;
-        if (!lg)
-            break; /* stop asked and nothing left */
-        w->head = lg->qnext;
-        if (!w->head)
-            w->tail = NULL;
-        lg->inq = 0;
-        lg->busy = 1;
-        w->cur_seq = lg->qseq;
+        if (!lg) {
+            if (w->stop)
+                break; /* nothing left */
+            w->idle = 1;
+            pthread_cond_wait(&w->work, &w->mtx);
+            w->idle = 0;
+            continue;
+        }
+        long long due = lg->qtime + LOG_WRITER_DELAY_NS;
+        if (!w->stop && now_ns() < due) {
+            struct timespec ts = {.tv_sec = (time_t)(due / 1000000000LL),
+                                  .tv_nsec = (long)(due % 1000000000LL)};
+            pthread_cond_timedwait(&w->work, &w->mtx, &ts);
+            continue; /* taken meanwhile, maybe */
+        }
+        take(w, lg);
         pthread_mutex_unlock(&w->mtx);
-
-        /* A closing logger is closed by log_close, which waits for busy
-         * to drop: the writer leaves its file open. */
+        /* a closing logger is closed by log_close, after this entry */
         write_entry(w, lg, &spare, &spare_cap, 0);
-
         pthread_mutex_lock(&w->mtx);
-        w->cur_seq = 0;
-        lg->busy = 0; /* log_close may take it from now on */
-        if (w->waiters)
-            pthread_cond_broadcast(&w->done);
     }
     pthread_mutex_unlock(&w->mtx);
     free(spare);
     return NULL;
 }
 
-/* Put lg in w's queue (lg->lock held, lg not queued). */
-static void enqueue(struct logger *lg)
+/* Give lg an entry at the end of w's queue (lg->lock held, no entry). */
+static void enqueue(struct logger *lg, int quiet)
 {
     struct log_writer *w = lg->w;
     lg->queued = 1;
@@ -260,13 +330,28 @@ static void enqueue(struct logger *lg)
     lg->inq = 1;
     lg->qnext = NULL;
     lg->qseq = ++w->enq_seq;
+    lg->qtime = now_ns();
+    /* A writer thread that is not idle comes to the queue by itself. A
+     * quiet entry wakes it only when others have waited past the delay
+     * (a burst of them). */
+    int wake = w->idle && (!quiet || (w->head && lg->qtime - w->head->qtime
+                                                     >= LOG_WRITER_DELAY_NS));
     if (w->tail)
         w->tail->qnext = lg;
     else
         w->head = lg;
     w->tail = lg;
-    pthread_cond_signal(&w->work);
+    if (wake)
+        pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mtx);
+}
+
+/* Wait for an entry to be written (w->mtx held). */
+static void wait_done(struct log_writer *w)
+{
+    w->waiters++;
+    pthread_cond_wait(&w->done, &w->mtx);
+    w->waiters--;
 }
 
 struct log_writer *log_writer_create(struct logger *err_log)
@@ -276,7 +361,11 @@ struct log_writer *log_writer_create(struct logger *err_log)
         return NULL;
     w->err_log = err_log;
     pthread_mutex_init(&w->mtx, NULL);
-    pthread_cond_init(&w->work, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->work, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_cond_init(&w->done, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         pthread_cond_destroy(&w->done);
@@ -310,15 +399,13 @@ void log_writer_destroy(struct log_writer *w)
     free(w);
 }
 
-/* An entry queued up to seq is not done yet (w->mtx held). */
+/* An entry made up to seq is not written yet (w->mtx held). */
 static int entries_due(const struct log_writer *w, unsigned long seq)
 {
     /* sequence numbers are handed out in order: compare by difference */
     if (w->head && (long)(w->head->qseq - seq) <= 0)
         return 1; /* the queue is in qseq order */
-    if (w->cur_seq && (long)(w->cur_seq - seq) <= 0)
-        return 1;
-    for (const struct logger *lg = w->stolen; lg; lg = lg->qnext)
+    for (const struct logger *lg = w->inflight; lg; lg = lg->qnext)
         if ((long)(lg->qseq - seq) <= 0)
             return 1;
     return 0;
@@ -328,15 +415,24 @@ void log_writer_sync(struct log_writer *w)
 {
     if (!w)
         return;
+    char *spare = NULL;
+    size_t spare_cap = 0;
     pthread_mutex_lock(&w->mtx);
     unsigned long seq = w->enq_seq;
-    if (entries_due(w, seq)) {
-        w->waiters++;
-        while (entries_due(w, seq))
-            pthread_cond_wait(&w->done, &w->mtx);
-        w->waiters--;
+    while (entries_due(w, seq)) {
+        struct logger *lg = w->head;
+        if (lg && (long)(lg->qseq - seq) <= 0) {
+            /* write it here rather than wait for the writer thread */
+            take(w, lg);
+            pthread_mutex_unlock(&w->mtx);
+            write_entry(w, lg, &spare, &spare_cap, 0);
+            pthread_mutex_lock(&w->mtx);
+        } else {
+            wait_done(w); /* in flight elsewhere */
+        }
     }
     pthread_mutex_unlock(&w->mtx);
+    free(spare);
 }
 
 struct logger *log_open_async(const char *path, struct log_writer *w,
@@ -383,9 +479,9 @@ int log_pending(struct logger *lg)
     if (!lg || !lg->w)
         return 0;
     pthread_mutex_lock(&lg->w->mtx);
-    int busy = lg->busy;
+    int inflight = lg->inflight;
     pthread_mutex_unlock(&lg->w->mtx);
-    return busy;
+    return inflight;
 }
 
 void log_close(struct logger *lg)
@@ -395,49 +491,22 @@ void log_close(struct logger *lg)
     if (lg->w) {
         struct log_writer *w = lg->w;
         pthread_mutex_lock(&lg->lock);
-        lg->closing = 1; /* no more lines, no more queue entries */
+        lg->closing = 1; /* no more lines, no entry made from now on */
         pthread_mutex_unlock(&lg->lock);
-        /* The last lines are written here rather than after the other
-         * loggers' entries: take this logger's entry out of the queue,
-         * once the writer thread is out of an earlier one. */
+        /* The last lines are written here, not after the other loggers'
+         * entries: its entry is taken out of the queue (or made), once
+         * no other thread has it in flight. */
         pthread_mutex_lock(&w->mtx);
-        if (lg->busy) {
-            w->waiters++;
-            while (lg->busy)
-                pthread_cond_wait(&w->done, &w->mtx);
-            w->waiters--;
-        }
-        int had_entry = lg->inq;
-        if (had_entry) {
-            struct logger **pp = &w->head, *prev = NULL;
-            while (*pp != lg) {
-                prev = *pp;
-                pp = &(*pp)->qnext;
-            }
-            *pp = lg->qnext;
-            if (w->tail == lg)
-                w->tail = prev;
-            lg->inq = 0;
-            lg->qnext = w->stolen; /* log_writer_sync waits for it */
-            w->stolen = lg;
-        }
+        while (lg->inflight)
+            wait_done(w);
+        if (!lg->inq)
+            lg->qseq = w->enq_seq + 1; /* no lines: due for no sync */
+        take(w, lg);
         pthread_mutex_unlock(&w->mtx);
-
         char *spare = NULL;
         size_t spare_cap = 0;
         write_entry(w, lg, &spare, &spare_cap, 1);
         free(spare);
-
-        if (had_entry) {
-            pthread_mutex_lock(&w->mtx);
-            struct logger **pp = &w->stolen;
-            while (*pp != lg)
-                pp = &(*pp)->qnext;
-            *pp = lg->qnext;
-            if (w->waiters)
-                pthread_cond_broadcast(&w->done);
-            pthread_mutex_unlock(&w->mtx);
-        }
         free(lg->buf);
         free(lg->path);
         free(lg->dir);
@@ -456,24 +525,25 @@ void log_set_echo(struct logger *lg, int on)
 
 /* Append a formatted line to an async logger (lg->lock held). */
 static void append_line(struct logger *lg, const char *ts, long ms,
-                        const char *tag, const char *msg)
+                        const char *tag, const char *msg, int quiet)
 {
     if (lg->closing)
         return;
     /* the line's length: "ts.mmm tag: msg\n" */
     size_t need = strlen(ts) + 5 + strlen(tag) + 2 + strlen(msg) + 1;
     struct log_writer *w = lg->w;
-    if (lg->len + need > LOG_PENDING_MAX &&
-        !pthread_equal(pthread_self(), w->thread)) {
-        /* The writer is behind (a slow disk): wait until it has taken
-         * these lines, as a synchronous logger waits for its write. (Its
-         * own thread cannot: it reports its errors through loggers.) */
-        pthread_mutex_unlock(&lg->lock);
+    while (lg->len + need > LOG_PENDING_MAX &&
+           !pthread_equal(pthread_self(), w->thread)) {
+        /* The writer is behind (a slow disk): wait until it has written
+         * an entry, as a synchronous logger waits for its write. (Its
+         * own thread cannot: it reports its errors through loggers.)
+         * Entries end holding lg->lock first: none ends unseen between
+         * the check above and reading the epoch. */
         pthread_mutex_lock(&w->mtx);
-        w->waiters++;
-        while (lg->inq || lg->busy)
-            pthread_cond_wait(&w->done, &w->mtx);
-        w->waiters--;
+        unsigned long epoch = w->epoch;
+        pthread_mutex_unlock(&lg->lock);
+        while (w->epoch == epoch)
+            wait_done(w);
         pthread_mutex_unlock(&w->mtx);
         pthread_mutex_lock(&lg->lock);
         if (lg->closing)
@@ -500,10 +570,11 @@ static void append_line(struct logger *lg, const char *ts, long ms,
     if (n > 0) /* need counted it: it fits */
         lg->len += (size_t)n;
     if (!lg->queued)
-        enqueue(lg);
+        enqueue(lg, quiet);
 }
 
-void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap)
+static void vmsg(struct logger *lg, const char *tag, const char *fmt,
+                 va_list ap, int quiet)
 {
     if (!lg || (!lg->fp && !lg->w && !lg->echo))
         return;
@@ -522,7 +593,8 @@ void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap)
 
     pthread_mutex_lock(&lg->lock);
     if (lg->w)
-        append_line(lg, ts, (long)(tv.tv_usec / 1000), tag ? tag : "-", msg);
+        append_line(lg, ts, (long)(tv.tv_usec / 1000), tag ? tag : "-", msg,
+                    quiet);
     else if (lg->fp)
         fprintf(lg->fp, "%s.%03ld %s: %s\n", ts, (long)(tv.tv_usec / 1000),
                 tag ? tag : "-", msg);
@@ -531,10 +603,23 @@ void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap)
     pthread_mutex_unlock(&lg->lock);
 }
 
+void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap)
+{
+    vmsg(lg, tag, fmt, ap, 0);
+}
+
 void log_msg(struct logger *lg, const char *tag, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    log_vmsg(lg, tag, fmt, ap);
+    vmsg(lg, tag, fmt, ap, 0);
+    va_end(ap);
+}
+
+void log_msg_quiet(struct logger *lg, const char *tag, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(lg, tag, fmt, ap, 1);
     va_end(ap);
 }

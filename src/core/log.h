@@ -18,6 +18,13 @@ void log_msg(struct logger *lg, const char *tag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void log_vmsg(struct logger *lg, const char *tag, const char *fmt, va_list ap);
 /*
+ * log_msg for a thread that calls log_writer_sync or log_close soon (a
+ * hypervisor command before its reply): the line does not wake the writer
+ * thread, that thread writes it itself then; unless lines pile up.
+ */
+void log_msg_quiet(struct logger *lg, const char *tag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
  * A thread that writes the files of the loggers opened with
  * log_open_async; its own errors (a file it cannot create or write) go to
  * err_log (stderr when NULL; log_writer_report_to changes it). Destroy it

@@ -34,7 +34,7 @@ static void cmd_create(struct hv_ctx *c, int argc, char **argv)
         return;
     }
     hv_obj_put(&c->hv->reg, obj);
-    log_msg(c->hv->log, "HYPERVISOR", "VM '%s' created", argv[0]);
+    log_msg_quiet(c->hv->log, "HYPERVISOR", "VM '%s' created", argv[0]);
     hv_ok(c, "VM '%s' created", argv[0]);
 }
 

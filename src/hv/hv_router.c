@@ -288,8 +288,10 @@ struct hv_obj *hv_router_create(struct hypervisor *hv, const char *name,
         goto fail_obj;
     }
     free(log_path);
-    log_msg(r->log, "VM", "%s: created (instance %d, platform %s)", name, id,
-            platform);
+    /* quiet: written with the reply (the file made then, or before by
+     * the writer thread in a burst) */
+    log_msg_quiet(r->log, "VM", "%s: created (instance %d, platform %s)",
+                  name, id, platform);
     return obj;
 
 fail_obj:
@@ -625,7 +627,7 @@ int hv_router_delete(struct hv_router *r, int clean_files)
         hv_obj_put(&hv->reg, b->nio);
         free(b);
     }
-    log_msg(r->log, "VM", "%s: deleted", r->cfg.name);
+    log_msg_quiet(r->log, "VM", "%s: deleted", r->cfg.name); /* the close */
     log_close(r->log);
     r->log = NULL;
     lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
@@ -636,7 +638,7 @@ int hv_router_delete(struct hv_router *r, int clean_files)
             unlink_files(cwd, r->prefix);
         free(cwd);
     }
-    log_msg(hv->log, "HYPERVISOR", "VM '%s' deleted", r->obj->name);
+    log_msg_quiet(hv->log, "HYPERVISOR", "VM '%s' deleted", r->obj->name);
     return 0;
 }
 

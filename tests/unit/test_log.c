@@ -173,6 +173,51 @@ static void test_sync_waits_for_the_file(void **state)
     remove_dir(&d);
 }
 
+/* Quiet lines: written by the next log_writer_sync of the thread; a
+ * steady stream of them is written by the writer thread without one. */
+static void test_quiet_lines(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = log_writer_create(NULL);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/q_log.txt", d.path);
+    struct logger *lg = log_open_async(path, w, 0);
+    log_msg_quiet(lg, "Q", "one");
+    log_writer_sync(w);
+    char *text = slurp(path);
+    assert_non_null(text);
+    assert_non_null(strstr(text, " Q: one\n"));
+    free(text);
+    log_close(lg);
+
+    enum { N = 40 };
+    struct logger *many[N];
+    char paths[N][128];
+    for (int i = 0; i < N; i++) {
+        snprintf(paths[i], sizeof(paths[i]), "%s/q%d_log.txt", d.path, i);
+        many[i] = log_open_async(paths[i], w, 0);
+        log_msg_quiet(many[i], "Q", "q%d", i);
+        usleep(100); /* 4 ms in all: past the writer's delay */
+    }
+    /* all but the last few are written without a sync, in time */
+    int written = 0;
+    for (int tries = 0; tries < 2000 && written < N / 2; tries++) {
+        written = 0;
+        for (int i = 0; i < N; i++) {
+            char *t = slurp(paths[i]);
+            written += t && strstr(t, " Q: q");
+            free(t);
+        }
+        usleep(1000);
+    }
+    assert_true(written >= N / 2);
+    for (int i = 0; i < N; i++)
+        log_close(many[i]);
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
 /* Many loggers opened, written and closed at once: each file complete. */
 static void test_many_loggers_closed_complete(void **state)
 {
@@ -290,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_lines_in_order_from_threads),
         cmocka_unit_test(test_flood_loses_nothing),
         cmocka_unit_test(test_sync_waits_for_the_file),
+        cmocka_unit_test(test_quiet_lines),
         cmocka_unit_test(test_many_loggers_closed_complete),
         cmocka_unit_test(test_create_error_reported),
         cmocka_unit_test(test_existing_path_opened_at_once),
