@@ -87,6 +87,7 @@ int nio_alloc(struct nio **out, const struct nio_ops *ops, struct evloop *ev,
     nio->ev = ev;
     nio->log = lg;
     nio->fd = -1;
+    nio->fd_aux = -1;
     pthread_mutex_init(&nio->filter_lock, NULL);
     pthread_mutex_init(&nio->bw_lock, NULL);
     *out = nio;
@@ -113,6 +114,9 @@ void nio_free_failed(struct nio *nio)
     }
     if (nio->fd >= 0) {
         close(nio->fd);
+    }
+    if (nio->fd_aux >= 0) {
+        close(nio->fd_aux);
     }
     nio_free(nio);
 }
@@ -461,6 +465,10 @@ static void unwatch(struct nio *nio)
         evloop_del_fd(nio->ev, nio->fd);
         nio->fd_watched = 0;
     }
+    if (nio->fd_aux_watched) {
+        evloop_del_fd(nio->ev, nio->fd_aux);
+        nio->fd_aux_watched = 0;
+    }
 }
 
 /* The frames of a datagram coalesced by UDP GRO, in order, each with the
@@ -522,8 +530,11 @@ static void fd_ready(struct evloop *ev, int fd, unsigned events, void *arg)
 {
     struct nio *nio = arg;
     (void)ev;
-    (void)fd;
     (void)events;
+    if (fd == nio->fd_aux) {
+        nio->ops->aux_ready(nio);
+        return;
+    }
     if (nio->ops->rx_ready) {
         nio->ops->rx_ready(nio);
         return;
@@ -553,6 +564,14 @@ static int watch(struct nio *nio)
     int rc = evloop_add_fd(nio->ev, nio->fd, EV_READ, fd_ready, nio);
     if (rc == 0) {
         nio->fd_watched = 1;
+    }
+    if (rc == 0 && nio->fd_aux >= 0 && nio->ops->aux_ready) {
+        rc = evloop_add_fd(nio->ev, nio->fd_aux, EV_READ, fd_ready, nio);
+        if (rc < 0) {
+            unwatch(nio);
+        } else {
+            nio->fd_aux_watched = 1;
+        }
     }
     return rc;
 }
@@ -670,6 +689,9 @@ void nio_destroy(struct nio *nio)
     }
     if (nio->fd >= 0) {
         close(nio->fd);
+    }
+    if (nio->fd_aux >= 0) {
+        close(nio->fd_aux);
     }
     nio_free(nio);
 }

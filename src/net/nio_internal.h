@@ -75,6 +75,9 @@ struct nio_ops {
     int (*send_many)(struct nio *nio, struct mmsghdr *m, unsigned n);
     /* Readiness of the fd when recv is not enough (gen_eth); loop thread. */
     void (*rx_ready)(struct nio *nio);
+    /* Readiness of fd_aux (udp: the datagrams the connected socket does
+     * not take); loop thread. */
+    void (*aux_ready)(struct nio *nio);
     /* Release the OS resource (fd is closed by the core afterwards). */
     void (*close)(struct nio *nio);
     /* Hypervisor create command (without "nio "), or -ENOTSUP. */
@@ -107,6 +110,10 @@ struct nio_udp {
     int gso;           /* runs of frames may leave as one UDP_SEGMENT send */
     size_t gso_max;    /* longest frame sent segmented (path MTU) */
     int gro;           /* UDP_GRO on: a datagram may hold several frames */
+    /* fd is connected to remote (udp): the kernel takes only the peer's
+     * datagrams to the address it chose, sends need no destination;
+     * fd_aux gets the others (nio_udp.c). */
+    int connected;
 };
 
 struct nio_unix {
@@ -133,6 +140,10 @@ struct nio {
     struct logger *log;
     int fd;         /* -1: none (null, unconnected fifo) */
     int fd_watched; /* fd registered with the event loop (loop thread) */
+    /* A second fd the type reads with aux_ready (-1: none), registered and
+     * unregistered with fd, closed by the core. */
+    int fd_aux;
+    int fd_aux_watched;
 
     /* Receive side, touched on the loop thread only. */
     nio_rx_fn rx_fn;

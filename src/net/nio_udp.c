@@ -3,12 +3,29 @@
  * datagram, the format GNS3, ubridge and VPCS speak (§3.1).
  *
  * udp: the socket is bound to the wildcard address of the remote's family
- * at the local port and frames go to the remote with sendto(). Datagrams
- * from any other source are counted (drop_foreign) and dropped: the same
- * observable behaviour as the reference's connected socket, which the
- * kernel filters silently. Unlike the reference no SO_REUSEADDR is set, so
- * a local port already in use is reported (EADDRINUSE) instead of two NIOs
- * silently sharing it.
+ * at the local port, then connected to the remote, as the reference does
+ * (spec §2.1): the kernel then keeps the route of the peer (no lookup per
+ * send) and sends and receives need no address. The bind is made without
+ * SO_REUSEADDR, so a local port already in use is reported (EADDRINUSE)
+ * instead of two NIOs silently sharing it (the reference sets it); only
+ * then is SO_REUSEADDR set, and a second, unconnected socket (fd_aux) is
+ * bound to the same wildcard address and port. The kernel gives a
+ * datagram to the socket that matches it best (its UDP lookup scores a
+ * connected socket's match of source address and port above a wildcard
+ * one's): the connected one takes the peer's datagrams to the local
+ * address connect() chose (Linux sets it from the route: 127.0.0.1 for a
+ * peer on loopback), fd_aux everything else. Its datagrams from any other
+ * source are counted (drop_foreign) and dropped, where the reference's
+ * kernel drops them silently; the peer's own datagrams to another local
+ * address are delivered, as with the wildcard bind of the reference.
+ * The same per-frame checks apply on both sockets. Where the connect or
+ * the second bind fails (no route yet, an exotic kernel) the socket stays
+ * unconnected and alone: frames go out with sendto() and the source of
+ * every datagram is checked here instead. DYNAMIPS_NO_UDP_CONNECT (any
+ * non-empty value) keeps every udp NIO that way, for tests and
+ * comparisons. A connected socket learns of an ICMP port unreachable from
+ * a peer not (yet) listening and reports it once, on the next send or
+ * receive; it is ignored, as the reference does (the send goes again).
  *
  * udp_auto: the first free port of a range on a dual-stack socket; it
  * receives from anyone until nio_udp_auto_connect() names the peer.
@@ -55,15 +72,32 @@
  * IPv4, 65535 - 20 (IP header) - 8 (UDP header); IPv6 allows 65527. */
 #define GSO_MAX_BYTES 65507
 
+/* The error a connected socket keeps from an ICMP port unreachable (a peer
+ * that was not listening): reported once, then cleared. */
+static int icmp_refused(const struct nio *nio, int err)
+{
+    return err == ECONNREFUSED && nio->u.udp.connected;
+}
+
 static ssize_t udp_send(struct nio *nio, const void *frame, size_t len)
 {
     struct nio_udp *u = &nio->u.udp;
     if (!u->remote_len) {
         return -ENOTCONN;
     }
-    ssize_t r = sendto(nio->fd, frame, len, MSG_DONTWAIT,
-                       (const struct sockaddr *)&u->remote, u->remote_len);
-    return r < 0 ? -errno : r;
+    for (int tries = 0;; tries++) {
+        ssize_t r = u->connected
+                        ? send(nio->fd, frame, len, MSG_DONTWAIT)
+                        : sendto(nio->fd, frame, len, MSG_DONTWAIT,
+                                 (const struct sockaddr *)&u->remote,
+                                 u->remote_len);
+        if (r >= 0) {
+            return r;
+        }
+        if (tries || !icmp_refused(nio, errno)) {
+            return -errno;
+        }
+    }
 }
 
 static int same_peer(const struct sockaddr_storage *a,
@@ -85,21 +119,60 @@ static int same_peer(const struct sockaddr_storage *a,
     return 0;
 }
 
-static ssize_t udp_recv(struct nio *nio, uint8_t *buf, size_t size)
+/* One datagram from fd: its length, or an NIO_RX_* drop reason. The
+ * source is checked when check_src (an unconnected socket). */
+static ssize_t recv_one(struct nio *nio, int fd, int check_src, uint8_t *buf,
+                        size_t size)
 {
     struct nio_udp *u = &nio->u.udp;
     struct sockaddr_storage src;
     socklen_t slen = sizeof(src);
-    ssize_t r = recvfrom(nio->fd, buf, size, MSG_TRUNC | MSG_DONTWAIT,
-                         (struct sockaddr *)&src, &slen);
+    ssize_t r;
+    int tries = 0;
+    while ((r = recvfrom(fd, buf, size, MSG_TRUNC | MSG_DONTWAIT,
+                         (struct sockaddr *)&src, &slen)) < 0 &&
+           !tries++ && fd == nio->fd && icmp_refused(nio, errno)) {
+        slen = sizeof(src);
+    }
     if (r < 0) {
         return (errno == EAGAIN || errno == EWOULDBLOCK) ? NIO_RX_NONE
                                                          : -errno;
     }
-    if (u->remote_len && !same_peer(&src, &u->remote)) {
+    if (check_src && u->remote_len && !same_peer(&src, &u->remote)) {
         return NIO_RX_FOREIGN;
     }
     return (size_t)r > size ? NIO_RX_OVERSIZE : r;
+}
+
+static ssize_t udp_recv(struct nio *nio, uint8_t *buf, size_t size)
+{
+    return recv_one(nio, nio->fd, !nio->u.udp.connected, buf, size);
+}
+
+/* The datagrams the connected socket did not take (see the top of this
+ * file): from the peer to another local address (delivered), or from
+ * anyone else (drop_foreign). */
+static void udp_aux_ready(struct nio *nio)
+{
+    uint8_t *buf = nio->rxbuf + NIO_RX_HEADROOM;
+    for (int i = 0; i < NIO_RX_BUDGET && nio->rx_fn; i++) {
+        ssize_t r = recv_one(nio, nio->fd_aux, 1, buf, NIO_MAX_FRAME);
+        if (r == NIO_RX_NONE) {
+            return;
+        }
+        if (r >= 0) {
+            nio_deliver(nio, buf, (size_t)r);
+        } else if (r == NIO_RX_FOREIGN) {
+            atomic_fetch_add_explicit(&nio->drop_foreign, 1,
+                                      memory_order_relaxed);
+        } else if (r == NIO_RX_OVERSIZE) {
+            atomic_fetch_add_explicit(&nio->drop_oversize, 1,
+                                      memory_order_relaxed);
+        } else {
+            atomic_fetch_add_explicit(&nio->rx_errors, 1,
+                                      memory_order_relaxed);
+        }
+    }
 }
 
 /* The UDP_GRO control message of a received datagram: its frames' size,
@@ -137,10 +210,14 @@ static int udp_recv_many(struct nio *nio, uint8_t *const bufs[],
     if (n > NIO_RX_BATCH) {
         n = NIO_RX_BATCH;
     }
+    /* A connected socket takes the peer's datagrams only: no source to
+     * read or check. */
+    int check_src = u->remote_len && !u->connected;
     for (int i = 0; i < n; i++) {
         iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = NIO_RX_DGRAM};
-        m[i].msg_hdr = (struct msghdr){.msg_name = &src[i],
-                                       .msg_namelen = sizeof(src[i]),
+        m[i].msg_hdr = (struct msghdr){.msg_name = check_src ? &src[i] : NULL,
+                                       .msg_namelen =
+                                           check_src ? sizeof(src[i]) : 0,
                                        .msg_iov = &iov[i],
                                        .msg_iovlen = 1};
         if (u->gro) {
@@ -151,6 +228,10 @@ static int udp_recv_many(struct nio *nio, uint8_t *const bufs[],
     /* MSG_TRUNC: msg_len is the datagram's real length (udp(7)). */
     int k = recvmmsg(nio->fd, m, (unsigned)n, MSG_TRUNC | MSG_DONTWAIT,
                      NULL);
+    if (k < 0 && icmp_refused(nio, errno)) {
+        k = recvmmsg(nio->fd, m, (unsigned)n, MSG_TRUNC | MSG_DONTWAIT,
+                     NULL);
+    }
     if (k < 0) {
         return (errno == EAGAIN || errno == EWOULDBLOCK) ? NIO_RX_NONE
                                                          : -errno;
@@ -164,7 +245,7 @@ static int udp_recv_many(struct nio *nio, uint8_t *const bufs[],
         }
         res[i].seg = seg;
         res[i].frames = seg ? (uint32_t)((len + seg - 1) / seg) : 1;
-        if (u->remote_len && !same_peer(from, &u->remote)) {
+        if (check_src && !same_peer(from, &u->remote)) {
             res[i].len = NIO_RX_FOREIGN;
         } else if ((m[i].msg_hdr.msg_flags & MSG_TRUNC) ||
                    len > NIO_RX_DGRAM || (!seg && len > NIO_MAX_FRAME)) {
@@ -213,8 +294,9 @@ static unsigned gso_group(const struct nio_udp *u, struct gso_batch *b,
             }
         }
         struct msghdr *h = &b->msgs[e].msg_hdr;
-        *h = (struct msghdr){.msg_name = (void *)&u->remote,
-                             .msg_namelen = u->remote_len,
+        *h = (struct msghdr){.msg_name =
+                                 u->connected ? NULL : (void *)&u->remote,
+                             .msg_namelen = u->connected ? 0 : u->remote_len,
                              .msg_iov = &b->iov[i],
                              .msg_iovlen = j - i};
         b->frames[e] = j - i;
@@ -283,6 +365,9 @@ static int udp_send_many(struct nio *nio, struct mmsghdr *m, unsigned n)
             break; /* nothing to segment */
         }
         int r = sendmmsg(nio->fd, b.msgs, e, MSG_DONTWAIT);
+        if (r < 0 && icmp_refused(nio, errno)) {
+            r = sendmmsg(nio->fd, b.msgs, e, MSG_DONTWAIT);
+        }
         if (r < 0) {
             if (b.seg[0] && gso_refused(nio, b.seg[0], errno)) {
                 continue; /* group again without it */
@@ -295,11 +380,14 @@ static int udp_send_many(struct nio *nio, struct mmsghdr *m, unsigned n)
         }
         return (int)sent;
     }
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; !u->connected && i < n; i++) {
         m[i].msg_hdr.msg_name = &u->remote;
         m[i].msg_hdr.msg_namelen = u->remote_len;
     }
     int r = sendmmsg(nio->fd, m, n, MSG_DONTWAIT);
+    if (r < 0 && icmp_refused(nio, errno)) {
+        r = sendmmsg(nio->fd, m, n, MSG_DONTWAIT);
+    }
     return r < 0 ? -errno : r;
 }
 
@@ -327,6 +415,7 @@ static const struct nio_ops udp_ops = {
     .recv = udp_recv,
     .recv_many = udp_recv_many,
     .send_many = udp_send_many,
+    .aux_ready = udp_aux_ready,
     .close = udp_close,
     .describe = udp_describe,
 };
@@ -376,6 +465,41 @@ static void set_bufs(struct nio *nio, int fd)
     /* Linux >= 5.0. */
     u->gro = !(no_gro && *no_gro) &&
              setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0;
+}
+
+/* Connect fd (bound, without SO_REUSEADDR) to the peer ai, with the
+ * unconnected fd_aux beside it on the same port (see the top of this
+ * file); on any failure fd stays as it was, unconnected and alone. */
+static void connect_peer(struct nio *nio, int fd, const struct addrinfo *ai)
+{
+    const char *off = getenv("DYNAMIPS_NO_UDP_CONNECT");
+    if (off && *off) {
+        return;
+    }
+    struct sockaddr_storage local;
+    socklen_t llen = sizeof(local);
+    int on = 1, zero = 0;
+    if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0) {
+        return;
+    }
+    int aux = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (aux >= 0 &&
+        setsockopt(aux, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0 &&
+        bind(aux, (struct sockaddr *)&local, llen) == 0 &&
+        connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        nio_fd_nonblock(aux);
+        nio->fd_aux = aux;
+        nio->u.udp.connected = 1;
+        return;
+    }
+    int err = errno;
+    if (aux >= 0) {
+        close(aux);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof(zero));
+    nio_log(nio, "cannot connect the socket (%s): the source of each "
+                 "datagram is checked here", strerror(err));
 }
 
 /* Resolve host:port as a datagram peer; 0 or a negative errno. */
@@ -449,6 +573,7 @@ int nio_create_udp(struct nio **out, struct evloop *ev, struct logger *lg,
         }
         nio_fd_nonblock(fd);
         set_bufs(nio, fd);
+        connect_peer(nio, fd, ai);
         memcpy(&nio->u.udp.remote, ai->ai_addr, ai->ai_addrlen);
         nio->u.udp.remote_len = ai->ai_addrlen;
         nio->fd = fd;
