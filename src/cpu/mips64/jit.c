@@ -400,7 +400,8 @@ static void block_drop(struct mips_jit *jit, struct jit_block *blk)
     blk->valid = 0;
     jit->stats.invalidations++;
     /* Entry -> "pc = va; back to the dispatcher": a jmp rel32 over the
-     * first (7-byte) instruction of the prologue (jit_trans.c x_lea_f32). */
+     * first (7-byte) instruction of the prologue (jit_trans.c
+     * x_mov_load_f32, x_lea_f32). */
     uint8_t *p = jit_rw(jit, blk->code);
     int32_t rel = (int32_t)((int64_t)blk->reenter - (int64_t)(blk->code + 5));
     p[0] = 0xE9;
@@ -596,8 +597,21 @@ static int can_chain(const struct mips_jit *jit, const struct jit_exit *e,
 static void try_chain(struct mips_jit *jit, struct jit_exit *e,
                       struct jit_block *blk)
 {
+    if (e->va_field) {
+        /* a register jump's inline cache: takes the first kseg0/kseg1
+         * target it misses while it is not chained (its compare holds
+         * the target, so no tc_gen check) */
+        if (e->to || !blk || !in_kseg01(blk->va))
+            return;
+        e->target = blk->va;
+    }
     if (!can_chain(jit, e, blk))
         return;
+    if (e->va_field) {
+        jit_code_writable(jit, 1);
+        memcpy(jit_rw(jit, e->va_field), &blk->va, 8);
+        jit_code_writable(jit, 0);
+    }
     jit_code_writable(jit, 1);
     if (e->to) {
         /* relinking after a TLB generation change */

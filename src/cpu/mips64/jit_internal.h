@@ -60,6 +60,9 @@ struct jit_block;
 struct jit_exit {
     uintptr_t jmp_field;      /* rx address of the rel32 of the jmp */
     uintptr_t gen_field;      /* rx address of the tc_gen imm32, or 0 */
+    uintptr_t va_field;       /* register jumps: rx address of the imm64
+                               * the target is compared with (the target
+                               * chained to, set when chaining), or 0 */
     uint64_t target;          /* guest PC */
     struct jit_block *from;
     struct jit_block *to;     /* block the jump is patched to, or NULL */

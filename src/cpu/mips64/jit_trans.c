@@ -5,9 +5,10 @@
  * slot), an instruction that changes the CPU mode or TLB (F_ENDBLOCK), the
  * end of the 4 KB page, the idle PC, or JIT_MAX_BLOCK_INSNS. Its shape:
  *
- *   entry:   budget check (insn_count + N > jit_end? jit_end is 0 once
+ *   entry:   load the guest registers cached for this block (chained
+ *            exits that hold them already jump past the loads), then the
+ *            budget check (insn_count + N > jit_end? jit_end is 0 once
  *            attention is raised), leaving through `reenter` (pc = start)
- *            load the guest registers cached for this block
  *   body:    one translation per instruction; loads/stores inline the
  *            translation cache hit and branch to out-of-line slow paths
  *   exits:   write back dirty cached registers, add the executed count,
@@ -136,9 +137,19 @@ struct tctx {
 
 static void x_lea_f32(struct xbuf *b, int dst, int base, int32_t disp)
 {
-    /* fixed-length lea r64, [base+disp32]: the patchable block entry */
+    /* fixed-length (7 bytes) lea r64, [base+disp32]: the patchable block
+     * entry when the prologue loads nothing */
     x_rex(b, 1, dst, 0, base, 0);
     x_byte(b, 0x8D);
+    x_modrm_mem(b, dst, base, -1, 1, disp, 1);
+}
+
+static void x_mov_load_f32(struct xbuf *b, int dst, int base, int32_t disp)
+{
+    /* fixed-length (7 bytes) mov r64, [base+disp32], base not RSP/R12:
+     * the patchable block entry (block_drop) */
+    x_rex(b, 1, dst, 0, base, 0);
+    x_byte(b, 0x8B);
     x_modrm_mem(b, dst, base, -1, 1, disp, 1);
 }
 
@@ -349,6 +360,18 @@ static int in_kseg01(uint64_t va)
     return va >= 0xFFFFFFFF80000000ull && va < 0xFFFFFFFFC0000000ull;
 }
 
+/* e->held: the guest registers the host registers hold here (all written
+ * back by then, so clean in the block the exit is chained to). */
+static void exit_held(struct tctx *t, struct jit_exit *e)
+{
+    uint32_t held = (t->valid | t->dirty) & t->cached;
+    for (int g = 1; g < 32; g++)
+        if (held & (1u << g))
+            for (int h = 0; h < NCACHE; h++)
+                if (cache_hregs[h] == t->hreg[g])
+                    e->held[h] = (uint8_t)g;
+}
+
 /* Leave for `target` having executed `total` instructions of the block. */
 static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
@@ -387,12 +410,7 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
     }
     e->target = target;
     e->from = t->blk;
-    uint32_t held = (t->valid | t->dirty) & t->cached;
-    for (int g = 1; g < 32; g++)
-        if (held & (1u << g))
-            for (int h = 0; h < NCACHE; h++)
-                if (cache_hregs[h] == t->hreg[g])
-                    e->held[h] = (uint8_t)g;
+    exit_held(t, e);
     size_t gen_jump = 0;
     int gen = (target & ~0xFFFull) != (t->va & ~0xFFFull) && !in_kseg01(target);
     if (gen) {
@@ -457,6 +475,26 @@ static void exit_indirect(struct tctx *t, int total)
     count_add(t, total - t->synced);
     if (t->stash_spilled)
         x_mov_load(b, 1, X_RSI, X_RSP, SLOT_TARGET);
+    struct jit_exit *e = t->direct_ok && !t->slot_endblock
+                             ? jit_new_exit(t->jit) : NULL;
+    if (e) {
+        /*
+         * An inline cache of one target: the first one the jump cache
+         * below misses (in kseg0/kseg1, whose translations do not depend
+         * on the TLB), compared here and jumped to directly once the
+         * dispatcher has chained it (jit.c try_chain), like a direct exit.
+         */
+        e->from = t->blk;
+        exit_held(t, e);
+        x_mov_ri64(b, X_RAX, 1); /* no target yet: never equal (pc & 3) */
+        e->va_field = x_here(b) - 8;
+        x_alu_rr(b, ALU_CMP, 1, X_RSI, X_RAX);
+        size_t other = x_jcc(b, CC_NE, 0);
+        size_t j = x_jmp(b, 0);
+        e->jmp_field = b->rx + j;
+        x_bind(b, j); /* not chained: on to the jump cache */
+        x_bind(b, other);
+    }
     if (t->direct_ok && !t->slot_endblock) {
         x_mov_rr(b, 0, X_RAX, X_RSI);
         x_alu_ri(b, ALU_AND, 0, X_RAX,
@@ -477,7 +515,10 @@ static void exit_indirect(struct tctx *t, int total)
         x_bind(b, m3);
     }
     x_mov_store(b, 1, X_R15, OFF(pc), X_RSI);
-    x_mov_ri(b, X_RAX, 0);
+    if (e)
+        x_mov_ri64(b, X_RAX, (uint64_t)(uintptr_t)e);
+    else
+        x_mov_ri(b, X_RAX, 0);
     jmp_exit(t);
 }
 
@@ -1780,16 +1821,31 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     b->cap = jit->size - jit->used;
     blk->code = x_here(b);
 
-    /* prologue: the budget (also zero once attention is raised) */
+    /*
+     * prologue: the cached registers, then the budget (also zero once
+     * attention is raised; the registers are clean, `reenter` leaves
+     * them). Its first instruction is 7 bytes long: block_drop()
+     * overwrites it with a jump to `reenter`. Chained exits whose host
+     * registers hold blk->loads already enter at blk->fast.
+     */
+    int first = 1;
+    for (int g = 1; g < 32; g++) {
+        if (!(t->entry_load & (1u << g)))
+            continue;
+        if (first) {
+            x_mov_load_f32(b, t->hreg[g], X_R15, GPR(g));
+            first = 0;
+        } else {
+            x_mov_load(b, 1, t->hreg[g], X_R15, GPR(g));
+        }
+        for (int h = 0; h < NCACHE; h++)
+            if (cache_hregs[h] == t->hreg[g])
+                blk->loads[h] = (uint8_t)g;
+    }
+    blk->fast = x_here(b);
     x_lea_f32(b, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
-    reload_regs(t, t->entry_load);
-    for (int g = 1; g < 32; g++)
-        if (t->entry_load & (1u << g))
-            for (int h = 0; h < NCACHE; h++)
-                if (cache_hregs[h] == t->hreg[g])
-                    blk->loads[h] = (uint8_t)g;
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
@@ -1818,14 +1874,6 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
 
     for (int i = 0; i < t->nstubs; i++)
         emit_stub(t, &t->stubs[i]);
-    /* entry from chained exits that hold blk->loads already: the
-     * prologue without its loads (the jump from an exit writes its
-     * registers back first, so they are clean here as after a load) */
-    blk->fast = x_here(b);
-    x_lea(b, 1, X_RAX, X_R14, t->n);
-    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
-    t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
-    x_jmp(b, t->body);
     blk->reenter = x_here(b);
     for (int i = 0; i < t->nreenter; i++)
         x_bind(b, t->reenter_jumps[i]);
