@@ -377,7 +377,6 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
 {
     struct xbuf *b = &t->b;
     if (target == t->va && chain && t->direct_ok && !t->slot_endblock &&
-        !t->followed &&
         !t->slot_writes && target != t->cpu->idle_pc) {
         /* a loop on this block: stay here while the budget allows,
          * guest registers kept in host registers (not after a slot that
@@ -1680,11 +1679,11 @@ static int scan_block(struct tctx *t, const uint8_t *page)
  * one at the use, and in-block loops then run from registers alone). */
 static void choose_cached(struct tctx *t)
 {
-    /* An in-block loop (a branch back to the start of a block that does
-     * not follow branches) runs its body many times: its instructions
-     * weigh more than the way out after it. */
+    /* An in-block loop (a branch back to the start of the block) runs
+     * its body many times: its instructions weigh more than the way out
+     * after it. */
     int loop_end = -1;
-    for (int i = 0; i < t->n && !t->followed; i++) {
+    for (int i = 0; i < t->n; i++) {
         unsigned fl = mips_insn_desc[t->id[i]].flags;
         uint64_t pc = t->pcs[i];
         uint64_t target = pc + 4 + ((uint64_t)INSN_IMM(t->insn[i]) << 2);
@@ -1696,11 +1695,12 @@ static void choose_cached(struct tctx *t)
             loop_end = i + 1; /* with its delay slot */
     }
     int uses[32] = {0};
-    uint32_t written = 0;
+    uint32_t loop_written = 0;
     for (int i = 0; i < t->n; i++) {
         uint32_t r, w;
         insn_regs(t->id[i], t->insn[i], &r, &w);
-        written |= w;
+        if (i <= loop_end)
+            loop_written |= w;
         int weight = i <= loop_end ? 8 : 1; /* a guess at the trip count */
         for (int g = 1; g < 32; g++)
             uses[g] += weight * (((r >> g) & 1) + ((w >> g) & 1));
@@ -1733,7 +1733,9 @@ static void choose_cached(struct tctx *t)
         if (HREG_VOLATILE & (1u << cache_hregs[h]))
             t->volatile_cached |= 1u << g;
     }
-    t->body_dirty = t->cached & written;
+    /* dirty when the loop comes back (the ones written after it are
+     * stored by the exits that follow their writes) */
+    t->body_dirty = t->cached & loop_written;
 
     /*
      * A block no branch of which comes back to its start is entered only
@@ -1766,11 +1768,6 @@ static void choose_cached(struct tctx *t)
             write_first |= w & ~seen;
         seen |= w;
     }
-    /* A trace (a block that follows branches) does not loop in itself:
-     * its exits to its start go through the prologue (exit_direct), and
-     * they would otherwise store every register the trace writes. */
-    if (t->followed)
-        loops = 0;
     t->entry_dirty = loops ? t->body_dirty : 0;
     t->entry_load = loops ? t->cached : t->cached & ~write_first;
 }
