@@ -56,34 +56,37 @@ void show_banner(void)
     tty_write("Copyright (c) the OpenDynamips project. Free software.\n\n");
 }
 
-static void show_slots(void)
+/* A bay or WIC sub-slot, named "<label> <n>": its card, or the type of an
+ * EEPROM no card of ours matches. */
+static void show_bay(const char *label, int n, const struct bay *b)
 {
-    for (int b = 0; b < 7; b++) {
-        if (hw.bays[b].card)
-            tty_printf("Slot %d: %s (%s)\n", b, hw.bays[b].card->name,
-                       hw.bays[b].card->desc);
-        else if (hw.bays[b].ee.present)
-            tty_printf("Slot %d: unknown card (EEPROM type 0x%x)\n", b,
-                       eeprom_type(&hw.bays[b].ee));
-    }
-    for (int w = 0; w < 3; w++) {
-        if (hw.wics[w].card)
-            tty_printf("Slot 0 WIC %d: %s (%s)\n", w, hw.wics[w].card->name,
-                       hw.wics[w].card->desc);
-        else if (hw.wics[w].ee.present)
-            tty_printf("Slot 0 WIC %d: unknown card (EEPROM type 0x%x)\n", w,
-                       eeprom_type(&hw.wics[w].ee));
-    }
+    if (b->card)
+        tty_printf("%s %d: %s (%s)\n", label, n, b->card->name,
+                   b->card->desc);
+    else if (b->ee.present)
+        tty_printf("%s %d: unknown card (EEPROM type 0x%x)\n", label, n,
+                   eeprom_type(&b->ee));
 }
 
-static void show_interface_counts(void)
+/* The bays, then the WICs of slot 0 (only the GT-96100 routers find any). */
+static void show_slots(void)
+{
+    for (int b = 0; b < 7; b++)
+        show_bay("Slot", b, &hw.bays[b]);
+    for (int w = 0; w < 3; w++)
+        show_bay("Slot 0 WIC", w, &hw.wics[w]);
+}
+
+/* Interfaces per type (with_subs: sub-interfaces counted too, as the c7200
+ * shows them), then the NVRAM size. */
+static void show_interface_counts(int with_subs)
 {
     for (int t = 0; t < IFT_COUNT; t++) {
         if (if_types[t].is_virtual)
             continue;
         int n = 0;
         for (struct iface *i = ifaces; i; i = i->next)
-            n += i->type == (enum if_type)t && !i->sub;
+            n += i->type == (enum if_type)t && (with_subs || !i->sub);
         if (n)
             tty_printf("%d %s interface%s\n", n, if_types[t].name,
                        n == 1 ? "" : "s");
@@ -108,7 +111,7 @@ void show_hardware(int boot)
         tty_putc('\n');
         show_slots();
         tty_putc('\n');
-        show_interface_counts();
+        show_interface_counts(0);
         return;
     }
 
@@ -134,26 +137,9 @@ void show_hardware(int boot)
         tty_write("\nLast reset from power-on\n");
     tty_putc('\n');
 
-    for (int b = 0; b < 7; b++) {
-        if (hw.bays[b].card)
-            tty_printf("Slot %d: %s (%s)\n", b, hw.bays[b].card->name,
-                       hw.bays[b].card->desc);
-        else if (hw.bays[b].ee.present)
-            tty_printf("Slot %d: unknown card (EEPROM type 0x%x)\n", b,
-                       eeprom_type(&hw.bays[b].ee));
-    }
+    show_slots();
     tty_putc('\n');
-    for (int t = 0; t < IFT_COUNT; t++) {
-        if (if_types[t].is_virtual)
-            continue;
-        int n = 0;
-        for (struct iface *i = ifaces; i; i = i->next)
-            n += i->type == (enum if_type)t;
-        if (n)
-            tty_printf("%d %s interface%s\n", n, if_types[t].name,
-                       n == 1 ? "" : "s");
-    }
-    tty_printf("%uK bytes of NVRAM.\n\n", nvram_fs_size() / 1024);
+    show_interface_counts(1);
 }
 
 void show_version(void)
