@@ -208,6 +208,8 @@ struct mips_cpu {
      * also need jit_k0_code[page] == 0 (no translations in that page) */
     uint64_t jit_k0_limit;    /* 0: no window */
     uintptr_t jit_k0_base;    /* host address of RAM minus KSEG0 (wraps) */
+    uintptr_t jit_k0_base_zx; /* jit_k0_base - 2^32: plus a kseg0 address
+                               * given as its zero-extended low word */
     const uint8_t *jit_k0_code;
 
     /* architectural state, continued */

@@ -790,6 +790,8 @@ static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
         !(r->flags & (PR_READONLY | PR_UNCACHED_ONLY))) {
         limit = r->size < KSEG_SIZE ? r->size & ~0xFFFull : KSEG_SIZE;
         cpu->jit_k0_base = (uintptr_t)r->host - (uintptr_t)KSEG0_BASE;
+        /* sign extension of a kseg0 word adds 2^64 - 2^32 (wraps) */
+        cpu->jit_k0_base_zx = cpu->jit_k0_base - (uintptr_t)0x100000000ull;
     }
     cpu->jit_k0_limit = limit;
     cpu->jit_k0_code = jit->k0_code;

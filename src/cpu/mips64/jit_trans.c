@@ -33,6 +33,7 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
                    offsetof(struct mips_cpu, tc_gen) < 4096 &&
                    offsetof(struct mips_cpu, attention) < 4096 &&
                    offsetof(struct mips_cpu, jit_k0_code) < 4096 &&
+                   offsetof(struct mips_cpu, jit_k0_base_zx) < 4096 &&
                    offsetof(struct mips_cpu, insn_count) >
                        offsetof(struct mips_cpu, pc),
                "per-block fields of struct mips_cpu moved");
@@ -58,6 +59,9 @@ struct stub {
     unsigned arg;        /* load kind, store size or exception code */
     int dst;             /* loads: host register of the value (at resume) */
     int word_lazy;       /* LW into dst left without sign extension */
+    int zx_base;         /* host register of a lazy base (offset 0) the
+                          * kseg0 window used as is, RSI not computed:
+                          * the stubs compute it; else -1 */
     int store;           /* STUB_TC: a store */
     struct stub *slow;   /* STUB_TC: the helper call for misses */
     uintptr_t entry;     /* where the stub was emitted */
@@ -106,9 +110,10 @@ struct tctx {
     uint32_t entry_load;  /* loaded by the prologue */
     /* cached registers whose host register holds the result of a 32-bit
      * operation not yet sign-extended: the low 32 bits are the value's,
-     * the upper ones stale (the guest value is the low word sign-
-     * extended). Always dirty; extended where all 64 bits are read and
-     * before any store to cpu->gpr. */
+     * the upper ones zero (the guest value is the low word sign-
+     * extended; kseg0 addresses index jit_k0_base_zx as they are).
+     * Always dirty; extended where all 64 bits are read and before any
+     * store to cpu->gpr. */
     uint32_t lazy;
     uint32_t valid;      /* cached registers whose host register holds
                           * the guest value (with `dirty`): loaded,
@@ -643,6 +648,7 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
     s->lazy = t->lazy;
     s->next_pc = t->pc + 4;
     s->dst = X_RCX;
+    s->zx_base = -1;
     return s;
 }
 
@@ -652,6 +658,17 @@ static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
 {
     struct xbuf *b = &t->b;
     stash_spill(t);
+    if (imm == 0 && is_lazy(t, base) && t->k0_inline &&
+        !(s->kind == STUB_STORE && t->jit->cfg.lockstep)) {
+        /* a lazy base holds the zero-extended low word of the address:
+         * the kseg0 window takes it as it is (emit_k0_lookup) */
+        s->zx_base = t->hreg[base];
+        if (size > 1) {
+            x_test_ri(b, 0, s->zx_base, size - 1);
+            s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
+        }
+        return;
+    }
     if (base != 0 && t->hreg[base] >= 0 && imm && !is_lazy(t, base)) {
         x_lea(b, 1, X_RSI, t->hreg[base], imm);
     } else {
@@ -711,8 +728,14 @@ static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
                            struct stub *slow)
 {
     struct xbuf *b = &t->b;
-    x_mov_ri(b, X_RAX, 0x80000000u); /* - KSEG0 (0xFFFFFFFF80000000) */
-    x_alu_rr(b, ALU_ADD, 1, X_RAX, X_RSI);
+    if (slow->zx_base >= 0) {
+        /* the low word minus 0x80000000, zero-extended: the offset in
+         * kseg0, or 2^31 and more for other addresses */
+        x_lea(b, 0, X_RAX, slow->zx_base, INT32_MIN);
+    } else {
+        x_mov_ri(b, X_RAX, 0x80000000u); /* - KSEG0 (0xFFFFFFFF80000000) */
+        x_alu_rr(b, ALU_ADD, 1, X_RAX, X_RSI);
+    }
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_k0_limit));
     *miss = x_jcc(b, CC_AE, 0);
     if (store) {
@@ -722,7 +745,8 @@ static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
         x_cmp8_mi(b, X_RDX, 0, 0);
         jcc_slow(t, slow, CC_NE);
     }
-    x_mov_load(b, 1, X_RDX, X_R15, OFF(jit_k0_base));
+    x_mov_load(b, 1, X_RDX, X_R15,
+               slow->zx_base >= 0 ? OFF(jit_k0_base_zx) : OFF(jit_k0_base));
 }
 
 /* The access itself at [hbase + hidx]: loads into `dst`, stores from
@@ -787,11 +811,13 @@ static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
         /* kseg0 inline, the translation cache out of line */
         size_t miss;
         emit_k0_lookup(t, store, &miss, s);
-        emit_access(t, store, s->arg, X_RDX, X_RSI, s->dst, s->word_lazy);
+        emit_access(t, store, s->arg, X_RDX,
+                    s->zx_base >= 0 ? s->zx_base : X_RSI, s->dst, s->word_lazy);
         s->resume = x_here(b);
         struct stub *tc = new_stub(t, STUB_TC, s->arg);
         tc->dst = s->dst;
         tc->word_lazy = s->word_lazy;
+        tc->zx_base = s->zx_base;
         tc->store = store;
         tc->slow = s;
         tc->resume = s->resume;
@@ -849,6 +875,8 @@ static void emit_stub(struct tctx *t, struct stub *s)
     t->lazy = s->lazy; /* for write_back */
     for (int i = 0; i < s->njumps; i++)
         x_bind(b, s->jumps[i]);
+    if (s->zx_base >= 0)
+        x_movsxd(b, X_RSI, s->zx_base); /* the address (emit_va) */
     if (s->kind == STUB_TC) {
         /* kseg0 window missed: the translation cache, then the helper */
         emit_tc_lookup(t, s->slow, s->store);
@@ -887,6 +915,12 @@ static void emit_stub(struct tctx *t, struct stub *s)
         call_abs(t, (const void *)jit_helper_store);
     }
     reload_regs(t, t->volatile_cached);
+    /* back in the block: lazy ones as the block has them, the low word
+     * zero-extended (tctx.lazy) */
+    for (int g = 1; g < 32; g++)
+        if (s->lazy & t->volatile_cached & (1u << g))
+            x_mov_rr(b, 0, t->hreg[g], t->hreg[g]);
+    t->lazy |= s->lazy & t->volatile_cached;
     if (s->in_slot)
         x_mov_store_imm(b, 0, X_R15, OFF(in_delay_slot), 0);
     x_test_rr(b, 0, X_RDX, X_RDX);
@@ -937,7 +971,7 @@ static void emit_stub(struct tctx *t, struct stub *s)
     x_bind(b, ok);
     count_add(t, -delta);
     if (s->kind == STUB_LOAD)
-        x_mov_rr(b, 1, s->dst, X_RAX);
+        x_mov_rr(b, !s->word_lazy, s->dst, X_RAX); /* lazy: zero-extended */
     x_jmp(b, s->resume);
 }
 
@@ -966,6 +1000,8 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         if (sa)
             x_shift_ri(b, id == INSN_sll ? SH_SHL : id == INSN_srl ? SH_SHR : SH_SAR,
                        0, d, (uint8_t)sa);
+        if (!sa)
+            x_mov_rr(b, 0, d, d); /* the low word, zero-extended */
         if (nw == W_ANY)
             g_commit32(t, rd, d);
         else
@@ -978,6 +1014,7 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         g_load32(t, X_RCX, rs);
         int d = g_dst(t, rd, -1);
         g_load32(t, d, rt);
+        x_mov_rr(b, 0, d, d); /* zero-extended even for a shift by 0 */
         x_shift_rcl(b, id == INSN_sllv ? SH_SHL : id == INSN_srlv ? SH_SHR : SH_SAR,
                     0, d);
         g_commit32(t, rd, d);
@@ -1062,9 +1099,9 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
             g_load(t, d, rs);
             src = g_src(t, rt, X_RCX);
         }
-        x_alu_rr(b, op, 1, d, src);
+        x_alu_rr(b, op, !narrow, d, src);
         if (id == INSN_nor)
-            x_unary(b, UN_NOT, 1, d);
+            x_unary(b, UN_NOT, !narrow, d);
         if (narrow && !(id == INSN_and && (ws <= 31 || wt <= 31)))
             g_commit32(t, rd, d);
         else
@@ -1160,6 +1197,8 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         g_load32(t, d, rs);
         if (imm)
             x_alu_ri(b, ALU_ADD, 0, d, imm);
+        else
+            x_mov_rr(b, 0, d, d); /* the low word, zero-extended */
         if (nw == W_ANY)
             g_commit32(t, rt, d);
         else
