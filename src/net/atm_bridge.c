@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "net/atm.h"
+#include "net/dev_name.h"
 #include "net/nio.h"
 
 /* RFC 2684 §5.2: LLC SNAP, OUI 00-80-C2, PID 0x0007 (no FCS), pad. */
@@ -128,15 +129,7 @@ const char *atm_bridge_name(const struct atm_bridge *br)
 
 int atm_bridge_rename(struct atm_bridge *br, const char *name)
 {
-    char *n = name && *name ? strdup(name) : NULL;
-    if (!n) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&br->lock);
-    free(br->name);
-    br->name = n;
-    pthread_mutex_unlock(&br->lock);
-    return 0;
+    return dev_name_set(&br->lock, &br->name, name);
 }
 
 int atm_bridge_configure(struct atm_bridge *br, struct nio *eth,

@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "net/atm.h"
+#include "net/dev_name.h"
 #include "net/nio.h"
 
 #define VC_BUCKETS 1024 /* spec §4 */
@@ -118,15 +119,7 @@ const char *atmsw_name(const struct atmsw *sw)
 
 int atmsw_rename(struct atmsw *sw, const char *name)
 {
-    char *n = name && *name ? strdup(name) : NULL;
-    if (!n) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&sw->lock);
-    free(sw->name);
-    sw->name = n;
-    pthread_mutex_unlock(&sw->lock);
-    return 0;
+    return dev_name_set(&sw->lock, &sw->name, name);
 }
 
 static struct atmsw_port *find_port(struct atmsw *sw, const struct nio *nio)

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "net/dev_name.h"
 #include "net/nio.h"
 
 #define ETH_HDR_LEN 14
@@ -317,15 +318,7 @@ const char *ethsw_name(const struct ethsw *sw)
 
 int ethsw_rename(struct ethsw *sw, const char *name)
 {
-    char *n = name && *name ? strdup(name) : NULL;
-    if (!n) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&sw->lock);
-    free(sw->name);
-    sw->name = n;
-    pthread_mutex_unlock(&sw->lock);
-    return 0;
+    return dev_name_set(&sw->lock, &sw->name, name);
 }
 
 static struct ethsw_port *find_port(struct ethsw *sw, const struct nio *nio)

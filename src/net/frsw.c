@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "net/dev_name.h"
 #include "net/fr_lmi.h"
 #include "net/nio.h"
 
@@ -192,15 +193,7 @@ const char *frsw_name(const struct frsw *sw)
 
 int frsw_rename(struct frsw *sw, const char *name)
 {
-    char *n = name && *name ? strdup(name) : NULL;
-    if (!n) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&sw->lock);
-    free(sw->name);
-    sw->name = n;
-    pthread_mutex_unlock(&sw->lock);
-    return 0;
+    return dev_name_set(&sw->lock, &sw->name, name);
 }
 
 static int dlci_ok(unsigned d)

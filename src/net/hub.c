@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "net/dev_name.h"
 #include "net/nio.h"
 
 struct hub_port {
@@ -88,15 +89,7 @@ const char *hub_name(const struct hub *hub)
 
 int hub_rename(struct hub *hub, const char *name)
 {
-    char *n = name && *name ? strdup(name) : NULL;
-    if (!n) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&hub->lock);
-    free(hub->name);
-    hub->name = n;
-    pthread_mutex_unlock(&hub->lock);
-    return 0;
+    return dev_name_set(&hub->lock, &hub->name, name);
 }
 
 int hub_add_nio(struct hub *hub, struct nio *nio)
