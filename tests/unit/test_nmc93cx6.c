@@ -62,6 +62,13 @@ static void send_cmd(struct bb *b, unsigned start_op /* 3 bits, first =
         send_bit(b, (addr >> i) & 1); /* a0 first, §6.2 */
 }
 
+/* CS 0->1: the chip waits for a new command (§6.2). */
+static void cs_cycle(struct bb *b)
+{
+    wr(b, 0);
+    wr(b, CS(b));
+}
+
 /* Sixteen rising edges, DO sampled while SK is high, LSB first. */
 static uint16_t clock_in_word(struct bb *b)
 {
@@ -82,8 +89,7 @@ static uint16_t clock_in_word(struct bb *b)
 /* A complete IOS-style read of one word. */
 static uint16_t read_word(struct bb *b, unsigned addr)
 {
-    wr(b, 0);
-    wr(b, CS(b)); /* CS 0->1 */
+    cs_cycle(b);
     send_cmd(b, OP_READ, addr);
     uint16_t v = clock_in_word(b);
     wr(b, 0);
@@ -223,8 +229,7 @@ static void test_data_lsb_first(void **state)
     const uint8_t img[2] = {0x80, 0x01}; /* word 0 = 0x8001 */
     assert_int_equal(nmc93cx6_load(g, 0, img, 2), 0);
     struct bb b = {g, cpu_mp[0], 0};
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 0);
     int seen[16];
     for (int i = 0; i < 16; i++) {
@@ -272,8 +277,7 @@ static void test_do_forced_high_by_any_write(void **state)
     uint8_t img[NMC93C46_BYTES] = {0}; /* all zero */
     nmc93cx6_load(g, 0, img, sizeof(img));
     struct bb b = {g, cpu_mp[0], 0};
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 5);
     wr(&b, CS(&b));
     wr(&b, CS(&b) | SK(&b));
@@ -299,8 +303,7 @@ static void test_one_word_per_cs_cycle(void **state)
     nmc93cx6_load(g, 0, img, sizeof(img));
     struct bb b = {g, cpu_mp[0], 0};
 
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 0);
     assert_int_equal(clock_in_word(&b), 0x0000);
     /* no sequential read: more clocks give ones */
@@ -309,8 +312,7 @@ static void test_one_word_per_cs_cycle(void **state)
     send_cmd(&b, OP_READ, 1);
     assert_int_equal(clock_in_word(&b), 0xFFFF);
     /* CS 1->0->1 starts again */
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 1);
     assert_int_equal(clock_in_word(&b), 0x0000);
     nmc93cx6_group_destroy(g);
@@ -325,8 +327,7 @@ static void test_leading_zeros_ignored(void **state)
     pattern(img);
     nmc93cx6_load(g, 0, img, sizeof(img));
     struct bb b = {g, cpu_mp[0], 0};
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     for (int i = 0; i < 5; i++)
         send_bit(&b, 0);
     send_cmd(&b, OP_READ, 9);
@@ -348,8 +349,7 @@ static void test_non_read_opcodes_ignored(void **state)
     const unsigned ops[] = {OP_WRITE, OP_ERASE, OP_CTRL};
     const unsigned addrs[] = {3, 3, 0x03 /* EWEN: 1 00 then 1 1 x.. */};
     for (int k = 0; k < 3; k++) {
-        wr(&b, 0);
-        wr(&b, CS(&b));
+        cs_cycle(&b);
         send_cmd(&b, ops[k], addrs[k]);
         for (int i = 0; i < 16; i++) { /* data bits of a WRITE: zeros */
             send_bit(&b, 0);
@@ -374,14 +374,12 @@ static void test_command_register_cleared_by_cs_only(void **state)
     nmc93cx6_load(g, 0, img, sizeof(img));
     struct bb b = {g, cpu_mp[0], 0};
 
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_ERASE, 63);
     send_cmd(&b, OP_READ, 0);
     assert_int_equal(clock_in_word(&b), 0xFFFF);
     /* with a CS cycle in between, the READ works */
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 0);
     assert_int_equal(clock_in_word(&b), 0x0000);
     nmc93cx6_group_destroy(g);
@@ -397,8 +395,7 @@ static void test_cs_drop_aborts(void **state)
     nmc93cx6_load(g, 0, img, sizeof(img));
     struct bb b = {g, cpu_mp[0], 0};
 
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     send_cmd(&b, OP_READ, 7);
     for (int i = 0; i < 5; i++) {
         wr(&b, CS(&b));
@@ -434,8 +431,7 @@ static void test_shared_register(void **state)
     }
     /* other bits (not EEPROM lines) ride along in every write */
     struct bb b = {g, bays_0134[2], 0x80000080u};
-    wr(&b, 0);
-    wr(&b, CS(&b));
+    cs_cycle(&b);
     assert_int_equal(nmc93cx6_read(g),
                      0x80000080u | CS(&b) | (UINT32_C(1) << b.w.dout));
     send_cmd(&b, OP_READ, 4);
