@@ -60,6 +60,7 @@ struct logger {
     int inq;           /* the entry is in w's queue (w->mtx) */
     int inflight;      /* the entry is being written (w->mtx) */
     struct logger *qnext; /* w's queue or in-flight list (w->mtx) */
+    struct logger *qprev; /* w's queue (w->mtx) */
     unsigned long qseq;   /* when the entry was made (w->mtx) */
     long long qtime;      /* the same, CLOCK_MONOTONIC ns (w->mtx) */
 };
@@ -205,14 +206,14 @@ static void write_lines(struct log_writer *w, struct logger *lg,
 static void take(struct log_writer *w, struct logger *lg)
 {
     if (lg->inq) {
-        struct logger **pp = &w->head, *prev = NULL;
-        while (*pp != lg) {
-            prev = *pp;
-            pp = &(*pp)->qnext;
-        }
-        *pp = lg->qnext;
-        if (w->tail == lg)
-            w->tail = prev;
+        if (lg->qprev)
+            lg->qprev->qnext = lg->qnext;
+        else
+            w->head = lg->qnext;
+        if (lg->qnext)
+            lg->qnext->qprev = lg->qprev;
+        else
+            w->tail = lg->qprev;
         lg->inq = 0;
     }
     lg->inflight = 1;
@@ -266,10 +267,13 @@ static void write_entry(struct log_writer *w, struct logger *lg,
     lg->inflight = 0;
     if (more) {
         lg->inq = 1;
+        lg->qprev = NULL;
         lg->qnext = w->head;
-        w->head = lg;
-        if (!w->tail)
+        if (w->head)
+            w->head->qprev = lg;
+        else
             w->tail = lg;
+        w->head = lg;
         if (w->idle)
             pthread_cond_signal(&w->work);
     }
@@ -329,6 +333,7 @@ static void enqueue(struct logger *lg, int quiet)
     pthread_mutex_lock(&w->mtx);
     lg->inq = 1;
     lg->qnext = NULL;
+    lg->qprev = w->tail;
     lg->qseq = ++w->enq_seq;
     lg->qtime = now_ns();
     /* A writer thread that is not idle comes to the queue by itself. A
