@@ -5,8 +5,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/futex.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "cpu/mips64/cpu_internal.h"
@@ -74,12 +77,6 @@ int mips_cpu_init(struct mips_cpu *cpu, const struct mips_cpu_config *cfg,
     cpu->idle_max = 500;       /* mips64.md §10.4 defaults */
     cpu->idle_sleep_us = 30000;
     mips_idle_init(cpu); /* automatic detection off until asked for */
-    pthread_mutex_init(&cpu->wait_lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&cpu->wait_cond, &ca);
-    pthread_condattr_destroy(&ca);
     mips_cpu_reset(cpu);
     return 0;
 }
@@ -88,8 +85,6 @@ void mips_cpu_destroy(struct mips_cpu *cpu)
 {
     mips_jit_destroy(cpu);
     mips_idle_free(cpu);
-    pthread_mutex_destroy(&cpu->wait_lock);
-    pthread_cond_destroy(&cpu->wait_cond);
 }
 
 /*
@@ -130,11 +125,40 @@ void mips_cpu_reset(struct mips_cpu *cpu)
     cpu_attention(cpu);
 }
 
+/*
+ * The CPU thread sleeps on a futex rather than a condition variable: a
+ * condition variable's wait takes its mutex back marked contended, so
+ * every wake cost one more system call (the unlock's FUTEX_WAKE), and an
+ * idle router wakes hundreds of times a second. Every cpu_wake() bumps
+ * wake_seq; the sleeper announces itself in `sleeping` before it looks at
+ * attention, and the kernel compares wake_seq with the value it read
+ * first, so a wake is never lost: either the sleeper sees attention (set
+ * before cpu_wake), or the waker sees `sleeping` and wakes it, or the
+ * futex sees wake_seq changed and does not sleep.
+ */
 static void cpu_wake(struct mips_cpu *cpu)
 {
-    pthread_mutex_lock(&cpu->wait_lock);
-    pthread_cond_signal(&cpu->wait_cond);
-    pthread_mutex_unlock(&cpu->wait_lock);
+    __atomic_add_fetch(&cpu->wake_seq, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&cpu->sleeping, __ATOMIC_SEQ_CST))
+        syscall(SYS_futex, &cpu->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL,
+                NULL, 0);
+}
+
+/* CPU thread: sleep until host time dl_ns (CLOCK_MONOTONIC), a wake, or
+ * at once when attention or a stop request is already there. */
+static void cpu_sleep_until(struct mips_cpu *cpu, uint64_t dl_ns)
+{
+    uint32_t seq = __atomic_load_n(&cpu->wake_seq, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&cpu->sleeping, 1, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&cpu->attention, __ATOMIC_SEQ_CST) &&
+        !__atomic_load_n(&cpu->stop_request, __ATOMIC_SEQ_CST)) {
+        struct timespec ts = {.tv_sec = (time_t)(dl_ns / 1000000000u),
+                              .tv_nsec = (long)(dl_ns % 1000000000u)};
+        /* an absolute CLOCK_MONOTONIC deadline (futex(2), BITSET) */
+        syscall(SYS_futex, &cpu->wake_seq, FUTEX_WAIT_BITSET_PRIVATE, seq,
+                &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+    }
+    __atomic_store_n(&cpu->sleeping, 0, __ATOMIC_SEQ_CST);
 }
 
 void mips_cpu_set_irq(struct mips_cpu *cpu, int line, int level)
@@ -210,13 +234,7 @@ static void cpu_wait(struct mips_cpu *cpu)
                 cpu->insn_count = need;
             continue;
         }
-        uint64_t dl = cpu->compare_deadline_ns;
-        struct timespec ts = {.tv_sec = (time_t)(dl / 1000000000u),
-                              .tv_nsec = (long)(dl % 1000000000u)};
-        pthread_mutex_lock(&cpu->wait_lock);
-        if (!__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE))
-            pthread_cond_timedwait(&cpu->wait_cond, &cpu->wait_lock, &ts);
-        pthread_mutex_unlock(&cpu->wait_lock);
+        cpu_sleep_until(cpu, cpu->compare_deadline_ns);
         __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
     }
 }
@@ -242,13 +260,7 @@ static void cpu_idle_sleep(struct mips_cpu *cpu, uint64_t until)
         dl = cpu->compare_deadline_ns;
     if (dl <= now || mips_irq_deliverable(cpu))
         return;
-    struct timespec ts = {.tv_sec = (time_t)(dl / 1000000000u),
-                          .tv_nsec = (long)(dl % 1000000000u)};
-    pthread_mutex_lock(&cpu->wait_lock);
-    if (!__atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE) &&
-        !__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
-        pthread_cond_timedwait(&cpu->wait_cond, &cpu->wait_lock, &ts);
-    pthread_mutex_unlock(&cpu->wait_lock);
+    cpu_sleep_until(cpu, dl);
     mips_idle_slept(cpu, mips_time_ns(cpu) - now);
 }
 

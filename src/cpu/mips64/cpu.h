@@ -264,8 +264,10 @@ struct mips_cpu {
     /* run control */
     int state;                /* enum mips_cpu_state, atomic */
     int stop_request;         /* atomic */
-    pthread_mutex_t wait_lock;
-    pthread_cond_t wait_cond;
+    /* sleeps of the CPU thread (cpu.c): a futex word bumped by every wake,
+     * and whether the thread may be waiting on it (atomics) */
+    uint32_t wake_seq;
+    int sleeping;
     unsigned exc_loop_count;  /* same exception repeated (exception.c) */
     uint64_t last_exc_key;
 
