@@ -26,7 +26,17 @@
  *   net_loadgen relay <in_port> <out_port> <to_port>
  *       The baseline forwarder: every datagram received on in_port is
  *       sent from out_port to 127.0.0.1:<to_port>, one recvfrom() and
- *       one sendto() per frame, as the NIO layer does. Runs until killed.
+ *       one sendto() per frame, the simplest NIO. Runs until killed.
+ *   net_loadgen brelay <in_port> <out_port> <to_port> <from_port>
+ *       The batched baseline: the same relay with the system calls our
+ *       NIOs make: sockets connected (in_port to from_port, out_port to
+ *       to_port), epoll_wait(), recvmmsg() batches of up to 32 datagrams
+ *       until the socket is empty, each batch out in one UDP_SEGMENT
+ *       sendmsg().
+ *   net_loadgen floor <batch> <connected 0|1> <gso 0|1> <size>
+ *       The kernel's cost per frame of the same system calls with no
+ *       wake-ups at all (one thread, the input filled beforehand), for
+ *       batches of <batch> frames (1-32). Prints us_per_frame.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -400,6 +411,193 @@ static int relay(unsigned in_port, unsigned out_port, unsigned to)
     return 0;
 }
 
+/* One UDP_SEGMENT send of n frames of the same size (iov), or n plain
+ * datagrams when they differ or n is 1; on a connected socket. */
+static void brelay_send(int fd, struct iovec *iov, unsigned n)
+{
+    unsigned same = 1;
+    while (same < n && iov[same].iov_len == iov[0].iov_len) {
+        same++;
+    }
+    if (n > 1 && same == n) {
+        union {
+            char buf[CMSG_SPACE(sizeof(uint16_t))];
+            struct cmsghdr align;
+        } ctl;
+        struct msghdr h = {.msg_iov = iov,
+                           .msg_iovlen = n,
+                           .msg_control = ctl.buf,
+                           .msg_controllen = sizeof(ctl.buf)};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+        uint16_t seg = (uint16_t)iov[0].iov_len;
+        c->cmsg_level = SOL_UDP;
+        c->cmsg_type = UDP_SEGMENT;
+        c->cmsg_len = CMSG_LEN(sizeof(seg));
+        memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+        if (sendmsg(fd, &h, MSG_DONTWAIT) >= 0) {
+            return;
+        }
+    }
+    struct mmsghdr m[BATCH];
+    for (unsigned i = 0; i < n; i++) {
+        m[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
+    }
+    sendmmsg(fd, m, n, MSG_DONTWAIT);
+}
+
+/* The batched baseline: the best a forwarder can do with the sockets
+ * alone, as our NIOs use them: both sockets connected (to <from_port>
+ * and <to_port>), epoll_wait(), then recvmmsg() of up to BATCH datagrams
+ * until the socket is empty, each batch out in one UDP_SEGMENT send. */
+static int brelay(unsigned in_port, unsigned out_port, unsigned to,
+                  unsigned from)
+{
+    int in = udp_bound(in_port), out = udp_bound(out_port);
+    struct sockaddr_in dst = loopback(to), src = loopback(from);
+    if (connect(in, (struct sockaddr *)&src, sizeof(src)) < 0 ||
+        connect(out, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+        perror("net_loadgen: connect");
+        return 1;
+    }
+    /* epoll, as our event loop: the fd is registered once. */
+    int ep = epoll_create1(0);
+    struct epoll_event ee = {.events = EPOLLIN};
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, in, &ee) < 0) {
+        perror("net_loadgen: epoll");
+        return 1;
+    }
+    static uint8_t bufs[BATCH][2048];
+    struct mmsghdr m[BATCH];
+    struct iovec iov[BATCH], out_iov[BATCH];
+    for (;;) {
+        if (epoll_wait(ep, &ee, 1, -1) <= 0) {
+            continue;
+        }
+        int k;
+        do {
+            for (int i = 0; i < BATCH; i++) {
+                iov[i] = (struct iovec){bufs[i], sizeof(bufs[i])};
+                m[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i],
+                                               .msg_iovlen = 1};
+            }
+            k = recvmmsg(in, m, BATCH, MSG_DONTWAIT, NULL);
+            for (int i = 0; i < k; i++) {
+                out_iov[i] = (struct iovec){bufs[i], m[i].msg_len};
+            }
+            if (k > 0) {
+                brelay_send(out, out_iov, (unsigned)k);
+            }
+        } while (k == BATCH);
+    }
+    return 0;
+}
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The kernel's cost of forwarding with no wake-ups: one thread fills the
+ * input socket with <batch> datagrams of <size> bytes (not timed), then
+ * reads them with one recvmmsg() and sends them with one UDP_SEGMENT
+ * send (one sendmmsg() of single datagrams when <gso> is 0), timed with
+ * the thread's CPU clock; the output's receiver is drained untimed.
+ * <connected>: both sockets connected, no addresses in the calls.
+ * Prints the CPU time per frame in us. */
+static int floor_cost(unsigned batch, int connected, int gso, size_t size)
+{
+    if (batch < 1 || batch > BATCH || size < 14 || size > 2048) {
+        return 2;
+    }
+    struct sockaddr_in a_in = loopback(0), a_src = loopback(0),
+                       a_out = loopback(0), a_dst = loopback(0);
+    int fds[4];
+    struct sockaddr_in *addrs[4] = {&a_src, &a_in, &a_out, &a_dst};
+    for (int i = 0; i < 4; i++) {
+        socklen_t l = sizeof(*addrs[i]);
+        fds[i] = udp_bound(0);
+        getsockname(fds[i], (struct sockaddr *)addrs[i], &l);
+    }
+    int src = fds[0], in = fds[1], out = fds[2], dst = fds[3];
+    if (connected &&
+        (connect(in, (struct sockaddr *)&a_src, sizeof(a_src)) < 0 ||
+         connect(out, (struct sockaddr *)&a_dst, sizeof(a_dst)) < 0)) {
+        perror("net_loadgen: connect");
+        return 1;
+    }
+    static uint8_t frame[2048], bufs[BATCH][2048], junk[BATCH][2048];
+    struct mmsghdr sm[BATCH], rm[BATCH], om[BATCH], dm[BATCH];
+    struct iovec siov[BATCH], riov[BATCH], oiov[BATCH], diov[BATCH];
+    struct sockaddr_in from[BATCH];
+    for (unsigned i = 0; i < BATCH; i++) {
+        siov[i] = (struct iovec){frame, size};
+        sm[i].msg_hdr = (struct msghdr){.msg_name = &a_in,
+                                        .msg_namelen = sizeof(a_in),
+                                        .msg_iov = &siov[i],
+                                        .msg_iovlen = 1};
+        diov[i] = (struct iovec){junk[i], sizeof(junk[i])};
+        dm[i].msg_hdr = (struct msghdr){.msg_iov = &diov[i],
+                                        .msg_iovlen = 1};
+    }
+    /* 200000 frames: enough to be steady, a second or two. */
+    unsigned rounds = 200000 / batch;
+    double spent = 0;
+    unsigned long frames = 0;
+    for (unsigned r = 0; r < rounds; r++) {
+        sendmmsg(src, sm, batch, 0);
+        double t0 = thread_cpu();
+        for (unsigned i = 0; i < batch; i++) {
+            riov[i] = (struct iovec){bufs[i], sizeof(bufs[i])};
+            rm[i].msg_hdr = (struct msghdr){
+                .msg_name = connected ? NULL : &from[i],
+                .msg_namelen = connected ? 0 : sizeof(from[i]),
+                .msg_iov = &riov[i],
+                .msg_iovlen = 1};
+        }
+        int k = recvmmsg(in, rm, batch, MSG_DONTWAIT, NULL);
+        for (int i = 0; i < k; i++) {
+            oiov[i] = (struct iovec){bufs[i], rm[i].msg_len};
+        }
+        if (k > 1 && gso) {
+            union {
+                char buf[CMSG_SPACE(sizeof(uint16_t))];
+                struct cmsghdr align;
+            } ctl;
+            struct msghdr h = {.msg_name = connected ? NULL : &a_dst,
+                               .msg_namelen = connected ? 0 : sizeof(a_dst),
+                               .msg_iov = oiov,
+                               .msg_iovlen = (size_t)k,
+                               .msg_control = ctl.buf,
+                               .msg_controllen = sizeof(ctl.buf)};
+            struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+            uint16_t seg = (uint16_t)size;
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(seg));
+            memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+            sendmsg(out, &h, MSG_DONTWAIT);
+        } else if (k > 0) {
+            for (int i = 0; i < k; i++) {
+                om[i].msg_hdr = (struct msghdr){
+                    .msg_name = connected ? NULL : &a_dst,
+                    .msg_namelen = connected ? 0 : sizeof(a_dst),
+                    .msg_iov = &oiov[i],
+                    .msg_iovlen = 1};
+            }
+            sendmmsg(out, om, (unsigned)k, MSG_DONTWAIT);
+        }
+        spent += thread_cpu() - t0;
+        frames += k > 0 ? (unsigned long)k : 0;
+        while (recvmmsg(dst, dm, BATCH, MSG_DONTWAIT, NULL) > 0) {
+        }
+    }
+    printf("batch=%u connected=%d gso=%d size=%zu us_per_frame=%.3f\n",
+           batch, connected, gso, size, spent / (double)frames * 1e6);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {0};
@@ -430,6 +628,15 @@ int main(int argc, char **argv)
         return relay((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
                      (unsigned)atoi(argv[4]));
     }
-    fprintf(stderr, "usage: net_loadgen [-g] [-G] gen|rate ... | relay ...\n");
+    if (argc == 6 && !strcmp(argv[1], "floor")) {
+        return floor_cost((unsigned)atoi(argv[2]), atoi(argv[3]),
+                          atoi(argv[4]), (size_t)atoi(argv[5]));
+    }
+    if (argc == 6 && !strcmp(argv[1], "brelay")) {
+        return brelay((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]),
+                      (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]));
+    }
+    fprintf(stderr, "usage: net_loadgen [-g] [-G] gen|rate ... | relay ... "
+                    "| brelay ... | floor ...\n");
     return 2;
 }
