@@ -113,6 +113,7 @@ struct am79c971 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
@@ -456,6 +457,20 @@ static int tx_scan_locked(struct am79c971 *d, int max)
     return sent;
 }
 
+/* A scan may find frames. Lock held. */
+static int tx_on_locked(const struct am79c971 *d)
+{
+    return d->tx_start && (d->csr[CSR_STATUS] & CSR0_TXON);
+}
+
+int am79c971_tx_on(struct am79c971 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return on;
+}
+
 int am79c971_tx_poll(struct am79c971 *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -619,7 +634,11 @@ static void am79c971_write(struct device *dev, uint64_t off, unsigned size,
         bad_offset(d, off, 1);
         break;
     }
+    int on = tx_on_locked(d);
     pthread_mutex_unlock(&d->lock);
+    if (on) {
+        tx_kick(&d->kick); /* the periodic scan runs while TX is on */
+    }
 }
 
 static void am79c971_reset(struct device *dev)
@@ -640,10 +659,20 @@ static void am79c971_reset(struct device *dev)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* Restored from a snapshot: the periodic scan runs while TX is on. */
+static void am79c971_loaded(struct device *dev)
+{
+    struct am79c971 *d = to_am(dev);
+    if (am79c971_tx_on(d)) {
+        tx_kick(&d->kick);
+    }
+}
+
 static const struct device_ops am79c971_ops = {
     .read = am79c971_read,
     .write = am79c971_write,
     .reset = am79c971_reset,
+    .loaded = am79c971_loaded,
     .fields = am79c971_fields,
 };
 
@@ -669,6 +698,7 @@ int am79c971_create(const struct am79c971_config *c, struct am79c971 **out)
     d->pm = c->pm;
     d->lg = c->lg;
     d->irq = c->irq;
+    d->kick = c->kick;
     pthread_mutex_init(&d->lock, NULL);
     nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     am79c971_reset(&d->dev);
@@ -743,7 +773,7 @@ static int card_create(const struct card_chip_config *c,
                        enum am79c971_type type, void **out)
 {
     struct am79c971_config ac = {.name = c->name, .type = type, .pm = c->pm,
-                                 .lg = c->lg, .irq = c->irq};
+                                 .lg = c->lg, .irq = c->irq, .kick = c->kick};
     return am79c971_create(&ac, (struct am79c971 **)out);
 }
 
@@ -758,6 +788,11 @@ static int card_create_100(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(am79c971)
+
+static int am79c971_card_tx_on(void *chip)
+{
+    return am79c971_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(am79c971)
 CARD_CHIP_PORT_ADAPTERS(am79c971)
 
@@ -771,6 +806,7 @@ const struct card_chip_ops am79c970a_card = {
     .device = am79c971_card_device,
     .set_nio = am79c971_card_set_nio,
     .tx_poll = am79c971_card_tx_poll,
+    .tx_on = am79c971_card_tx_on,
     .stats = am79c971_card_stats,
 };
 
@@ -782,5 +818,6 @@ const struct card_chip_ops am79c971_card = {
     .device = am79c971_card_device,
     .set_nio = am79c971_card_set_nio,
     .tx_poll = am79c971_card_tx_poll,
+    .tx_on = am79c971_card_tx_on,
     .stats = am79c971_card_stats,
 };

@@ -54,6 +54,7 @@ struct am79c971_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* transmitter on (card layer's scan); optional */
 };
 
 int am79c971_create(const struct am79c971_config *c, struct am79c971 **out);
@@ -68,6 +69,10 @@ struct nio *am79c971_nio(struct am79c971 *d);
 void am79c971_receive(struct am79c971 *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int am79c971_tx_poll(struct am79c971 *d);
+/* The transmitter is on (CSR0 TXON after an initialization block): a scan
+ * may find frames. While it is off the card layer's scan sleeps; a
+ * register write that leaves it on calls the configuration's kick. */
+int am79c971_tx_on(struct am79c971 *d);
 
 /* Frame counters of the port (dev/nic.h). */
 void am79c971_get_stats(struct am79c971 *d, struct nic_stats *st);
