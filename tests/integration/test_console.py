@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from elfgen import NOP, addiu, beq, elf, i_type, lui, lw, ori, r_type, seg, sw
+from test_hypervisor import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EMULATORS = [ROOT / "build" / "dynamips", ROOT / "build" / "asan" / "dynamips"]
@@ -88,12 +89,6 @@ def emu(request):
 
 
 # ------------------------------------------------------------- helpers
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Router:
     """dynamips in standard mode, console on a TCP port."""

@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fakehv import FakeHypervisor  # noqa: E402
+from test_hypervisor import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DYNAGEN = Path(os.environ.get("DYNAGEN", ROOT / "build" / "dynagen"))
@@ -36,14 +37,6 @@ def hv():
     h = FakeHypervisor().start()
     yield h
     h.stop()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def sample(name, port):

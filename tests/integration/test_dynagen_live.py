@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from test_hypervisor import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 DYNAMIPS = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
 DYNAGEN = Path(os.environ.get("DYNAGEN", ROOT / "build" / "dynagen"))
@@ -33,14 +35,6 @@ LABS = ROOT / "tests" / "dynagen" / "labs"
 pytestmark = pytest.mark.skipif(
     not (DYNAMIPS.exists() and DYNAGEN.exists() and FIRMWARE.exists()),
     reason="needs build/dynamips, build/dynagen and the open firmware")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def port_block(n):

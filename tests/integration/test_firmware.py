@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_hypervisor import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 # Another build of the emulator can be tested with DYNAMIPS_BUILD=<dir>.
 BUILD = Path(os.environ.get("DYNAMIPS_BUILD", ROOT / "build"))
@@ -22,12 +24,6 @@ IMAGE = ROOT / "guest" / "images" / "firmware" / "router-firmware.elf"
 TIMEOUT = 10
 
 IAC, SB, SE = 255, 250, 240
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def strip_telnet(data, state):

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from elfgen import (NOP, addiu, beq, bne, elf, elf64, lui, lw, ori, seg, sw)
+from test_hypervisor import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU = ROOT / "build" / "dynamips"
@@ -104,12 +105,6 @@ def test_config_register_rules(tmp_path):
     assert hello_confreg(tmp_path, "-c", "0x2101") == "0x2141"
     assert hello_confreg(tmp_path, "-c", "0x2101") == "0x2101"
     assert hello_confreg(tmp_path) == "0x2102"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_aux_port_on_tcp(tmp_path):
