@@ -1172,11 +1172,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int narrow = sext32_known(t, rs) && sext32_known(t, rt);
         int a = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
         src = narrow ? g_src32(t, rt, X_RDX) : g_src(t, rt, X_RDX);
-        x_mov_ri(b, X_RCX, 0);
+        /* the flag straight into rd's host register when it is not an
+         * operand (cleared before the compare) */
+        int d = rd != rs && rd != rt ? g_dst(t, rd, -1) : X_RCX;
+        if (d == X_RAX)
+            d = X_RCX;
+        x_mov_ri(b, d, 0);
         x_alu_rr(b, ALU_CMP, !narrow, a, src);
-        x_setcc(b, id == INSN_slt ? CC_L : CC_B, X_RCX);
+        x_setcc(b, id == INSN_slt ? CC_L : CC_B, d);
+        g_commit(t, rd, d);
     }
-        g_store(t, rd, X_RCX);
         t->width[rd] = 1;
         return 1;
     case INSN_movz: case INSN_movn:
@@ -1225,11 +1230,14 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     {
         int narrow = sext32_known(t, rs);
         src = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
-        x_mov_ri(b, X_RCX, 0);
+        int d = rt != rs ? g_dst(t, rt, -1) : X_RCX;
+        if (d == X_RAX)
+            d = X_RCX;
+        x_mov_ri(b, d, 0);
         x_alu_ri(b, ALU_CMP, !narrow, src, imm);
+        x_setcc(b, id == INSN_slti ? CC_L : CC_B, d);
+        g_commit(t, rt, d);
     }
-        x_setcc(b, id == INSN_slti ? CC_L : CC_B, X_RCX);
-        g_store(t, rt, X_RCX);
         t->width[rt] = 1;
         return 1;
     case INSN_andi: {
