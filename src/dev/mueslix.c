@@ -127,6 +127,7 @@ struct mueslix {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     uint8_t *txbuf; /* MAX_FRAME bytes, used under the lock */
 
     /* state (mueslix_fields) */
@@ -526,6 +527,28 @@ static int tx_scan_locked(struct mueslix *m)
     return sent;
 }
 
+/* A scan may find frames (the channels tx_scan_locked looks at). Lock
+ * held. */
+static int tx_on_locked(const struct mueslix *m)
+{
+    for (unsigned i = 0; i < MUESLIX_CHANNELS; i++) {
+        const struct mueslix_channel *c = &m->ch[i];
+        if (c->tx_start && c->enabled &&
+            (m->chan_enable & (CHAN_TX_EN(i) | CHAN_RX_EN(i)))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int mueslix_tx_on(struct mueslix *m)
+{
+    pthread_mutex_lock(&m->lock);
+    int on = tx_on_locked(m);
+    pthread_mutex_unlock(&m->lock);
+    return on;
+}
+
 int mueslix_tx_poll(struct mueslix *m)
 {
     pthread_mutex_lock(&m->lock);
@@ -621,7 +644,11 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         off < REG_CHAN_BASE + MUESLIX_CHANNELS * REG_CHAN_STRIDE) {
         unsigned n = (unsigned)((off - REG_CHAN_BASE) / REG_CHAN_STRIDE);
         chan_write(m, &m->ch[n], (unsigned)(off & (REG_CHAN_STRIDE - 1)), v);
+        int on = tx_on_locked(m);
         pthread_mutex_unlock(&m->lock);
+        if (on) {
+            tx_kick(&m->kick); /* the periodic scan runs while TX is on */
+        }
         return;
     }
     switch (off) {
@@ -654,7 +681,20 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         guest_error(m, "write at offset 0x%llx (value 0x%llx)", off, v);
         break;
     }
+    int on = tx_on_locked(m);
     pthread_mutex_unlock(&m->lock);
+    if (on) {
+        tx_kick(&m->kick);
+    }
+}
+
+/* Restored from a snapshot: the periodic scan runs while TX is on. */
+static void mueslix_loaded(struct device *dev)
+{
+    struct mueslix *m = to_mx(dev);
+    if (mueslix_tx_on(m)) {
+        tx_kick(&m->kick);
+    }
 }
 
 static void mueslix_reset(struct device *dev)
@@ -690,6 +730,7 @@ static const struct device_ops mueslix_ops = {
     .read = mueslix_read,
     .write = mueslix_write,
     .reset = mueslix_reset,
+    .loaded = mueslix_loaded,
     .fields = mueslix_fields,
 };
 
@@ -715,6 +756,7 @@ int mueslix_create(const struct mueslix_config *c, struct mueslix **out)
     m->pm = c->pm;
     m->lg = c->lg;
     m->irq = c->irq;
+    m->kick = c->kick;
     pthread_mutex_init(&m->lock, NULL);
     for (unsigned i = 0; i < MUESLIX_CHANNELS; i++) {
         m->ch[i].chip = m;
@@ -826,7 +868,7 @@ static int card_create(const struct card_chip_config *c,
                        enum mueslix_mode mode, void **out)
 {
     struct mueslix_config mc = {.name = c->name, .mode = mode, .pm = c->pm,
-                                .lg = c->lg, .irq = c->irq};
+                                .lg = c->lg, .irq = c->irq, .kick = c->kick};
     return mueslix_create(&mc, (struct mueslix **)out);
 }
 
@@ -841,6 +883,11 @@ static int card_create_nm(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(mueslix)
+
+static int mueslix_card_tx_on(void *chip)
+{
+    return mueslix_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(mueslix)
 CARD_CHIP_CHANNEL_ADAPTERS(mueslix)
 
@@ -853,6 +900,7 @@ const struct card_chip_ops mueslix_pa_card = {
     .device = mueslix_card_device,
     .set_nio = mueslix_card_set_nio,
     .tx_poll = mueslix_card_tx_poll,
+    .tx_on = mueslix_card_tx_on,
     .stats = mueslix_card_stats,
 };
 
@@ -865,5 +913,6 @@ const struct card_chip_ops mueslix_nm_card = {
     .device = mueslix_card_device,
     .set_nio = mueslix_card_set_nio,
     .tx_poll = mueslix_card_tx_poll,
+    .tx_on = mueslix_card_tx_on,
     .stats = mueslix_card_stats,
 };

@@ -62,6 +62,7 @@ struct mueslix_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* transmitter on (card layer's scan); optional */
 };
 
 int mueslix_create(const struct mueslix_config *c, struct mueslix **out);
@@ -78,6 +79,12 @@ void mueslix_receive(struct mueslix *m, unsigned channel,
                      const uint8_t *frame, size_t len);
 /* Periodic transmit scan of every channel; returns the frames sent. */
 int mueslix_tx_poll(struct mueslix *m);
+/* Some channel transmits: started by the TPU, with a TX ring, and enabled
+ * in the channel enable mask (either bit, as the scan). While none does
+ * the card layer's scan sleeps; a register write that leaves one on calls
+ * the configuration's kick (the chip has no doorbell: the scan is how it
+ * transmits). */
+int mueslix_tx_on(struct mueslix *m);
 
 /* Clock rate of a channel in bit/s (0 until the guest sets the clock). */
 unsigned mueslix_clock_rate(struct mueslix *m, unsigned channel);

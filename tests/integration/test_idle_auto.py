@@ -90,11 +90,13 @@ def thread_wakes(pid):
     return out
 
 
-@pytest.mark.parametrize("cards", [[], ["-p", "1:PA-4E"]],
-                         ids=["io-fe", "io-fe+pa-4e"])
+@pytest.mark.parametrize("cards",
+                         [[], ["-p", "1:PA-4E"], ["-p", "1:PA-4T+"]],
+                         ids=["io-fe", "io-fe+pa-4e", "io-fe+pa-4t"])
 def test_only_the_cpu_thread_wakes_when_idle(tmp_path, cards):
-    """An idle router whose Ethernet transmitters are off (DEC 21140 on the
-    I/O card, four Am79C971 on a PA-4E): the transmit scan sleeps, so apart
+    """An idle router whose transmitters are off (DEC 21140 on the I/O card,
+    four Am79C970A on a PA-4E, a Mueslix on a PA-4T+): the transmit scan
+    sleeps, so apart
     from the CPU thread (woken by the guest's timers) the process wakes no
     more than a few times a second (it was 100/s)."""
     g = Guest(tmp_path, count_wait_image(), cards)
