@@ -369,6 +369,8 @@ int vm_run(struct vm *vm, vm_stop_fn on_stop, void *arg, char *err,
             .code_size = (size_t)vm->cfg.exec_area_mb << 20,
             .no_chain = !vm->cfg.blk_direct_jump,
             .lockstep = vm->cfg.jit_lockstep,
+            /* lockstep checks every block, the ones run once too */
+            .eager = vm->cfg.jit_lockstep,
             .perf_map = vm->cfg.jit_perf_map,
         };
         rc = mips_jit_create(&vm->cpu, &jc);

@@ -65,7 +65,7 @@ static int fz_machine_init(struct fz_machine *m, int jit)
     if (mips_cpu_init(&m->cpu, &cfg, &m->pm, NULL) < 0)
         return -1;
     if (jit) {
-        struct mips_jit_config jc = {.code_size = 1u << 20};
+        struct mips_jit_config jc = {.code_size = 1u << 20, .eager = 1};
         if (mips_jit_create(&m->cpu, &jc) < 0)
             return -1;
     }

@@ -379,7 +379,7 @@ static void test_small_code_cache_flushes_and_stays_correct(void **state)
 {
     struct pair *p = *state;
     mips_jit_destroy(&p->jt.cpu);
-    struct mips_jit_config jc = {.code_size = 256u << 10};
+    struct mips_jit_config jc = {.code_size = 256u << 10, .eager = 1};
     assert_int_equal(mips_jit_create(&p->jt.cpu, &jc), 0);
     char buf[256];
     for (uint64_t seed = 100; seed < 110; seed++)
@@ -388,6 +388,34 @@ static void test_small_code_cache_flushes_and_stays_correct(void **state)
     struct mips_jit_stats st;
     mips_jit_get_stats(&p->jt.cpu, &st);
     assert_true(st.flushes > 0);
+}
+
+/* By default code is translated at its third run: what runs once or
+ * twice is interpreted (no code memory), the same results either way. */
+static void test_code_translated_at_third_run(void **state)
+{
+    struct pair *p = *state;
+    mips_jit_destroy(&p->jt.cpu);
+    struct mips_jit_config jc = {.code_size = 256u << 10};
+    assert_int_equal(mips_jit_create(&p->jt.cpu, &jc), 0);
+    /* a loop of 4 instructions (addiu, addiu, bne, slot) run 5 times */
+    set_gpr(p, 8, 5);
+    LOAD(p, ADDIU(9, 9, 3), ADDIU(8, 8, -1), BNE(8, 0, -3), ADDIU(10, 10, 1),
+         BEQ(0, 0, -1), NOP);
+    struct mips_jit_stats st;
+    run(p, 8); /* two turns */
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    assert_int_equal(st.blocks, 0);
+    assert_int_equal(st.interp_steps, 8);
+    run(p, 12); /* three more: translated from the third on */
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    assert_int_equal(st.blocks, 1);
+    /* the slices of the deterministic clock may leave a turn to the
+     * interpreter when the block does not fit, but not all of them */
+    assert_true(st.interp_steps < 20);
+    assert_int_equal(p->jt.cpu.gpr[9], 15);
+    assert_int_equal(p->jt.cpu.gpr[10], 5);
+    assert_int_equal(p->jt.cpu.gpr[8], 0);
 }
 
 int main(void)
@@ -411,6 +439,7 @@ int main(void)
         T(test_timer_interrupt_lands_on_same_instruction),
         T(test_random_streams_match_interpreter),
         T(test_small_code_cache_flushes_and_stays_correct),
+        T(test_code_translated_at_third_run),
 #undef T
     };
     return cmocka_run_group_tests_name("jit", tests, NULL, NULL);

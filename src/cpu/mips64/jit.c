@@ -117,6 +117,8 @@ static void jit_reset_tables(struct mips_jit *jit, int fresh)
         memset(jit->jc, 0, sizeof(*jit->jc) << jit->jc_bits);
     }
     jit->jc_used = 0;
+    if (!fresh)
+        memset(jit->cold, 0, JIT_COLD_SLOTS * sizeof(*jit->cold));
     jit->flush_epoch++;
 }
 
@@ -148,9 +150,10 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
                             sizeof(*jit->page_hash));
     jit->jc_bits = JIT_JC_BITS_MIN;
     jit->jc = calloc(1u << jit->jc_bits, sizeof(*jit->jc));
+    jit->cold = calloc(JIT_COLD_SLOTS, sizeof(*jit->cold));
     int rc = -ENOMEM;
     if (!jit->blocks || !jit->exits || !jit->pages || !jit->code_bits ||
-        !jit->k0_code || !jit->hash || !jit->page_hash || !jit->jc)
+        !jit->k0_code || !jit->hash || !jit->page_hash || !jit->jc || !jit->cold)
         goto fail;
     rc = code_map(jit, size);
     if (rc < 0)
@@ -186,6 +189,7 @@ fail:
     free(jit->hash);
     free(jit->page_hash);
     free(jit->jc);
+    free(jit->cold);
     free(jit);
     return rc;
 }
@@ -216,6 +220,7 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     free(jit->hash);
     free(jit->page_hash);
     free(jit->jc);
+    free(jit->cold);
     free(jit->wlog);
     free(jit->ls);
     free(jit);
@@ -657,7 +662,34 @@ static struct jit_block *register_block(struct mips_jit *jit,
     return blk;
 }
 
-enum { LOOKUP_INTERP = 0, LOOKUP_FAULT = 1 };
+enum { LOOKUP_INTERP = 0, LOOKUP_FAULT = 1, LOOKUP_COLD = 2 };
+
+/*
+ * Code is translated the second time the dispatcher reaches it, not the
+ * first: what runs once (a boot's initialisation, most of an idle
+ * router's code) is interpreted and costs no code memory. jit->cold holds
+ * the block starts seen once; a start whose slot another one holds is
+ * translated at once, so two colliding hot blocks never keep each other
+ * interpreted.
+ */
+static int first_sight(struct mips_jit *jit, uint64_t pc)
+{
+    if (jit->cfg.eager)
+        return 0;
+    uint64_t *slot = &jit->cold[(pc >> 2) & (JIT_COLD_SLOTS - 1)];
+    if (!*slot) {
+        *slot = pc | 1; /* pc is word aligned: the low bits count */
+        return 1;
+    }
+    if ((*slot & ~3ull) != pc)
+        return 0;
+    if ((*slot & 3) + 1 < JIT_HOT_RUNS) {
+        (*slot)++;
+        return 1;
+    }
+    *slot = 0;
+    return 0;
+}
 
 /* *jc: the jump cache entry for cpu->pc, NULL when it already holds the
  * block found */
@@ -690,6 +722,10 @@ static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
         if (b->va == pc && b->pa == pa && b->mode == cpu->mode_key)
             break;
     if (!b) {
+        if (first_sight(jit, pc)) {
+            *why = LOOKUP_COLD;
+            return NULL;
+        }
         if (jit->used + JIT_BLOCK_MARGIN > jit->size ||
             jit->nblocks + 1 >= jit->maxblocks ||
             jit->nexits + 4 * JIT_MAX_BLOCK_INSNS >= jit->maxexits ||
@@ -797,6 +833,26 @@ static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
     cpu->jit_k0_code = jit->k0_code;
 }
 
+/*
+ * Interprets code seen for the first time up to its first jump: a taken
+ * branch (with its delay slot), an exception or ERET, the idle PC, the
+ * end of the slice or something for the CPU loop to do.
+ */
+static void interp_run(struct mips_jit *jit, struct mips_cpu *cpu,
+                       uint64_t end)
+{
+    uint64_t start = cpu->insn_count;
+    for (;;) {
+        uint64_t pc = cpu->pc;
+        mips_exec_one_side(cpu);
+        if (cpu->pc - pc - 4 > 4 || /* not the next or the one after */
+            cpu->insn_count >= end || cpu->pc == cpu->idle_pc ||
+            __atomic_load_n(&cpu->attention, __ATOMIC_RELAXED))
+            break;
+    }
+    jit->stats.interp_steps += cpu->insn_count - start;
+}
+
 void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact)
 {
     struct mips_jit *jit = cpu->jit;
@@ -831,6 +887,13 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact)
             link = NULL;
             epoch = jit->flush_epoch;
             continue; /* blk went with the flush */
+        }
+        if (!blk && why == LOOKUP_COLD) {
+            link = NULL;
+            interp_run(jit, cpu, end);
+            if (idle_check(cpu))
+                break;
+            continue;
         }
         if (!blk || blk->ninsns > limit - cpu->insn_count) {
             link = NULL;

@@ -34,6 +34,9 @@ struct mips_jit_config {
     int lockstep;       /* check every block against the interpreter */
     int no_chain;       /* never chain blocks (debugging) */
     int perf_map;       /* append every block to /tmp/perf-<pid>.map */
+    int eager;          /* translate code the first time it runs (by
+                         * default the second: code run once is
+                         * interpreted) */
 };
 
 struct mips_jit_stats {

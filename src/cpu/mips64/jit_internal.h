@@ -44,6 +44,11 @@
  * its entries are in use (an idle router uses about 200). */
 #define JIT_JC_BITS_MIN 9
 #define JIT_JC_BITS 12
+/* Block starts remembered as seen once (jit.c first_sight): 32 KB at
+ * most, touched where used; a few thousand covers a boot's one-time code. */
+#define JIT_COLD_SLOTS 4096u
+#define JIT_HOT_RUNS 3          /* translated at the third run (at most 3:
+                                 * the count is in the low 2 bits of a pc) */
 #define JIT_PA_BITS 36             /* R4000 physical address width */
 #define JIT_PENDING_MAX 64
 
@@ -150,6 +155,7 @@ struct mips_jit {
     struct jit_jc_entry *jc;  /* 1 << jc_bits entries */
     unsigned jc_bits;
     unsigned jc_used;         /* entries filled since the last flush */
+    uint64_t *cold;           /* JIT_COLD_SLOTS block starts seen once */
 
     uint64_t idle_pc;         /* idle PC the translations were made for */
     uint64_t flush_epoch;     /* bumped by flushes */
