@@ -21,6 +21,7 @@ struct nvram {
     struct logger *lg;
     uint8_t *mem;
     size_t size;
+    int fd;              /* the backing file, -1 when anonymous */
     struct ds1216 cal;
     uint8_t logged_range;
 };
@@ -97,6 +98,9 @@ static void nvram_dev_destroy(struct device *d)
     if (nv->mem) {
         munmap(nv->mem, nv->size);
     }
+    if (nv->fd >= 0) {
+        close(nv->fd);
+    }
     free(nv);
 }
 
@@ -156,6 +160,7 @@ int nvram_open(const struct nvram_config *c, struct nvram **out)
     nv->dev.ops = &nvram_ops;
     nv->lg = c->lg;
     nv->size = size;
+    nv->fd = -1;
     ds1216_init(&nv->cal, c->clock, c->clock_ctx, c->calendar_localtime);
 
     void *mem;
@@ -166,7 +171,10 @@ int nvram_open(const struct nvram_config *c, struct nvram **out)
             return fd;
         }
         mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        close(fd);
+        if (mem == MAP_FAILED)
+            close(fd);
+        else
+            nv->fd = fd; /* kept for nvram_is_blank */
     } else {
         mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -195,8 +203,42 @@ struct device *nvram_device(struct nvram *nv)
     return &nv->dev;
 }
 
+/*
+ * Blank test of a file-backed NVRAM through the file, not the mapping:
+ * reading the mapping would map every page of it into the process (128 KB
+ * of an idle router's memory). Holes are skipped (SEEK_DATA); the data
+ * parts are read into a buffer. -1: the file could not tell.
+ */
+static int file_is_blank(const struct nvram *nv)
+{
+    uint8_t buf[4096];
+    off_t at = 0, end = (off_t)nv->size;
+    while (at < end) {
+        off_t data = lseek(nv->fd, at, SEEK_DATA);
+        if (data < 0)
+            return errno == ENXIO ? 1 : -1; /* only a hole after `at` */
+        if (data >= end)
+            return 1;
+        size_t want = (size_t)(end - data) < sizeof(buf)
+                          ? (size_t)(end - data) : sizeof(buf);
+        ssize_t n = pread(nv->fd, buf, want, data);
+        if (n <= 0)
+            return -1;
+        for (ssize_t i = 0; i < n; i++)
+            if (buf[i])
+                return 0;
+        at = data + n;
+    }
+    return 1;
+}
+
 int nvram_is_blank(const struct nvram *nv)
 {
+    if (nv->fd >= 0) {
+        int blank = file_is_blank(nv);
+        if (blank >= 0)
+            return blank;
+    }
     for (size_t i = 0; i < nv->size; i++) {
         if (nv->mem[i]) {
             return 0;

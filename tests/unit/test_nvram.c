@@ -233,6 +233,45 @@ static void test_blank_only_guest_window(void **state)
     assert_false(nvram_is_blank(f->nv));
 }
 
+/* kB of the process's mapping at addr that are resident (smaps Rss). */
+static long mapping_rss_kb(const void *addr)
+{
+    FILE *fp = fopen("/proc/self/smaps", "r");
+    assert_non_null(fp);
+    char line[256];
+    int in = 0;
+    long rss = -1;
+    while (fgets(line, sizeof(line), fp)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) { /* a mapping's line */
+            in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+        } else if (in && strncmp(line, "Rss:", 4) == 0) {
+            rss = strtol(line + 4, NULL, 10);
+            break;
+        }
+    }
+    fclose(fp);
+    return rss;
+}
+
+/* The blank test reads the file, not the mapping, whose pages would all
+ * become part of the router's memory: zeros written as data (no holes)
+ * and a last non-zero byte are found without mapping a page. */
+static void test_blank_test_maps_no_page(void **state)
+{
+    struct fx *f = *state;
+    static char zeros[0x20000];
+    file_write(f->path, 0, zeros, sizeof(zeros));
+    assert_int_equal(open_nv(f, 0x20000), 0);
+    assert_true(nvram_is_blank(f->nv));
+    close_nv(f);
+    file_write(f->path, 0x1FFFF, "\x01", 1);
+    assert_int_equal(open_nv(f, 0x20000), 0);
+    assert_false(nvram_is_blank(f->nv));
+    assert_int_equal(mapping_rss_kb(nvram_data(f->nv)), 0);
+    assert_int_equal(dev_read(f->dev, 0x1FFFC, 4), 1); /* same bytes */
+}
+
 static void test_open_errors(void **state)
 {
     struct fx *f = *state;
@@ -362,6 +401,7 @@ int main(void)
         T(test_short_file_extended),
         T(test_long_file_kept),
         T(test_blank_only_guest_window),
+        T(test_blank_test_maps_no_page),
         T(test_open_errors),
         cmocka_unit_test(test_anonymous),
         T(test_calendar_read_sequence),
