@@ -70,39 +70,6 @@ static int code_map(struct mips_jit *jit, size_t size)
     return 0;
 }
 
-/*
- * The kseg0 code map, in the low 2 GB of the address space when the
- * system allows (MAP_32BIT) so that a translated store can address it
- * with a 32-bit displacement: cmp byte [page + k0_code], 0. Elsewhere
- * (no MAP_32BIT, or no room there) it is an ordinary allocation and
- * stores load cpu->jit_k0_code first. Zero pages either way.
- */
-static uint8_t *k0_code_alloc(struct mips_jit *jit)
-{
-    jit->k0_code_abs = 0;
-#ifdef MAP_32BIT
-    void *p = mmap(NULL, K0_PAGES, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-    if (p != MAP_FAILED) {
-        if ((uintptr_t)p + K0_PAGES <= (uintptr_t)INT32_MAX) {
-            jit->k0_code_abs = 1;
-            return p;
-        }
-        munmap(p, K0_PAGES);
-    }
-#endif
-    return calloc(K0_PAGES, 1);
-}
-
-static void k0_code_free(struct mips_jit *jit)
-{
-    if (jit->k0_code_abs)
-        munmap(jit->k0_code, K0_PAGES);
-    else
-        free(jit->k0_code);
-    jit->k0_code = NULL;
-}
-
 void jit_code_writable(struct mips_jit *jit, int on)
 {
     if (jit->dual_map || jit->writable_now == on)
@@ -175,7 +142,7 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     jit->pages = calloc(jit->maxpages, sizeof(*jit->pages));
     /* 2 MB of mostly untouched (zero-page) memory for 36-bit addresses */
     jit->code_bits = calloc(PAGE_BITS_WORDS, sizeof(uint64_t));
-    jit->k0_code = k0_code_alloc(jit); /* 128 KB, touched where code is */
+    jit->k0_code = calloc(K0_PAGES, 1); /* 128 KB, touched where code is */
     jit->hash_bits = JIT_HASH_BITS_MIN;
     jit->hash = calloc(1u << jit->hash_bits, sizeof(*jit->hash));
     jit->page_hash_bits = JIT_PAGE_HASH_BITS_MIN;
@@ -218,7 +185,7 @@ fail:
     free(jit->exits);
     free(jit->pages);
     free(jit->code_bits);
-    k0_code_free(jit);
+    free(jit->k0_code);
     free(jit->hash);
     free(jit->page_hash);
     free(jit->jc);
@@ -249,7 +216,7 @@ void mips_jit_destroy(struct mips_cpu *cpu)
     free(jit->exits);
     free(jit->pages);
     free(jit->code_bits);
-    k0_code_free(jit);
+    free(jit->k0_code);
     free(jit->hash);
     free(jit->page_hash);
     free(jit->jc);

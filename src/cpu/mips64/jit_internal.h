@@ -151,8 +151,6 @@ struct mips_jit {
     uint64_t *code_bits;      /* physical pages holding translations */
     uint8_t *k0_code;         /* the same for the first 512 MB, a byte a
                                * page: cpu->jit_k0_code (kseg0 stores) */
-    int k0_code_abs;          /* k0_code lies below 2 GB (mmap MAP_32BIT):
-                               * stores test [page + k0_code] directly */
 
     struct jit_jc_entry *jc;  /* 1 << jc_bits entries */
     unsigned jc_bits;

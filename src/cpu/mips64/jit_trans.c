@@ -738,18 +738,7 @@ static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
     }
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_k0_limit));
     *miss = x_jcc(b, CC_AE, 0);
-    if (store && t->jit->k0_code_abs) {
-        /* RAX < jit_k0_limit <= 512 MB: mov edx, eax; shr edx, 12;
-         * cmp byte [rdx + k0_code], 0 (SIB without base: disp32) */
-        x_mov_rr(b, 0, X_RDX, X_RAX);
-        x_shift_ri(b, SH_SHR, 0, X_RDX, 12);
-        x_byte(b, 0x80);
-        x_byte(b, (uint8_t)(0x04 | (ALU_CMP << 3))); /* mod 00, rm SIB */
-        x_byte(b, (uint8_t)((X_RDX << 3) | 5)); /* index rdx, no base */
-        x_u32(b, (uint32_t)(uintptr_t)t->jit->k0_code);
-        x_byte(b, 0);
-        jcc_slow(t, slow, CC_NE);
-    } else if (store) {
+    if (store) {
         x_mov_rr(b, 1, X_RDX, X_RAX);
         x_shift_ri(b, SH_SHR, 1, X_RDX, 12);
         x_alu_rm(b, ALU_ADD, 1, X_RDX, X_R15, OFF(jit_k0_code));
