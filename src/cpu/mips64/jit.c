@@ -612,12 +612,9 @@ static void try_chain(struct mips_jit *jit, struct jit_exit *e,
     }
     if (!can_chain(jit, e, blk))
         return;
-    if (e->va_field) {
-        jit_code_writable(jit, 1);
-        memcpy(jit_rw(jit, e->va_field), &blk->va, 8);
-        jit_code_writable(jit, 0);
-    }
     jit_code_writable(jit, 1);
+    if (e->va_field)
+        memcpy(jit_rw(jit, e->va_field), &blk->va, 8);
     if (e->to) {
         /* relinking after a TLB generation change */
         struct jit_exit **pp = &e->to->incoming;
@@ -665,12 +662,12 @@ static struct jit_block *register_block(struct mips_jit *jit,
 enum { LOOKUP_INTERP = 0, LOOKUP_FAULT = 1, LOOKUP_COLD = 2 };
 
 /*
- * Code is translated the second time the dispatcher reaches it, not the
- * first: what runs once (a boot's initialisation, most of an idle
- * router's code) is interpreted and costs no code memory. jit->cold holds
- * the block starts seen once; a start whose slot another one holds is
- * translated at once, so two colliding hot blocks never keep each other
- * interpreted.
+ * Code is translated the JIT_HOT_RUNS-th time the dispatcher reaches it,
+ * not the first: what runs only once or twice (a boot's initialisation,
+ * most of an idle router's code) is interpreted and costs no code memory.
+ * jit->cold holds the block starts seen fewer times, with their count; a
+ * start whose slot another one holds is translated at once, so two
+ * colliding hot blocks never keep each other interpreted.
  */
 static int first_sight(struct mips_jit *jit, uint64_t pc)
 {
@@ -834,7 +831,7 @@ static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
 }
 
 /*
- * Interprets code seen for the first time up to its first jump: a taken
+ * Interprets code not yet hot (first_sight) up to its first jump: a taken
  * branch (with its delay slot), an exception or ERET, the idle PC, the
  * end of the slice or something for the CPU loop to do.
  */

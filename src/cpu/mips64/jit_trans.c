@@ -282,6 +282,29 @@ static void g_commit32(struct tctx *t, int rd, int x)
     g_commit(t, rd, x);
 }
 
+/*
+ * SLT and its kin: the host register the flag is set in, cleared before
+ * the compare (setcc writes only its low byte). rd's own host register
+ * unless rd is an operand of the compare (`clash`), RCX then.
+ */
+static int flag_dst(struct tctx *t, int rd, int clash)
+{
+    int d = clash ? X_RCX : g_dst(t, rd, -1);
+    if (d == X_RAX)
+        d = X_RCX;
+    x_mov_ri(&t->b, d, 0);
+    return d;
+}
+
+/* ... and after the compare: the flag for condition cc, committed to rd,
+ * known to be 0 or 1. */
+static void flag_set(struct tctx *t, int rd, int d, int cc)
+{
+    x_setcc(&t->b, cc, d);
+    g_commit(t, rd, d);
+    t->width[rd] = 1;
+}
+
 static void g_store_imm(struct tctx *t, int g, uint64_t v)
 {
     if (g == 0)
@@ -1172,18 +1195,11 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int narrow = sext32_known(t, rs) && sext32_known(t, rt);
         int a = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
         src = narrow ? g_src32(t, rt, X_RDX) : g_src(t, rt, X_RDX);
-        /* the flag straight into rd's host register when it is not an
-         * operand (cleared before the compare) */
-        int d = rd != rs && rd != rt ? g_dst(t, rd, -1) : X_RCX;
-        if (d == X_RAX)
-            d = X_RCX;
-        x_mov_ri(b, d, 0);
+        int d = flag_dst(t, rd, rd == rs || rd == rt);
         x_alu_rr(b, ALU_CMP, !narrow, a, src);
-        x_setcc(b, id == INSN_slt ? CC_L : CC_B, d);
-        g_commit(t, rd, d);
-    }
-        t->width[rd] = 1;
+        flag_set(t, rd, d, id == INSN_slt ? CC_L : CC_B);
         return 1;
+    }
     case INSN_movz: case INSN_movn:
         if (!rd) return 1;
         g_load(t, X_RAX, rd);
@@ -1230,16 +1246,11 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     {
         int narrow = sext32_known(t, rs);
         src = narrow ? g_src32(t, rs, X_RAX) : g_src(t, rs, X_RAX);
-        int d = rt != rs ? g_dst(t, rt, -1) : X_RCX;
-        if (d == X_RAX)
-            d = X_RCX;
-        x_mov_ri(b, d, 0);
+        int d = flag_dst(t, rt, rt == rs);
         x_alu_ri(b, ALU_CMP, !narrow, src, imm);
-        x_setcc(b, id == INSN_slti ? CC_L : CC_B, d);
-        g_commit(t, rt, d);
-    }
-        t->width[rt] = 1;
+        flag_set(t, rt, d, id == INSN_slti ? CC_L : CC_B);
         return 1;
+    }
     case INSN_andi: {
         if (!rt) return 1;
         int ws = w_of(t, rs), wi = w_const(uimm);
