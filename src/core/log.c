@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fd_io.h"
+
 /* Bytes an async logger holds in memory before its writer has taken
  * them; beyond, whoever logs waits for the writer (a writer stuck on a
  * slow disk must not eat the memory; a VM should stay within 1 MiB,
@@ -125,23 +127,6 @@ static void report(struct log_writer *w, const struct logger *lg,
     va_end(ap);
 }
 
-/* Write all of buf; 0 or -errno. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int link_fd(int fd, const char *path)
 {
     /* Linux >= 6.10 lets the opener link its file by descriptor; older
@@ -188,12 +173,12 @@ static void write_lines(struct log_writer *w, struct logger *lg,
     }
     if (lg->failed || (!len && !dropped))
         return;
-    int rc = write_all(lg->fd, data, len);
+    int rc = fd_write_all(lg->fd, data, len);
     if (rc == 0 && dropped) {
         char note[96];
         int n = snprintf(note, sizeof(note), "(%lu log lines dropped: the "
                          "log writer was behind)\n", dropped);
-        rc = write_all(lg->fd, note, (size_t)n);
+        rc = fd_write_all(lg->fd, note, (size_t)n);
     }
     if (rc < 0) {
         lg->failed = 1;

@@ -16,6 +16,7 @@
  *   held, so they may take their own locks and call back into the vtty.
  * Lock order: out_lock, then in_lock, then the event loop's lock.
  */
+#include "core/fd_io.h"
 #include "core/vtty.h"
 
 #include <errno.h>
@@ -84,24 +85,6 @@ int vtty_sink_drain(int fd, int is_sock, struct bytering *backlog)
     return 0;
 }
 
-/* Blocking write of everything (files and fds we could not make
- * non-blocking). */
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return w < 0 ? -errno : -EIO;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Terminal output (out_lock held). Returns 1 if now backlogged. */
 static int term_send(struct vtty *vt, const uint8_t *p, size_t n)
 {
@@ -114,7 +97,7 @@ static int term_send(struct vtty *vt, const uint8_t *p, size_t n)
         rc = vtty_sink_write(vt->out_fd, vt->out_sock, &vt->term_out,
                              &vt->term_dropped, p, n);
     } else {
-        rc = write_all(vt->out_fd, p, n);
+        rc = fd_write_all(vt->out_fd, p, n);
     }
     if (rc < 0) {
         /* A direct write means an empty backlog, so out_fd is not

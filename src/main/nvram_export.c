@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fd_io.h"
 #include "dev/ios_nvram_file.h"
 #include "dev/ios_nvram_fs.h"
 #include "main/version.h"
@@ -91,27 +92,11 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w < 0) {
-            return -errno;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Writes data to path through a temporary file and rename(2). */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
     if (strcmp(path, "-") == 0) {
-        int rc = write_all(STDOUT_FILENO, data, len);
+        int rc = fd_write_all(STDOUT_FILENO, data, len);
         if (rc < 0) {
             fprintf(stderr, PROG ": standard output: %s\n", strerror(-rc));
         }
@@ -134,7 +119,7 @@ static int write_atomic(const char *path, const char *data, size_t len)
     }
     mode_t mask = umask(0);
     umask(mask);
-    int rc = write_all(fd, data, len);
+    int rc = fd_write_all(fd, data, len);
     if (rc == 0 && fchmod(fd, 0666 & ~mask) < 0) {
         rc = -errno;
     }
