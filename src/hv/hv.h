@@ -136,6 +136,13 @@ extern const size_t hv_nmodules;
 const struct hv_module *hv_module_find(const char *name);
 /* Run one request line; the reply always ends with a final line. */
 void hv_dispatch_line(struct hv_ctx *c, const char *line, size_t len);
+/* Each object of a kind not deleted, newest first, under its lock: fn
+ * writes its line. 0, or -ENOMEM with the error reply sent. */
+int hv_obj_foreach(struct hv_ctx *c, enum hv_kind kind,
+                   void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
+                   void *arg);
+/* The names of a kind's objects, one info line each, then 100 OK. */
+void hv_list_names(struct hv_ctx *c, enum hv_kind kind);
 
 /* hv_server.c */
 int hv_server_listen(struct hypervisor *hv); /* 0 or -errno, message printed */

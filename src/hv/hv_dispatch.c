@@ -75,6 +75,37 @@ static int cmd_is_slow(const struct hv_module *m, const struct hv_cmd *cmd)
 }
 
 /* C atoi() without its undefined overflow: clamped to int. */
+int hv_obj_foreach(struct hv_ctx *c, enum hv_kind kind,
+                   void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
+                   void *arg)
+{
+    struct hv_obj **list;
+    int n = hv_obj_list(&c->hv->reg, kind, &list);
+    if (n < 0) {
+        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        pthread_mutex_lock(&list[i]->mtx);
+        if (!list[i]->deleted)
+            fn(c, list[i], arg);
+        pthread_mutex_unlock(&list[i]->mtx);
+    }
+    hv_obj_list_put(&c->hv->reg, list, n);
+    return 0;
+}
+
+static void name_line(struct hv_ctx *c, struct hv_obj *obj, void *arg)
+{
+    hv_info(c, "%s", obj->name);
+}
+
+void hv_list_names(struct hv_ctx *c, enum hv_kind kind)
+{
+    if (hv_obj_foreach(c, kind, name_line, NULL) == 0)
+        hv_ok(c, "OK");
+}
+
 int hv_arg_int(const char *s)
 {
     long v = strtol(s, NULL, 10);

@@ -114,22 +114,15 @@ static void cmd_create_fifo(struct hv_ctx *c, int argc, char **argv)
 /* NIO object by name, held and locked; 208 reply when unknown. */
 static struct hv_obj *nio_find(struct hv_ctx *c, const char *name)
 {
-    struct hv_obj *obj = hv_nio_get(c, name);
-    if (obj) {
-        pthread_mutex_lock(&obj->mtx);
-        if (!obj->deleted)
-            return obj;
-        pthread_mutex_unlock(&obj->mtx);
-        hv_obj_put(&c->hv->reg, obj);
-    }
-    hv_err(c, HSC_ERR_UNK_OBJ, "unable to find object '%s'", name);
-    return NULL;
+    struct hv_obj *obj = hv_obj_get_locked(&c->hv->reg, HV_KIND_NIO, name);
+    if (!obj)
+        hv_err(c, HSC_ERR_UNK_OBJ, "unable to find object '%s'", name);
+    return obj;
 }
 
 static void nio_done(struct hv_ctx *c, struct hv_obj *obj)
 {
-    pthread_mutex_unlock(&obj->mtx);
-    hv_obj_put(&c->hv->reg, obj);
+    hv_obj_unlock_put(&c->hv->reg, obj);
 }
 
 static void cmd_connect_udp_auto(struct hv_ctx *c, int argc, char **argv)
@@ -182,16 +175,8 @@ static void cmd_rename(struct hv_ctx *c, int argc, char **argv)
 
 static void cmd_delete(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_nio_get(c, argv[0]);
-    int ok = 0;
-    if (obj) {
-        pthread_mutex_lock(&obj->mtx);
-        /* Refused while bound (spec §1.2). */
-        ok = !obj->deleted && hv_obj_remove(&c->hv->reg, obj) == 0;
-        pthread_mutex_unlock(&obj->mtx);
-        hv_obj_put(&c->hv->reg, obj);
-    }
-    if (ok)
+    /* Refused while bound (spec §1.2). */
+    if (hv_obj_delete(&c->hv->reg, HV_KIND_NIO, argv[0]) == 0)
         hv_ok(c, "NIO '%s' deleted", argv[0]);
     else
         hv_err(c, HSC_ERR_DELETE, "unable to delete NIO '%s'", argv[0]);
@@ -282,21 +267,7 @@ static void cmd_set_bandwidth(struct hv_ctx *c, int argc, char **argv)
 
 static void cmd_list(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj **list;
-    int n = hv_obj_list(&c->hv->reg, HV_KIND_NIO, &list);
-    if (n < 0) {
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        pthread_mutex_lock(&list[i]->mtx);
-        if (!list[i]->deleted)
-            hv_info(c, "%s", list[i]->name);
-        pthread_mutex_unlock(&list[i]->mtx);
-    }
-    if (n > 0)
-        hv_obj_list_put(&c->hv->reg, list, n);
-    hv_ok(c, "OK");
+    hv_list_names(c, HV_KIND_NIO);
 }
 
 static const struct hv_cmd nio_cmds[] = {

@@ -48,21 +48,12 @@ static void cmd_write(struct hv_ctx *c, int argc, char **argv)
 
 static struct hv_obj *store_find(struct hv_ctx *c, const char *name)
 {
-    struct hv_obj *obj = hv_obj_get(&c->hv->reg, HV_KIND_STORE, name);
-    if (obj) {
-        pthread_mutex_lock(&obj->mtx);
-        if (!obj->deleted)
-            return obj;
-        pthread_mutex_unlock(&obj->mtx);
-        hv_obj_put(&c->hv->reg, obj);
-    }
-    return NULL;
+    return hv_obj_get_locked(&c->hv->reg, HV_KIND_STORE, name);
 }
 
 static void store_release(struct hv_ctx *c, struct hv_obj *obj)
 {
-    pthread_mutex_unlock(&obj->mtx);
-    hv_obj_put(&c->hv->reg, obj);
+    hv_obj_unlock_put(&c->hv->reg, obj);
 }
 
 static void cmd_read(struct hv_ctx *c, int argc, char **argv)
@@ -119,23 +110,15 @@ static void cmd_delete_all(struct hv_ctx *c, int argc, char **argv)
     hv_ok(c, "object store deleted");
 }
 
+static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
+{
+    hv_info(c, "%s (len=%zu)", obj->name, ((struct hv_blob *)obj->data)->len);
+}
+
 static void cmd_list(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj **list;
-    int n = hv_obj_list(&c->hv->reg, HV_KIND_STORE, &list);
-    if (n < 0) {
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        pthread_mutex_lock(&list[i]->mtx);
-        if (!list[i]->deleted)
-            hv_info(c, "%s (len=%zu)", list[i]->name,
-                    ((struct hv_blob *)list[i]->data)->len);
-        pthread_mutex_unlock(&list[i]->mtx);
-    }
-    hv_obj_list_put(&c->hv->reg, list, n);
-    hv_ok(c, "OK");
+    if (hv_obj_foreach(c, HV_KIND_STORE, list_one, NULL) == 0)
+        hv_ok(c, "OK");
 }
 
 static const struct hv_cmd store_cmds[] = {

@@ -74,7 +74,7 @@ static const struct hv_netdev_kind k_atm_bridge = {
     }                                                                         \
     static void k##_list_cmd(struct hv_ctx *c, int argc, char **argv)         \
     {                                                                         \
-        hv_netdev_list(c, &k_##k);                                            \
+        hv_list_names(c, k_##k.kind);                                            \
     }
 
 GENERIC_CMDS(hub)

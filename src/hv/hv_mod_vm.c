@@ -149,26 +149,6 @@ static void cmd_get_status(struct hv_ctx *c, int argc, char **argv)
     hv_router_unlock(c->hv, obj);
 }
 
-/* Each VM, locked in turn; fn prints its line. */
-void hv_vm_foreach(struct hv_ctx *c,
-                   void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
-                   void *arg)
-{
-    struct hv_obj **list;
-    int n = hv_obj_list(&c->hv->reg, HV_KIND_VM, &list);
-    if (n < 0) {
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        pthread_mutex_lock(&list[i]->mtx);
-        if (!list[i]->deleted)
-            fn(c, list[i], arg);
-        pthread_mutex_unlock(&list[i]->mtx);
-    }
-    hv_obj_list_put(&c->hv->reg, list, n);
-}
-
 static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
 {
     hv_info(c, "%s (%s)", obj->name, hv_router_of(obj)->plat->name);
@@ -176,7 +156,7 @@ static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
 
 static void cmd_list(struct hv_ctx *c, int argc, char **argv)
 {
-    hv_vm_foreach(c, list_one, NULL);
+    hv_obj_foreach(c, HV_KIND_VM, list_one, NULL);
     hv_ok(c, "OK");
 }
 
@@ -189,7 +169,7 @@ static void list_con_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
 
 static void cmd_list_con_ports(struct hv_ctx *c, int argc, char **argv)
 {
-    hv_vm_foreach(c, list_con_one, NULL);
+    hv_obj_foreach(c, HV_KIND_VM, list_con_one, NULL);
     hv_ok(c, "OK");
 }
 
@@ -468,7 +448,7 @@ void hv_vm_save_config(struct hypervisor *hv, FILE *f)
     hv_reply_init(&scratch);
     struct hv_ctx c = {.hv = hv, .reply = &scratch};
     struct save_ctx s = {f};
-    hv_vm_foreach(&c, save_one, &s);
+    hv_obj_foreach(&c, HV_KIND_VM, save_one, &s);
     hv_reply_free(&scratch);
 }
 

@@ -15,22 +15,15 @@ struct hv_obj *hv_nio_get(struct hv_ctx *c, const char *name)
 struct hv_obj *hv_netdev_find(struct hv_ctx *c, const struct hv_netdev_kind *k,
                               const char *name)
 {
-    struct hv_obj *obj = hv_obj_get(&c->hv->reg, k->kind, name);
-    if (obj) {
-        pthread_mutex_lock(&obj->mtx);
-        if (!obj->deleted)
-            return obj;
-        pthread_mutex_unlock(&obj->mtx);
-        hv_obj_put(&c->hv->reg, obj);
-    }
-    hv_err(c, HSC_ERR_UNK_OBJ, "unable to find object '%s'", name);
-    return NULL;
+    struct hv_obj *obj = hv_obj_get_locked(&c->hv->reg, k->kind, name);
+    if (!obj)
+        hv_err(c, HSC_ERR_UNK_OBJ, "unable to find object '%s'", name);
+    return obj;
 }
 
 void hv_netdev_release(struct hv_ctx *c, struct hv_obj *obj)
 {
-    pthread_mutex_unlock(&obj->mtx);
-    hv_obj_put(&c->hv->reg, obj);
+    hv_obj_unlock_put(&c->hv->reg, obj);
 }
 
 int hv_netdev_bind(struct hv_netdev *d, struct hv_obj *nio_obj)
@@ -128,36 +121,9 @@ void hv_netdev_rename(struct hv_ctx *c, const struct hv_netdev_kind *k,
 void hv_netdev_delete(struct hv_ctx *c, const struct hv_netdev_kind *k,
                       const char *name)
 {
-    struct hv_obj *obj = hv_obj_get(&c->hv->reg, k->kind, name);
-    int ok = 0;
-    if (obj) {
-        pthread_mutex_lock(&obj->mtx);
-        ok = !obj->deleted && hv_obj_remove(&c->hv->reg, obj) == 0;
-        pthread_mutex_unlock(&obj->mtx);
-        /* The last hold frees the device and its NIO references. */
-        hv_obj_put(&c->hv->reg, obj);
-    }
-    if (ok)
+    /* The last hold frees the device and its NIO references. */
+    if (hv_obj_delete(&c->hv->reg, k->kind, name) == 0)
         hv_ok(c, "%s '%s' deleted", k->label, name);
     else
         hv_err(c, HSC_ERR_DELETE, "unable to delete %s '%s'", k->label, name);
-}
-
-void hv_netdev_list(struct hv_ctx *c, const struct hv_netdev_kind *k)
-{
-    struct hv_obj **list;
-    int n = hv_obj_list(&c->hv->reg, k->kind, &list);
-    if (n < 0) {
-        hv_err(c, HSC_ERR_UNSPECIFIED, "out of memory");
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        pthread_mutex_lock(&list[i]->mtx);
-        if (!list[i]->deleted)
-            hv_info(c, "%s", list[i]->name);
-        pthread_mutex_unlock(&list[i]->mtx);
-    }
-    if (n > 0)
-        hv_obj_list_put(&c->hv->reg, list, n);
-    hv_ok(c, "OK");
 }

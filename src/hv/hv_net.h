@@ -52,13 +52,12 @@ int hv_netdev_bind(struct hv_netdev *d, struct hv_obj *nio_obj);
 /* Give back one binding of this NIO (reference and hold). */
 void hv_netdev_unbind(struct hv_netdev *d, const struct nio *nio);
 
-/* The generic create / rename / delete / list commands. */
+/* The generic create / rename / delete commands (list: hv_list_names). */
 void hv_netdev_create(struct hv_ctx *c, const struct hv_netdev_kind *k,
                       const char *name);
 void hv_netdev_rename(struct hv_ctx *c, const struct hv_netdev_kind *k,
                       const char *name, const char *new_name);
 void hv_netdev_delete(struct hv_ctx *c, const struct hv_netdev_kind *k,
                       const char *name);
-void hv_netdev_list(struct hv_ctx *c, const struct hv_netdev_kind *k);
 
 #endif

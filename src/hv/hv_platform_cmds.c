@@ -52,7 +52,7 @@ static void list_one(struct hv_ctx *c, struct hv_obj *obj, void *arg)
 
 void hv_plat_list(struct hv_ctx *c, int argc, char **argv)
 {
-    hv_vm_foreach(c, list_one, (void *)module_platform(c));
+    hv_obj_foreach(c, HV_KIND_VM, list_one, (void *)module_platform(c));
     hv_ok(c, "OK");
 }
 

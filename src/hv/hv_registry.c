@@ -127,6 +127,39 @@ void hv_obj_put(struct hv_registry *reg, struct hv_obj *obj)
     free(obj);
 }
 
+struct hv_obj *hv_obj_get_locked(struct hv_registry *reg, enum hv_kind kind,
+                                 const char *name)
+{
+    struct hv_obj *obj = hv_obj_get(reg, kind, name);
+    if (obj) {
+        pthread_mutex_lock(&obj->mtx);
+        if (!obj->deleted)
+            return obj;
+        pthread_mutex_unlock(&obj->mtx);
+        hv_obj_put(reg, obj);
+    }
+    return NULL;
+}
+
+void hv_obj_unlock_put(struct hv_registry *reg, struct hv_obj *obj)
+{
+    pthread_mutex_unlock(&obj->mtx);
+    hv_obj_put(reg, obj);
+}
+
+int hv_obj_delete(struct hv_registry *reg, enum hv_kind kind,
+                  const char *name)
+{
+    struct hv_obj *obj = hv_obj_get(reg, kind, name);
+    if (!obj)
+        return -ENOENT;
+    pthread_mutex_lock(&obj->mtx);
+    int rc = obj->deleted ? -ENOENT : hv_obj_remove(reg, obj);
+    pthread_mutex_unlock(&obj->mtx);
+    hv_obj_put(reg, obj);
+    return rc;
+}
+
 int hv_obj_remove(struct hv_registry *reg, struct hv_obj *obj)
 {
     pthread_mutex_lock(&reg->lock);

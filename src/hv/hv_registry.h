@@ -73,9 +73,18 @@ struct hv_obj *hv_obj_get(struct hv_registry *reg, enum hv_kind kind,
                           const char *name);
 void hv_obj_hold(struct hv_registry *reg, struct hv_obj *obj);
 void hv_obj_put(struct hv_registry *reg, struct hv_obj *obj);
+/* Look up, hold and lock (obj->mtx) an object not deleted; NULL when
+ * there is none. Release with hv_obj_unlock_put. */
+struct hv_obj *hv_obj_get_locked(struct hv_registry *reg, enum hv_kind kind,
+                                 const char *name);
+void hv_obj_unlock_put(struct hv_registry *reg, struct hv_obj *obj);
 
 /* Take it out of the registry: -EBUSY while refs > 0, else 0. */
 int hv_obj_remove(struct hv_registry *reg, struct hv_obj *obj);
+/* Remove the object of that name, under its lock: 0, or -ENOENT (none,
+ * or deleted already) / -EBUSY (referenced). The last hold frees it. */
+int hv_obj_delete(struct hv_registry *reg, enum hv_kind kind,
+                  const char *name);
 /* 0, -EEXIST (new name taken, also the object's own), -ENOMEM. */
 int hv_obj_rename(struct hv_registry *reg, struct hv_obj *obj,
                   const char *new_name);

@@ -6,9 +6,6 @@
 
 /* Look up and lock a VM; on failure the 208 reply is already written. */
 struct hv_obj *hv_vm_find(struct hv_ctx *c, const char *name);
-void hv_vm_foreach(struct hv_ctx *c,
-                   void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
-                   void *arg);
 
 /* hv_mod_vm_run.c */
 #define HV_VM_RUN_CMD_LIST(X)                                                 \
