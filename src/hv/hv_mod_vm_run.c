@@ -18,29 +18,37 @@
 #define IDLE_SAMPLES 1000 /* §5.2.3: 1000 samples ... */
 #define IDLE_SAMPLE_MS 10 /* ... 10 ms apart */
 
-/* The live CPU named by argv[1], or NULL after a 212 reply. */
-static struct mips_cpu *live_cpu(struct hv_ctx *c, struct hv_router *r,
-                                 const char *cpu_id)
+/*
+ * "<vm> <cpu> ...": the VM named by argv[0], locked (*obj, *r), and its
+ * live CPU named by argv[1]. NULL after a 208 reply, or a 212 one with the
+ * VM unlocked again.
+ */
+static struct mips_cpu *vm_live_cpu(struct hv_ctx *c, char **argv,
+                                    struct hv_obj **obj, struct hv_router **r)
 {
-    if (hv_router_status(r) == VM_HALTED || !r->vm || hv_arg_int(cpu_id) != 0) {
+    *obj = hv_vm_find(c, argv[0]);
+    if (!*obj)
+        return NULL;
+    *r = hv_router_of(*obj);
+    if (hv_router_status(*r) == VM_HALTED || !(*r)->vm ||
+        hv_arg_int(argv[1]) != 0) {
         hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU specified");
+        hv_router_unlock(c->hv, *obj);
         return NULL;
     }
-    return &r->vm->cpu;
+    return &(*r)->vm->cpu;
 }
 
 void hv_vm_cmd_set_idle_pc_online(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
+    struct hv_obj *obj;
+    struct hv_router *r;
+    struct mips_cpu *cpu = vm_live_cpu(c, argv, &obj, &r);
+    if (!cpu)
         return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    if (cpu) {
-        r->cfg.idle_pc = hv_arg_num(argv[2]);
-        mips_cpu_set_idle_pc(cpu, r->cfg.idle_pc);
-        hv_ok(c, "OK");
-    }
+    r->cfg.idle_pc = hv_arg_num(argv[2]);
+    mips_cpu_set_idle_pc(cpu, r->cfg.idle_pc);
+    hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
 
@@ -61,15 +69,11 @@ static void print_idle_props(struct hv_ctx *c, const struct hv_router *r)
  */
 void hv_vm_cmd_get_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
+    struct hv_obj *obj;
+    struct hv_router *r;
+    struct mips_cpu *cpu = vm_live_cpu(c, argv, &obj, &r);
+    if (!cpu)
         return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    if (!cpu) {
-        hv_router_unlock(c->hv, obj);
-        return;
-    }
     int n = mips_cpu_idle_calib_start(cpu, IDLE_SAMPLES * IDLE_SAMPLE_MS);
     if (n < 0) {
         hv_err(c, HSC_ERR_UNSPECIFIED, n == -EBUSY ? "a measurement is "
@@ -114,70 +118,65 @@ void hv_vm_cmd_get_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
 
 void hv_vm_cmd_show_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
+    struct hv_obj *obj;
+    struct hv_router *r;
+    struct mips_cpu *cpu = vm_live_cpu(c, argv, &obj, &r);
+    if (!cpu)
         return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    uint64_t found = cpu ? mips_cpu_idle_pc(cpu) : 0;
-    if (cpu && !r->nidle_prop && found) {
+    uint64_t found = mips_cpu_idle_pc(cpu);
+    if (!r->nidle_prop && found) {
         /* No measurement yet: what automatic idle detection found. */
         hv_info(c, "0x%08x [%llu]", (uint32_t)found,
                 (unsigned long long)cpu->idle_sleeps);
         hv_ok(c, "OK");
-    } else if (cpu) {
+    } else {
         print_idle_props(c, r);
     }
     hv_router_unlock(c->hv, obj);
 }
 
+/* set_idle_max, or set_idle_sleep_time (microseconds, §5.2.3): a
+ * negative value is taken as 0; both parameters go to the live CPU. */
+static void set_idle_param(struct hv_ctx *c, char **argv, int sleep_time)
+{
+    struct hv_obj *obj;
+    struct hv_router *r;
+    struct mips_cpu *cpu = vm_live_cpu(c, argv, &obj, &r);
+    if (!cpu)
+        return;
+    int v = hv_arg_int(argv[2]);
+    unsigned u = v < 0 ? 0u : (unsigned)v;
+    if (sleep_time)
+        r->cfg.idle_sleep_us = u;
+    else
+        r->cfg.idle_max = u;
+    mips_cpu_set_idle_params(cpu, r->cfg.idle_max, r->cfg.idle_sleep_us);
+    hv_ok(c, "OK");
+    hv_router_unlock(c->hv, obj);
+}
+
 void hv_vm_cmd_set_idle_max(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    if (cpu) {
-        int v = hv_arg_int(argv[2]);
-        r->cfg.idle_max = v < 0 ? 0u : (unsigned)v;
-        mips_cpu_set_idle_params(cpu, r->cfg.idle_max, r->cfg.idle_sleep_us);
-        hv_ok(c, "OK");
-    }
-    hv_router_unlock(c->hv, obj);
+    set_idle_param(c, argv, 0);
 }
 
 void hv_vm_cmd_set_idle_sleep_time(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
-        return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    if (cpu) {
-        int v = hv_arg_int(argv[2]); /* microseconds (§5.2.3) */
-        r->cfg.idle_sleep_us = v < 0 ? 0u : (unsigned)v;
-        mips_cpu_set_idle_params(cpu, r->cfg.idle_max, r->cfg.idle_sleep_us);
-        hv_ok(c, "OK");
-    }
-    hv_router_unlock(c->hv, obj);
+    set_idle_param(c, argv, 1);
 }
 
 void hv_vm_cmd_show_timer_drift(struct hv_ctx *c, int argc, char **argv)
 {
-    struct hv_obj *obj = hv_vm_find(c, argv[0]);
-    if (!obj)
+    struct hv_obj *obj;
+    struct hv_router *r;
+    struct mips_cpu *cpu = vm_live_cpu(c, argv, &obj, &r);
+    if (!cpu)
         return;
-    struct hv_router *r = hv_router_of(obj);
-    struct mips_cpu *cpu = live_cpu(c, r, argv[1]);
-    if (cpu) {
-        /* Count follows host time: nothing drifts, nothing is owed. */
-        hv_info(c, "Timer Drift: %u", 0u);
-        hv_info(c, "Pending Timer IRQ: %u",
-                (unsigned)__atomic_load_n(&cpu->timer_pending,
-                                          __ATOMIC_RELAXED));
-        hv_ok(c, "OK");
-    }
+    /* Count follows host time: nothing drifts, nothing is owed. */
+    hv_info(c, "Timer Drift: %u", 0u);
+    hv_info(c, "Pending Timer IRQ: %u",
+            (unsigned)__atomic_load_n(&cpu->timer_pending, __ATOMIC_RELAXED));
+    hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
 
