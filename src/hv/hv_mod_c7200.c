@@ -152,17 +152,11 @@ static void cmd_show_hardware(struct hv_ctx *c, int argc, char **argv)
         return;
     struct hv_router *r = hv_router_of(obj);
     const struct vm_config *cfg = &r->cfg;
-    uint8_t m[6];
-    hv_router_mac(r, m);
     printf("C7200 instance '%s' (id %d):\n", obj->name, cfg->instance_id);
-    printf("  VM status   : %d\n", hv_router_status(r));
-    printf("  RAM size    : %u MB\n", cfg->ram_mb);
-    printf("  NVRAM size  : %u KB\n", cfg->nvram_kb);
+    hv_plat_show_memory(r);
     printf("  NPE model   : %s\n", cfg->npe ? cfg->npe : "npe-400");
     printf("  Midplane    : %s\n", cfg->midplane ? cfg->midplane : "vxr");
-    printf("  MAC address : %02x%02x.%02x%02x.%02x%02x\n", m[0], m[1], m[2],
-           m[3], m[4], m[5]);
-    printf("  IOS image   : %s\n", cfg->image ? cfg->image : "(none)");
+    hv_plat_show_identity(r);
     for (int s = 0; s < HV_SLOTS; s++)
         if (r->cards[s][0])
             printf("  Slot %d      : %s%s\n", s, r->cards[s][0],

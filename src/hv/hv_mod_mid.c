@@ -179,20 +179,14 @@ void hv_mid_show_hardware(struct hv_ctx *c, int argc, char **argv)
         return;
     struct hv_router *r = hv_router_of(obj);
     const struct vm_config *cfg = &r->cfg;
-    uint8_t m[6];
-    hv_router_mac(r, m);
     printf("%s instance '%s' (id %d):\n", r->plat->name, obj->name,
            cfg->instance_id);
-    printf("  VM status   : %d\n", hv_router_status(r));
-    printf("  RAM size    : %u MB\n", cfg->ram_mb);
-    printf("  NVRAM size  : %u KB\n", cfg->nvram_kb);
+    hv_plat_show_memory(r);
     if (cfg->chassis)
         printf("  Chassis     : %s\n", cfg->chassis);
     printf("  I/O memory  : %u %%\n",
            cfg->iomem_pct ? cfg->iomem_pct : MID_IOMEM_DEFAULT_PCT);
-    printf("  MAC address : %02x%02x.%02x%02x.%02x%02x\n", m[0], m[1], m[2],
-           m[3], m[4], m[5]);
-    printf("  IOS image   : %s\n", cfg->image ? cfg->image : "(none)");
+    hv_plat_show_identity(r);
     for (int s = 0; s < HV_SLOTS; s++)
         for (int ss = 0; ss < HV_SUBSLOTS; ss++)
             if (r->cards[s][ss])

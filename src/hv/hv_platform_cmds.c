@@ -105,3 +105,19 @@ void hv_plat_set_system_id(struct hv_ctx *c, int argc, char **argv)
         hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
+
+void hv_plat_show_memory(struct hv_router *r)
+{
+    printf("  VM status   : %d\n", hv_router_status(r));
+    printf("  RAM size    : %u MB\n", r->cfg.ram_mb);
+    printf("  NVRAM size  : %u KB\n", r->cfg.nvram_kb);
+}
+
+void hv_plat_show_identity(const struct hv_router *r)
+{
+    uint8_t m[6];
+    hv_router_mac(r, m);
+    printf("  MAC address : %02x%02x.%02x%02x.%02x%02x\n", m[0], m[1], m[2],
+           m[3], m[4], m[5]);
+    printf("  IOS image   : %s\n", r->cfg.image ? r->cfg.image : "(none)");
+}

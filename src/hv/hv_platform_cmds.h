@@ -25,4 +25,10 @@ void hv_plat_set_mac_addr(struct hv_ctx *c, int argc, char **argv);
 void hv_plat_get_mac_addr(struct hv_ctx *c, int argc, char **argv);
 void hv_plat_set_system_id(struct hv_ctx *c, int argc, char **argv);
 
+/* show_hardware's lines every platform prints (§3.4, on stdout): the VM
+ * status and memory sizes, then after the platform's own, the MAC
+ * address and the image. */
+void hv_plat_show_memory(struct hv_router *r);
+void hv_plat_show_identity(const struct hv_router *r);
+
 #endif
