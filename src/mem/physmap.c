@@ -45,6 +45,16 @@ void physmap_free(struct physmap *pm)
     pthread_mutex_destroy(&pm->wlock);
 }
 
+void physmap_show(const struct physmap *pm, FILE *out)
+{
+    for (int i = 0; i < pm->count; i++) {
+        const struct phys_region *r = &pm->regions[i];
+        fprintf(out, "  0x%09llx - 0x%09llx  %s\n",
+                (unsigned long long)r->base,
+                (unsigned long long)(r->base + r->size - 1), r->name);
+    }
+}
+
 /* Publish a new array (writer lock held). */
 static void physmap_publish(struct physmap *pm, struct phys_snapshot *ns)
 {

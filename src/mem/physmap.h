@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct device;
 struct logger;
@@ -53,6 +54,8 @@ struct physmap {
 
 void physmap_init(struct physmap *pm, struct logger *log, uint64_t bus_mask);
 void physmap_free(struct physmap *pm);
+/* One line per region, "  0x<first> - 0x<last>  <name>" (debug dumps). */
+void physmap_show(const struct physmap *pm, FILE *out);
 
 /* Add a region; fails with -EEXIST when it overlaps another one. */
 int physmap_add_ram(struct physmap *pm, const char *name, uint64_t base,

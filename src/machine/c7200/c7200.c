@@ -26,6 +26,7 @@
 #include "machine/c7200/c7200_state.h"
 
 #include "machine/c7200/c7200_storage.h"
+#include "machine/common/router_boot.h"
 #include "mem/elf_load.h"
 
 /* ROM image linked in from guest/images/c7200_rom.bin (rom_blob.S) */
@@ -96,8 +97,7 @@ struct c7200 {
     struct guest_ram iomem;
     unsigned dram_mb;
     unsigned iomem_mb;
-    uint64_t entry;
-    uint32_t confreg;    /* effective value for this boot */
+    struct router_boot boot; /* confreg and entry point of this boot */
 };
 
 static const struct c7200_npe *npe_find(const char *name)
@@ -119,42 +119,6 @@ static void c7200_defaults(struct vm_config *cfg)
     cfg->disk0_mb = 64; /* hypervisor.md §6.1 */
 }
 
-static void c7200_set_irq(void *ctx, int line, int level)
-{
-    struct vm *vm = ctx;
-    mips_cpu_set_irq(&vm->cpu, line, level);
-}
-
-static struct irq_line cpu_line(struct vm *vm, int line)
-{
-    return (struct irq_line){.set = c7200_set_irq, .ctx = vm, .line = line};
-}
-
-/* ---- services the remote-control device needs from the machine ---- */
-
-static void c7200_remote_stop(void *ctx)
-{
-    vm_request_poweroff(ctx);
-}
-
-static int c7200_phys_read(void *ctx, uint64_t pa, void *buf, size_t len)
-{
-    struct vm *vm = ctx;
-    return physmap_copy_from(&vm->pm, pa, buf, len);
-}
-
-static uint32_t c7200_get_confreg(void *ctx)
-{
-    struct vm *vm = ctx;
-    return ((struct c7200 *)vm->machine)->confreg;
-}
-
-static uint32_t c7200_get_entry(void *ctx)
-{
-    struct vm *vm = ctx;
-    return (uint32_t)((struct c7200 *)vm->machine)->entry;
-}
-
 static void c7200_power_off(void *ctx)
 {
     vm_request_poweroff(ctx);
@@ -167,6 +131,7 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     if (!m)
         return errf(err, errlen, -ENOMEM, "out of memory");
     vm->machine = m;
+    m->boot.vm = vm;
 
     m->npe = npe_find(cfg->npe ? cfg->npe : "npe-400");
     if (!m->npe)
@@ -243,8 +208,8 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
                        PR_UNCACHED_ONLY);
 
     /* Console DUART in the I/O FPGA, midplane FPGA */
-    m->duart = scn2681_create(vm->con, vm->aux, cpu_line(vm, C7200_IRQ_DUART),
-                              vm->log);
+    m->duart = scn2681_create(vm->con, vm->aux,
+                              router_cpu_line(vm, C7200_IRQ_DUART), vm->log);
     if (!m->duart)
         return errf(err, errlen, -ENOMEM, "cannot create the DUART");
 
@@ -275,9 +240,9 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
 
     struct c7200_mpfpga_config mc = {
         .lg = vm->log,
-        .net_irq = cpu_line(vm, C7200_IRQ_NETIO),
-        .pa_mgmt_irq = cpu_line(vm, C7200_IRQ_PA_MGMT),
-        .oir_irq = cpu_line(vm, C7200_IRQ_OIR),
+        .net_irq = router_cpu_line(vm, C7200_IRQ_NETIO),
+        .pa_mgmt_irq = router_cpu_line(vm, C7200_IRQ_PA_MGMT),
+        .oir_irq = router_cpu_line(vm, C7200_IRQ_OIR),
         .eeprom_bays_0134 = &ee_0134,
         .eeprom_bays_256 = &ee_256,
         .power_off = c7200_power_off,
@@ -311,7 +276,7 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
         .midplane = cfg->midplane,
         .pm = &vm->pm,
         .lg = vm->log,
-        .gt_irq = cpu_line(vm, C7200_IRQ_GT),
+        .gt_irq = router_cpu_line(vm, C7200_IRQ_GT),
         .mpfpga = m->mpfpga,
     };
     rc = c7200_pci_create(&pc, &m->pci);
@@ -355,11 +320,6 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
     struct remote_ctl_config rc_cfg = {
         .lg = vm->log,
         .console = vm->con,
-        .ctx = vm,
-        .stop = c7200_remote_stop,
-        .phys_read = c7200_phys_read,
-        .config_register = c7200_get_confreg,
-        .entry_point = c7200_get_entry,
         .ram_mb = m->dram_mb,
         .rom_mb = cfg->rom_mb,
         .nvram_kb = cfg->nvram_kb,
@@ -369,6 +329,7 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
         .nm_iomem = 0,
         .rommon_vars_path = path,
     };
+    router_remote_services(&m->boot, &rc_cfg);
     m->remote = remote_ctl_create(&rc_cfg);
     if (!m->remote)
         return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
@@ -396,42 +357,20 @@ static const struct ios_nvram_layout *c7200_nvram_layout(
     return l ? l : &ios_nvram_layout_c7200;
 }
 
-/*
- * Reads a config file to push at start. One that cannot be read is
- * skipped with a log line, the start goes on (hypervisor.md §4.5).
- */
-static char *c7200_read_config(struct vm *vm, const char *what,
-                               const char *path, size_t *len)
-{
-    uint8_t *buf = NULL;
-    char why[320];
-    *len = 0;
-    if (!path || !*path)
-        return NULL; /* not set: NVRAM keeps its own */
-    if (ios_nvram_file_load(path, IOS_NVRAM_FILE_MAX, &buf, len, why,
-                            sizeof(why)) < 0) {
-        log_msg(vm->log, "C7200", "%s: %s not pushed into NVRAM: %s",
-                vm->cfg.name, what, why);
-        return NULL;
-    }
-    return (char *)buf;
-}
-
 /* §16.1 step 3. Returns 1 when something was pushed, 0, or -errno. */
-static int c7200_push_files(struct vm *vm, char *err, size_t errlen)
+static int c7200_push_files(void *arg, char *err, size_t errlen)
 {
+    struct vm *vm = arg;
     struct c7200 *m = vm->machine;
-    size_t slen, plen;
-    char *s = c7200_read_config(vm, "startup-config",
-                                vm->cfg.startup_config, &slen);
-    char *p = c7200_read_config(vm, "private-config",
-                                vm->cfg.private_config, &plen);
+    struct router_configs c;
     int rc = 0;
-    if (s || p) {
+    if (router_configs_read(vm, "C7200", &c)) {
+        const char *s = c.startup, *p = c.priv;
         char why[320];
         rc = ios_nvram_fs_write(nvram_data(m->nvram), nvram_size(m->nvram),
-                                c7200_nvram_layout(&vm->cfg), s, slen, p,
-                                plen, why, sizeof(why));
+                                c7200_nvram_layout(&vm->cfg), s,
+                                c.startup_len, p, c.priv_len, why,
+                                sizeof(why));
         if (rc < 0) {
             errf(err, errlen, rc, "cannot push %s%s%s into NVRAM: %s",
                  s ? vm->cfg.startup_config : "", s && p ? " and " : "",
@@ -446,8 +385,7 @@ static int c7200_push_files(struct vm *vm, char *err, size_t errlen)
             rc = 1;
         }
     }
-    free(s);
-    free(p);
+    router_configs_free(&c);
     return rc;
 }
 
@@ -462,17 +400,10 @@ static int c7200_extract_config(const struct vm_config *cfg,
                                 size_t *priv_len, char *err, size_t errlen)
 {
     char path[PATH_MAX];
-    struct ios_nvram_configs c;
     c7200_nvram_file(file_prefix, path, sizeof(path));
-    int rc = ios_nvram_file_extract(path, (size_t)cfg->nvram_kb << 10,
-                                    c7200_nvram_layout(cfg), &c, err, errlen);
-    if (rc < 0)
-        return rc;
-    *startup = c.startup;
-    *startup_len = c.startup_len;
-    *priv = c.priv;
-    *priv_len = c.priv_len;
-    return 0; /* the strings now belong to the caller */
+    return router_extract_config(path, (size_t)cfg->nvram_kb << 10,
+                                 c7200_nvram_layout(cfg), startup,
+                                 startup_len, priv, priv_len, err, errlen);
 }
 
 static int c7200_push_config(const struct vm_config *cfg,
@@ -491,20 +422,11 @@ static int c7200_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct c7200 *m = vm->machine;
 
-    /* §16.1 steps 1-2 (§18): configuration register, blank NVRAM sets
-     * bit 6 ("ignore NVRAM configuration") */
-    m->confreg = vm->cfg.confreg;
-    if (nvram_is_blank(m->nvram))
-        m->confreg |= 0x0040;
-    /* step 3: configs pushed at start clear bit 6 again */
-    int rc = c7200_push_files(vm, err, errlen);
-    if (rc < 0)
-        return rc;
-    if (rc > 0)
-        m->confreg &= ~0x0040u;
-
-    /* the image, unless ghost RAM holds it (mips64.md §11.1) */
-    rc = vm_load_image(vm, &m->entry, err, errlen);
+    /* §16.1 steps 1-3 (§18): configuration register, blank NVRAM sets
+     * bit 6 ("ignore NVRAM configuration"), configs pushed at start clear
+     * it again; then the image */
+    int rc = router_boot_load(&m->boot, nvram_is_blank(m->nvram),
+                              c7200_push_files, vm, err, errlen);
     if (rc < 0)
         return rc;
 
@@ -532,8 +454,9 @@ int c7200_machine_parts(struct vm *vm, struct c7200_parts *p)
         return -EINVAL;
     *p = (struct c7200_parts){
         .duart = m->duart, .nvram = m->nvram, .pci = m->pci,
-        .iomem = m->iomem_mb ? &m->iomem : NULL, .confreg = &m->confreg,
-        .entry = &m->entry, .dram_mb = m->dram_mb,
+        .iomem = m->iomem_mb ? &m->iomem : NULL,
+        .confreg = &m->boot.confreg, .entry = &m->boot.entry,
+        .dram_mb = m->dram_mb,
     };
     return 0;
 }
@@ -570,12 +493,7 @@ static void c7200_destroy(struct vm *vm)
 
 static void c7200_show_devices(struct vm *vm, FILE *out)
 {
-    for (int i = 0; i < vm->pm.count; i++) {
-        const struct phys_region *r = &vm->pm.regions[i];
-        fprintf(out, "  0x%09llx - 0x%09llx  %s\n",
-                (unsigned long long)r->base,
-                (unsigned long long)(r->base + r->size - 1), r->name);
-    }
+    physmap_show(&vm->pm, out);
     struct c7200 *m = vm->machine;
     if (m && m->pa) {
         fprintf(out, "Port adapters:\n");

@@ -41,7 +41,6 @@ extern const uint8_t c7200_rom_image_end[];
 
 #define CP0_CONFIG_RESET 0x00C08FF0u /* §2.1 */
 #define CP0_INFO_RESET 0x20000000u   /* mips64.md §7 (r7), every model */
-#define CONFREG_IGNORE_NVRAM 0x0040u /* §2.2 step 4 */
 
 static int is_gt96k(const struct mid *m)
 {
@@ -108,40 +107,9 @@ struct mid *mid_of(struct vm *vm)
     return vm->machine;
 }
 
-static void mid_set_irq(void *ctx, int line, int level)
-{
-    struct vm *vm = ctx;
-    mips_cpu_set_irq(&vm->cpu, line, level);
-}
-
 struct irq_line mid_cpu_line(struct mid *m, int line)
 {
-    return (struct irq_line){.set = mid_set_irq, .ctx = m->vm, .line = line};
-}
-
-/* ------------------------------------------ remote-control services */
-
-static void mid_remote_stop(void *ctx)
-{
-    vm_request_poweroff(ctx);
-}
-
-static int mid_phys_read(void *ctx, uint64_t pa, void *buf, size_t len)
-{
-    struct vm *vm = ctx;
-    return physmap_copy_from(&vm->pm, pa, buf, len);
-}
-
-static uint32_t mid_get_confreg(void *ctx)
-{
-    struct vm *vm = ctx;
-    return ((struct mid *)vm->machine)->confreg;
-}
-
-static uint32_t mid_get_entry(void *ctx)
-{
-    struct vm *vm = ctx;
-    return (uint32_t)((struct mid *)vm->machine)->entry;
+    return router_cpu_line(m->vm, line);
 }
 
 /* Flash commands changed guest-visible bytes: code translated from them
@@ -260,11 +228,6 @@ static int create_remote(struct vm *vm, struct mid *m, char *err,
     struct remote_ctl_config rc_cfg = {
         .lg = vm->log,
         .console = vm->con,
-        .ctx = vm,
-        .stop = mid_remote_stop,
-        .phys_read = mid_phys_read,
-        .config_register = mid_get_confreg,
-        .entry_point = mid_get_entry,
         .ram_mb = cfg->ram_mb,
         .rom_mb = cfg->rom_mb,
         .nvram_kb = cfg->nvram_kb,
@@ -274,6 +237,7 @@ static int create_remote(struct vm *vm, struct mid *m, char *err,
         .nm_iomem = iomem,
         .rommon_vars_path = path,
     };
+    router_remote_services(&m->boot, &rc_cfg);
     m->remote = remote_ctl_create(&rc_cfg);
     if (!m->remote)
         return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
@@ -311,6 +275,7 @@ int mid_create(struct vm *vm, char *err, size_t errlen)
         return errf(err, errlen, -ENOMEM, "out of memory");
     vm->machine = m;
     m->vm = vm;
+    m->boot.vm = vm;
     m->plat = p;
     m->model = mid_model_find(p, cfg->chassis);
     if (!m->model) {
@@ -438,37 +403,20 @@ static int nvram_blank(struct mid *m)
     return 1;
 }
 
-static char *read_config(struct mid *m, const char *what, const char *path,
-                         size_t *len)
-{
-    uint8_t *buf = NULL;
-    char why[320];
-    *len = 0;
-    if (!path || !*path)
-        return NULL;
-    if (ios_nvram_file_load(path, IOS_NVRAM_FILE_MAX, &buf, len, why,
-                            sizeof(why)) < 0) {
-        log_msg(m->vm->log, m->plat->tag, "%s: %s not pushed into NVRAM: %s",
-                m->vm->cfg.name, what, why);
-        return NULL;
-    }
-    return (char *)buf;
-}
-
 /* §2.2 step 5. 1 when something was pushed, 0, or -errno. */
-static int push_files(struct mid *m, char *err, size_t errlen)
+static int push_files(void *arg, char *err, size_t errlen)
 {
+    struct mid *m = arg;
     struct vm_config *cfg = &m->vm->cfg;
-    size_t slen, plen;
-    char *s = read_config(m, "startup-config", cfg->startup_config, &slen);
-    char *p = read_config(m, "private-config", cfg->private_config, &plen);
+    struct router_configs c;
     int rc = 0;
-    if (s || p) {
+    if (router_configs_read(m->vm, m->plat->tag, &c)) {
         char why[320];
         size_t len;
         uint8_t *img = nvram_image(m, &len);
-        rc = ios_nvram_fs_write(img, len, layout_of(m->plat), s, slen, p,
-                                plen, why, sizeof(why));
+        rc = ios_nvram_fs_write(img, len, layout_of(m->plat), c.startup,
+                                c.startup_len, c.priv, c.priv_len, why,
+                                sizeof(why));
         if (rc < 0) {
             errf(err, errlen, rc, "cannot push the configuration into "
                  "NVRAM: %s", why);
@@ -482,8 +430,7 @@ static int push_files(struct mid *m, char *err, size_t errlen)
             rc = 1;
         }
     }
-    free(s);
-    free(p);
+    router_configs_free(&c);
     return rc;
 }
 
@@ -508,17 +455,9 @@ int mid_extract_config(const struct vm_config *cfg, const char *file_prefix,
     if (!p)
         return -EINVAL;
     char path[PATH_MAX];
-    struct ios_nvram_configs c;
     size_t size = nvram_file(p, cfg, file_prefix, path, sizeof(path));
-    int rc = ios_nvram_file_extract(path, size, layout_of(p), &c, err,
-                                    errlen);
-    if (rc < 0)
-        return rc;
-    *startup = c.startup;
-    *startup_len = c.startup_len;
-    *priv = c.priv;
-    *priv_len = c.priv_len;
-    return 0;
+    return router_extract_config(path, size, layout_of(p), startup,
+                                 startup_len, priv, priv_len, err, errlen);
 }
 
 int mid_push_config(const struct vm_config *cfg, const char *file_prefix,
@@ -540,18 +479,9 @@ int mid_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct mid *m = vm->machine;
 
-    /* §2.2 steps 4-5 */
-    m->confreg = vm->cfg.confreg;
-    if (nvram_blank(m))
-        m->confreg |= CONFREG_IGNORE_NVRAM;
-    int rc = push_files(m, err, errlen);
-    if (rc < 0)
-        return rc;
-    if (rc > 0)
-        m->confreg &= ~CONFREG_IGNORE_NVRAM;
-
-    /* step 6, unless ghost RAM holds the image (mips64.md §11.1) */
-    rc = vm_load_image(vm, &m->entry, err, errlen);
+    /* §2.2 steps 4-6: configuration register, configs, image */
+    int rc = router_boot_load(&m->boot, nvram_blank(m), push_files, m, err,
+                              errlen);
     if (rc < 0)
         return rc;
 
@@ -606,12 +536,7 @@ void mid_destroy(struct vm *vm)
 
 void mid_show_devices(struct vm *vm, FILE *out)
 {
-    for (int i = 0; i < vm->pm.count; i++) {
-        const struct phys_region *r = &vm->pm.regions[i];
-        fprintf(out, "  0x%09llx - 0x%09llx  %s\n",
-                (unsigned long long)r->base,
-                (unsigned long long)(r->base + r->size - 1), r->name);
-    }
+    physmap_show(&vm->pm, out);
     struct mid *m = vm->machine;
     if (!m)
         return;

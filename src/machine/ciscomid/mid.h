@@ -33,6 +33,7 @@
 #include "core/vm.h"
 #include "dev/device.h"
 #include "dev/nmc93cx6.h"
+#include "machine/common/router_boot.h"
 #include "mem/ram.h"
 
 struct bswap_window;
@@ -159,8 +160,7 @@ struct mid {
     const struct mid_platform *plat;
     const struct mid_model *model;
     uint8_t mac[6];
-    uint32_t confreg; /* effective value for this boot */
-    uint64_t entry;
+    struct router_boot boot; /* confreg and entry point of this boot */
 
     struct remote_ctl *remote;
     struct ns16552 *duart;

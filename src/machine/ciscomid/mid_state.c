@@ -43,8 +43,8 @@ int mid_state_save(struct vm *vm, struct snap_writer *w, char *err,
     if (!m)
         return errf(err, errlen, -EINVAL, "no hardware");
     uint8_t mach[MACH_REC_SIZE];
-    put_le(mach, m->confreg, 4);
-    put_le(mach + 4, m->entry, 8);
+    put_le(mach, m->boot.confreg, 4);
+    put_le(mach + 4, m->boot.entry, 8);
     snap_put(w, "MID", "machine", mach, sizeof(mach));
     snap_put(w, "MID", "chassis", m->model->name, strlen(m->model->name));
     size_t len;
@@ -80,8 +80,8 @@ int mid_state_load(struct vm *vm, struct snap_reader *r, char *err,
 
     /* from power-on state, as the saved VM once was */
     mid_reset(m);
-    m->confreg = (uint32_t)get_le(mach, 4);
-    m->entry = get_le(mach + 4, 8);
+    m->boot.confreg = (uint32_t)get_le(mach, 4);
+    m->boot.entry = get_le(mach + 4, 8);
 
     size_t slen;
     const char *kind;
