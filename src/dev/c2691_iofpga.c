@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "core/log.h"
+#include "dev/iofpga_netint.h"
 #include "dev/nmc93cx6.h"
 #include "dev/wic_eeprom.h"
 
@@ -200,11 +201,7 @@ void c2691_iofpga_set_net_irq(struct c2691_iofpga *f, unsigned slot,
         return;
     }
     pthread_mutex_lock(&f->lock);
-    if (level)
-        f->net[reg] &= (uint16_t)~(1u << bit); /* active low */
-    else
-        f->net[reg] |= (uint16_t)(1u << bit);
-    int any = f->net[0] != 0xFFFF || f->net[1] != 0xFFFF;
+    int any = iofpga_netint_drive(f->net, reg, bit, level);
     pthread_mutex_unlock(&f->lock);
     irq_set(&f->cfg.net_irq, any);
 }
@@ -212,7 +209,7 @@ void c2691_iofpga_set_net_irq(struct c2691_iofpga *f, unsigned slot,
 uint16_t c2691_iofpga_net_status(struct c2691_iofpga *f, unsigned index)
 {
     pthread_mutex_lock(&f->lock);
-    uint16_t v = index < 2 ? f->net[index] : 0;
+    uint16_t v = iofpga_netint_status(f->net, index);
     pthread_mutex_unlock(&f->lock);
     return v;
 }
@@ -229,7 +226,7 @@ int c2691_iofpga_create(const struct c2691_iofpga_config *c,
     f->dev.ops = &c2691_iofpga_ops;
     f->cfg = *c;
     pthread_mutex_init(&f->lock, NULL);
-    f->net[0] = f->net[1] = 0xFFFF;
+    iofpga_netint_reset(f->net);
     f->wic.images = c->wic_images;
     *out = f;
     return 0;
