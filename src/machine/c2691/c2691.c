@@ -10,12 +10,10 @@
 
 /* §1.1, §4.1, §4.8, §9 */
 static const struct mid_model c2691_models[] = {
-    {.name = "2691", .prid = PRID_RM7000, .tlb_entries = 64,
-     .cpu_mhz = 160, .platform_id = 0x66, .nslots = 2,
-     .slot0_card = "GT96100-FE", .oir = 0,
+    {.name = "2691", GTFAM_MODEL_COMMON,
+     .cpu_mhz = 160, .platform_id = 0x66, .nslots = 2, .oir = 0,
      .eeprom = {"2691"}, .mac_chip = 0, .mac_off = 75,
-     .sysid_chip = 0, .sysid_off = 62,
-     .sysid_kind = MID_SYSID_CHARS11},
+     .sysid_chip = 0, .sysid_off = 62},
 };
 
 /* §4.2, §4.5 */
@@ -30,15 +28,12 @@ static const struct gtfam_wiring c2691_wiring = {
 const struct mid_platform c2691_mid_platform = {
     .name = "c2691",
     .tag = "C2691",
-    .family = MID_FAM_GT96K,
     .models = c2691_models,
     .nmodels = 1,
     .nvram_kb = 112,
-    .disk0_mb = 16,
     .mac_prefix = 0xC0,
-    .duart_base = 0x3C100000ull,
     .nvram_layout = "c2691",
-    GTFAM_PLATFORM_HOOKS(&c2691_wiring),
+    GTFAM_PLATFORM(&c2691_wiring),
 };
 
 const struct machine_ops c2691_machine_ops = MID_MACHINE_OPS("c2691");

@@ -10,12 +10,10 @@
 
 /* §1.1, §4.1, §4.8, §9 */
 static const struct mid_model c3725_models[] = {
-    {.name = "3725", .prid = PRID_RM7000, .tlb_entries = 64,
-     .cpu_mhz = 240, .platform_id = 0x61, .nslots = 3,
-     .slot0_card = "GT96100-FE", .oir = 0,
+    {.name = "3725", GTFAM_MODEL_COMMON,
+     .cpu_mhz = 240, .platform_id = 0x61, .nslots = 3, .oir = 0,
      .eeprom = {"3725"}, .mac_chip = 0, .mac_off = 75,
-     .sysid_chip = 0, .sysid_off = 62,
-     .sysid_kind = MID_SYSID_CHARS11},
+     .sysid_chip = 0, .sysid_off = 62},
 };
 
 /* §4.2, §4.5 */
@@ -30,15 +28,12 @@ static const struct gtfam_wiring c3725_wiring = {
 const struct mid_platform c3725_mid_platform = {
     .name = "c3725",
     .tag = "C3725",
-    .family = MID_FAM_GT96K,
     .models = c3725_models,
     .nmodels = 1,
     .nvram_kb = 112,
-    .disk0_mb = 16,
     .mac_prefix = 0xC2,
-    .duart_base = 0x3C100000ull,
     .nvram_layout = "c3725",
-    GTFAM_PLATFORM_HOOKS(&c3725_wiring),
+    GTFAM_PLATFORM(&c3725_wiring),
 };
 
 const struct machine_ops c3725_machine_ops = MID_MACHINE_OPS("c3725");

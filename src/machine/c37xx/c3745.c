@@ -11,12 +11,10 @@
 
 /* §1.1, §4.1, §4.8, §9 */
 static const struct mid_model c3745_models[] = {
-    {.name = "3745", .prid = PRID_RM7000, .tlb_entries = 64,
-     .cpu_mhz = 350, .platform_id = 0x69, .nslots = 5,
-     .slot0_card = "GT96100-FE", .oir = 1,
+    {.name = "3745", GTFAM_MODEL_COMMON,
+     .cpu_mhz = 350, .platform_id = 0x69, .nslots = 5, .oir = 1,
      .eeprom = {"3745-motherboard", "3745-io-board", "3745-midplane"}, .mac_chip = 2, .mac_off = 61,
-     .sysid_chip = 2, .sysid_off = 72,
-     .sysid_kind = MID_SYSID_CHARS11},
+     .sysid_chip = 2, .sysid_off = 72},
 };
 
 /* §4.2, §4.5 */
@@ -31,15 +29,12 @@ static const struct gtfam_wiring c3745_wiring = {
 const struct mid_platform c3745_mid_platform = {
     .name = "c3745",
     .tag = "C3745",
-    .family = MID_FAM_GT96K,
     .models = c3745_models,
     .nmodels = 1,
     .nvram_kb = 304,
-    .disk0_mb = 16,
     .mac_prefix = 0xC4,
-    .duart_base = 0x3C100000ull,
     .nvram_layout = "c3745",
-    GTFAM_PLATFORM_HOOKS(&c3745_wiring),
+    GTFAM_PLATFORM(&c3745_wiring),
 };
 
 const struct machine_ops c3745_machine_ops = MID_MACHINE_OPS("c3745");

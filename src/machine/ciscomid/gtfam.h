@@ -47,8 +47,17 @@ struct gt96k *gtfam_gt(struct mid *m);
 struct pci_bus *gtfam_pci_root(struct mid *m, unsigned i);
 void gtfam_show(struct mid *m, FILE *out);
 
-/* The mid_platform hooks of a GT-96100 router, wiring its table w. */
-#define GTFAM_PLATFORM_HOOKS(w)                                               \
+/* What every GT-96100 router's mid_model has (c3600-c2691-c37xx.md
+ * §1.1, §4.1, §4.8, §9): an RM7000 with 64 TLB entries, the GT96100-FE
+ * in slot 0, an 11-character board id. */
+#define GTFAM_MODEL_COMMON                                                    \
+    .prid = PRID_RM7000, .tlb_entries = 64, .slot0_card = "GT96100-FE",      \
+    .sysid_kind = MID_SYSID_CHARS11
+
+/* What every GT-96100 router's mid_platform has (§1.1: 16 MB disk0, the
+ * DUART at 0x3C100000) and its hooks, wiring its table w. */
+#define GTFAM_PLATFORM(w)                                                     \
+    .family = MID_FAM_GT96K, .disk0_mb = 16, .duart_base = 0x3C100000ull,    \
     .create = gtfam_create, .wiring = (w), .reset = gtfam_reset,              \
     .destroy = gtfam_destroy, .nm_place = gtfam_nm_place,                     \
     .net_irq = gtfam_net_irq, .oir_event = gtfam_oir_event,                   \
