@@ -715,10 +715,7 @@ int c7200_pa_bind_nio(struct vm *vm, unsigned bay, unsigned port,
     if (rc < 0) {
         log_msg(vm->log, "C7200", "%s: cannot bind NIO %s to slot %u port "
                 "%u: %s", vm->cfg.name, nio ? nio_name(nio) : "(none)", bay,
-                port, rc == -ENODEV ? "empty bay"
-                      : rc == -EINVAL ? "no such port on the card"
-                      : rc == -EBUSY ? "port or NIO already in use"
-                                     : strerror(-rc));
+                port, card_bind_why(rc, "empty bay"));
     }
     return rc;
 }

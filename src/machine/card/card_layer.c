@@ -4,6 +4,9 @@
  */
 #include "machine/card/card_layer.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include "core/evloop.h"
 #include "core/vm.h"
 #include "net/nio.h"
@@ -37,6 +40,16 @@ void card_port_unbind(const struct card_chip_ops *ops, void *chip,
     ops->set_nio(chip, channel, NULL);
     nio_release(*slot);
     *slot = NULL;
+}
+
+const char *card_bind_why(int rc, const char *empty)
+{
+    switch (rc) {
+    case -ENODEV: return empty;
+    case -EINVAL: return "no such port on the card";
+    case -EBUSY: return "port or NIO already in use";
+    default: return strerror(-rc);
+    }
 }
 
 void card_ports_release(struct nio **nio, unsigned n)

@@ -48,6 +48,10 @@ int card_port_bind(const struct card_chip_ops *ops, void *chip,
 /* Detach the channel and drop the binding in *slot (not NULL). */
 void card_port_unbind(const struct card_chip_ops *ops, void *chip,
                       unsigned channel, struct nio **slot);
+/* Why binding a NIO to a port failed, for the log: rc -ENODEV (no card
+ * there: `empty`), -EINVAL (no such port), -EBUSY (the port or the NIO
+ * in use), else strerror. */
+const char *card_bind_why(int rc, const char *empty);
 /* Drop the n bindings of a card that goes (its chips detach their NIOs
  * when destroyed). */
 void card_ports_release(struct nio **nio, unsigned n);

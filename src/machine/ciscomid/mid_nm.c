@@ -678,11 +678,7 @@ int mid_nm_bind_nio(struct vm *vm, unsigned slot, unsigned port,
     if (rc < 0)
         log_msg(vm->log, m->plat->tag, "%s: cannot bind NIO %s to slot %u "
                 "port %u: %s", vm->cfg.name, nio ? nio_name(nio) : "(none)",
-                slot, port,
-                rc == -ENODEV ? "empty slot"
-                : rc == -EINVAL ? "no such port on the card"
-                : rc == -EBUSY ? "port or NIO already in use"
-                                : strerror(-rc));
+                slot, port, card_bind_why(rc, "empty slot"));
     return rc;
 }
 
