@@ -171,6 +171,45 @@ static const char *pc_switch_letter(enum topo_kind kind)
     return kind == T_FRSW ? "s" : kind == T_ATMSW ? "a" : "f";
 }
 
+/* The slot and port of the link's own interface; -1 with the error
+ * reported. */
+static int pc_local_if(struct pc *c, int dev, const struct nf_key *k,
+                       int *slot, int *port)
+{
+    char *why;
+    if (topo_resolve_if(c->t, dev, &k->ifn, c->p, slot, port, &why) < 0) {
+        pc_link_error(c, dev, k, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Neither end of the link is taken (lc, rc: their connections, or NULL);
+ * else 0 with the error reported. */
+static int pc_ports_free(struct pc *c, int dev, const struct nf_key *k,
+                         const struct topo_conn *lc,
+                         const struct topo_conn *rc)
+{
+    if (!lc && !rc) {
+        return 1;
+    }
+    pc_link_error(c, dev, k,
+                  dg_printf("%s already occupied by a different connection",
+                            lc && rc ? "source and destination ports are"
+                            : lc     ? "source port is"
+                                     : "destination port is"));
+    return 0;
+}
+
+/* The router's side of a link: NIO nio on its slot/port. */
+static void pc_bind_nio(struct pc *c, int dev, int slot, int port,
+                        const char *nio)
+{
+    const struct topo_dev *d = &c->t->devs[dev];
+    plan_add(c->p, d->server, PK_PLAIN, dev,
+             "vm slot_add_nio_binding %s %d %d %s", d->name, slot, port, nio);
+}
+
 static void pc_link_router(struct pc *c, int dev, const struct nf_key *k,
                            int peer)
 {
@@ -190,8 +229,7 @@ static void pc_link_router(struct pc *c, int dev, const struct nf_key *k,
     }
     int ls, lp, rs, rp;
     char *why;
-    if (topo_resolve_if(t, dev, &k->ifn, c->p, &ls, &lp, &why) < 0) {
-        pc_link_error(c, dev, k, why);
+    if (pc_local_if(c, dev, k, &ls, &lp) < 0) {
         return;
     }
     if (topo_resolve_if(t, peer, &rif, c->p, &rs, &rp, &why) < 0) {
@@ -209,23 +247,15 @@ static void pc_link_router(struct pc *c, int dev, const struct nf_key *k,
                       dg_strdup("an interface cannot be connected to itself"));
         return;
     }
-    if (lc || rc) {
-        pc_link_error(c, dev, k,
-                      dg_printf("%s already occupied by a different "
-                                "connection",
-                                lc && rc ? "source and destination ports are"
-                                : lc     ? "source port is"
-                                         : "destination port is"));
+    if (!pc_ports_free(c, dev, k, lc, rc)) {
         return;
     }
     struct topo_dev *ld = &t->devs[dev];
     struct topo_dev *rd = &t->devs[peer];
     char *n1, *n2;
     pc_make_udp(c, ld->server, rd->server, k->line, &n1, &n2);
-    plan_add(c->p, ld->server, PK_PLAIN, dev, "vm slot_add_nio_binding %s %d %d %s",
-             ld->name, ls, lp, n1);
-    plan_add(c->p, rd->server, PK_PLAIN, peer,
-             "vm slot_add_nio_binding %s %d %d %s", rd->name, rs, rp, n2);
+    pc_bind_nio(c, dev, ls, lp, n1);
+    pc_bind_nio(c, peer, rs, rp, n2);
     char *lname = pc_ifname(&k->ifn);
     char *rname = pc_ifname(&rif);
     pc_conn(ld, ls, lp, lname, n1, PEER_DEV, peer, rs, rp,
@@ -259,9 +289,7 @@ static void pc_link_switch(struct pc *c, int dev, const struct nf_key *k,
         return;
     }
     int ls, lp;
-    char *why;
-    if (topo_resolve_if(t, dev, &k->ifn, c->p, &ls, &lp, &why) < 0) {
-        pc_link_error(c, dev, k, why);
+    if (pc_local_if(c, dev, k, &ls, &lp) < 0) {
         return;
     }
     struct topo_conn *lc = topo_conn_at(&t->devs[dev], ls, lp);
@@ -270,21 +298,14 @@ static void pc_link_switch(struct pc *c, int dev, const struct nf_key *k,
         lc->peer_port == port) {
         return;
     }
-    if (lc || rc) {
-        pc_link_error(c, dev, k,
-                      dg_printf("%s already occupied by a different "
-                                "connection",
-                                lc && rc ? "source and destination ports are"
-                                : lc     ? "source port is"
-                                         : "destination port is"));
+    if (!pc_ports_free(c, dev, k, lc, rc)) {
         return;
     }
     struct topo_dev *ld = &t->devs[dev];
     struct topo_dev *sd = &t->devs[sw];
     char *n1, *n2;
     pc_make_udp(c, ld->server, sd->server, k->line, &n1, &n2);
-    plan_add(c->p, ld->server, PK_PLAIN, dev,
-             "vm slot_add_nio_binding %s %d %d %s", ld->name, ls, lp, n1);
+    pc_bind_nio(c, dev, ls, lp, n1);
     if (kind == T_ETHSW) {
         plan_add(c->p, sd->server, PK_PLAIN, sw, "ethsw add_nio %s %s",
                  sd->name, n2);
@@ -329,24 +350,16 @@ static void pc_link_lan(struct pc *c, int dev, const struct nf_key *k)
         return;
     }
     int ls, lp;
-    char *why;
-    if (topo_resolve_if(t, dev, &k->ifn, c->p, &ls, &lp, &why) < 0) {
-        pc_link_error(c, dev, k, why);
-        return;
-    }
-    struct topo_conn *lc = topo_conn_at(&t->devs[dev], ls, lp);
-    if (lc) {
-        pc_link_error(c, dev, k,
-                      dg_strdup("source port is already occupied by a "
-                                "different connection"));
+    if (pc_local_if(c, dev, k, &ls, &lp) < 0 ||
+        !pc_ports_free(c, dev, k, topo_conn_at(&t->devs[dev], ls, lp),
+                       NULL)) {
         return;
     }
     int b = pc_bridge(c, k->dest.dev, t->devs[dev].server);
     struct topo_dev *ld = &t->devs[dev];
     char *n1, *n2;
     pc_make_udp(c, ld->server, t->bridges[b].server, k->line, &n1, &n2);
-    plan_add(c->p, ld->server, PK_PLAIN, dev,
-             "vm slot_add_nio_binding %s %d %d %s", ld->name, ls, lp, n1);
+    pc_bind_nio(c, dev, ls, lp, n1);
     char *bn = hv_arg(k->dest.dev);
     plan_add(c->p, t->bridges[b].server, PK_PLAIN, -1,
              "nio_bridge add_nio %s %s", bn, n2);
@@ -364,21 +377,14 @@ static void pc_link_nio(struct pc *c, int dev, const struct nf_key *k)
 {
     struct topo *t = c->t;
     int ls, lp;
-    char *why;
-    if (topo_resolve_if(t, dev, &k->ifn, c->p, &ls, &lp, &why) < 0) {
-        pc_link_error(c, dev, k, why);
-        return;
-    }
-    if (topo_conn_at(&t->devs[dev], ls, lp)) {
-        pc_link_error(c, dev, k,
-                      dg_strdup("source port is already occupied by a "
-                                "different connection"));
+    if (pc_local_if(c, dev, k, &ls, &lp) < 0 ||
+        !pc_ports_free(c, dev, k, topo_conn_at(&t->devs[dev], ls, lp),
+                       NULL)) {
         return;
     }
     struct topo_dev *ld = &t->devs[dev];
     char *nio = pc_manual_nio(c, ld->server, &k->dest.nio);
-    plan_add(c->p, ld->server, PK_PLAIN, dev,
-             "vm slot_add_nio_binding %s %d %d %s", ld->name, ls, lp, nio);
+    pc_bind_nio(c, dev, ls, lp, nio);
     char *lname = pc_ifname(&k->ifn);
     pc_conn(ld, ls, lp, lname, nio, PEER_NIO, -1, -1, -1,
             pc_nio_text(&k->dest.nio), k->line);
