@@ -256,15 +256,35 @@ static void program_bay(struct fx *f, unsigned bridge_dev, unsigned busno)
                   busno << 16 | busno << 8);
 }
 
+/* A PA-FE-TX in bay 1 (bus 3), its port bound to a new probe; the root
+ * bus for configuration cycles. */
+static struct pci_bus *fe_in_bay1(struct fx *f, struct probe *p)
+{
+    assert_int_equal(probe_init(p, f->ev, "fe"), 0);
+    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-FE-TX", 0), 0);
+    assert_int_equal(c7200_pa_set_bind(f->pa, 1, 0, p->port), 0);
+    program_bay(f, BAY1_BRIDGE_DEV, 3);
+    return c7200_pci_root(f->pci, 0);
+}
+
+/* A 64-byte frame at RAM 0x8000 behind a ring of one DEC21140 TX
+ * descriptor at 0x1000 (first and last segment, end of ring; `ic`:
+ * interrupt on completion), handed to the chip (OWN) or not. */
+static void fe_tx_ring(struct fx *f, uint8_t frame[64], int ic, int own)
+{
+    make_frame(frame, 64, NULL);
+    memcpy(f->r.ram + 0x8000, frame, 64);
+    w32(&f->r, 0x1004, (ic ? 1u << 31 : 0) | (1u << 30) | (1u << 29) |
+                           (1u << 25) | 64);
+    w32(&f->r, 0x1008, 0x8000);
+    w32(&f->r, 0x1000, own ? 1u << 31 : 0);
+}
+
 static void test_fe_end_to_end(void **state)
 {
     struct fx *f = *state;
     struct probe p;
-    assert_int_equal(probe_init(&p, f->ev, "fe"), 0);
-    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-FE-TX", 0), 0);
-    assert_int_equal(c7200_pa_set_bind(f->pa, 1, 0, p.port), 0);
-    struct pci_bus *root = c7200_pci_root(f->pci, 0);
-    program_bay(f, BAY1_BRIDGE_DEV, 3);
+    struct pci_bus *root = fe_in_bay1(f, &p);
     assert_int_equal(pci_cfg_read(root, PCI_CFG_ADDR(3, 0, 0, 0)),
                      0x00091011);
     assert_int_equal(pci_cfg_read(root, PCI_CFG_ADDR(3, 0, 0, 8)),
@@ -273,12 +293,7 @@ static void test_fe_end_to_end(void **state)
 
     /* one TX descriptor in RAM, CSR4 and CSR6 through the window */
     uint8_t frame[64];
-    make_frame(frame, sizeof(frame), NULL);
-    memcpy(f->r.ram + 0x8000, frame, sizeof(frame));
-    w32(&f->r, 0x1004, (1u << 31) | (1u << 30) | (1u << 29) | (1u << 25) |
-                           64);
-    w32(&f->r, 0x1008, 0x8000);
-    w32(&f->r, 0x1000, 1u << 31);
+    fe_tx_ring(f, frame, 1, 1);
     physmap_write(&f->r.pm, WIN + 4 * 8, 4, 0x1000, 0);
     physmap_write(&f->r.pm, WIN + 6 * 8, 4, 1u << 13, 0);
     pump(f->ev, 10);
@@ -315,22 +330,14 @@ static void test_tx_scan_sleeps_while_tx_off(void **state)
 {
     struct fx *f = *state;
     struct probe p;
-    assert_int_equal(probe_init(&p, f->ev, "fe"), 0);
-    assert_int_equal(c7200_pa_set_insert(f->pa, 1, "PA-FE-TX", 0), 0);
-    assert_int_equal(c7200_pa_set_bind(f->pa, 1, 0, p.port), 0);
-    struct pci_bus *root = c7200_pci_root(f->pci, 0);
-    program_bay(f, BAY1_BRIDGE_DEV, 3);
+    struct pci_bus *root = fe_in_bay1(f, &p);
     pci_cfg_write(root, PCI_CFG_ADDR(3, 0, 0, 0x14), WIN);
     pump(f->ev, 30); /* the first scans find every transmitter off */
     assert_false(c7200_pa_tx_scanning(f->pa));
 
-    uint8_t frame[64];
-    make_frame(frame, sizeof(frame), NULL);
-    memcpy(f->r.ram + 0x8000, frame, sizeof(frame));
     /* ring of one descriptor, still the guest's; TX on */
-    w32(&f->r, 0x1004, (1u << 30) | (1u << 29) | (1u << 25) | 64);
-    w32(&f->r, 0x1008, 0x8000);
-    w32(&f->r, 0x1000, 0);
+    uint8_t frame[64];
+    fe_tx_ring(f, frame, 0, 0);
     physmap_write(&f->r.pm, WIN + 4 * 8, 4, 0x1000, 0);
     assert_false(c7200_pa_tx_scanning(f->pa)); /* TX still off */
     physmap_write(&f->r.pm, WIN + 6 * 8, 4, 1u << 13, 0);
