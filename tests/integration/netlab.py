@@ -178,12 +178,14 @@ class Vpcs:
 
 
 class UdpPeer:
-    """The far end of a udp NIO: bound to the NIO's remote port, sending
-    to its local port."""
+    """The far end of a udp NIO: bound to the NIO's remote port (my_port
+    0: any free one, then in .port), sending to its local port."""
 
     def __init__(self, my_port, nio_port, host="127.0.0.1"):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((host, my_port))
+        self.port = self.sock.getsockname()[1]
+        self.nio_port = nio_port
         self.dest = (host, nio_port)
         self.sock.settimeout(1.0)
 
@@ -204,6 +206,23 @@ class UdpPeer:
             if f is None:
                 return frames
             frames.append(f)
+
+    def echo(self, frames, deadline, resend=False):
+        """Each frame, then its echo; the echoes. resend: a frame goes
+        again every 0.1 s without its echo, for a guest that may not be
+        ready yet (one that is could echo it twice)."""
+        echoes = []
+        for f in frames:
+            self.send(f)
+            while True:
+                assert time.time() < deadline, echoes
+                e = self.recv(0.1)
+                if e is not None:
+                    echoes.append(e)
+                    break
+                if resend:
+                    self.send(f)
+        return echoes
 
     def close(self):
         self.sock.close()

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from test_hypervisor import c, free_port, hv  # noqa: F401 (fixtures)
-from test_platforms import free_udp_port
+from netlab import UdpPeer, free_udp_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
@@ -256,24 +256,6 @@ HDLC_FRAMES = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
                for i, n in enumerate([20, 301, 1500])]
 
 
-def echo_through(peer, nio_port, frames, deadline, resend=False):
-    """Each frame, then its echo. The probe should be waiting already
-    ("started"): a frame sent again (resend, every 0.1 s without an echo,
-    for a probe that may not be ready) could be echoed twice."""
-    echoes = []
-    for f in frames:
-        peer.sendto(f, ("127.0.0.1", nio_port))
-        while True:
-            assert time.time() < deadline, echoes
-            try:
-                echoes.append(peer.recv(4096))
-                break
-            except socket.timeout:
-                if resend:
-                    peer.sendto(f, ("127.0.0.1", nio_port))
-    return echoes
-
-
 def console_until(port, marker, deadline):
     """A router's TCP console (output replayed to the first client) up to
     and including marker."""
@@ -334,27 +316,24 @@ def expected_pos():
     return "\n".join(lines) + "\n"
 
 
-def test_pos_echo_over_udp(tmp_path):
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
+def test_pos_echo_over_udp(tmp_path, procs):
+    peer = UdpPeer(0, free_udp_ports(1)[0])
+    procs.append(peer)
     proc = subprocess.Popen(
         [str(EMU), "-P", "7200", "-X", "-r", "64", "-p", "1:PA-POS-OC3",
-         "-s", "1:0:udp:%d:127.0.0.1:%d" % (nio_port, peer.getsockname()[1]),
+         "-s", "1:0:udp:%d:127.0.0.1:%d" % (peer.nio_port, peer.port),
          str(PROBES / "c7_pos.elf")], cwd=tmp_path,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE)
     try:
         first = read_until(proc, b"started\n", time.time() + 20)
-        echoes = echo_through(peer, nio_port, HDLC_FRAMES, time.time() + 20)
+        echoes = peer.echo(HDLC_FRAMES, time.time() + 20)
         out, err = proc.communicate(timeout=20)
         out = first + out
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        peer.close()
     assert proc.returncode == 0, err[-2000:]
     assert echoes == HDLC_FRAMES
     assert section(out.decode(errors="replace"), "c7_pos") == expected_pos()
@@ -372,35 +351,29 @@ def pcap_records(path):
     return linktype, recs
 
 
-def test_pos_capture_is_cisco_hdlc(tmp_path, hv, c):
+def test_pos_capture_is_cisco_hdlc(tmp_path, hv, c, procs):
     """The frames cross the NIO as IOS framed them (devices.md §1.7), so a
     capture set up with the Cisco HDLC link type (DLT_C_HDLC, 104) holds
     them unchanged, received and sent."""
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
+    peer = UdpPeer(0, free_udp_ports(1)[0])
+    procs.append(peer)
     pcap = tmp_path / "pos.pcap"
     con_port = free_port()
-    try:
-        c.ok("vm create R1 1 c7200")
-        c.ok('vm set_ios R1 "%s"' % (PROBES / "c7_pos.elf"))
-        c.ok("vm set_ram R1 64")
-        c.ok("vm set_con_tcp_port R1 %d" % con_port)
-        c.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
-        c.ok("nio create_udp pos1 %d 127.0.0.1 %d"
-             % (nio_port, peer.getsockname()[1]))
-        c.ok("vm slot_add_nio_binding R1 1 0 pos1")
-        c.ok("nio bind_filter pos1 2 capture")
-        c.ok('nio setup_filter pos1 2 c_hdlc "%s"' % pcap)
-        c.ok("vm start R1")
-        console_until(con_port, b"started\n", time.time() + 20)
-        frames = HDLC_FRAMES[:2]
-        echoes = echo_through(peer, nio_port, frames, time.time() + 20)
-        assert echoes == frames
-        c.ok("nio unbind_filter pos1 2")
-    finally:
-        peer.close()
+    c.ok("vm create R1 1 c7200")
+    c.ok('vm set_ios R1 "%s"' % (PROBES / "c7_pos.elf"))
+    c.ok("vm set_ram R1 64")
+    c.ok("vm set_con_tcp_port R1 %d" % con_port)
+    c.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
+    c.ok("nio create_udp pos1 %d 127.0.0.1 %d" % (peer.nio_port, peer.port))
+    c.ok("vm slot_add_nio_binding R1 1 0 pos1")
+    c.ok("nio bind_filter pos1 2 capture")
+    c.ok('nio setup_filter pos1 2 c_hdlc "%s"' % pcap)
+    c.ok("vm start R1")
+    console_until(con_port, b"started\n", time.time() + 20)
+    frames = HDLC_FRAMES[:2]
+    echoes = peer.echo(frames, time.time() + 20)
+    assert echoes == frames
+    c.ok("nio unbind_filter pos1 2")
     assert hv.stop() == 0
     linktype, recs = pcap_records(pcap)
     assert linktype == 104

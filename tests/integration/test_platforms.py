@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from netlab import UdpPeer, free_udp_ports
 from test_hypervisor import c, free_port, hv  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,12 +81,6 @@ PROBE_CARDS = {
     "plat_nvram": {ch: ["-C", "start.cfg"] for ch in CHASSIS},
 }
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 EMUS = {"jit": (EMU, [], 30), "interp": (EMU, ["-j"], 30),
         "asan": (ASAN, [], 120)}
 
@@ -117,29 +112,15 @@ def echo_probe(tmp_path, chassis, probe, args, nio_at, frames):
     every 0.1 s) until it comes back, then wait for the probe to end.
     Returns (the emulator's pid, the probe's section of its output, the
     echoes)."""
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_udp_port()
-    nio = "%s:udp:%d:127.0.0.1:%d" % (nio_at, nio_port,
-                                      peer.getsockname()[1])
+    peer = UdpPeer(0, free_udp_ports(1)[0])
+    nio = "%s:udp:%d:127.0.0.1:%d" % (nio_at, peer.nio_port, peer.port)
     proc = subprocess.Popen(
         [str(EMU), *platform_args(chassis), "-X", "-r", "32", *args,
          "-s", nio, str(PROBES / (probe + ".elf"))], cwd=tmp_path,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE)
-    echoes = []
-    deadline = time.time() + 20
     try:
-        for f in frames:
-            while True:
-                assert time.time() < deadline, echoes
-                peer.sendto(f, ("127.0.0.1", nio_port))
-                try:
-                    echoes.append(peer.recv(4096))
-                    break
-                except socket.timeout:
-                    pass
+        echoes = peer.echo(frames, time.time() + 20, resend=True)
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:

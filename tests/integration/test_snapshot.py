@@ -10,6 +10,7 @@ import time
 import pytest
 
 from idle_guests import count_wait_image
+from netlab import UdpPeer
 from test_firmware import (IMAGE, PROMPT, Router, free_udp_ports, ping,
                            setup_router, strip_telnet, wait_line_up)
 from test_hypervisor import DYNAMIPS, TIMEOUT, Hypervisor, free_port
@@ -242,7 +243,7 @@ def test_restored_router_pings_through_its_nio(hv, tmp_path):
 
 
 
-def test_plx_window_size_restored(hv, tmp_path):
+def test_plx_window_size_restored(hv, tmp_path, procs):
     """A window whose size a device register sets comes back with that
     size: c7_pos widens the PA-POS-OC3's CS local space from 1 MB to 4 MB
     through the PLX 9060 range register (devices.md §3.9), then for each
@@ -250,23 +251,20 @@ def test_plx_window_size_restored(hv, tmp_path):
     the card's interrupt (§3.8). Saved while it waits for the first
     frame, restored, it echoes the frames with the interrupt released,
     exactly as an uninterrupted run does."""
-    from test_c7200_probes import HDLC_FRAMES, echo_through, expected_pos
+    from test_c7200_probes import HDLC_FRAMES, expected_pos
     probe = DYNAMIPS.parent.parent / "guest" / "images" / "c7200" / \
         "c7_pos.elf"
     c = hv.client()
     con = free_port()
-    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    peer.bind(("127.0.0.1", 0))
-    peer.settimeout(0.1)
-    nio_port = free_port()
+    peer = UdpPeer(0, free_udp_ports(1)[0])
+    procs.append(peer)
     c.ok("vm create R1 1 c7200")
     c.ok('vm set_ios R1 "%s"' % probe)
     c.ok("vm set_ram R1 64")
     c.ok("vm set_ram_mmap R1 0")
     c.ok("vm set_con_tcp_port R1 %d" % con)
     c.ok("vm slot_add_binding R1 1 0 PA-POS-OC3")
-    c.ok("nio create_udp pos %d 127.0.0.1 %d"
-         % (nio_port, peer.getsockname()[1]))
+    c.ok("nio create_udp pos %d 127.0.0.1 %d" % (peer.nio_port, peer.port))
     c.ok("vm slot_add_nio_binding R1 1 0 pos")
     c.ok("vm start R1")
     t = Console(con)
@@ -278,11 +276,10 @@ def test_plx_window_size_restored(hv, tmp_path):
     c.ok('vm load_state R1 "%s"' % snap)
     assert c.ok("vm get_status R1").text == "2"
     t = Console(con)
-    echoes = echo_through(peer, nio_port, HDLC_FRAMES, time.time() + TIMEOUT)
+    echoes = peer.echo(HDLC_FRAMES, time.time() + TIMEOUT)
     assert len(echoes) == len(HDLC_FRAMES)
     out = t.expect("=== END").replace("\r", "")
     want = expected_pos()
     tail = want[want.index("started\n") + len("started\n"):]
     assert out.endswith(tail.rstrip("\n")[:-len("=== END")] + "=== END"), out
-    peer.close()
     c.ok("vm stop R1")
