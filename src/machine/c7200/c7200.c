@@ -34,7 +34,6 @@ extern const uint8_t c7200_rom_image[];
 extern const uint8_t c7200_rom_image_end[];
 
 /* Physical map, c7200.md §3.1 */
-#define C7200_DRAM_BASE 0x00000000ull
 #define C7200_GT_BASE 0x14000000ull
 #define C7200_REMOTE_BASE 0x16000000ull
 #define C7200_REMOTE_SIZE 0x1000ull
@@ -67,10 +66,7 @@ struct c7200_npe {
     unsigned iomem_mb; /* fixed I/O memory (NPE-300) */
 };
 
-/*
- * c7200.md §2.1. Count runs at half the pipeline clock (R4000 manual §5.4.4),
- * so IOS's timer intervals, computed for the real part, last real time.
- */
+/* c7200.md §2.1 (Count runs at half cpu_mhz, router_cpu_init). */
 static const struct c7200_npe c7200_npes[] = {
     {"npe-100", PRID_R4600, 48, 256, 150, 0},
     {"npe-150", PRID_R4700, 48, 256, 150, 0},
@@ -151,27 +147,14 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
 
     physmap_init(&vm->pm, vm->log, C7200_BUS_MASK);
 
-    struct mips_cpu_config cc = {
-        .prid = m->npe->prid,
-        .tlb_entries = m->npe->tlb_entries,
-        .config = 0x00C08FF0u, /* §2.2 */
-        .info = 0x20000000u,   /* §2.2, CP0 r7 */
-        .count_hz = (uint64_t)m->npe->cpu_mhz * 1000000u / 2,
-        .deterministic = cfg->deterministic,
-        .bus_mask = C7200_BUS_MASK,
-    };
-    if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
-        return errf(err, errlen, -EINVAL, "bad CPU configuration");
-    mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
-    mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
-
-    /* DRAM: RAM file, anonymous or ghost (mips64.md §11.1) */
+    /* §2.2; DRAM at 0 (§3.1) */
     char path[300];
-    int rc = vm_ram_alloc(vm, (size_t)m->dram_mb << 20, err, errlen);
+    int rc = router_cpu_init(vm, m->npe->prid, m->npe->tlb_entries,
+                             m->npe->cpu_mhz, C7200_BUS_MASK, err, errlen);
+    if (rc == 0)
+        rc = router_dram(vm, m->dram_mb, err, errlen);
     if (rc < 0)
         return rc;
-    physmap_add_ram(&vm->pm, "dram", C7200_DRAM_BASE, vm->ram.size,
-                    vm->ram.host, 0);
     if (m->iomem_mb) {
         rc = ram_alloc(&m->iomem, (size_t)m->iomem_mb << 20, NULL);
         if (rc < 0)

@@ -39,8 +39,6 @@
 extern const uint8_t c7200_rom_image[];
 extern const uint8_t c7200_rom_image_end[];
 
-#define CP0_CONFIG_RESET 0x00C08FF0u /* §2.1 */
-#define CP0_INFO_RESET 0x20000000u   /* mips64.md §7 (r7), every model */
 
 static int is_gt96k(const struct mid *m)
 {
@@ -296,30 +294,13 @@ int mid_create(struct vm *vm, char *err, size_t errlen)
     }
 
     physmap_init(&vm->pm, vm->log, MID_BUS_MASK);
-    struct mips_cpu_config cc = {
-        .prid = m->model->prid,
-        .tlb_entries = m->model->tlb_entries,
-        .config = CP0_CONFIG_RESET,
-        .info = CP0_INFO_RESET,
-        /* Count at half the pipeline clock (R4000 manual §5.4.4) */
-        .count_hz = (uint64_t)m->model->cpu_mhz * 1000000u / 2,
-        .deterministic = cfg->deterministic,
-        .bus_mask = MID_BUS_MASK,
-    };
-    if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
-        return errf(err, errlen, -EINVAL, "bad CPU configuration");
-    mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
-    mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
-
-    /* DRAM at 0 (§3.2, §4.2; no reserved RAM on these chassis): RAM
-     * file, anonymous or ghost (mips64.md §11.1) */
-    int rc = vm_ram_alloc(vm, (size_t)cfg->ram_mb << 20, err, errlen);
-    if (rc < 0)
-        return rc;
-    physmap_add_ram(&vm->pm, "dram", MID_DRAM_BASE, vm->ram.size,
-                    vm->ram.host, 0);
-
-    if ((rc = create_rom(vm, m, err, errlen)) < 0 ||
+    /* §2.1; DRAM at 0 (§3.2, §4.2; no reserved RAM on these chassis) */
+    int rc;
+    if ((rc = router_cpu_init(vm, m->model->prid, m->model->tlb_entries,
+                              m->model->cpu_mhz, MID_BUS_MASK, err,
+                              errlen)) < 0 ||
+        (rc = router_dram(vm, cfg->ram_mb, err, errlen)) < 0 ||
+        (rc = create_rom(vm, m, err, errlen)) < 0 ||
         (rc = create_nvram(vm, m, err, errlen)) < 0 ||
         (rc = create_remote(vm, m, err, errlen)) < 0)
         return rc;

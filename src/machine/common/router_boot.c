@@ -1,11 +1,46 @@
 /* What the MIPS router machines share at boot; see router_boot.h. */
 #include "machine/common/router_boot.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
+#include "core/errmsg.h"
 #include "core/log.h"
 #include "dev/ios_nvram_file.h"
 #include "dev/remote_ctl.h"
+
+#define CP0_CONFIG_RESET 0x00C08FF0u /* c7200.md §2.2, c3600... §2.1 */
+#define CP0_INFO_RESET 0x20000000u   /* c7200.md §2.2, mips64.md §7 (r7) */
+
+int router_cpu_init(struct vm *vm, uint32_t prid, int tlb_entries,
+                    unsigned cpu_mhz, uint64_t bus_mask, char *err,
+                    size_t errlen)
+{
+    const struct vm_config *cfg = &vm->cfg;
+    struct mips_cpu_config cc = {
+        .prid = prid,
+        .tlb_entries = tlb_entries,
+        .config = CP0_CONFIG_RESET,
+        .info = CP0_INFO_RESET,
+        .count_hz = (uint64_t)cpu_mhz * 1000000u / 2,
+        .deterministic = cfg->deterministic,
+        .bus_mask = bus_mask,
+    };
+    if (mips_cpu_init(&vm->cpu, &cc, &vm->pm, vm->log) < 0)
+        return errf(err, errlen, -EINVAL, "bad CPU configuration");
+    mips_cpu_set_idle_pc(&vm->cpu, cfg->idle_pc);
+    mips_cpu_set_idle_params(&vm->cpu, cfg->idle_max, cfg->idle_sleep_us);
+    return 0;
+}
+
+int router_dram(struct vm *vm, unsigned mb, char *err, size_t errlen)
+{
+    int rc = vm_ram_alloc(vm, (size_t)mb << 20, err, errlen);
+    if (rc < 0)
+        return rc;
+    physmap_add_ram(&vm->pm, "dram", 0, vm->ram.size, vm->ram.host, 0);
+    return 0;
+}
 
 static void cpu_set_irq(void *ctx, int line, int level)
 {

@@ -33,6 +33,22 @@ struct router_boot {
     uint64_t entry;   /* entry point of the image loaded */
 };
 
+/*
+ * The router's CPU on the physical map (already initialized with
+ * bus_mask): PRId, TLB size, CP0 Config 0x00C08FF0 and r7 0x20000000
+ * (c7200.md §2.2, c3600-c2691-c37xx.md §2.1), Count at half the nominal
+ * pipeline clock (R4000 manual §5.4.4) so IOS's timer intervals, computed
+ * for the real part, last real time; the VM config's idle-PC settings.
+ * 0 or -EINVAL with a message.
+ */
+int router_cpu_init(struct vm *vm, uint32_t prid, int tlb_entries,
+                    unsigned cpu_mhz, uint64_t bus_mask, char *err,
+                    size_t errlen);
+
+/* Guest DRAM of mb MB at physical 0, as vm_ram_alloc makes it (RAM file,
+ * anonymous or ghost, mips64.md §11.1). 0 or -errno with a message. */
+int router_dram(struct vm *vm, unsigned mb, char *err, size_t errlen);
+
 /* CPU interrupt input `line` of the VM, for a device to raise. */
 struct irq_line router_cpu_line(struct vm *vm, int line);
 
