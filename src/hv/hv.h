@@ -141,6 +141,12 @@ void hv_dispatch_line(struct hv_ctx *c, const char *line, size_t len);
 int hv_obj_foreach(struct hv_ctx *c, enum hv_kind kind,
                    void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
                    void *arg);
+/* The reply to a rename of `name`: rc 0 (done), -EEXIST (new_name taken)
+ * or another error. what names the object in the errors ("NIO", "VM
+ * instance"), done_what in the reply of success ("VM"). */
+void hv_rename_reply(struct hv_ctx *c, int rc, const char *what,
+                     const char *done_what, const char *name,
+                     const char *new_name);
 /* The names of a kind's objects, one info line each, then 100 OK. */
 void hv_list_names(struct hv_ctx *c, enum hv_kind kind);
 

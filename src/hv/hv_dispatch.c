@@ -1,4 +1,5 @@
 /* Module table and request dispatch (hypervisor.md §2.3, §5). */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,19 @@ int hv_obj_foreach(struct hv_ctx *c, enum hv_kind kind,
     }
     hv_obj_list_put(&c->hv->reg, list, n);
     return 0;
+}
+
+void hv_rename_reply(struct hv_ctx *c, int rc, const char *what,
+                     const char *done_what, const char *name,
+                     const char *new_name)
+{
+    if (rc == -EEXIST)
+        hv_err(c, HSC_ERR_RENAME, "unable to rename %s '%s', '%s' already "
+               "exists", what, name, new_name);
+    else if (rc < 0)
+        hv_err(c, HSC_ERR_RENAME, "unable to rename %s '%s'", what, name);
+    else
+        hv_ok(c, "%s '%s' renamed to '%s'", done_what, name, new_name);
 }
 
 static void name_line(struct hv_ctx *c, struct hv_obj *obj, void *arg)

@@ -161,15 +161,9 @@ static void cmd_rename(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     int rc = hv_obj_rename(&c->hv->reg, obj, argv[1]);
-    if (rc == -EEXIST) {
-        hv_err(c, HSC_ERR_RENAME,
-               "unable to rename NIO '%s', '%s' already exists", argv[0],
-               argv[1]);
-    } else if (rc < 0 || nio_rename(obj->data, argv[1]) < 0) {
-        hv_err(c, HSC_ERR_RENAME, "unable to rename NIO '%s'", argv[0]);
-    } else {
-        hv_ok(c, "NIO '%s' renamed to '%s'", argv[0], argv[1]);
-    }
+    if (rc == 0 && nio_rename(obj->data, argv[1]) < 0)
+        rc = -ENOMEM;
+    hv_rename_reply(c, rc, "NIO", "NIO", argv[0], argv[1]);
     nio_done(c, obj);
 }
 

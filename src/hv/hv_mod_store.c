@@ -81,14 +81,7 @@ static void cmd_rename(struct hv_ctx *c, int argc, char **argv)
         return;
     }
     int rc = hv_obj_rename(&c->hv->reg, obj, argv[1]);
-    if (rc == -EEXIST)
-        hv_err(c, HSC_ERR_RENAME,
-               "unable to rename object '%s', '%s' already exists", argv[0],
-               argv[1]);
-    else if (rc < 0)
-        hv_err(c, HSC_ERR_RENAME, "unable to rename object '%s'", argv[0]);
-    else
-        hv_ok(c, "object '%s' renamed to '%s'", argv[0], argv[1]);
+    hv_rename_reply(c, rc, "object", "object", argv[0], argv[1]);
     store_release(c, obj);
 }
 

@@ -44,15 +44,7 @@ static void cmd_rename(struct hv_ctx *c, int argc, char **argv)
     if (!obj)
         return;
     int rc = hv_router_rename(hv_router_of(obj), argv[1]);
-    if (rc == -EEXIST)
-        hv_err(c, HSC_ERR_RENAME,
-               "unable to rename VM instance '%s', '%s' already exists",
-               argv[0], argv[1]);
-    else if (rc < 0)
-        hv_err(c, HSC_ERR_RENAME, "unable to rename VM instance '%s'",
-               argv[0]);
-    else
-        hv_ok(c, "VM '%s' renamed to '%s'", argv[0], argv[1]);
+    hv_rename_reply(c, rc, "VM instance", "VM", argv[0], argv[1]);
     hv_router_unlock(c->hv, obj); /* on every path (§10) */
 }
 

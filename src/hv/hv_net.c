@@ -106,15 +106,9 @@ void hv_netdev_rename(struct hv_ctx *c, const struct hv_netdev_kind *k,
         return;
     struct hv_netdev *d = obj->data;
     int rc = hv_obj_rename(&c->hv->reg, obj, new_name);
-    if (rc == -EEXIST)
-        hv_err(c, HSC_ERR_RENAME, "unable to rename %s '%s', '%s' already "
-               "exists", k->label, name, new_name);
-    else if (rc < 0)
-        hv_err(c, HSC_ERR_RENAME, "unable to rename %s '%s'", k->label, name);
-    else {
+    if (rc == 0)
         k->rename(d->dev, new_name);
-        hv_ok(c, "%s '%s' renamed to '%s'", k->label, name, new_name);
-    }
+    hv_rename_reply(c, rc, k->label, k->label, name, new_name);
     hv_netdev_release(c, obj);
 }
 
