@@ -46,6 +46,15 @@
 #define MTC0(t, d) (0x40800000u | ((t) << 16) | ((d) << 11))
 #define TLBWI 0x42000002u
 #define NOP 0u
+#define LBU(t, o, b) I_(0x24, b, t, o)
+#define ANDI(t, s, i) I_(0x0C, s, t, i)
+#define SLL(d, t, sa) R_(0, 0, t, d, sa, 0x00)
+#define SRL(d, t, sa) R_(0, 0, t, d, sa, 0x02)
+#define XOR(d, s, t) R_(0, s, t, d, 0, 0x26)
+#define SLT(d, s, t) R_(0, s, t, d, 0, 0x2A)
+#define SLTU(d, s, t) R_(0, s, t, d, 0, 0x2B)
+#define SLTI(t, s, i) I_(0x0A, s, t, i)
+#define BNEL(s, t, o) I_(0x15, s, t, o)
 
 struct pair {
     struct fz_machine in;  /* interpreter */
@@ -375,6 +384,21 @@ static void test_random_streams_match_interpreter(void **state)
     }
 }
 
+/* The same with BSWAP around plain moves where the host has MOVBE. */
+static void test_random_streams_without_movbe(void **state)
+{
+    struct pair *p = *state;
+    mips_jit_destroy(&p->jt.cpu);
+    struct mips_jit_config jc = {.code_size = 1u << 20, .eager = 1,
+                                 .no_movbe = 1};
+    assert_int_equal(mips_jit_create(&p->jt.cpu, &jc), 0);
+    char buf[256];
+    for (uint64_t seed = 200; seed < 230; seed++)
+        if (fz_run_one(&p->in, &p->jt, seed * 0x9E3779B97F4A7C15ull, 6000,
+                       251, buf, sizeof(buf)) < 0)
+            fail_msg("%s", buf);
+}
+
 static void test_small_code_cache_flushes_and_stays_correct(void **state)
 {
     struct pair *p = *state;
@@ -418,6 +442,103 @@ static void test_code_translated_at_third_run(void **state)
     assert_int_equal(p->jt.cpu.gpr[8], 0);
 }
 
+
+/* A table-driven CRC loop translated twice (jit_trans.c tctx.copy): the
+ * second copy keeps the words it computes unextended from turn to turn.
+ * r8 enters as a 64-bit value that is no sign-extended word and becomes
+ * one in the loop; r12 is read only, an address above 2^31. The state is
+ * compared with the interpreter's all along the loop. */
+static void test_loop_copy_keeps_words_unextended(void **state)
+{
+    struct pair *p = *state;
+    for (unsigned i = 0; i < 256; i++) {
+        uint32_t c = i * 0x9E3779B1u;
+        be32_store(p->in.ram + 0x3000 + 4 * i, c);
+        be32_store(p->jt.ram + 0x3000 + 4 * i, c);
+    }
+    for (unsigned i = 0; i < 200; i++) {
+        p->in.ram[0x2000 + i] = (uint8_t)(i * 7 + 3);
+        p->jt.ram[0x2000 + i] = (uint8_t)(i * 7 + 3);
+    }
+    set_gpr(p, 5, FZ_KSEG0 + 0x2000);
+    set_gpr(p, 6, FZ_KSEG0 + 0x2000 + 200);
+    set_gpr(p, 7, FZ_KSEG0 + 0x3000);
+    set_gpr(p, 4, ~0ull);
+    set_gpr(p, 8, 0x123456789ull);
+    LOAD(p, LBU(3, 0, 5), ADDIU(5, 5, 1), XOR(3, 3, 4), ANDI(3, 3, 0xFF),
+         SLL(3, 3, 2), ADDU(3, 7, 3), LW(3, 0, 3), SRL(4, 4, 8),
+         ADDIU(8, 8, 3), BNE(5, 6, -10), XOR(4, 3, 4),
+         BEQ(0, 0, -1), NOP);
+    for (int i = 0; i < 80; i++)
+        run(p, 31);
+    assert_int_equal(p->jt.cpu.gpr[5], FZ_KSEG0 + 0x2000 + 200);
+    assert_int_equal(p->jt.cpu.gpr[8], SEXT32(0x23456789u + 600));
+    assert_int_equal(p->jt.cpu.pc, CODE + 44);
+}
+
+/* SLT/SLTU and the branch on their result share one compare (the host
+ * flags survive the ADDIU/ADDU between them, made with LEA): taken and
+ * not taken, a slot that writes the flag's register (the condition is
+ * read before it), a likely branch, and a load in between (no sharing). */
+static void test_compare_and_branch_share_flags(void **state)
+{
+    struct pair *p = *state;
+    for (unsigned i = 0; i < 64; i++) {
+        uint32_t v = (i * 0x61C88647u) >> 4;
+        be32_store(p->in.ram + 0x2000 + 4 * i, v);
+        be32_store(p->jt.ram + 0x2000 + 4 * i, v);
+    }
+    set_gpr(p, 9, FZ_KSEG0 + 0x2000);
+    set_gpr(p, 4, 0x08000000);
+    set_gpr(p, 16, 40);
+    LOAD(p,
+         /* 0: scan while a[i] < pivot (the sort's loop) */
+         LW(5, 0, 9), SLTU(7, 5, 4), ADDIU(9, 9, 4), BNE(7, 0, -4),
+         ADDIU(17, 17, 1),
+         /* 5: the slot writes r2, read by the branch */
+         SLT(2, 16, 17), BNE(2, 0, 4), SLL(2, 17, 2),
+         ADDU(18, 18, 2), ADDIU(19, 19, 1),
+         /* 10: likely, taken while r17 < 40 */
+         SLTI(3, 17, 40), ADDU(20, 17, 17), BNEL(3, 0, -13), ADDIU(21, 21, 1),
+         /* 14: a load between compare and branch */
+         SLT(10, 17, 16), LW(11, 0, 9), BEQ(10, 0, 2), NOP, ADDIU(22, 22, 1),
+         BEQ(0, 0, -1), NOP);
+    for (int i = 0; i < 60; i++)
+        run(p, 17);
+    assert_true(p->jt.cpu.gpr[17] >= 40);
+    assert_int_equal(p->jt.cpu.pc, CODE + 4 * 19);
+}
+
+/* Word loads through the kseg0 window whose base is a 32-bit result not
+ * yet sign-extended: misaligned (address error, the alignment checked
+ * with the window's range), a positive base plus an offset reaching
+ * 0x80000000 (not kseg0), a negative offset below kseg0. */
+static void test_lazy_base_edges_fault_as_interpreter(void **state)
+{
+    struct pair *p = *state;
+    static const struct { uint64_t base; int16_t off; } cases[] = {
+        {FZ_KSEG0 + 0x2001, 0}, {FZ_KSEG0 + 0x2000, -2},
+        {0x7FFFFFF0ull, 0x10}, {0x7FFFFFF0ull, 0x7FF0},
+        {FZ_KSEG0 + 4, -8}, {FZ_KSEG0 + 0x2000, -4}, {8, -8},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        /* each case's code at its own address (put() bypasses the
+         * translator's invalidation) */
+        uint64_t at = CODE + 0x100 * (i + 1);
+        const uint32_t code[] = {ADDIU(8, 8, 1), LW(9, cases[i].off, 8),
+                                 SW(8, cases[i].off, 8), ADDIU(10, 10, 1),
+                                 BEQ(0, 0, -5), NOP};
+        put(p, at, code, sizeof(code) / sizeof(code[0]));
+        machine_start(&p->in);
+        machine_start(&p->jt);
+        p->in.cpu.pc = p->jt.cpu.pc = at;
+        set_gpr(p, 8, cases[i].base - 1);
+        set_gpr(p, 10, 0);
+        for (int k = 0; k < 8; k++)
+            run(p, 7);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,7 +558,11 @@ int main(void)
         T(test_dma_write_drops_translation),
         T(test_tlb_remap_runs_new_code),
         T(test_timer_interrupt_lands_on_same_instruction),
+        T(test_loop_copy_keeps_words_unextended),
+        T(test_compare_and_branch_share_flags),
+        T(test_lazy_base_edges_fault_as_interpreter),
         T(test_random_streams_match_interpreter),
+        T(test_random_streams_without_movbe),
         T(test_small_code_cache_flushes_and_stays_correct),
         T(test_code_translated_at_third_run),
 #undef T

@@ -204,9 +204,12 @@ struct mips_cpu {
     uint32_t tc_gen;          /* bumped by every translation cache flush */
     int in_delay_slot;        /* executing the slot of a branch at pc */
     /* kseg0 window of translated loads/stores (jit.c): kseg0 addresses
-     * below KSEG0 + jit_k0_limit are RAM at host jit_k0_base + va; stores
-     * also need jit_k0_code[page] == 0 (no translations in that page) */
-    uint64_t jit_k0_limit;    /* 0: no window */
+     * below KSEG0 + jit_k0_limit[0] are RAM at host jit_k0_base + va;
+     * stores also need jit_k0_code[page] == 0 (no translations in that
+     * page). jit_k0_limit[s] is the limit >> s: translated code compares
+     * the offset rotated right by s with it, which also fails for an
+     * address not aligned on 2^s bytes (its low bits rotate to the top) */
+    uint64_t jit_k0_limit[4]; /* 0: no window */
     uintptr_t jit_k0_base;    /* host address of RAM minus KSEG0 (wraps) */
     uintptr_t jit_k0_base_zx; /* jit_k0_base - 2^32: plus a kseg0 address
                                * given as its zero-extended low word */

@@ -13,6 +13,7 @@
  *  - a dropped block has its entry patched into a jump back to the
  *    dispatcher, and the jumps chained into it are unpatched.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -130,6 +131,10 @@ int mips_jit_create(struct mips_cpu *cpu, const struct mips_jit_config *cfg)
     jit->cpu = cpu;
     if (cfg)
         jit->cfg = *cfg;
+    unsigned a, b, c, d;
+    /* CPUID leaf 1, ECX bit 22 (bit_MOVBE): the byte-swapping move */
+    jit->movbe = !jit->cfg.no_movbe && __get_cpuid(1, &a, &b, &c, &d) &&
+                 (c & bit_MOVBE);
     size_t size = jit->cfg.code_size ? jit->cfg.code_size
                                      : JIT_DEFAULT_CODE_SIZE;
     if (size < 4 * JIT_BLOCK_MARGIN)
@@ -204,7 +209,7 @@ void mips_jit_destroy(struct mips_cpu *cpu)
         cpu->pm->ram_write_arg = NULL;
     }
     cpu->jit = NULL;
-    cpu->jit_k0_limit = 0;
+    memset(cpu->jit_k0_limit, 0, sizeof(cpu->jit_k0_limit));
     cpu->jit_k0_code = NULL;
     munmap(jit->rw, jit->size);
     if (jit->dual_map)
@@ -826,7 +831,8 @@ static void k0_window(struct mips_jit *jit, struct mips_cpu *cpu)
         /* sign extension of a kseg0 word adds 2^64 - 2^32 (wraps) */
         cpu->jit_k0_base_zx = cpu->jit_k0_base - (uintptr_t)0x100000000ull;
     }
-    cpu->jit_k0_limit = limit;
+    for (unsigned sh = 0; sh < 4; sh++)
+        cpu->jit_k0_limit[sh] = limit >> sh;
     cpu->jit_k0_code = jit->k0_code;
 }
 

@@ -37,6 +37,8 @@ struct mips_jit_config {
     int eager;          /* translate code the first time it runs (by
                          * default the second: code run once is
                          * interpreted) */
+    int no_movbe;       /* byte-swap words with BSWAP even where the host
+                         * has MOVBE (tests) */
 };
 
 struct mips_jit_stats {

@@ -133,6 +133,7 @@ struct mips_jit {
     size_t size;
     size_t used;
     int dual_map;             /* 0: one mapping, flipped with mprotect */
+    int movbe;                /* the host has MOVBE (and cfg allows it) */
     int writable_now;         /* single mapping currently RW */
     uintptr_t enter;          /* uintptr_t enter(cpu, code) */
     uintptr_t exit;           /* restores host registers, returns rax */

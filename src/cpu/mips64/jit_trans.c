@@ -15,6 +15,11 @@
  *            then a patchable jump (chaining) or the jump-cache probe
  *   stubs:   memory slow paths, reenter
  *
+ * A block with a loop back to its start whose back edges hold 32-bit
+ * results not yet sign-extended has its body translated twice: the
+ * first copy runs from the prologue, the second from the back edges,
+ * with those registers left unextended from turn to turn (tctx.copy).
+ *
  * Instructions without a native form call jit_helper_exec(), i.e. the
  * interpreter, after writing back the cached registers and publishing pc,
  * in_delay_slot and insn_count exactly as the interpreter would have them.
@@ -37,6 +42,8 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
                    offsetof(struct mips_cpu, insn_count) >
                        offsetof(struct mips_cpu, pc),
                "per-block fields of struct mips_cpu moved");
+_Static_assert(2 * JIT_TRACE_INSNS <= JIT_MAX_BLOCK_INSNS,
+               "a block translated twice (tctx.copy) fits the stubs and margin");
 #define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
 
 /* host registers that hold guest registers for a block: callee-saved
@@ -59,9 +66,14 @@ struct stub {
     unsigned arg;        /* load kind, store size or exception code */
     int dst;             /* loads: host register of the value (at resume) */
     int word_lazy;       /* LW into dst left without sign extension */
-    int zx_base;         /* host register of a lazy base (offset 0) the
-                          * kseg0 window used as is, RSI not computed:
-                          * the stubs compute it; else -1 */
+    int idx;             /* kseg0 window: the base's host register the
+                          * access indexes with displacement `disp`,
+                          * RSI not computed (the stubs compute it); -1:
+                          * RSI holds the address */
+    int32_t disp;
+    int zx;              /* ... idx is lazy: its zero-extended low word
+                          * indexes jit_k0_base_zx */
+    unsigned size;       /* bytes accessed */
     int store;           /* STUB_TC: a store */
     struct stub *slow;   /* STUB_TC: the helper call for misses */
     uintptr_t entry;     /* where the stub was emitted */
@@ -128,6 +140,29 @@ struct tctx {
     uint64_t pc;
     int in_slot;
     uint64_t branch_pc;
+
+    /*
+     * An in-block loop whose back edges hold some registers lazy is
+     * translated twice (jit_translate): the first copy entered from the
+     * prologue, the second at body2 from back edges, with the registers
+     * of peel_lazy lazy there (no sign extension per turn). copy: 0 (one
+     * copy; back_sext collects what the back edges know), 1 or 2.
+     */
+    int copy;
+    uintptr_t body2;
+    uint32_t peel_lazy;
+    uint32_t back_sext;  /* copy 0: sext-known at every back edge */
+    uint32_t back_lazy;  /* ... lazy at one */
+    int back_edges;
+    size_t body2_jumps[8]; /* copy 1: back edges to body2, bound later */
+    int nbody2;
+
+    /* the host flags hold condition flag_cc, which is guest register
+     * flag_g (nonzero) being 1, set by SLT and its kin; instructions up
+     * to the branch that reads it keep them (flag_safe) */
+    int flag_g;
+    int flag_cc;
+    int keep_flags;      /* the instruction being translated must */
 
     int k0_inline;       /* kseg0 window inline, translation cache aside */
     struct stub stubs[3 * JIT_MAX_BLOCK_INSNS];
@@ -303,6 +338,8 @@ static void flag_set(struct tctx *t, int rd, int d, int cc)
     x_setcc(&t->b, cc, d);
     g_commit(t, rd, d);
     t->width[rd] = 1;
+    t->flag_g = rd;
+    t->flag_cc = cc;
 }
 
 static void g_store_imm(struct tctx *t, int g, uint64_t v)
@@ -411,15 +448,38 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
          * may have dropped this block: `body` is past the entry that
          * block_drop() patches) */
         count_add(t, total - t->synced);
+        /* sign-extended words here among the registers the loop writes
+         * (lazy, or below 2^31: then zero-extended as well) */
+        uint32_t sx = t->lazy;
+        for (int g = 1; g < 32; g++)
+            if (w_of(t, g) <= 31)
+                sx |= 1u << g;
+        sx &= t->cached & t->body_dirty;
+        if (t->copy == 0) {
+            t->back_sext = t->back_edges++ ? t->back_sext & sx : sx;
+            t->back_lazy |= t->lazy;
+        }
+        /* to body2 when the registers it has lazy are words here */
+        int to2 = t->copy != 0 && (t->peel_lazy & ~sx) == 0 &&
+                  (t->copy == 2 || t->nbody2 < 8);
+        uint32_t keep = to2 ? t->peel_lazy : 0;
         /* registers dirty here but not at `body` go to memory first;
-         * `body` expects all of them sign-extended */
+         * `body` expects the others sign-extended */
+        uint32_t lazy = t->lazy;
         write_back(t, t->dirty & ~t->body_dirty);
-        sext_regs(t, t->lazy);
+        sext_regs(t, t->lazy & ~keep & ~(t->dirty & ~t->body_dirty));
         /* the entry's budget check, back to `body` while it passes */
         x_lea(b, 1, X_RAX, X_R14, t->n);
         x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
-        x_jcc(b, CC_BE, t->body);
+        if (!to2)
+            x_jcc(b, CC_BE, t->body);
+        else if (t->copy == 2)
+            x_jcc(b, CC_BE, t->body2);
+        else
+            t->body2_jumps[t->nbody2++] = x_jcc(b, CC_BE, 0);
+        t->lazy &= keep;
         write_back(t, t->dirty);
+        t->lazy = lazy;
         set_pc(t, target);
         x_mov_ri(b, X_RAX, 0);
         jmp_exit(t);
@@ -491,7 +551,7 @@ static void stash_test(struct tctx *t)
     if (t->stash_spilled)
         x_cmp8_mi(&t->b, X_RSP, SLOT_COND, 0);
     else
-        x_test_rr(&t->b, 0, X_RSI, X_RSI);
+        x_test8_rr(&t->b, X_RSI, X_RSI); /* setcc set the low byte only */
 }
 
 /* Register jump: target stashed (RSI or SLOT_TARGET). */
@@ -671,25 +731,36 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind, unsigned arg)
     s->lazy = t->lazy;
     s->next_pc = t->pc + 4;
     s->dst = X_RCX;
-    s->zx_base = -1;
+    s->idx = -1;
     return s;
 }
 
-/* va = base + imm in RSI; misaligned addresses jump to the stub. */
+/* Loads and stores through the kseg0 window inline (emit_k0_lookup). */
+static int k0_path(const struct tctx *t, int store)
+{
+    return t->k0_inline && !(store && t->jit->cfg.lockstep);
+}
+
+/*
+ * The address base + imm: through the kseg0 window, a cached base is
+ * used as it is (s->idx, the window's check also catches misaligned
+ * addresses); otherwise va in RSI, and misaligned addresses jump to the
+ * stub unless the window checks them.
+ */
 static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
                     unsigned size)
 {
     struct xbuf *b = &t->b;
     stash_spill(t);
-    if (imm == 0 && is_lazy(t, base) && t->k0_inline &&
-        !(s->kind == STUB_STORE && t->jit->cfg.lockstep)) {
-        /* a lazy base holds the zero-extended low word of the address:
-         * the kseg0 window takes it as it is (emit_k0_lookup) */
-        s->zx_base = t->hreg[base];
-        if (size > 1) {
-            x_test_ri(b, 0, s->zx_base, size - 1);
-            s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
-        }
+    s->size = size;
+    int k0 = k0_path(t, s->kind == STUB_STORE);
+    /* a lazy base only with imm <= 0: its zero-extended low word plus a
+     * positive imm reaches 0x80000000 from a positive address too */
+    if (k0 && base != 0 && t->hreg[base] >= 0 &&
+        (imm <= 0 || !is_lazy(t, base))) {
+        s->idx = t->hreg[base];
+        s->disp = imm;
+        s->zx = is_lazy(t, base);
         return;
     }
     if (base != 0 && t->hreg[base] >= 0 && imm && !is_lazy(t, base)) {
@@ -699,10 +770,30 @@ static void emit_va(struct tctx *t, struct stub *s, int base, int imm,
         if (imm)
             x_alu_ri(b, ALU_ADD, 1, X_RSI, imm);
     }
-    if (size > 1) {
+    if (size > 1 && !k0) {
         x_test_ri(b, 0, X_RSI, size - 1);
         s->jumps[s->njumps++] = x_jcc(b, CC_NE, 0);
     }
+}
+
+/* RSI = the address of a kseg0 window access whose fast path did not
+ * compute it (emit_va): base + disp, all 64 bits */
+static void stub_va(struct tctx *t, const struct stub *s)
+{
+    if (s->idx < 0)
+        return;
+    if (s->zx) {
+        x_movsxd(&t->b, X_RSI, s->idx);
+        if (s->disp)
+            x_alu_ri(&t->b, ALU_ADD, 1, X_RSI, s->disp);
+    } else {
+        x_lea(&t->b, 1, X_RSI, s->idx, s->disp);
+    }
+}
+
+static int log2_size(unsigned size)
+{
+    return size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
 }
 
 /* A jump to the helper-call stub `slow` (bound later, or already there). */
@@ -742,63 +833,88 @@ static void emit_tc_lookup(struct tctx *t, struct stub *slow, int store)
 }
 
 /*
- * The kseg0 window (cpu.h jit_k0_*) for va in RSI: RAX = va - KSEG0 and
- * a jump to `miss` unless that is below jit_k0_limit; stores also miss
- * on pages holding translations. On a hit RDX = jit_k0_base, the host
- * address being RDX + RSI.
+ * The kseg0 window (cpu.h jit_k0_*) for the address of `slow` (emit_va):
+ * RAX = va - KSEG0, rotated right by log2(size), and a jump to `miss`
+ * unless that is below jit_k0_limit[log2(size)] (misaligned addresses
+ * too); stores also go to `slow` on pages holding translations. On a
+ * hit RDX = jit_k0_base (jit_k0_base_zx for a lazy index), the host
+ * address being RDX + index + disp.
  */
 static void emit_k0_lookup(struct tctx *t, int store, size_t *miss,
                            struct stub *slow)
 {
     struct xbuf *b = &t->b;
-    if (slow->zx_base >= 0) {
-        /* the low word minus 0x80000000, zero-extended: the offset in
-         * kseg0, or 2^31 and more for other addresses */
-        x_lea(b, 0, X_RAX, slow->zx_base, INT32_MIN);
+    int sh = log2_size(slow->size);
+    int w = 1;
+    if (slow->idx >= 0 && slow->zx) {
+        /* the low word + disp - 0x80000000 in 32 bits: the offset in
+         * kseg0, or 2^31 - 2^15 and more for other addresses (disp <= 0:
+         * a positive base stays below 0x80000000; a kseg0 address that
+         * lands in kseg0 does not wrap in 64 bits) */
+        x_lea(b, 0, X_RAX, slow->idx,
+              (int32_t)((uint32_t)slow->disp + 0x80000000u));
+        w = 0;
+    } else if (slow->idx >= 0) {
+        /* 0x80000000 + disp fits in 32 bits; + base: va - KSEG0
+         * (0xFFFFFFFF80000000) modulo 2^64 */
+        x_mov_ri(b, X_RAX, (uint32_t)slow->disp + 0x80000000u);
+        x_alu_rr(b, ALU_ADD, 1, X_RAX, slow->idx);
     } else {
         x_mov_ri(b, X_RAX, 0x80000000u); /* - KSEG0 (0xFFFFFFFF80000000) */
         x_alu_rr(b, ALU_ADD, 1, X_RAX, X_RSI);
     }
-    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_k0_limit));
+    if (sh)
+        x_shift_ri(b, SH_ROR, w, X_RAX, (uint8_t)sh);
+    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_k0_limit) + 8 * sh);
     *miss = x_jcc(b, CC_AE, 0);
     if (store) {
-        x_mov_rr(b, 1, X_RDX, X_RAX);
-        x_shift_ri(b, SH_SHR, 1, X_RDX, 12);
-        x_alu_rm(b, ALU_ADD, 1, X_RDX, X_R15, OFF(jit_k0_code));
-        x_cmp8_mi(b, X_RDX, 0, 0);
+        /* the page: below 2^29 (kseg0 is 512 MB), aligned */
+        x_shift_ri(b, SH_SHR, 0, X_RAX, (uint8_t)(12 - sh));
+        x_mov_load(b, 1, X_RDX, X_R15, OFF(jit_k0_code));
+        x_rmi(b, 0x80, 0, ALU_CMP, X_RDX, X_RAX, 1, 0); /* cmp byte, imm8 */
+        x_byte(b, 0);
         jcc_slow(t, slow, CC_NE);
     }
     x_mov_load(b, 1, X_RDX, X_R15,
-               slow->zx_base >= 0 ? OFF(jit_k0_base_zx) : OFF(jit_k0_base));
+               slow->idx >= 0 && slow->zx ? OFF(jit_k0_base_zx)
+                                          : OFF(jit_k0_base));
 }
 
-/* The access itself at [hbase + hidx]: loads into `dst`, stores from
- * RCX (which it byte-swaps). */
+/* The access itself at [hbase + hidx + disp]: loads into `dst`, stores
+ * from RCX (which it may byte-swap). */
 static void emit_access(struct tctx *t, int store, unsigned arg, int hbase,
-                        int hidx, int dst, int word_lazy)
+                        int hidx, int32_t disp, int dst, int word_lazy)
 {
     struct xbuf *b = &t->b;
     if (!store) {
         switch (arg) {
-        case LK_U8: x_rmi(b, OP_MOVZX8, 0, dst, hbase, hidx, 1, 0); break;
-        case LK_S8: x_rmi(b, OP_MOVSX8, 1, dst, hbase, hidx, 1, 0); break;
+        case LK_U8: x_rmi(b, OP_MOVZX8, 0, dst, hbase, hidx, 1, disp); break;
+        case LK_S8: x_rmi(b, OP_MOVSX8, 1, dst, hbase, hidx, 1, disp); break;
         case LK_U16:
         case LK_S16:
-            x_rmi(b, OP_MOVZX16, 0, dst, hbase, hidx, 1, 0);
+            x_rmi(b, OP_MOVZX16, 0, dst, hbase, hidx, 1, disp);
             x_rol16_8(b, dst);
             if (arg == LK_S16)
                 x_rr(b, OP_MOVSX16, 1, dst, dst);
             break;
         case LK_U32:
         case LK_S32:
-            x_rmi(b, 0x8B, 0, dst, hbase, hidx, 1, 0);
-            x_bswap(b, 0, dst);
+            if (t->jit->movbe) {
+                x_rmi(b, OP_MOVBE_LOAD, 0, dst, hbase, hidx, 1, disp);
+            } else {
+                x_rmi(b, 0x8B, 0, dst, hbase, hidx, 1, disp);
+                x_bswap(b, 0, dst);
+            }
             if (arg == LK_S32 && !word_lazy)
                 x_movsxd(b, dst, dst);
             break;
         default:
-            x_rmi(b, 0x8B, 1, dst, hbase, hidx, 1, 0);
-            x_bswap(b, 1, dst);
+            if (t->jit->movbe) {
+                x_rmi(b, OP_MOVBE_LOAD, 1, dst, hbase, hidx, 1, disp);
+            } else {
+                x_rmi(b, 0x8B, 1, dst, hbase, hidx, 1, disp);
+                x_bswap(b, 1, dst);
+            }
             break;
         }
         return;
@@ -807,20 +923,21 @@ static void emit_access(struct tctx *t, int store, unsigned arg, int hbase,
     case 1:
         x_rex(b, 0, X_RCX, hidx, hbase, 0);
         x_byte(b, 0x88);
-        x_modrm_mem(b, X_RCX, hbase, hidx, 1, 0, 0);
+        x_modrm_mem(b, X_RCX, hbase, hidx, 1, disp, 0);
         break;
     case 2:
         x_rol16_8(b, X_RCX);
         x_byte(b, 0x66);
-        x_rmi(b, 0x89, 0, X_RCX, hbase, hidx, 1, 0);
+        x_rmi(b, 0x89, 0, X_RCX, hbase, hidx, 1, disp);
         break;
     case 4:
-        x_bswap(b, 0, X_RCX);
-        x_rmi(b, 0x89, 0, X_RCX, hbase, hidx, 1, 0);
-        break;
-    default:
-        x_bswap(b, 1, X_RCX);
-        x_rmi(b, 0x89, 1, X_RCX, hbase, hidx, 1, 0);
+    case 8:
+        if (t->jit->movbe) {
+            x_rmi(b, OP_MOVBE_STORE, arg == 8, X_RCX, hbase, hidx, 1, disp);
+        } else {
+            x_bswap(b, arg == 8, X_RCX);
+            x_rmi(b, 0x89, arg == 8, X_RCX, hbase, hidx, 1, disp);
+        }
         break;
     }
 }
@@ -830,17 +947,20 @@ static void emit_access(struct tctx *t, int store, unsigned arg, int hbase,
 static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
 {
     struct xbuf *b = &t->b;
-    if (t->k0_inline && !(store && t->jit->cfg.lockstep)) {
+    if (k0_path(t, store)) {
         /* kseg0 inline, the translation cache out of line */
         size_t miss;
         emit_k0_lookup(t, store, &miss, s);
-        emit_access(t, store, s->arg, X_RDX,
-                    s->zx_base >= 0 ? s->zx_base : X_RSI, s->dst, s->word_lazy);
+        emit_access(t, store, s->arg, X_RDX, s->idx >= 0 ? s->idx : X_RSI,
+                    s->idx >= 0 ? s->disp : 0, s->dst, s->word_lazy);
         s->resume = x_here(b);
         struct stub *tc = new_stub(t, STUB_TC, s->arg);
         tc->dst = s->dst;
         tc->word_lazy = s->word_lazy;
-        tc->zx_base = s->zx_base;
+        tc->idx = s->idx;
+        tc->disp = s->disp;
+        tc->zx = s->zx;
+        tc->size = s->size;
         tc->store = store;
         tc->slow = s;
         tc->resume = s->resume;
@@ -848,7 +968,7 @@ static void emit_mem_fast(struct tctx *t, struct stub *s, int store)
         return;
     }
     emit_tc_lookup(t, s, store);
-    emit_access(t, store, s->arg, X_RDX, X_RAX, s->dst, s->word_lazy);
+    emit_access(t, store, s->arg, X_RDX, X_RAX, 0, s->dst, s->word_lazy);
     s->resume = x_here(b);
 }
 
@@ -898,12 +1018,17 @@ static void emit_stub(struct tctx *t, struct stub *s)
     t->lazy = s->lazy; /* for write_back */
     for (int i = 0; i < s->njumps; i++)
         x_bind(b, s->jumps[i]);
-    if (s->zx_base >= 0)
-        x_movsxd(b, X_RSI, s->zx_base); /* the address (emit_va) */
+    stub_va(t, s);
     if (s->kind == STUB_TC) {
-        /* kseg0 window missed: the translation cache, then the helper */
+        /* kseg0 window missed (or the address is misaligned): the
+         * translation cache, then the helper */
+        if (s->size > 1) {
+            x_test_ri(b, 0, X_RSI, s->size - 1);
+            jcc_slow(t, s->slow, CC_NE);
+        }
         emit_tc_lookup(t, s->slow, s->store);
-        emit_access(t, s->store, s->arg, X_RDX, X_RAX, s->dst, s->word_lazy);
+        emit_access(t, s->store, s->arg, X_RDX, X_RAX, 0, s->dst,
+                    s->word_lazy);
         x_jmp(b, s->resume);
         return;
     }
@@ -1076,9 +1201,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int nw = id == INSN_addu && ws <= 30 && wt <= 30
                  ? (ws > wt ? ws : wt) + 1 : W_ANY;
         int d = g_dst(t, rd, rt);
-        g_load32(t, d, rs);
-        src = g_src32(t, rt, X_RCX);
-        x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, d, src);
+        if (t->keep_flags) {
+            /* flag_safe: rs and rt not $zero; lea keeps the flags */
+            int a = g_src32(t, rs, X_RAX);
+            src = g_src32(t, rt, X_RCX);
+            x_lea_idx(b, 0, d, a, src, 1, 0);
+        } else {
+            g_load32(t, d, rs);
+            src = g_src32(t, rt, X_RCX);
+            x_alu_rr(b, id == INSN_addu ? ALU_ADD : ALU_SUB, 0, d, src);
+        }
         if (nw == W_ANY)
             g_commit32(t, rd, d);
         else
@@ -1215,11 +1347,16 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int ws = w_of(t, rs);
         int nw = imm >= 0 && ws <= 30 ? (ws > 15 ? ws : 15) + 1 : W_ANY;
         int d = g_dst(t, rt, -1);
-        g_load32(t, d, rs);
-        if (imm)
-            x_alu_ri(b, ALU_ADD, 0, d, imm);
-        else
-            x_mov_rr(b, 0, d, d); /* the low word, zero-extended */
+        if (t->keep_flags && imm) {
+            /* flag_safe: rs not $zero; lea keeps the flags */
+            x_lea(b, 0, d, g_src32(t, rs, X_RAX), imm);
+        } else {
+            g_load32(t, d, rs);
+            if (imm)
+                x_alu_ri(b, ALU_ADD, 0, d, imm);
+            else
+                x_mov_rr(b, 0, d, d); /* the low word, zero-extended */
+        }
         if (nw == W_ANY)
             g_commit32(t, rt, d);
         else
@@ -1383,12 +1520,34 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
     }
 }
 
+/* Instructions translated without changing the host flags when asked
+ * (tctx.keep_flags): ADDIU and ADDU through LEA. */
+static int flag_safe(enum insn_id id, uint32_t insn)
+{
+    if (id == INSN_addiu)
+        return INSN_RS(insn) != 0;
+    if (id == INSN_addu)
+        return INSN_RS(insn) != 0 && INSN_RT(insn) != 0;
+    return 0;
+}
+
 /* One non-branch instruction. */
 static void emit_insn(struct tctx *t)
 {
     enum insn_id id = t->id[t->k];
     uint32_t insn = t->insn[t->k];
     unsigned fl = mips_insn_desc[id].flags;
+    if (t->flag_g && flag_safe(id, insn)) {
+        uint32_t r, w;
+        insn_regs(id, insn, &r, &w);
+        t->keep_flags = 1;
+        emit_alu(t, id, insn);
+        t->keep_flags = 0;
+        if (w & (1u << t->flag_g))
+            t->flag_g = 0;
+        return;
+    }
+    t->flag_g = 0;
     if (fl & F_ENDBLOCK) {
         if (t->in_slot)
             t->slot_endblock = 1; /* the branch's exits must not chain */
@@ -1412,6 +1571,8 @@ static int emit_cond(struct tctx *t, enum cond c, int rs, int rt)
         rs = rt; /* compared with zero */
         rt = 0;
     }
+    if ((c == C_EQ || c == C_NE) && rt == 0 && rs != 0 && rs == t->flag_g)
+        return c == C_NE ? t->flag_cc : t->flag_cc ^ 1; /* SLT's compare */
     /* values known to be sign-extended words compare in their low 32
      * bits (equality, sign, zero) */
     int narrow = sext32_known(t, rs) &&
@@ -1492,8 +1653,6 @@ static int emit_branch(struct tctx *t)
     if (c != C_ALWAYS && c != C_NEVER) {
         early = likely || (brd & (swr | (link ? 1u << link : 0)));
         if (early) {
-            if (!likely)
-                x_mov_ri(b, X_RSI, 0); /* before the flags are set */
             cc = emit_cond(t, c, rs, rt);
             if (likely) {
                 not_taken = x_jcc(b, cc ^ 1, 0);
@@ -1830,6 +1989,43 @@ static void choose_cached(struct tctx *t)
     t->entry_load = loops ? t->cached : t->cached & ~write_first;
 }
 
+/* The block's instructions after the prologue, entered with the
+ * registers of `lazy` lazy (tctx.copy). */
+static void emit_copy(struct tctx *t, int copy, uint32_t lazy)
+{
+    t->copy = copy;
+    t->dirty = t->entry_dirty;
+    t->valid = copy == 2 ? t->cached : t->entry_load;
+    t->lazy = lazy;
+    widths_unknown(t);
+    t->synced = 0;
+    t->stash = STASH_NONE;
+    t->stash_spilled = 0;
+    t->slot_endblock = 0;
+    t->slot_writes = 0;
+    t->slot_leave = 0;
+    t->in_slot = 0;
+    t->flag_g = 0;
+    for (t->k = 0; t->k < t->n; t->k++) {
+        t->pc = t->pcs[t->k];
+        enum insn_id id = t->id[t->k];
+        unsigned fl = mips_insn_desc[id].flags;
+        if (fl & F_BRANCH) {
+            int go_on = emit_branch(t);
+            t->stash = STASH_NONE;
+            t->flag_g = 0;
+            if (!go_on)
+                break;
+            continue; /* the slot was consumed */
+        }
+        emit_insn(t);
+        if (fl & F_ENDBLOCK)
+            break;
+        if (t->k == t->n - 1)
+            exit_direct(t, t->pc + 4, t->n, 1);
+    }
+}
+
 static int allow64(uint32_t mode)
 {
     unsigned priv = (mode >> 1) & 3;
@@ -1904,27 +2100,22 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
     t->body = x_here(b);
-    t->dirty = t->entry_dirty;
-    t->valid = t->entry_load;
-    t->lazy = 0;
-    widths_unknown(t);
-
-    for (t->k = 0; t->k < t->n; t->k++) {
-        t->pc = t->pcs[t->k];
-        enum insn_id id = t->id[t->k];
-        unsigned fl = mips_insn_desc[id].flags;
-        if (fl & F_BRANCH) {
-            int go_on = emit_branch(t);
-            t->stash = STASH_NONE;
-            if (!go_on)
-                break;
-            continue; /* the slot was consumed */
-        }
-        emit_insn(t);
-        if (fl & F_ENDBLOCK)
-            break;
-        if (t->k == t->n - 1)
-            exit_direct(t, t->pc + 4, t->n, 1);
+    size_t body_pos = b->pos;
+    size_t nexits = jit->nexits;
+    emit_copy(t, 0, 0);
+    if (t->back_edges && (t->back_sext & t->back_lazy) &&
+        t->n <= JIT_TRACE_INSNS) {
+        /* again, with a second copy for the turns after the first (its
+         * stubs fit: JIT_TRACE_INSNS is half of JIT_MAX_BLOCK_INSNS) */
+        b->pos = body_pos;
+        t->nstubs = 0;
+        jit->nexits = nexits;
+        t->peel_lazy = t->back_sext;
+        emit_copy(t, 1, 0);
+        t->body2 = x_here(b);
+        for (int i = 0; i < t->nbody2; i++)
+            x_bind(b, t->body2_jumps[i]);
+        emit_copy(t, 2, t->peel_lazy);
     }
 
     for (int i = 0; i < t->nstubs; i++)

@@ -254,6 +254,8 @@ static inline void x_movx_load_idx(struct xbuf *b, uint32_t op, int w, int dst,
 #define OP_MOVZX16 0x0FB7
 #define OP_MOVSX8 0x0FBE
 #define OP_MOVSX16 0x0FBF
+#define OP_MOVBE_LOAD 0x0F38F0  /* movbe reg, mem */
+#define OP_MOVBE_STORE 0x0F38F1 /* movbe mem, reg */
 
 static inline void x_movzx16_rr(struct xbuf *b, int dst, int src)
 {
@@ -323,6 +325,14 @@ static inline void x_cmp8_mi(struct xbuf *b, int base, int32_t disp, uint8_t imm
 static inline void x_test_rr(struct xbuf *b, int w, int a, int c)
 {
     x_rr(b, 0x85, w, c, a);
+}
+
+/* test r8, r8 (the low bytes; REX always given, for SPL..DIL) */
+static inline void x_test8_rr(struct xbuf *b, int a, int c)
+{
+    x_rex(b, 0, c, 0, a, 1);
+    x_byte(b, 0x84);
+    x_modrm_rr(b, c, a);
 }
 
 /* test r32, imm32 */
