@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "core/log.h"
-#include "dev/iofpga_netint.h"
+#include "dev/gtfam_iofpga.h"
 #include "dev/nmc93cx6.h"
 #include "dev/wic_eeprom.h"
 
@@ -39,8 +39,6 @@
 #define ENV_OK 0x0020        /* input voltage OK, RPS present */
 #define NM1_PRESENT 0x0008   /* §10 item 1: bit 3, not bit 7 */
 #define NM2_PRESENT 0x0800
-#define CF_DISK0 0x0002
-#define CF_DISK1 0x0001
 
 struct c2691_iofpga {
     struct device dev;
@@ -115,11 +113,7 @@ static uint64_t c2691_iofpga_read(struct device *dev, uint64_t off,
     case REG_PLATFORM: v = PLATFORM_TYPE; break;
     case REG_ENV: v = ENV_OK; break;
     case REG_CF_PRESENT:
-        v = 0xFFFF;
-        if (f->cfg.disk0_present)
-            v &= ~CF_DISK0;
-        if (f->cfg.disk1_present)
-            v &= ~CF_DISK1;
+        v = iofpga_cf_present(f->cfg.disk0_present, f->cfg.disk1_present);
         break;
     case REG_WIC_40: v = 0x0004; break;
     case REG_WIC_DATA: v = wic_eeprom_data_read(&f->wic); break;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "core/log.h"
-#include "dev/iofpga_netint.h"
+#include "dev/gtfam_iofpga.h"
 #include "dev/nmc93cx6.h"
 #include "dev/wic_eeprom.h"
 
@@ -35,8 +35,6 @@
 #define REG_WIC_06 0x100006
 #define REG_WIC_DATA 0x100008
 
-#define CF_DISK0 0x0002
-#define CF_DISK1 0x0001
 /* §4.7 0x4E: presence bit of slots 1-4 */
 static const uint8_t nm_present_bit[5] = {0, 8, 0, 12, 4};
 
@@ -100,11 +98,7 @@ static uint64_t c3745_iofpga_read(struct device *dev, uint64_t off,
         break;
     case REG_SYS_EEPROM: v = nmc93cx6_read(f->cfg.sys_eeprom); break;
     case REG_CF_PRESENT:
-        v = 0xFFFF;
-        if (f->cfg.disk0_present)
-            v &= ~CF_DISK0;
-        if (f->cfg.disk1_present)
-            v &= ~CF_DISK1;
+        v = iofpga_cf_present(f->cfg.disk0_present, f->cfg.disk1_present);
         break;
     case REG_TDM:
     case REG_NM_MGMT:
