@@ -35,8 +35,6 @@ extern const uint8_t c7200_rom_image_end[];
 
 /* Physical map, c7200.md §3.1 */
 #define C7200_GT_BASE 0x14000000ull
-#define C7200_REMOTE_BASE 0x16000000ull
-#define C7200_REMOTE_SIZE 0x1000ull
 #define C7200_NVRAM_BASE 0x1E000000ull
 #define C7200_MPFPGA_BASE 0x1E800000ull
 #define C7200_IOFPGA_BASE 0x1E840000ull
@@ -299,10 +297,7 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
                     strerror(-rc));
 
     /* Remote-control device used by the ROM monitor (§17.5) */
-    vm_file_path(vm, "rommon_vars", path, sizeof(path));
     struct remote_ctl_config rc_cfg = {
-        .lg = vm->log,
-        .console = vm->con,
         .ram_mb = m->dram_mb,
         .rom_mb = cfg->rom_mb,
         .nvram_kb = cfg->nvram_kb,
@@ -310,15 +305,11 @@ static int c7200_create(struct vm *vm, char *err, size_t errlen)
         .platform_id = C7200_PLATFORM_ID,
         .nvram_addr = C7200_NVRAM_KSEG1,
         .nm_iomem = 0,
-        .rommon_vars_path = path,
     };
-    router_remote_services(&m->boot, &rc_cfg);
-    m->remote = remote_ctl_create(&rc_cfg);
-    if (!m->remote)
-        return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
-                                          "device");
-    physmap_add_device(&vm->pm, "remote", C7200_REMOTE_BASE, C7200_REMOTE_SIZE,
-                       remote_ctl_device(m->remote), PR_UNCACHED_ONLY);
+    rc = router_remote_create(&m->boot, &rc_cfg, PR_UNCACHED_ONLY,
+                              &m->remote, err, errlen);
+    if (rc < 0)
+        return rc;
 
     physmap_add_device(&vm->pm, "bitbucket", C7200_BITBUCKET_BASE,
                        C7200_BITBUCKET_SIZE, bitbucket_device(),
@@ -466,10 +457,8 @@ static void c7200_destroy(struct vm *vm)
     if (m->nvram)
         nvram_destroy(m->nvram);
     ram_free(&m->iomem);
-    ram_free(&vm->ram);
+    router_release(vm);
     free(m->rom);
-    physmap_free(&vm->pm);
-    mips_cpu_destroy(&vm->cpu);
     free(m);
     vm->machine = NULL;
 }

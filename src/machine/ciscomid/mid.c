@@ -217,15 +217,11 @@ static int create_remote(struct vm *vm, struct mid *m, char *err,
                          size_t errlen)
 {
     struct vm_config *cfg = &vm->cfg;
-    char path[300];
-    vm_file_path(vm, "rommon_vars", path, sizeof(path));
     /* §2.4; the I/O-memory share is a percentage here, bit 15 set when
      * the user chose it */
     uint32_t iomem = cfg->iomem_pct ? MID_IOMEM_USER | cfg->iomem_pct
                                     : MID_IOMEM_DEFAULT_PCT;
     struct remote_ctl_config rc_cfg = {
-        .lg = vm->log,
-        .console = vm->con,
         .ram_mb = cfg->ram_mb,
         .rom_mb = cfg->rom_mb,
         .nvram_kb = cfg->nvram_kb,
@@ -233,16 +229,9 @@ static int create_remote(struct vm *vm, struct mid *m, char *err,
         .platform_id = m->model->platform_id,
         .nvram_addr = is_gt96k(m) ? MID_NVRAM_KSEG1_SSA : MID_NVRAM_KSEG1_3600,
         .nm_iomem = iomem,
-        .rommon_vars_path = path,
     };
-    router_remote_services(&m->boot, &rc_cfg);
-    m->remote = remote_ctl_create(&rc_cfg);
-    if (!m->remote)
-        return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
-                                          "device");
-    return physmap_add_device(&vm->pm, "remote", MID_REMOTE_BASE,
-                              MID_REMOTE_SIZE, remote_ctl_device(m->remote),
-                              0);
+    return router_remote_create(&m->boot, &rc_cfg, 0, &m->remote, err,
+                                errlen);
 }
 
 /* §2.2 step 1, §9: the chassis images with the MAC and board id. */
@@ -507,10 +496,8 @@ void mid_destroy(struct vm *vm)
         munmap(m->ssa.host, m->ssa.size);
     pci_io_destroy(m->pci_io);
     bswap_window_destroy(m->bswap);
-    ram_free(&vm->ram);
+    router_release(vm);
     free(m->rom);
-    physmap_free(&vm->pm);
-    mips_cpu_destroy(&vm->cpu);
     free(m);
     vm->machine = NULL;
 }

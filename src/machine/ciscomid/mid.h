@@ -50,8 +50,6 @@ struct mid;
 
 /* §1.1 physical map, common addresses */
 #define MID_DRAM_BASE 0x00000000ull
-#define MID_REMOTE_BASE 0x16000000ull
-#define MID_REMOTE_SIZE 0x1000ull
 #define MID_SSA_BASE 0x16001000ull /* GT-96100 routers, §4.2 */
 #define MID_SSA_SIZE 0x7000ull
 #define MID_ROM_BASE 0x1FC00000ull

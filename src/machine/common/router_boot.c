@@ -42,6 +42,13 @@ int router_dram(struct vm *vm, unsigned mb, char *err, size_t errlen)
     return 0;
 }
 
+void router_release(struct vm *vm)
+{
+    ram_free(&vm->ram);
+    physmap_free(&vm->pm);
+    mips_cpu_destroy(&vm->cpu);
+}
+
 static void cpu_set_irq(void *ctx, int line, int level)
 {
     struct vm *vm = ctx;
@@ -79,14 +86,30 @@ static uint32_t remote_entry(void *ctx)
     return (uint32_t)b->entry;
 }
 
-void router_remote_services(struct router_boot *b,
-                            struct remote_ctl_config *rc)
+#define REMOTE_BASE 0x16000000ull /* c7200.md §3.1, c3600... §1.1 */
+#define REMOTE_SIZE 0x1000ull
+
+int router_remote_create(struct router_boot *b, struct remote_ctl_config *rc,
+                         unsigned flags, struct remote_ctl **out, char *err,
+                         size_t errlen)
 {
+    struct vm *vm = b->vm;
+    char path[300];
+    vm_file_path(vm, "rommon_vars", path, sizeof(path));
+    rc->lg = vm->log;
+    rc->console = vm->con;
+    rc->rommon_vars_path = path; /* copied */
     rc->ctx = b;
     rc->stop = remote_stop;
     rc->phys_read = remote_phys_read;
     rc->config_register = remote_confreg;
     rc->entry_point = remote_entry;
+    *out = remote_ctl_create(rc);
+    if (!*out)
+        return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
+                                          "device");
+    return physmap_add_device(&vm->pm, "remote", REMOTE_BASE, REMOTE_SIZE,
+                              remote_ctl_device(*out), flags);
 }
 
 /* ------------------------------------------------------------- boot */

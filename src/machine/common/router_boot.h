@@ -20,6 +20,7 @@
 #include "dev/device.h"
 
 struct ios_nvram_layout;
+struct remote_ctl;
 struct remote_ctl_config;
 
 /* Bit 6, "ignore NVRAM configuration": c7200.md §18, c3600-c2691-c37xx.md
@@ -49,13 +50,25 @@ int router_cpu_init(struct vm *vm, uint32_t prid, int tlb_entries,
  * anonymous or ghost, mips64.md §11.1). 0 or -errno with a message. */
 int router_dram(struct vm *vm, unsigned mb, char *err, size_t errlen);
 
+/* Last step of a machine's destroy: guest DRAM, the physical map (after
+ * every device that unmaps itself) and the CPU. */
+void router_release(struct vm *vm);
+
 /* CPU interrupt input `line` of the VM, for a device to raise. */
 struct irq_line router_cpu_line(struct vm *vm, int line);
 
-/* Fill the remote-control callbacks: stop (power off), physical reads,
- * configuration register and entry point from b. */
-void router_remote_services(struct router_boot *b,
-                            struct remote_ctl_config *rc);
+/*
+ * The ROM monitor's remote-control device (c7200.md §17.5,
+ * c3600-c2691-c37xx.md §2.4), mapped at 0x16000000 with the region flags
+ * given (mem/physmap.h). rc holds the platform's values (memory sizes,
+ * platform id, NVRAM address, I/O memory); the log, the console, the
+ * variable file "<prefix>_rommon_vars" and the services (power off,
+ * physical reads, b's configuration register and entry point) are filled
+ * in here. 0 or -errno with a message.
+ */
+int router_remote_create(struct router_boot *b, struct remote_ctl_config *rc,
+                         unsigned flags, struct remote_ctl **out, char *err,
+                         size_t errlen);
 
 /*
  * The boot steps before the reset: b->confreg from the VM config, bit 6
