@@ -40,8 +40,8 @@ static inline uint16_t iofpga_netint_status(const uint16_t net[2],
     return index < 2 ? net[index] : 0;
 }
 
-/* CompactFlash presence: bit 1 the system card (disk0), bit 0 the
- * removable one (disk1), clear when present. */
+/* CompactFlash presence (§4.6 0x3C, §4.7 0x12): bit 1 the system card
+ * (disk0), bit 0 the removable one (disk1), clear when present. */
 static inline uint16_t iofpga_cf_present(int disk0, int disk1)
 {
     uint16_t v = 0xFFFF;

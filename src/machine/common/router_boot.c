@@ -9,8 +9,10 @@
 #include "dev/ios_nvram_file.h"
 #include "dev/remote_ctl.h"
 
-#define CP0_CONFIG_RESET 0x00C08FF0u /* c7200.md §2.2, c3600... §2.1 */
-#define CP0_INFO_RESET 0x20000000u   /* c7200.md §2.2, mips64.md §7 (r7) */
+/* CP0 Config and r7 at reset: c7200.md §2.2, c3600-c2691-c37xx.md §2.1,
+ * mips64.md §7 */
+#define CP0_CONFIG_RESET 0x00C08FF0u
+#define CP0_INFO_RESET 0x20000000u
 
 int router_cpu_init(struct vm *vm, uint32_t prid, int tlb_entries,
                     unsigned cpu_mhz, uint64_t bus_mask, char *err,
@@ -86,7 +88,8 @@ static uint32_t remote_entry(void *ctx)
     return (uint32_t)b->entry;
 }
 
-#define REMOTE_BASE 0x16000000ull /* c7200.md §3.1, c3600... §1.1 */
+/* c7200.md §3.1, c3600-c2691-c37xx.md §1.1 */
+#define REMOTE_BASE 0x16000000ull
 #define REMOTE_SIZE 0x1000ull
 
 int router_remote_create(struct router_boot *b, struct remote_ctl_config *rc,
