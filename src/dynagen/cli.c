@@ -525,6 +525,23 @@ void cli_loop(struct cli *c)
 
 /* ------------------------------------------------------------ helpers */
 
+int cli_ethsw_arg(struct cli *c, struct cli_args *a)
+{
+    if (a->v.n < 2) {
+        cli_printf(c, "*** Error: missing device\n");
+        return -1;
+    }
+    struct topo *t = &c->lab->topo;
+    int d = topo_find_dev(t, a->v.v[1]);
+    if (d < 0 || t->devs[d].kind != T_ETHSW) {
+        cli_printf(c, "*** Error: invalid device: %s (not an Ethernet "
+                      "switch)\n",
+                   a->v.v[1]);
+        return -1;
+    }
+    return d;
+}
+
 size_t cli_routers(struct cli *c, struct cli_args *a, size_t first,
                    size_t last, int *out)
 {

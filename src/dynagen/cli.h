@@ -63,6 +63,10 @@ void cli_usage(struct cli *c, const struct cli_cmd *cmd);
 size_t cli_routers(struct cli *c, struct cli_args *a, size_t first,
                    size_t last, int *out);
 
+/* The Ethernet switch named by argument 1 of `show mac` / `clear mac`:
+ * its device index, or -1 with the error printed. */
+int cli_ethsw_arg(struct cli *c, struct cli_args *a);
+
 /* Send to server s; print the reply lines when print. 0 ok, else error. */
 int cli_send(struct cli *c, int s, int print, struct hv_reply *r,
              const char *fmt, ...) __attribute__((format(printf, 5, 6)));

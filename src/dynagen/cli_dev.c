@@ -606,16 +606,9 @@ int cli_cmd_clear(struct cli *c, struct cli_args *a)
                       "ethernet_switch)\n");
         return 0;
     }
-    if (a->v.n < 2) {
-        cli_printf(c, "*** Error: missing device\n");
-        return 0;
-    }
     struct topo *t = &c->lab->topo;
-    int d = topo_find_dev(t, a->v.v[1]);
-    if (d < 0 || t->devs[d].kind != T_ETHSW) {
-        cli_printf(c, "*** Error: invalid device: %s (not an Ethernet "
-                      "switch)\n",
-                   a->v.v[1]);
+    int d = cli_ethsw_arg(c, a);
+    if (d < 0) {
         return 0;
     }
     cli_send(c, t->devs[d].server, 1, NULL, "ethsw clear_mac_addr_table %s",

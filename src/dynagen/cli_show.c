@@ -380,15 +380,8 @@ int cli_cmd_show(struct cli *c, struct cli_args *a)
     size_t wl = strlen(w);
     struct topo *t = &c->lab->topo;
     if (strncmp("mac", w, wl) == 0) {
-        if (a->v.n < 2) {
-            cli_printf(c, "*** Error: missing device\n");
-            return 0;
-        }
-        int d = topo_find_dev(t, a->v.v[1]);
-        if (d < 0 || t->devs[d].kind != T_ETHSW) {
-            cli_printf(c, "*** Error: invalid device: %s (not an Ethernet "
-                          "switch)\n",
-                       a->v.v[1]);
+        int d = cli_ethsw_arg(c, a);
+        if (d < 0) {
             return 0;
         }
         struct hv_reply r;
