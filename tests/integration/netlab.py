@@ -177,6 +177,25 @@ class Vpcs:
         os.close(self.fd)
 
 
+def udp_echo(sock, dest, frames, deadline, resend=False):
+    """Each frame from sock to dest, then its echo; the echoes. resend: a
+    frame goes again every 0.1 s without its echo, for a guest that may
+    not be ready yet (one that is could echo it twice)."""
+    sock.settimeout(0.1)
+    echoes = []
+    for f in frames:
+        sock.sendto(f, dest)
+        while True:
+            assert time.time() < deadline, echoes
+            try:
+                echoes.append(sock.recv(65536))
+                break
+            except socket.timeout:
+                if resend:
+                    sock.sendto(f, dest)
+    return echoes
+
+
 class UdpPeer:
     """The far end of a udp NIO: bound to the NIO's remote port (my_port
     0: any free one, then in .port), sending to its local port."""
@@ -208,21 +227,8 @@ class UdpPeer:
             frames.append(f)
 
     def echo(self, frames, deadline, resend=False):
-        """Each frame, then its echo; the echoes. resend: a frame goes
-        again every 0.1 s without its echo, for a guest that may not be
-        ready yet (one that is could echo it twice)."""
-        echoes = []
-        for f in frames:
-            self.send(f)
-            while True:
-                assert time.time() < deadline, echoes
-                e = self.recv(0.1)
-                if e is not None:
-                    echoes.append(e)
-                    break
-                if resend:
-                    self.send(f)
-        return echoes
+        """udp_echo through this peer's NIO."""
+        return udp_echo(self.sock, self.dest, frames, deadline, resend)
 
     def close(self):
         self.sock.close()

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from test_hypervisor import c, free_port, hv  # noqa: F401 (fixtures)
-from netlab import UdpPeer, free_udp_ports
+from netlab import UdpPeer, free_udp_ports, udp_echo
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU = Path(os.environ.get("DYNAMIPS", ROOT / "build" / "dynamips"))
@@ -254,6 +254,12 @@ def test_expected_model_matches_the_spec_observation():
 HDLC_FRAMES = [bytes([0x0F, 0, 0x08, 0]) + bytes((k * 5 + i) & 0xFF
                                                 for k in range(n))
                for i, n in enumerate([20, 301, 1500])]
+
+
+def echo_through(peer, nio_port, frames, deadline, resend=False):
+    """udp_echo from a bare socket to a NIO on this host (as
+    bench/c7200_probe_compare.py drives its peers)."""
+    return udp_echo(peer, ("127.0.0.1", nio_port), frames, deadline, resend)
 
 
 def console_until(port, marker, deadline):
