@@ -632,13 +632,14 @@ static void try_chain(struct mips_jit *jit, struct jit_exit *e,
         uint32_t g = jit->cpu->tc_gen;
         memcpy(jit_rw(jit, e->gen_field), &g, 4);
     }
-    /* past the prologue's loads when the exit's host registers hold
-     * the guest registers it would load, in the same places */
-    uintptr_t to = blk->fast;
-    for (int h = 0; h < JIT_NCACHE; h++)
-        if (blk->loads[h] && blk->loads[h] != e->held[h])
-            to = blk->code;
-    if (to != blk->code)
+    /* past the prologue's loads of the guest registers the exit's host
+     * registers hold in the same places, up to the first one they do
+     * not (the loads after it run, reloading what they may hold) */
+    unsigned k = 0;
+    while (k < blk->nloads && blk->loads[blk->load_h[k]] == e->held[blk->load_h[k]])
+        k++;
+    uintptr_t to = blk->code + blk->load_at[k];
+    if (k == blk->nloads)
         jit->stats.chains_fast++;
     patch_rel32(jit, e->jmp_field, to);
     jit_code_writable(jit, 0);

@@ -92,6 +92,10 @@ struct jit_block {
                                * prologue loads: budget check, no loads */
     uint8_t loads[JIT_NCACHE]; /* guest register the prologue loads into
                                 * each cache host register (0: none) */
+    uint8_t nloads;           /* the prologue's loads, in order: */
+    uint8_t load_h[JIT_NCACHE]; /* ... the cache host register of each */
+    uint32_t load_at[JIT_NCACHE + 1]; /* ... and its offset from `code`
+                                       * (load_at[nloads]: `fast`) */
     uint32_t code_len;
     int valid;
     struct jit_block *hnext;  /* (va) hash chain */

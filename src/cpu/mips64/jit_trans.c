@@ -114,6 +114,7 @@ struct tctx {
     int followed;        /* scan_block went on at a branch target */
 
     int8_t hreg[32];     /* host register of a cached guest register */
+    int uses[32];        /* weighted reads and writes (choose_cached) */
     uint32_t cached;
     uint32_t volatile_cached; /* cached in caller-saved host registers */
     uint32_t dirty;
@@ -583,20 +584,29 @@ static void exit_indirect(struct tctx *t, int total)
         x_bind(b, other);
     }
     if (t->direct_ok && !t->slot_endblock) {
+        /* entry (va >> 2) & mask, 32 bytes each: at RDX + RAX * 8 with
+         * RAX = va & (mask << 2) */
+        _Static_assert(sizeof(struct jit_jc_entry) == 32,
+                       "jump cache entries indexed with scale 8");
         x_mov_rr(b, 0, X_RAX, X_RSI);
         x_alu_ri(b, ALU_AND, 0, X_RAX,
                  (int32_t)(((1u << t->jit->jc_bits) - 1) << 2));
-        x_shift_ri(b, SH_SHL, 0, X_RAX, 3);
         x_mov_ri64(b, X_RDX, (uint64_t)(uintptr_t)t->jit->jc);
-        x_alu_rr(b, ALU_ADD, 1, X_RDX, X_RAX);
-        x_alu_rm(b, ALU_CMP, 1, X_RSI, X_RDX, 0);
+        x_rmi(b, 0x3B, 1, X_RSI, X_RDX, X_RAX, 8,
+              (int32_t)offsetof(struct jit_jc_entry, va)); /* cmp rsi, va */
         size_t m1 = x_jcc(b, CC_NE, 0);
         x_mov_load(b, 0, X_RCX, X_R15, OFF(tc_gen));
-        x_alu_rm(b, ALU_CMP, 0, X_RCX, X_RDX, 8);
+        x_rmi(b, 0x3B, 0, X_RCX, X_RDX, X_RAX, 8,
+              (int32_t)offsetof(struct jit_jc_entry, gen));
         size_t m2 = x_jcc(b, CC_NE, 0);
-        x_alu_mi(b, ALU_CMP, 0, X_RDX, 12, (int32_t)t->mode);
+        /* cmp dword [entry.mode], imm32 */
+        x_rmi(b, 0x81, 0, ALU_CMP, X_RDX, X_RAX, 8,
+              (int32_t)offsetof(struct jit_jc_entry, mode));
+        x_u32(b, t->mode);
         size_t m3 = x_jcc(b, CC_NE, 0);
-        x_jmp_mem(b, X_RDX, 16);
+        /* jmp [entry.code] */
+        x_rmi(b, 0xFF, 0, 4, X_RDX, X_RAX, 8,
+              (int32_t)offsetof(struct jit_jc_entry, code));
         x_bind(b, m1);
         x_bind(b, m2);
         x_bind(b, m3);
@@ -1411,33 +1421,38 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         g_store_imm(t, rt, SEXT32(uimm << 16));
         return 1;
 
-    case INSN_mfhi: case INSN_mflo:
+    case INSN_mfhi: case INSN_mflo: {
         if (!rd) return 1;
-        x_mov_load(b, 1, X_RAX, X_R15, id == INSN_mfhi ? OFF(hi) : OFF(lo));
-        g_store(t, rd, X_RAX);
+        int d = g_dst(t, rd, -1);
+        x_mov_load(b, 1, d, X_R15, id == INSN_mfhi ? OFF(hi) : OFF(lo));
+        g_commit(t, rd, d);
         return 1;
+    }
     case INSN_mthi: case INSN_mtlo:
         src = g_src(t, rs, X_RAX);
         x_mov_store(b, 1, X_R15, id == INSN_mthi ? OFF(hi) : OFF(lo), src);
         return 1;
-    case INSN_mult: case INSN_multu:
-        g_load32(t, X_RAX, rs);
-        g_load32(t, X_RCX, rt);
+    case INSN_mult: case INSN_multu: {
+        /* the low words, sign- or zero-extended, multiplied in 64 bits:
+         * HI is the upper half (for MULT already sign-extended) */
+        int a = g_src32(t, rs, X_RAX), c = g_src32(t, rt, X_RCX);
         if (id == INSN_mult) {
-            x_movsxd(b, X_RAX, X_RAX);
-            x_movsxd(b, X_RCX, X_RCX);
+            x_movsxd(b, X_RAX, a);
+            x_movsxd(b, X_RCX, c);
         } else {
-            x_mov_rr(b, 0, X_RAX, X_RAX);
-            x_mov_rr(b, 0, X_RCX, X_RCX);
+            x_mov_rr(b, 0, X_RAX, a);
+            x_mov_rr(b, 0, X_RCX, c);
         }
         x_imul_rr(b, 1, X_RAX, X_RCX);
         x_mov_rr(b, 1, X_RDX, X_RAX);
-        x_shift_ri(b, SH_SAR, 1, X_RDX, 32);
-        x_movsxd(b, X_RDX, X_RDX);
+        x_shift_ri(b, id == INSN_mult ? SH_SAR : SH_SHR, 1, X_RDX, 32);
+        if (id == INSN_multu)
+            x_movsxd(b, X_RDX, X_RDX);
         x_movsxd(b, X_RAX, X_RAX);
         x_mov_store(b, 1, X_R15, OFF(lo), X_RAX);
         x_mov_store(b, 1, X_R15, OFF(hi), X_RDX);
         return 1;
+    }
     case INSN_mul:
         if (!rd) return 1;
         g_load(t, X_RAX, rs);
@@ -1458,8 +1473,14 @@ static int emit_alu(struct tctx *t, enum insn_id id, uint32_t insn)
         int w = id == INSN_ddiv || id == INSN_ddivu;
         int sgn = id == INSN_div || id == INSN_ddiv;
         if (w && !t->allow64) return 0;
-        g_load(t, X_RAX, rs);
-        g_load(t, X_RCX, rt);
+        if (w) {
+            g_load(t, X_RAX, rs);
+            g_load(t, X_RCX, rt);
+        } else {
+            /* 32-bit forms divide the low words */
+            g_load32(t, X_RAX, rs);
+            g_load32(t, X_RCX, rt);
+        }
         /* divisor 0: HI/LO unchanged (interp.c); never a host fault */
         x_test_rr(b, w, X_RCX, X_RCX);
         size_t zero = x_jcc(b, CC_E, 0);
@@ -1911,7 +1932,8 @@ static void choose_cached(struct tctx *t)
             target == t->va)
             loop_end = i + 1; /* with its delay slot */
     }
-    int uses[32] = {0};
+    int *uses = t->uses;
+    memset(t->uses, 0, sizeof(t->uses));
     uint32_t loop_written = 0;
     for (int i = 0; i < t->n; i++) {
         uint32_t r, w;
@@ -2079,20 +2101,29 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
      * overwrites it with a jump to `reenter`. Chained exits whose host
      * registers hold blk->loads already enter at blk->fast.
      */
-    int first = 1;
-    for (int g = 1; g < 32; g++) {
-        if (!(t->entry_load & (1u << g)))
-            continue;
-        if (first) {
+    /* the most used first: a chained exit enters after the loads of the
+     * registers it holds up to the first one it does not (jit.c
+     * try_chain), those are the likeliest to be held */
+    uint32_t todo = t->entry_load;
+    while (todo) {
+        int g = 0;
+        for (int i = 1; i < 32; i++)
+            if ((todo & (1u << i)) && (g == 0 || t->uses[i] > t->uses[g]))
+                g = i;
+        todo &= ~(1u << g);
+        blk->load_at[blk->nloads] = (uint32_t)b->pos;
+        if (blk->nloads == 0)
             x_mov_load_f32(b, t->hreg[g], X_R15, GPR(g));
-            first = 0;
-        } else {
+        else
             x_mov_load(b, 1, t->hreg[g], X_R15, GPR(g));
-        }
         for (int h = 0; h < NCACHE; h++)
-            if (cache_hregs[h] == t->hreg[g])
+            if (cache_hregs[h] == t->hreg[g]) {
                 blk->loads[h] = (uint8_t)g;
+                blk->load_h[blk->nloads] = (uint8_t)h;
+            }
+        blk->nloads++;
     }
+    blk->load_at[blk->nloads] = (uint32_t)b->pos;
     blk->fast = x_here(b);
     x_lea_f32(b, X_RAX, X_R14, t->n);
     x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
