@@ -58,6 +58,9 @@ void sys_uptime(uint32_t *sec, uint32_t *ms);
 uint32_t sys_ticks(void);            /* 4 ms ticks since boot */
 #define TICK_MS 4
 void sys_idle(void);                 /* sleep until an interrupt */
+/* The next sys_idle wakes up by this tick at the latest (the earliest of
+ * the calls before it); without a call it wakes at the next tick. */
+void sys_wake_at(uint32_t tick);
 void sys_reload(void) __attribute__((noreturn));
 uint32_t irq_save(void);             /* IE off, returns previous Status */
 void irq_restore(uint32_t sr);

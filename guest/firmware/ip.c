@@ -506,7 +506,12 @@ void ip_ping(uint32_t dst, uint32_t count, uint32_t size, uint32_t tmo)
                 break;
             }
             fw_poll();
-            sys_idle();
+            /* the reply may have come in fw_poll: no sleep then */
+            if (!(ping_reply && ping_seq_got == (uint16_t)seq) &&
+                !ping_unreach) {
+                sys_wake_at(start_tick + tmo * (1000 / TICK_MS));
+                sys_idle();
+            }
         }
         if (ping_reply && ping_seq_got == (uint16_t)seq) {
             uint32_t rtt = sys_usec_since(t0) / 1000;
@@ -578,7 +583,10 @@ void ip_traceroute(uint32_t dst)
                     return;
                 }
                 fw_poll();
-                sys_idle();
+                if (!trace_got) { /* it may have come in fw_poll */
+                    sys_wake_at(start + 3000 / TICK_MS);
+                    sys_idle();
+                }
             }
             trace_port = 0;
             if (!trace_got) {

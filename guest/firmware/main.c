@@ -31,6 +31,7 @@ void fw_poll(void)
             if (i->nic)
                 iface_update_line(i, 0);
     }
+    sys_wake_at(last_second + 1000 / TICK_MS); /* an idle sleep ends here */
 }
 
 static void load_startup_config(void)

@@ -29,7 +29,14 @@ volatile uint32_t sys_work;
 static volatile uint32_t tick_count;   /* 4 ms ticks */
 static volatile uint32_t up_sec, up_ms; /* uptime: seconds + milliseconds */
 static uint32_t count_per_tick;
-static uint32_t next_compare;
+static uint32_t next_compare;          /* Count of the next tick */
+/* Earliest tick a sleeper must wake at (sys_wake_at), if wake_set. */
+static uint32_t wake_tick;
+static int wake_set;
+/* Longest idle sleep without an interrupt: 2 s, well within the 24 s
+ * Count wraps in at 175 MHz (the fastest NPE's Count, c7200.md §2.1), so
+ * catching up from Count stays unambiguous. */
+#define IDLE_MAX_TICKS (2000 / TICK_MS)
 static volatile uint32_t spurious_irqs;
 /* The idle routine, called through a register (jalr): an emulator that
  * chains direct jumps between translated blocks still sees its address
@@ -81,11 +88,42 @@ static void add_ticks(uint32_t n)
     up_ms = ms;
 }
 
+/*
+ * Whole ticks since the last look, from Count: tick_count and the uptime
+ * follow Count whether or not the tick interrupt ran for each tick (an
+ * idle sleep skips the ticks nothing waits for, sys_idle). next_compare
+ * is the Count of the next tick. IE off.
+ */
+static void timer_catch_up(void)
+{
+    uint32_t now = mfc0(CP0_COUNT);
+    uint32_t n = 0;
+    while ((int32_t)(now - next_compare) >= 0) {
+        next_compare += count_per_tick;
+        n++;
+    }
+    add_ticks(n);
+}
+
+/*
+ * Compare := cmp. Writing Compare clears IP7 (R4000 manual, Compare
+ * register); if Count is already past cmp the interrupt would come only
+ * after Count wraps (24 s at 175 MHz), so then catch up and arm the next
+ * tick instead. IE off.
+ */
+static void timer_arm(uint32_t cmp)
+{
+    for (;;) {
+        mtc0(CP0_COMPARE, cmp);
+        if ((int32_t)(mfc0(CP0_COUNT) - cmp) < 0)
+            return;
+        timer_catch_up();
+        cmp = next_compare;
+    }
+}
+
 static void timer_isr(void)
 {
-    uint32_t cmp = next_compare;
-    uint32_t n = 0;
-
     if (count_per_tick == 0) {
         /* Not started yet (a tick during an early EMT call): re-arm as
          * the ROM does (c7200.md §17.4). */
@@ -100,26 +138,12 @@ static void timer_isr(void)
         add_ticks(1);
         return;
     }
-    /*
-     * Count = Compare raised IP7; the interval is one tick. If ticks were
-     * missed (host busy) catch up so uptime follows host time. Writing
-     * Compare clears the interrupt (R4000 manual, Compare register).
-     */
-    for (;;) {
-        uint32_t now = mfc0(CP0_COUNT);
-        while ((int32_t)(now - cmp) >= 0) {
-            cmp += count_per_tick;
-            n++;
-        }
-        mtc0(CP0_COMPARE, cmp);
-        now = mfc0(CP0_COUNT);
-        if ((int32_t)(now - cmp) < 0)
-            break;
-    }
-    next_compare = cmp;
-    add_ticks(n);
+    /* Count = Compare raised IP7: count the ticks that passed (more than
+     * one after an idle sleep or when the host was busy, so uptime
+     * follows host time) and arm the next one. */
+    timer_catch_up();
+    timer_arm(next_compare);
 }
-
 void sys_timer_start(uint32_t cpu_hz)
 {
     /* Count runs at half the pipeline clock (R4000 manual, Count). */
@@ -131,12 +155,20 @@ void sys_timer_start(uint32_t cpu_hz)
 
 uint32_t sys_ticks(void)
 {
-    return tick_count;
+    if (!sysinfo.arch_cpu || count_per_tick == 0)
+        return tick_count;
+    uint32_t sr = irq_save();
+    timer_catch_up();
+    uint32_t t = tick_count;
+    irq_restore(sr);
+    return t;
 }
 
 void sys_uptime(uint32_t *sec, uint32_t *ms)
 {
     uint32_t sr = irq_save();
+    if (sysinfo.arch_cpu && count_per_tick)
+        timer_catch_up();
     *sec = up_sec;
     *ms = up_ms;
     irq_restore(sr);
@@ -325,11 +357,36 @@ void sys_irq_enable(void)
     mtc0(CP0_STATUS, sr);
 }
 
+void sys_wake_at(uint32_t tick)
+{
+    if (!wake_set || (int32_t)(tick - wake_tick) < 0)
+        wake_tick = tick;
+    wake_set = 1;
+}
+
+/*
+ * Arm the timer for the idle sleep: at the tick sys_wake_at asked for
+ * rather than at every tick (no interrupt at all in between), at most
+ * IDLE_MAX_TICKS ahead; at the next tick when nobody asked. IE off.
+ */
+static void timer_arm_idle(void)
+{
+    timer_catch_up();
+    uint32_t n = wake_set ? wake_tick - tick_count : 1;
+    if ((int32_t)n < 1)
+        n = 1;
+    if (n > IDLE_MAX_TICKS)
+        n = IDLE_MAX_TICKS;
+    timer_arm(next_compare + (n - 1) * count_per_tick);
+}
+
 /*
  * Sleep until an interrupt is pending. IE is off around the test and WAIT
  * so an interrupt arriving in between cannot be slept through: WAIT ends on
  * any pending unmasked line whatever IE says (RM7000 manual, WAIT); the
- * handler runs as soon as IE is set again.
+ * handler runs as soon as IE is set again. The timer is armed for the
+ * earliest deadline given to sys_wake_at since the last sleep (tickless
+ * idle); after the sleep it ticks every TICK_MS again.
  */
 void sys_idle(void)
 {
@@ -339,13 +396,24 @@ void sys_idle(void)
          * until the next tick or some work; an idle-PC setting of the
          * emulator then puts the host thread to sleep. */
         uint32_t t = tick_count;
+        wake_set = 0;
         while (tick_count == t && !sys_work && !tty_rx_pending())
             idle_routine(0);
         return;
     }
     uint32_t sr = irq_save();
-    if (!sys_work && !tty_rx_pending())
+    if (!sys_work && !tty_rx_pending()) {
+        if (count_per_tick)
+            timer_arm_idle();
         idle_routine(1);
+        if (count_per_tick) {
+            /* An IP7 pending now is the idle deadline: counted here,
+             * cleared by arming the next tick. */
+            timer_catch_up();
+            timer_arm(next_compare);
+        }
+    }
+    wake_set = 0;
     irq_restore(sr);
 }
 
