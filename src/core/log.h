@@ -33,22 +33,38 @@ void log_msg_quiet(struct logger *lg, const char *tag, const char *fmt, ...)
 struct log_writer *log_writer_create(struct logger *err_log);
 void log_writer_report_to(struct log_writer *w, struct logger *err_log);
 void log_writer_destroy(struct log_writer *w);
-/* Returns once every line logged before the call to a logger of w is in
- * its file (or dropped, the error reported). */
+/* Returns once every line logged before the call to an open logger of w
+ * is in its file (or dropped, the error reported); not those of released
+ * loggers (log_release). */
 void log_writer_sync(struct log_writer *w);
+/* log_writer_sync, and every released logger's file complete. */
+void log_writer_sync_all(struct log_writer *w);
 /*
  * A logger whose lines w's thread writes, in order; logging one only
  * formats it into memory. A file not there yet is created by that thread
  * too (soon after; errors go to w's err_log) unless create_now; an
- * existing one is opened here. log_close returns once every line is
- * written and the file closed. With w NULL, the same as log_open. NULL
- * with errno on failure.
+ * existing one is opened here. With w NULL, the same as log_open. NULL
+ * with errno on failure. A released logger of the same path whose file
+ * is not made yet is forgotten (log_writer_forget): this file replaces
+ * it.
  */
 struct logger *log_open_async(const char *path, struct log_writer *w,
                               int create_now);
-/* 1 when lines of an async logger are still to be written (log_close
- * would wait for them). */
-int log_pending(struct logger *lg);
+/*
+ * Close: log_close returns once every line is written and the file
+ * closed (made first if need be). log_release does the same when the
+ * file is there; otherwise it returns at once and the writer makes the
+ * file, with every line, and closes it: soon after, at the latest in
+ * log_writer_sync_all or log_writer_destroy; it takes no name another
+ * file took meanwhile. log_close_discard closes a file that is there as
+ * log_close does, and drops the lines of one not made yet: no file.
+ */
+void log_release(struct logger *lg);
+void log_close_discard(struct logger *lg);
+/* Released loggers of path not written yet are dropped (a file that
+ * replaces theirs is being made, or theirs is removed); returns once
+ * none is being written. */
+void log_writer_forget(struct log_writer *w, const char *path);
 /* Give the file open as fd (an O_TMPFILE one, say) the name path, as
  * linkat: 0, or -1 with errno (EEXIST: path is there already). */
 int link_fd(int fd, const char *path);

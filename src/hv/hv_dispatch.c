@@ -64,6 +64,8 @@ static const struct {
     {"vm", "suspend"},        {"vm", "resume"},
     {"vm", "get_idle_pc_prop"}, {"vm", "save_state"},
     {"vm", "load_state"},     {"hypervisor", "reset"},
+    /* these wait for the logs of deleted VMs (log_writer_sync_all) */
+    {"hypervisor", "stop"},   {"hypervisor", "working_dir"},
 };
 
 static int cmd_is_slow(const struct hv_module *m, const struct hv_cmd *cmd)

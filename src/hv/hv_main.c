@@ -258,6 +258,7 @@ out:
     if (hv->lock_inode_fd >= 0)
         close(hv->lock_inode_fd);
     pthread_mutex_destroy(&hv->lock_inode_mtx);
+    log_writer_sync_all(hv->logw); /* errors still in the process log */
     log_writer_report_to(hv->logw, NULL);
     log_close(hv->log);
     log_writer_destroy(hv->logw); /* every log of it is closed */

@@ -46,6 +46,9 @@ static void cmd_close(struct hv_ctx *c, int argc, char **argv)
 
 static void cmd_stop(struct hv_ctx *c, int argc, char **argv)
 {
+    /* The logs of deleted VMs complete before the reply (the VMs still
+     * there get their last lines as the process ends). */
+    log_writer_sync_all(c->hv->logw);
     c->stop_server = 1;
     hv_ok(c, "OK");
 }
@@ -54,11 +57,15 @@ static void cmd_reset(struct hv_ctx *c, int argc, char **argv)
 {
     log_msg(c->hv->log, "HYPERVISOR", "reset");
     hv_reset(c->hv);
+    log_writer_sync_all(c->hv->logw); /* every deleted VM's log complete */
     hv_ok(c, "OK");
 }
 
 static void cmd_working_dir(struct hv_ctx *c, int argc, char **argv)
 {
+    /* The files of deleted VMs in the directory left are complete before
+     * the client goes on elsewhere (and perhaps removes it). */
+    log_writer_sync_all(c->hv->logw);
     if (chdir(argv[0]) < 0) {
         hv_err(c, HSC_ERR_INV_PARAM, "chdir: %s", strerror(errno));
         return;

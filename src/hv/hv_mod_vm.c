@@ -58,10 +58,6 @@ static void do_delete(struct hv_ctx *c, const char *name, int clean)
             hv_err(c, HSC_ERR_DELETE, "unable to delete VM '%s'", name);
         return;
     }
-    /* The delete waits for the VM's log file to be written: replies
-     * gathered before it do not wait with it. */
-    if (c->flush && log_pending(hv_router_of(obj)->log))
-        c->flush(c->flush_arg);
     if (hv_router_delete(hv_router_of(obj), clean) < 0)
         hv_err(c, HSC_ERR_DELETE, "unable to delete VM '%s'", name);
     else if (clean)

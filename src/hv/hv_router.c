@@ -606,6 +606,16 @@ static void unlink_files(const char *dir, const char *prefix)
     }
 }
 
+/* A released log of a VM deleted earlier with this prefix is not made:
+ * its file would be there after clean_delete removed the VM's files. */
+static void forget_log(struct hypervisor *hv, const char *dir,
+                       const char *prefix)
+{
+    char *p = join_path(dir, prefix, "log.txt");
+    log_writer_forget(hv->logw, p);
+    free(p);
+}
+
 static int same_dir(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -628,14 +638,30 @@ int hv_router_delete(struct hv_router *r, int clean_files)
         free(b);
     }
     log_msg_quiet(r->log, "VM", "%s: deleted", r->cfg.name); /* the close */
-    log_close(r->log);
+    /*
+     * The log is complete and closed when this returns if its file is
+     * there: always once a reply after vm create was waited for (the
+     * reply waited for the file). A VM created and deleted within one
+     * pipelined burst has no file yet: the writer thread makes it
+     * afterwards, with every line (an inode can cost a millisecond, a
+     * pipelining client does not wait for hundreds of them);
+     * log_writer_sync_all waits for it (hypervisor stop, reset,
+     * working_dir, the process's exit). clean_delete never makes it.
+     */
+    if (clean_files)
+        log_close_discard(r->log);
+    else
+        log_release(r->log);
     r->log = NULL;
     lock_release(hv, r->dir, r->prefix, &r->lock_fd, &r->lock_linked);
     if (clean_files) {
+        forget_log(hv, r->dir, r->prefix);
         unlink_files(r->dir, r->prefix);
         char *cwd = getcwd(NULL, 0);
-        if (cwd && !same_dir(cwd, r->dir))
+        if (cwd && !same_dir(cwd, r->dir)) {
+            forget_log(hv, cwd, r->prefix);
             unlink_files(cwd, r->prefix);
+        }
         free(cwd);
     }
     log_msg_quiet(hv->log, "HYPERVISOR", "VM '%s' deleted", r->obj->name);

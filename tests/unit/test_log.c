@@ -3,7 +3,10 @@
  * order, from several threads, and are complete once closed; a file the
  * writer cannot create is reported, not fatal; log_writer_sync waits for
  * what was logged before it; an existing file is opened (and its errors
- * returned) at once.
+ * returned) at once. Released loggers: complete at once when their file
+ * is there, else written afterwards (log_writer_sync_all, destroy); they
+ * take no name a newer file took; a logger of the same path replaces
+ * them; log_close_discard makes no file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -329,6 +332,193 @@ static void test_no_writer_is_synchronous(void **state)
     remove_dir(&d);
 }
 
+/* The content of a file: "" when missing. */
+static char *slurp_or_empty(const char *path)
+{
+    char *t = slurp(path);
+    return t ? t : strdup("");
+}
+
+/* A writer thread that has gone idle (waits for a signal): a quiet line
+ * is then left to whoever syncs or closes. */
+static struct log_writer *idle_writer(void)
+{
+    struct log_writer *w = log_writer_create(NULL);
+    assert_non_null(w);
+    usleep(20000);
+    return w;
+}
+
+/* Released when its file is there: complete when log_release returns. */
+static void test_release_of_a_made_file_completes_it(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = log_writer_create(NULL);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/m_log.txt", d.path);
+    struct logger *lg = log_open_async(path, w, 0);
+    log_msg(lg, "VM", "created");
+    log_writer_sync(w); /* the file is made */
+    for (int i = 0; i < 100; i++)
+        log_msg(lg, "VM", "line %d", i);
+    log_msg_quiet(lg, "VM", "deleted");
+    log_release(lg);
+    char *text = slurp(path);
+    assert_non_null(text);
+    assert_int_equal(count_lines(text, "\n"), 102);
+    size_t len = strlen(text);
+    assert_true(len > 13);
+    assert_string_equal(text + len - 13, " VM: deleted\n");
+    free(text);
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
+/* Released before their files were made: each one complete after
+ * log_writer_sync_all, which log_writer_sync is not; those released
+ * after it are complete when the writer is destroyed. */
+static void test_released_files_made_later(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = idle_writer();
+    enum { N = 200 };
+    static char path[N][128];
+    for (int i = 0; i < N; i++) {
+        snprintf(path[i], sizeof(path[i]), "%s/r%d_log.txt", d.path, i);
+        struct logger *lg = log_open_async(path[i], w, 0);
+        assert_non_null(lg);
+        if (i % 10) /* and some with no line at all: an empty file */
+            log_msg_quiet(lg, "VM", "r%d: created", i);
+        if (i % 10 > 1)
+            log_msg_quiet(lg, "VM", "r%d: deleted", i);
+        log_release(lg);
+    }
+    log_writer_sync(w); /* none of them is an open logger's */
+    log_writer_sync_all(w);
+    for (int i = 0; i < N; i++) {
+        char *text = slurp(path[i]);
+        assert_non_null(text);
+        int lines = i % 10 == 0 ? 0 : i % 10 == 1 ? 1 : 2;
+        assert_int_equal(count_lines(text, "\n"), lines);
+        char want[64];
+        snprintf(want, sizeof(want), " VM: r%d: deleted\n", i);
+        if (lines == 2)
+            assert_string_equal(text + strlen(text) - strlen(want), want);
+        free(text);
+    }
+    for (int i = 0; i < N; i++) {
+        snprintf(path[i], sizeof(path[i]), "%s/s%d_log.txt", d.path, i);
+        struct logger *lg = log_open_async(path[i], w, 0);
+        log_msg_quiet(lg, "VM", "s%d: deleted", i);
+        log_release(lg);
+    }
+    log_writer_destroy(w);
+    for (int i = 0; i < N; i++) {
+        char *text = slurp(path[i]);
+        assert_non_null(text);
+        assert_int_equal(count_lines(text, "\n"), 1);
+        free(text);
+    }
+    remove_dir(&d);
+}
+
+/* A released logger whose name a newer file took leaves that file as it
+ * is (it replaced the released one's). */
+static void test_released_logger_leaves_a_newer_file(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = idle_writer();
+    char path[128];
+    snprintf(path, sizeof(path), "%s/n_log.txt", d.path);
+    struct logger *lg = log_open_async(path, w, 0); /* no file yet */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("newer\n", f);
+    fclose(f);
+    log_msg_quiet(lg, "VM", "older");
+    log_release(lg);
+    log_writer_sync_all(w);
+    char *text = slurp(path);
+    assert_string_equal(text, "newer\n");
+    free(text);
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
+/* A logger opened on the path of a released one: its lines only, the
+ * released one's are gone (its file made or not). */
+static void test_open_replaces_a_released_logger(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = idle_writer();
+    char path[128];
+    snprintf(path, sizeof(path), "%s/x_log.txt", d.path);
+    for (int round = 0; round < 50; round++) {
+        struct logger *old = log_open_async(path, w, 0);
+        log_msg_quiet(old, "VM", "old %d", round);
+        log_release(old);
+        struct logger *lg = log_open_async(path, w, 0);
+        assert_non_null(lg);
+        log_msg_quiet(lg, "VM", "new %d", round);
+        log_writer_sync_all(w);
+        char *text = slurp(path);
+        assert_non_null(text);
+        char want[32];
+        snprintf(want, sizeof(want), " VM: new %d\n", round);
+        assert_int_equal(count_lines(text, "\n"), 1);
+        assert_non_null(strstr(text, want));
+        free(text);
+        log_close(lg);
+        assert_int_equal(unlink(path), 0);
+    }
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
+/* log_close_discard: no file for a logger whose file was not made, nor
+ * for a released one of the path forgotten; a made file is complete. */
+static void test_discard(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = idle_writer();
+    char path[128], made[128];
+    snprintf(path, sizeof(path), "%s/d_log.txt", d.path);
+    struct logger *lg = log_open_async(path, w, 0);
+    log_msg_quiet(lg, "VM", "created");
+    log_close_discard(lg);
+    log_writer_sync_all(w);
+    assert_int_equal(access(path, F_OK), -1);
+
+    struct logger *old = log_open_async(path, w, 0);
+    log_msg_quiet(old, "VM", "deleted");
+    log_release(old);
+    log_writer_forget(w, path);
+    log_writer_sync_all(w);
+    char *text = slurp_or_empty(path);
+    /* made by the writer before the forget, or not at all */
+    assert_true(strcmp(text, "") == 0 || strstr(text, " VM: deleted\n"));
+    free(text);
+    unlink(path);
+
+    snprintf(made, sizeof(made), "%s/e_log.txt", d.path);
+    lg = log_open_async(made, w, 0);
+    log_msg(lg, "VM", "created");
+    log_writer_sync(w);
+    log_msg_quiet(lg, "VM", "deleted");
+    log_close_discard(lg);
+    text = slurp(made);
+    assert_non_null(text);
+    assert_int_equal(count_lines(text, "\n"), 2);
+    free(text);
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +530,11 @@ int main(void)
         cmocka_unit_test(test_create_error_reported),
         cmocka_unit_test(test_existing_path_opened_at_once),
         cmocka_unit_test(test_no_writer_is_synchronous),
+        cmocka_unit_test(test_release_of_a_made_file_completes_it),
+        cmocka_unit_test(test_released_files_made_later),
+        cmocka_unit_test(test_released_logger_leaves_a_newer_file),
+        cmocka_unit_test(test_open_replaces_a_released_logger),
+        cmocka_unit_test(test_discard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
