@@ -87,9 +87,9 @@ static const struct card_chip_ops plx9060es_chip = {
     .set_nio = plx_set_nio,
 };
 
-static const struct card_chip_ops *chip_ops_of(enum chip_kind k)
+static const struct card_chip_ops *chip_ops_of(unsigned kind)
 {
-    switch (k) {
+    switch (kind) {
     case CHIP_DEC21140: return &dec21140_card;
     case CHIP_AM79C970A: return &am79c970a_card;
     case CHIP_MUESLIX: return &mueslix_pa_card;
@@ -197,16 +197,6 @@ static const struct pa_card *card_find(const char *name)
     return NULL;
 }
 
-static int card_emulated(const struct pa_card *c)
-{
-    for (unsigned i = 0; i < c->nfuncs; i++) {
-        if (!chip_ops_of((enum chip_kind)c->func[i].kind)) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 int c7200_pa_card_check(unsigned bay, const char *card)
 {
     const struct pa_card *c = card_find(card);
@@ -216,7 +206,10 @@ int c7200_pa_card_check(unsigned bay, const char *card)
     if (bay >= C7200_PA_BAYS || (bay == 0) != (c->io_card != 0)) {
         return -EINVAL;
     }
-    return card_emulated(c) ? 0 : -ENOTSUP;
+    if (!card_funcs_emulated(c->func, c->nfuncs, chip_ops_of)) {
+        return -ENOTSUP;
+    }
+    return 0;
 }
 
 int c7200_pa_card_ports(const char *card)
@@ -342,7 +335,7 @@ static int bay_build(struct c7200_pa *s, unsigned bayno,
     for (unsigned i = 0; rc == 0 && i < card->nfuncs; i++) {
         const struct card_func *f = &card->func[i];
         struct pa_chip *pc = &b->chips[i];
-        pc->ops = chip_ops_of((enum chip_kind)f->kind);
+        pc->ops = chip_ops_of(f->kind);
         pc->func = f;
         b->nchips = i + 1;
         snprintf(pc->name, sizeof(pc->name), "%.32s slot %u %s(%u)", s->name,

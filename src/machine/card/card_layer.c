@@ -11,6 +11,17 @@
 #include "core/vm.h"
 #include "net/nio.h"
 
+int card_funcs_emulated(const struct card_func *f, unsigned n,
+                        card_chip_ops_of_fn *ops_of)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!ops_of(f[i].kind)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int card_func_of_port(const struct card_func *f, unsigned nfuncs,
                       unsigned port, unsigned *channel)
 {

@@ -33,6 +33,14 @@ struct card_func {
     uint8_t nports;
 };
 
+/* A machine's chip kinds (struct card_func.kind) to their models, NULL
+ * for chips not emulated. */
+typedef const struct card_chip_ops *card_chip_ops_of_fn(unsigned kind);
+
+/* 1 when each of a card's n functions has a chip model, else 0. */
+int card_funcs_emulated(const struct card_func *f, unsigned n,
+                        card_chip_ops_of_fn *ops_of);
+
 /* Index of the function serving port (*channel: the port's channel on
  * that chip), or -1. */
 int card_func_of_port(const struct card_func *f, unsigned nfuncs,

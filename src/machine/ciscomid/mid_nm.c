@@ -94,10 +94,7 @@ static const struct nm_card *card_find(const char *name)
 
 static int card_emulated(const struct nm_card *c)
 {
-    for (unsigned i = 0; i < c->nfuncs; i++)
-        if (!chip_ops_of((enum chip_kind)c->func[i].kind))
-            return 0;
-    return 1;
+    return card_funcs_emulated(c->func, c->nfuncs, chip_ops_of);
 }
 
 /* Where a card may go. nm_first: the first NM bay (1 when slot 0 holds
@@ -266,7 +263,7 @@ static int slot_build(struct mid_nm *s, unsigned slotno, unsigned sub,
     for (unsigned i = 0; rc == 0 && i < card->nfuncs; i++) {
         const struct card_func *f = &card->func[i];
         struct nm_chip *c = &b->chips[i];
-        c->ops = chip_ops_of((enum chip_kind)f->kind);
+        c->ops = chip_ops_of(f->kind);
         c->func = f;
         c->slot = b;
         c->irq_port = f->irq_port;

@@ -127,9 +127,9 @@ static const struct card_chip_ops gt_mpsc_eth_chip = {
     .stats = mpsc_stats,
 };
 
-const struct card_chip_ops *chip_ops_of(enum chip_kind k)
+const struct card_chip_ops *chip_ops_of(unsigned kind)
 {
-    switch (k) {
+    switch (kind) {
     case CHIP_AM79C970A: return &am79c970a_card;
     case CHIP_AM79C971: return &am79c971_card;
     case CHIP_MUESLIX: return &mueslix_nm_card;

@@ -23,7 +23,8 @@ enum chip_kind {
     CHIP_NONE,      /* a card without a chip model */
 };
 
-/* The adapter of a chip kind, NULL for chips not emulated here. */
-const struct card_chip_ops *chip_ops_of(enum chip_kind k);
+/* The adapter of a chip kind (enum chip_kind), NULL for chips not
+ * emulated here: the card layer's card_chip_ops_of_fn. */
+const struct card_chip_ops *chip_ops_of(unsigned kind);
 
 #endif
