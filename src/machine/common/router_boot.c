@@ -101,18 +101,23 @@ int router_remote_create(struct router_boot *b, struct remote_ctl_config *rc,
     vm_file_path(vm, "rommon_vars", path, sizeof(path));
     rc->lg = vm->log;
     rc->console = vm->con;
-    rc->rommon_vars_path = path; /* copied */
+    rc->rommon_vars_path = path; /* copied by remote_ctl_create */
     rc->ctx = b;
     rc->stop = remote_stop;
     rc->phys_read = remote_phys_read;
     rc->config_register = remote_confreg;
     rc->entry_point = remote_entry;
     *out = remote_ctl_create(rc);
+    rc->rommon_vars_path = NULL; /* path goes with this frame */
     if (!*out)
         return errf(err, errlen, -ENOMEM, "cannot create the remote-control "
                                           "device");
-    return physmap_add_device(&vm->pm, "remote", REMOTE_BASE, REMOTE_SIZE,
-                              remote_ctl_device(*out), flags);
+    int e = physmap_add_device(&vm->pm, "remote", REMOTE_BASE, REMOTE_SIZE,
+                               remote_ctl_device(*out), flags);
+    if (e < 0)
+        return errf(err, errlen, e, "cannot map the remote-control device "
+                                     "at 0x%llx", REMOTE_BASE);
+    return 0;
 }
 
 /* ------------------------------------------------------------- boot */
