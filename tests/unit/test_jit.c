@@ -539,6 +539,32 @@ static void test_lazy_base_edges_fault_as_interpreter(void **state)
     }
 }
 
+/* SLL by 1 to 3 and an ADDU of its result into the same register become
+ * one LEA: wrapping sums, the shifted register as the other operand,
+ * $zero, a register of 64 bits, the ADDU last in its block. */
+static void test_shift_and_add_pairs(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 0x7FFFFFFF);
+    set_gpr(p, 9, 0xFFFFFFFF80000003ull);
+    set_gpr(p, 10, 0x123456789ABCull);
+    LOAD(p, SLL(11, 8, 2), ADDU(11, 9, 11),     /* wraps */
+         SLL(12, 9, 3), ADDU(12, 12, 9),        /* rd first */
+         SLL(13, 13, 1), ADDU(13, 13, 13),      /* both operands: no LEA */
+         SLL(14, 8, 1), ADDU(14, 0, 14),        /* $zero */
+         SLL(15, 10, 2), ADDU(15, 10, 15),      /* 64-bit operands */
+         SLL(16, 8, 3), ADDU(16, 16, 8), ADDU(17, 16, 16),
+         SLL(18, 9, 2), BEQ(0, 0, 2), ADDU(18, 18, 8),
+         NOP, SLL(19, 8, 1), ADDU(19, 19, 9),
+         BEQ(0, 0, -1), NOP);
+    set_gpr(p, 13, 5);
+    run(p, 19);
+    assert_int_equal(p->jt.cpu.gpr[11], SEXT32(0xFFFFFFFCu + 0x80000003u));
+    assert_int_equal(p->jt.cpu.gpr[13], 20);
+    for (int i = 0; i < 3; i++)
+        run(p, 19);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +587,7 @@ int main(void)
         T(test_loop_copy_keeps_words_unextended),
         T(test_compare_and_branch_share_flags),
         T(test_lazy_base_edges_fault_as_interpreter),
+        T(test_shift_and_add_pairs),
         T(test_random_streams_match_interpreter),
         T(test_random_streams_without_movbe),
         T(test_small_code_cache_flushes_and_stays_correct),

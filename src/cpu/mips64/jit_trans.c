@@ -1552,6 +1552,33 @@ static int flag_safe(enum insn_id id, uint32_t insn)
     return 0;
 }
 
+/*
+ * SLL rd, rt, 1..3 followed by ADDU rd, other, rd (either order) in the
+ * same block: one LEA rd = other + rt * 2^sa in 32 bits (the shifted
+ * value, overwritten by the sum and unable to fault in between, is never
+ * seen). Returns 1 when it translated both (t->k then at the ADDU).
+ */
+static int emit_scaled_add(struct tctx *t, uint32_t insn)
+{
+    int rd = INSN_RD(insn), rt = INSN_RT(insn), sa = INSN_SA(insn);
+    if (t->in_slot || t->k + 1 >= t->n || rd == 0 || sa < 1 || sa > 3 ||
+        t->id[t->k + 1] != INSN_addu)
+        return 0;
+    uint32_t next = t->insn[t->k + 1];
+    int a = INSN_RS(next), c = INSN_RT(next);
+    if ((int)INSN_RD(next) != rd || (a == rd) == (c == rd))
+        return 0;
+    int other = a == rd ? c : a;
+    int base = g_src32(t, other, X_RAX);
+    int idx = g_src32(t, rt, X_RCX);
+    int d = g_dst(t, rd, -1);
+    x_lea_idx(&t->b, 0, d, base, idx, 1 << sa, 0);
+    g_commit32(t, rd, d);
+    t->k++;
+    t->pc = t->pcs[t->k];
+    return 1;
+}
+
 /* One non-branch instruction. */
 static void emit_insn(struct tctx *t)
 {
@@ -1569,6 +1596,8 @@ static void emit_insn(struct tctx *t)
         return;
     }
     t->flag_g = 0;
+    if (id == INSN_sll && emit_scaled_add(t, insn))
+        return;
     if (fl & F_ENDBLOCK) {
         if (t->in_slot)
             t->slot_endblock = 1; /* the branch's exits must not chain */
