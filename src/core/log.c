@@ -174,48 +174,11 @@ int link_fd(int fd, const char *path)
     return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
 }
 
-/*
- * Create lg's file with data in it (the lines, then the note): the
- * descriptor, or -1 with errno; -1 with errno EEXIST for a released
- * logger whose name another file took. An open logger's file replaces
- * (truncates) what is there. The inode is made nameless first (O_TMPFILE),
- * filled and then linked in: allocating it is the slow part, and creating
- * it by name holds the directory's lock all that time, so that every
- * other file operation in that directory (a VM's lock file) waits for it;
- * and the file appears with its lines.
- */
-static int create_file(struct log_writer *w, const struct logger *lg,
-                       const char *data, size_t len, const char *note,
-                       size_t nlen, int released)
+/* Write the lines, then the note, to a new file: fd, or -1 with errno
+ * (fd closed). */
+static int fill(int fd, const char *data, size_t len, const char *note,
+                size_t nlen)
 {
-    pthread_mutex_lock(&w->create_mtx);
-    int fd = open(lg->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-    pthread_mutex_unlock(&w->create_mtx);
-    if (fd >= 0) {
-        int rc = fd_write_all(fd, data, len);
-        if (rc == 0)
-            rc = fd_write_all(fd, note, nlen);
-        if (rc < 0) {
-            close(fd);
-            errno = -rc;
-            return -1;
-        }
-        if (link_fd(fd, lg->path) == 0)
-            return fd;
-        int e = errno;
-        close(fd);
-        if (e == EEXIST && released) {
-            errno = EEXIST;
-            return -1;
-        }
-        /* there already, or no /proc: the ordinary way */
-    }
-    pthread_mutex_lock(&w->create_mtx);
-    fd = open(lg->path, O_WRONLY | O_CREAT | O_CLOEXEC |
-                            (released ? O_EXCL : O_TRUNC), 0666);
-    pthread_mutex_unlock(&w->create_mtx);
-    if (fd < 0)
-        return -1;
     int rc = fd_write_all(fd, data, len);
     if (rc == 0)
         rc = fd_write_all(fd, note, nlen);
@@ -227,11 +190,65 @@ static int create_file(struct log_writer *w, const struct logger *lg,
     return fd;
 }
 
+/*
+ * Create lg's file with data in it (the lines, then the note): the
+ * descriptor, or -1 with errno; -1 with errno EEXIST for a released
+ * logger whose name another file took. The inode is made nameless first
+ * (O_TMPFILE), filled and then linked in: allocating it is the slow part,
+ * and creating it by name holds the directory's lock all that time, so
+ * that every other file operation in that directory (a VM's lock file)
+ * waits for it; and the file appears with its lines. Neither the link
+ * nor the O_EXCL create of a system without O_TMPFILE replaces a file.
+ *
+ * A file that took the name first is replaced (truncated) only for a
+ * logger still open: decided under lg->lock, which log_release takes to
+ * mark it released, so that a logger released while its file was being
+ * made (the lines taken before the release) never truncates a file made
+ * meanwhile (another VM's renamed to the name, another process's).
+ */
+static int create_file(struct log_writer *w, struct logger *lg,
+                       const char *data, size_t len, const char *note,
+                       size_t nlen)
+{
+    pthread_mutex_lock(&w->create_mtx);
+    int fd = open(lg->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    pthread_mutex_unlock(&w->create_mtx);
+    int taken = 0;
+    if (fd >= 0) {
+        if (fill(fd, data, len, note, nlen) < 0)
+            return -1;
+        if (link_fd(fd, lg->path) == 0)
+            return fd;
+        taken = errno == EEXIST;
+        close(fd); /* there already, or no /proc */
+    }
+    if (!taken) {
+        pthread_mutex_lock(&w->create_mtx);
+        fd = open(lg->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        pthread_mutex_unlock(&w->create_mtx);
+        if (fd >= 0)
+            return fill(fd, data, len, note, nlen);
+        if (errno != EEXIST)
+            return -1;
+    }
+    pthread_mutex_lock(&lg->lock);
+    if (lg->closing == LOG_RELEASED) {
+        pthread_mutex_unlock(&lg->lock);
+        errno = EEXIST; /* that newer file stays */
+        return -1;
+    }
+    /* open: replace it, as opening the file at once would have */
+    fd = open(lg->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    pthread_mutex_unlock(&lg->lock);
+    if (fd < 0)
+        return -1;
+    return fill(fd, data, len, note, nlen);
+}
+
 /* Write lines swapped out of a logger (the entry's thread); the file is
  * made first if it is not there. 1 when it was made here. */
 static int write_lines(struct log_writer *w, struct logger *lg,
-                       const char *data, size_t len, unsigned long dropped,
-                       int released)
+                       const char *data, size_t len, unsigned long dropped)
 {
     char note[96] = "";
     size_t nlen = 0;
@@ -242,13 +259,13 @@ static int write_lines(struct log_writer *w, struct logger *lg,
     if (lg->failed)
         return 0;
     if (lg->fd < 0) {
-        lg->fd = create_file(w, lg, data, len, note, nlen, released);
+        lg->fd = create_file(w, lg, data, len, note, nlen);
         if (lg->fd >= 0)
             return 1;
         lg->failed = 1;
         /* A released logger's name taken by a newer file: that one
          * stays, as if it had replaced this one. */
-        if (!(released && errno == EEXIST))
+        if (errno != EEXIST)
             report(w, lg, "%s: cannot create the log file: %s (its lines "
                    "are dropped)", lg->path, strerror(errno));
         return 0;
@@ -337,14 +354,13 @@ static void write_entry(struct log_writer *w, struct logger *lg,
     char *data = lg->buf;
     size_t len = lg->len, cap = lg->cap;
     unsigned long dropped = lg->dropped;
-    int released = lg->closing == LOG_RELEASED;
     lg->buf = *spare; /* the emptied buffer of the last entry */
     lg->cap = *spare_cap;
     lg->len = 0;
     lg->dropped = 0;
     pthread_mutex_unlock(&lg->lock);
 
-    if (write_lines(w, lg, data, len, dropped, released)) {
+    if (write_lines(w, lg, data, len, dropped)) {
         pthread_mutex_lock(&w->mtx);
         lg->made = 1;
         pthread_mutex_unlock(&w->mtx);

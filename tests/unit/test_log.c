@@ -5,9 +5,11 @@
  * what was logged before it; an existing file is opened (and its errors
  * returned) at once. Released loggers: complete at once when their file
  * is there, else written afterwards (log_writer_sync_all, destroy); they
- * take no name a newer file took; a logger of the same path replaces
+ * take no name a newer file took, also when released while their file
+ * was being made; a logger of the same path replaces
  * them; log_close_discard makes no file.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -531,6 +533,86 @@ static void test_discard(void **state)
     remove_dir(&d);
 }
 
+/* 1 when this process has a file open that was made nameless in dir
+ * (O_TMPFILE: "<dir>/#<inode> (deleted)" in /proc/self/fd): the writer
+ * is filling a file it has not linked in yet. */
+static int tmpfile_open_in(const char *dir)
+{
+    DIR *fds = opendir("/proc/self/fd");
+    if (!fds)
+        return 0;
+    char prefix[96];
+    int plen = snprintf(prefix, sizeof(prefix), "%s/#", dir);
+    int found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(fds))) {
+        char link[300], target[256];
+        snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
+        ssize_t n = readlink(link, target, sizeof(target) - 1);
+        if (n > plen && strncmp(target, prefix, (size_t)plen) == 0)
+            found = 1;
+    }
+    closedir(fds);
+    return found;
+}
+
+/*
+ * A logger released while the writer makes its file (its lines taken
+ * before the release) leaves a file that took the name meanwhile as it
+ * is, as one released before: it must not be truncated and written over.
+ * Each round catches the writer between making its nameless file and
+ * linking it in (240 KB of lines to fill); a round where the writer
+ * linked first proves nothing and is not counted.
+ */
+static void test_released_while_made_leaves_a_newer_file(void **state)
+{
+    struct dir d;
+    make_dir(&d);
+    struct log_writer *w = idle_writer();
+    char line[121];
+    memset(line, '.', sizeof(line) - 1);
+    line[sizeof(line) - 1] = 0;
+    int caught = 0;
+    /* 1600 lines of 150 bytes: within LOG_PENDING_MAX (256 KiB), so
+     * logging them never waits for the writer */
+    enum { ROUNDS = 200, NLINES = 1600 };
+    for (int round = 0; round < ROUNDS && caught < 5; round++) {
+        char path[128], kick[128];
+        snprintf(path, sizeof(path), "%s/w%d_log.txt", d.path, round);
+        snprintf(kick, sizeof(kick), "%s/k%d_log.txt", d.path, round);
+        struct logger *lg = log_open_async(path, w, 0);
+        assert_non_null(lg);
+        for (int i = 0; i < NLINES; i++) /* quiet: the writer sleeps on */
+            log_msg_quiet(lg, "VM", "%04d %s", i, line);
+        /* a line of another logger wakes the writer: it takes lg's
+         * entry first (older), due by now */
+        struct logger *k = log_open_async(kick, w, 0);
+        log_msg(k, "VM", "kick");
+        /* (or, too late, linked in already) */
+        while (!tmpfile_open_in(d.path) && access(path, F_OK) != 0)
+            ;
+        log_release(lg);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0) {
+            caught++;
+            assert_int_equal(write(fd, "newer\n", 6), 6);
+            close(fd);
+        }
+        log_writer_sync_all(w);
+        log_close(k);
+        if (fd >= 0) {
+            char *text = slurp(path);
+            assert_non_null(text);
+            assert_string_equal(text, "newer\n");
+            free(text);
+        }
+    }
+    printf("caught the writer between its O_TMPFILE and its link: %d\n",
+           caught);
+    log_writer_destroy(w);
+    remove_dir(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_released_logger_leaves_a_newer_file),
         cmocka_unit_test(test_open_replaces_a_released_logger),
         cmocka_unit_test(test_discard),
+        cmocka_unit_test(test_released_while_made_leaves_a_newer_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
