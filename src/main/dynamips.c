@@ -205,6 +205,37 @@ static int default_firmware(char *out, size_t len)
     return -1;
 }
 
+/*
+ * An argument that starts with a typographic dash instead of '-': what a
+ * command copied from a web page or a word processor gives ("dynamips
+ * <U+2013>H 7200" in the Dynagen tutorial). In UTF-8 these are E2 80 90 to
+ * E2 80 95 (U+2010 hyphen to U+2015 horizontal bar) and E2 88 92 (U+2212
+ * minus sign). Returns the number of bytes of the dash, 0 if none.
+ */
+static size_t typographic_dash(const char *arg)
+{
+    const unsigned char *u = (const unsigned char *)arg;
+    if (u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95)
+        return 3;
+    if (u[0] == 0xe2 && u[1] == 0x88 && u[2] == 0x92)
+        return 3;
+    return 0;
+}
+
+static int check_dashes(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        size_t n = typographic_dash(argv[i]);
+        if (n) {
+            fprintf(stderr, "dynamips: '%s' starts with a typographic dash, "
+                    "not '-' (copied from a document?): type -%s\n",
+                    argv[i], argv[i] + n);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 struct run_state {
     pthread_t main_thread;
 };
@@ -227,6 +258,8 @@ int main(int argc, char **argv)
      * cleared by calloc and so resident in full.
      */
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    if (check_dashes(argc, argv) < 0)
+        return EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-H") == 0) {
             banner();

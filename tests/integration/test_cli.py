@@ -156,6 +156,22 @@ def test_two_images(tmp_path):
     assert "more than one image" in r.stderr
 
 
+@pytest.mark.parametrize("args,typed", [
+    (["\u2013H", "7200"], "-H"),          # en dash: the tutorial's line
+    (["-P", "7200", "\u2014r", "64"], "-r"),  # em dash
+    (["\u2212X"], "-X"),                  # minus sign
+])
+def test_typographic_dash(tmp_path, args, typed):
+    """`dynamips \u2013H 7200 &` pasted from the tutorial: a usage error
+    naming the dash, before anything is opened or listened on."""
+    r = run(args, tmp_path)
+    assert_not_crashed(r)
+    assert r.returncode == 2
+    assert "starts with a typographic dash" in r.stderr
+    assert "type %s\n" % typed in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_platform_fails_promptly(tmp_path):
     t0 = time.monotonic()
     r = run(["-P", "none", "-X", HELLO], tmp_path, timeout=10)
