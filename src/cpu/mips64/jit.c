@@ -636,7 +636,8 @@ static void try_chain(struct mips_jit *jit, struct jit_exit *e,
      * registers hold in the same places, up to the first one they do
      * not (the loads after it run, reloading what they may hold) */
     unsigned k = 0;
-    while (k < blk->nloads && blk->loads[blk->load_h[k]] == e->held[blk->load_h[k]])
+    while (k < blk->nloads &&
+           blk->loads[blk->load_h[k]] == e->held[blk->load_h[k]])
         k++;
     uintptr_t to = blk->code + blk->load_at[k];
     if (k == blk->nloads)

@@ -43,7 +43,8 @@ _Static_assert(offsetof(struct mips_cpu, jit_end) < 4096 &&
                        offsetof(struct mips_cpu, pc),
                "per-block fields of struct mips_cpu moved");
 _Static_assert(2 * JIT_TRACE_INSNS <= JIT_MAX_BLOCK_INSNS,
-               "a block translated twice (tctx.copy) fits the stubs and margin");
+               "a block translated twice (tctx.copy) fits the stubs and "
+               "the margin");
 #define TC_INDEX_MASK ((TC_SIZE - 1) << 5) /* (va >> 7) & this = index * 32 */
 
 /* host registers that hold guest registers for a block: callee-saved
