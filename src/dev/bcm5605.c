@@ -102,6 +102,7 @@ struct bcm5605 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     int irq_level;
     struct nio *nio[SW_PORTS];
     struct bcm5605_stats st[SW_PORTS];
@@ -693,12 +694,39 @@ static int tx_one_locked(struct bcm5605 *b)
 
 /* ------------------------------------------------------------ plumbing */
 
+/*
+ * A scan has work: the CPU's transmit ring is not at its end, or a learnt
+ * (not static) address waits for its ageing. Lock held.
+ */
+static int tx_on_locked(const struct bcm5605 *b)
+{
+    if (b->tx_cur && !b->tx_end)
+        return 1;
+    for (unsigned i = 0; i < arl_entries(b) && i < ARL_SIZE; i++)
+        if (!(b->arl[i][2] & ARL_STATIC))
+            return 1;
+    return 0;
+}
+
+int bcm5605_tx_on(struct bcm5605 *b)
+{
+    pthread_mutex_lock(&b->lock);
+    int on = tx_on_locked(b);
+    pthread_mutex_unlock(&b->lock);
+    return on;
+}
+
+/* Unlock, drive the interrupt, wake the card layer's scan if it has
+ * work (a ring written, an address learnt). */
 static void unlock(struct bcm5605 *b)
 {
     int level = b->irq_level;
+    int on = tx_on_locked(b);
     pthread_mutex_unlock(&b->lock);
     if (level)
         irq_set(&b->irq, 1);
+    if (on)
+        tx_kick(&b->kick);
 }
 
 int bcm5605_tx_poll(struct bcm5605 *b)
@@ -831,7 +859,16 @@ static const struct dev_field bcm_fields[] = {
     {NULL, 0, 0},
 };
 
+/* Restored from a snapshot: the periodic scan runs while it has work. */
+static void bcm_loaded(struct device *dev)
+{
+    struct bcm5605 *b = DEV_CONTAINER(dev, struct bcm5605, dev);
+    if (bcm5605_tx_on(b))
+        tx_kick(&b->kick);
+}
+
 static const struct device_ops bcm_ops = {
+    .loaded = bcm_loaded,
     .read = bcm_read,
     .write = bcm_write,
     .reset = bcm_reset,
@@ -894,6 +931,7 @@ int bcm5605_create(const struct bcm5605_config *c, struct bcm5605 **out)
     b->pm = c->pm;
     b->lg = c->lg;
     b->irq = c->irq;
+    b->kick = c->kick;
     b->last_age_ms = now_ms();
     *out = b;
     return 0;
@@ -919,7 +957,7 @@ struct device *bcm5605_device(struct bcm5605 *b)
 static int card_create(const struct card_chip_config *c, void **out)
 {
     struct bcm5605_config bc = {.name = c->name, .pm = c->pm, .lg = c->lg,
-                                .irq = c->irq};
+                                .irq = c->irq, .kick = c->kick};
     return bcm5605_create(&bc, (struct bcm5605 **)out);
 }
 
@@ -939,6 +977,11 @@ static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
 }
 
 CARD_CHIP_ADAPTERS(bcm5605)
+
+static int bcm5605_card_tx_on(void *chip)
+{
+    return bcm5605_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(bcm5605)
 
 const struct card_chip_ops bcm5605_card = {
@@ -949,5 +992,6 @@ const struct card_chip_ops bcm5605_card = {
     .device = bcm5605_card_device,
     .set_nio = card_set_nio,
     .tx_poll = bcm5605_card_tx_poll,
+    .tx_on = bcm5605_card_tx_on,
     .stats = card_stats,
 };

@@ -57,6 +57,7 @@ struct bcm5605_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* work for the card layer's scan; optional */
 };
 
 struct bcm5605_stats {
@@ -75,6 +76,10 @@ void bcm5605_receive(struct bcm5605 *b, unsigned front_port,
                      const uint8_t *frame, size_t len);
 /* CPU transmit ring scan and ARL ageing; frames sent. */
 int bcm5605_tx_poll(struct bcm5605 *b);
+/* The scan has work (a transmit ring not at its end, a learnt address to
+ * age): while it has none the card layer's scan sleeps; an access that
+ * gives it some calls the configuration's kick. */
+int bcm5605_tx_on(struct bcm5605 *b);
 void bcm5605_get_stats(struct bcm5605 *b, unsigned front_port,
                        struct bcm5605_stats *st);
 /* The switch port of a front port (tests). */

@@ -389,7 +389,11 @@ static void gt96k_write(struct device *dev, uint64_t off, unsigned size,
                            : (uint32_t)value;
     pthread_mutex_lock(&gt->lock);
     reg_write_locked(gt, (uint32_t)off, v);
+    int on = gt96k_eth_tx_on_locked(gt);
+    struct tx_kick kick = gt->kick;
     gt96k_unlock(gt);
+    if (on)
+        tx_kick(&kick); /* frames left for the periodic scan */
 }
 
 static void gt96k_reset(struct device *dev)
@@ -407,12 +411,40 @@ static void gt96k_reset(struct device *dev)
     gt96k_unlock(gt);
 }
 
+/* Restored from a snapshot: the periodic scan runs while a queue does. */
+static void gt96k_loaded(struct device *dev)
+{
+    struct gt96k *gt = DEV_CONTAINER(dev, struct gt96k, dev);
+    pthread_mutex_lock(&gt->lock);
+    int on = gt96k_eth_tx_on_locked(gt);
+    struct tx_kick kick = gt->kick;
+    pthread_mutex_unlock(&gt->lock);
+    if (on)
+        tx_kick(&kick);
+}
+
 static const struct device_ops gt96k_ops = {
     .read = gt96k_read,
     .write = gt96k_write,
     .reset = gt96k_reset,
+    .loaded = gt96k_loaded,
     .fields = gt96k_fields,
 };
+
+int gt96k_tx_on(struct gt96k *gt)
+{
+    pthread_mutex_lock(&gt->lock);
+    int on = gt96k_eth_tx_on_locked(gt);
+    pthread_mutex_unlock(&gt->lock);
+    return on;
+}
+
+void gt96k_set_tx_kick(struct gt96k *gt, struct tx_kick kick)
+{
+    pthread_mutex_lock(&gt->lock);
+    gt->kick = kick;
+    pthread_mutex_unlock(&gt->lock);
+}
 
 int gt96k_tx_poll(struct gt96k *gt)
 {

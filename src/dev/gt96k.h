@@ -114,6 +114,12 @@ void gt96k_mpsc_receive(struct gt96k *gt, unsigned chan,
                         const uint8_t *frame, size_t len);
 /* Periodic transmit scan of both Ethernet ports; frames sent. */
 int gt96k_tx_poll(struct gt96k *gt);
+/* A scan may find frames (a transmit queue demanded and not stopped):
+ * while none may, the card layer's scan sleeps; a register write that
+ * leaves one running calls the kick set here (any thread; a zero kick
+ * when the card layer goes). */
+int gt96k_tx_on(struct gt96k *gt);
+void gt96k_set_tx_kick(struct gt96k *gt, struct tx_kick kick);
 
 void gt96k_eth_stats(struct gt96k *gt, unsigned port, struct nic_stats *st);
 void gt96k_mpsc_stats(struct gt96k *gt, unsigned chan,

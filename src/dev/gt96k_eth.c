@@ -208,6 +208,20 @@ int gt96k_eth_tx_locked(struct gt96k *gt, unsigned p)
     return sent;
 }
 
+/* A transmit queue is demanded and not stopped: a scan may find frames
+ * (the doorbell drains a queue, which then stops itself at its end). */
+int gt96k_eth_tx_on_locked(const struct gt96k *gt)
+{
+    for (unsigned p = 0; p < GT96K_ETH_PORTS; p++)
+        for (unsigned q = 0; q < 2; q++) {
+            const struct gt96k_eth_port *e = &gt->eth[p];
+            if ((e->sdcmr & q_demand[q]) && !(e->sdcmr & q_stop[q]) &&
+                e->ctdp[q])
+                return 1;
+        }
+    return 0;
+}
+
 /* ---------------------------------------------------------- receive */
 
 static unsigned bitrev8(unsigned b)

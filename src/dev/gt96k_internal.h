@@ -83,6 +83,7 @@ struct gt96k {
     struct nio *eth_nio[GT96K_ETH_PORTS];
     struct nio *mpsc_nio[GT96K_MPSC_CHANNELS];
     uint8_t mpsc_eth[GT96K_MPSC_CHANNELS]; /* card wiring: WIC-1ENET */
+    struct tx_kick kick; /* the Ethernet ports' card layer scan */
 
     int level[3]; /* last driven: int0, int1, serint0 */
     unsigned logged;
@@ -106,6 +107,7 @@ void gt96k_desc_write_cmd(struct gt96k *gt, uint32_t addr, uint32_t cmd);
 int gt96k_eth_access_locked(struct gt96k *gt, uint32_t off, int is_write,
                             uint32_t *v);
 int gt96k_eth_tx_locked(struct gt96k *gt, unsigned port);
+int gt96k_eth_tx_on_locked(const struct gt96k *gt);
 void gt96k_eth_reset_locked(struct gt96k *gt);
 
 /* gt96k_sdma.c: MPSC and SDMA channel registers. */

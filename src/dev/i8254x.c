@@ -113,6 +113,7 @@ struct i8254x {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* MAX_FRAME + 4 bytes of scratch, used locked */
 
@@ -462,6 +463,24 @@ static int tx_scan_locked(struct i8254x *d, int max)
     return sent;
 }
 
+/*
+ * A scan may find frames: the transmitter is enabled with descriptors
+ * between head and tail (the doorbell sends at most TX_POLL_FRAMES, and
+ * none while the NIO holds back). Lock held.
+ */
+static int tx_on_locked(const struct i8254x *d)
+{
+    return (d->tctl & TCTL_EN) && d->tdh != d->tdt;
+}
+
+int i8254x_tx_on(struct i8254x *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return on;
+}
+
 int i8254x_tx_poll(struct i8254x *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -586,7 +605,11 @@ static void i8254x_write(struct device *dev, uint64_t off, unsigned size,
         break; /* read-only here */
     default: unknown_reg(d, off, 1); break;
     }
+    int on = tx_on_locked(d);
     pthread_mutex_unlock(&d->lock);
+    if (on) {
+        tx_kick(&d->kick); /* frames left for the periodic scan */
+    }
 }
 
 static void i8254x_reset(struct device *dev)
@@ -611,10 +634,20 @@ static void i8254x_reset(struct device *dev)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* Restored from a snapshot: the periodic scan runs while frames wait. */
+static void i8254x_loaded(struct device *dev)
+{
+    struct i8254x *d = to_i8(dev);
+    if (i8254x_tx_on(d)) {
+        tx_kick(&d->kick);
+    }
+}
+
 static const struct device_ops i8254x_ops = {
     .read = i8254x_read,
     .write = i8254x_write,
     .reset = i8254x_reset,
+    .loaded = i8254x_loaded,
     .fields = i8254x_fields,
 };
 
@@ -639,6 +672,7 @@ int i8254x_create(const struct i8254x_config *c, struct i8254x **out)
     d->pm = c->pm;
     d->lg = c->lg;
     d->irq = c->irq;
+    d->kick = c->kick;
     pthread_mutex_init(&d->lock, NULL);
     nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     i8254x_reset(&d->dev);
@@ -703,11 +737,16 @@ void i8254x_dump(struct i8254x *d, FILE *out)
 static int card_create(const struct card_chip_config *c, void **out)
 {
     struct i8254x_config ic = {.name = c->name, .pm = c->pm, .lg = c->lg,
-                               .irq = c->irq};
+                               .irq = c->irq, .kick = c->kick};
     return i8254x_create(&ic, (struct i8254x **)out);
 }
 
 CARD_CHIP_ADAPTERS(i8254x)
+
+static int i8254x_card_tx_on(void *chip)
+{
+    return i8254x_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(i8254x)
 CARD_CHIP_PORT_ADAPTERS(i8254x)
 
@@ -719,5 +758,6 @@ const struct card_chip_ops i8254x_card = {
     .device = i8254x_card_device,
     .set_nio = i8254x_card_set_nio,
     .tx_poll = i8254x_card_tx_poll,
+    .tx_on = i8254x_card_tx_on,
     .stats = i8254x_card_stats,
 };

@@ -49,6 +49,7 @@ struct i8254x_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* frames to send (card layer's scan); optional */
 };
 
 int i8254x_create(const struct i8254x_config *c, struct i8254x **out);
@@ -63,6 +64,10 @@ struct nio *i8254x_nio(struct i8254x *d);
 void i8254x_receive(struct i8254x *d, const uint8_t *frame, size_t len);
 /* Periodic transmit scan; returns the number of frames sent. */
 int i8254x_tx_poll(struct i8254x *d);
+/* A scan may find frames (TCTL.EN, TDH != TDT): while none may, the card
+ * layer's scan sleeps; a register write that leaves some calls the
+ * configuration's kick. */
+int i8254x_tx_on(struct i8254x *d);
 
 /* Frame counters of the port (dev/nic.h). */
 void i8254x_get_stats(struct i8254x *d, struct nic_stats *st);

@@ -51,6 +51,7 @@ struct pos_oc3 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     struct nic_port port; /* NIO and counters (no byte counts on TX) */
     struct pos_space space[SPACES];
     struct plx9060 *plx[SPACES];
@@ -285,6 +286,21 @@ static int tx_frame_locked(struct pos_oc3 *d)
     return 1;
 }
 
+/* A scan may find frames: the transmit ring is set (TX space ring start
+ * register). Lock held. */
+static int tx_on_locked(const struct pos_oc3 *d)
+{
+    return d->tx_start != 0;
+}
+
+int pos_oc3_tx_on(struct pos_oc3 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return on;
+}
+
 int pos_oc3_tx_poll(struct pos_oc3 *d)
 {
     int sent = 0;
@@ -362,7 +378,11 @@ static void space_write(struct device *dev, uint64_t off, unsigned size,
                     "(unknown), CRC size 2", d->name, v);
         }
     }
+    int on = tx_on_locked(d);
     pthread_mutex_unlock(&d->lock);
+    if (on) {
+        tx_kick(&d->kick); /* the periodic scan is how it transmits */
+    }
 }
 
 static const struct device_ops space_ops = {
@@ -407,10 +427,20 @@ static void pos_reset(struct device *dev)
     }
 }
 
+/* Restored from a snapshot: the periodic scan runs while the ring is set. */
+static void pos_loaded(struct device *dev)
+{
+    struct pos_oc3 *d = DEV_CONTAINER(dev, struct pos_oc3, dev);
+    if (pos_oc3_tx_on(d)) {
+        tx_kick(&d->kick);
+    }
+}
+
 static const struct device_ops pos_ops = {
     .read = ctrl_read,
     .write = ctrl_write,
     .reset = pos_reset,
+    .loaded = pos_loaded,
     .fields = pos_oc3_fields,
 };
 
@@ -432,6 +462,7 @@ int pos_oc3_create(const struct pos_oc3_config *c, struct pos_oc3 **out)
     d->pm = c->pm;
     d->lg = c->lg;
     d->irq = c->irq;
+    d->kick = c->kick;
     pthread_mutex_init(&d->lock, NULL);
     nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     int rc = 0;
@@ -522,7 +553,7 @@ void pos_oc3_get_stats(struct pos_oc3 *d, struct pos_oc3_stats *st)
 static int card_create(const struct card_chip_config *c, void **out)
 {
     struct pos_oc3_config pc = {.name = c->name, .pm = c->pm, .lg = c->lg,
-                                .irq = c->irq};
+                                .irq = c->irq, .kick = c->kick};
     return pos_oc3_create(&pc, (struct pos_oc3 **)out);
 }
 
@@ -550,6 +581,11 @@ static void card_pci_attached(void *chip, unsigned k, struct pci_dev *pci)
 
 CARD_CHIP_ADAPTERS(pos_oc3)
 
+static int card_tx_on(void *chip)
+{
+    return pos_oc3_tx_on(chip);
+}
+
 /* Three PLX 9060 and the control function, devices 0-3 of the bay. */
 const struct card_chip_ops pos_oc3_card = {
     .what = "PLX 9060 x3 + POS",
@@ -558,6 +594,7 @@ const struct card_chip_ops pos_oc3_card = {
     .device = pos_oc3_card_device,
     .set_nio = card_set_nio,
     .tx_poll = pos_oc3_card_tx_poll,
+    .tx_on = card_tx_on,
     .stats = card_stats,
     .nfuncs = POS_OC3_FUNCS,
     .pci_config_fn = card_pci_fn,

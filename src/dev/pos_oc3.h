@@ -84,6 +84,7 @@ struct pos_oc3_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq; /* function 3's INTA# */
+    struct tx_kick kick; /* ring set (card layer's scan); optional */
 };
 
 struct pos_oc3_stats {
@@ -109,6 +110,10 @@ int pos_oc3_set_nio(struct pos_oc3 *d, struct nio *nio);
 void pos_oc3_receive(struct pos_oc3 *d, const uint8_t *frame, size_t len);
 /* Transmit scan; returns the frames sent. */
 int pos_oc3_tx_poll(struct pos_oc3 *d);
+/* A scan may find frames (the TX ring start is set): while it is not, the
+ * card layer's scan sleeps; a register write that leaves it set calls the
+ * configuration's kick. */
+int pos_oc3_tx_on(struct pos_oc3 *d);
 void pos_oc3_get_stats(struct pos_oc3 *d, struct pos_oc3_stats *st);
 
 /* The chip as the card layers use it (dev/card_chip.h). */

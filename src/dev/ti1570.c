@@ -128,8 +128,10 @@ struct ti1570 {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick;
     struct nic_port port; /* NIO; its rx counters count cells */
     uint32_t *cm; /* control memory, TI1570_CTRL_MEM_SIZE bytes */
+    unsigned sched_used; /* non-zero words of the TX scheduler table */
 
     /* state besides the control memory (ti1570_fields) */
     uint8_t cell[ATM_CELL_SIZE]; /* transmit FIFO: the cell being filled */
@@ -431,6 +433,31 @@ static int tx_scan_locked(struct ti1570 *d)
     return (int)(d->st.tx_cells - before);
 }
 
+/* Non-zero scheduler table words among the n words from word index w. */
+static unsigned sched_nonzero(const struct ti1570 *d, uint64_t w, unsigned n)
+{
+    unsigned k = 0;
+    for (uint64_t i = w; i < w + n; i++)
+        if (i - (CM_SCHED >> 2) < SCHED_WORDS && d->cm[i]) /* wraps below */
+            k++;
+    return k;
+}
+
+/* A scan may send cells: the scheduler table names a channel (until
+ * then a walk finds nothing to do). Lock held. */
+static int tx_on_locked(const struct ti1570 *d)
+{
+    return d->sched_used != 0;
+}
+
+int ti1570_tx_on(struct ti1570 *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return on;
+}
+
 int ti1570_tx_poll(struct ti1570 *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -658,6 +685,8 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
     pthread_mutex_lock(&d->lock);
     if (off + size <= TI1570_CTRL_MEM_SIZE) {
         uint32_t *w = &d->cm[off >> 2];
+        unsigned nw = size == 8 ? 2 : 1;
+        unsigned before = sched_nonzero(d, off >> 2, nw);
         if (size == 8) {
             w[0] = (uint32_t)(value >> 32);
             w[1] = (uint32_t)value;
@@ -668,6 +697,8 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
             uint32_t m = ((1u << (size * 8)) - 1) << shift;
             *w = (*w & ~m) | (((uint32_t)value << shift) & m);
         }
+        d->sched_used += sched_nonzero(d, off >> 2, nw);
+        d->sched_used -= before;
         if (off == REG_OFF(R_SOFT_RESET)) {
             soft_reset(d);
         }
@@ -676,7 +707,11 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
             update_irq_locked(d);
         }
     }
+    int on = tx_on_locked(d);
     pthread_mutex_unlock(&d->lock);
+    if (on) {
+        tx_kick(&d->kick); /* the periodic walk is how it transmits */
+    }
 }
 
 static void ti1570_reset(struct device *dev)
@@ -684,6 +719,7 @@ static void ti1570_reset(struct device *dev)
     struct ti1570 *d = to_ti(dev);
     pthread_mutex_lock(&d->lock);
     memset(d->cm, 0, TI1570_CTRL_MEM_SIZE);
+    d->sched_used = 0;
     soft_reset(d);
     d->status_reads = 0;
     if (d->irq_level) {
@@ -693,10 +729,25 @@ static void ti1570_reset(struct device *dev)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* Restored from a snapshot: count the schedule again; the periodic walk
+ * runs while it names a channel. */
+static void ti1570_loaded(struct device *dev)
+{
+    struct ti1570 *d = to_ti(dev);
+    pthread_mutex_lock(&d->lock);
+    d->sched_used = sched_nonzero(d, CM_SCHED >> 2, SCHED_WORDS);
+    int on = tx_on_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    if (on) {
+        tx_kick(&d->kick);
+    }
+}
+
 static const struct device_ops ti1570_ops = {
     .read = ti1570_read,
     .write = ti1570_write,
     .reset = ti1570_reset,
+    .loaded = ti1570_loaded,
     .fields = ti1570_fields,
 };
 
@@ -721,6 +772,7 @@ int ti1570_create(const struct ti1570_config *c, struct ti1570 **out)
     d->pm = c->pm;
     d->lg = c->lg;
     d->irq = c->irq;
+    d->kick = c->kick;
     pthread_mutex_init(&d->lock, NULL);
     nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
     ti1570_reset(&d->dev);
@@ -787,7 +839,7 @@ void ti1570_dump(struct ti1570 *d, FILE *out)
 static int card_create(const struct card_chip_config *c, void **out)
 {
     struct ti1570_config tc = {.name = c->name, .pm = c->pm, .lg = c->lg,
-                               .irq = c->irq};
+                               .irq = c->irq, .kick = c->kick};
     return ti1570_create(&tc, (struct ti1570 **)out);
 }
 
@@ -809,6 +861,11 @@ static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
 }
 
 CARD_CHIP_ADAPTERS(ti1570)
+
+static int ti1570_card_tx_on(void *chip)
+{
+    return ti1570_tx_on(chip);
+}
 CARD_CHIP_PCI_ADAPTER(ti1570)
 
 const struct card_chip_ops ti1570_card = {
@@ -819,5 +876,6 @@ const struct card_chip_ops ti1570_card = {
     .device = ti1570_card_device,
     .set_nio = card_set_nio,
     .tx_poll = ti1570_card_tx_poll,
+    .tx_on = ti1570_card_tx_on,
     .stats = card_stats,
 };

@@ -50,6 +50,7 @@ struct ti1570_config {
     struct physmap *pm;
     struct logger *lg;
     struct irq_line irq;
+    struct tx_kick kick; /* schedule set (card layer's walk); optional */
 };
 
 struct ti1570_stats {
@@ -70,6 +71,10 @@ struct nio *ti1570_nio(struct ti1570 *d);
 void ti1570_receive(struct ti1570 *d, const uint8_t *cell, size_t len);
 /* One walk of the TX scheduler table; returns the cells sent. */
 int ti1570_tx_poll(struct ti1570 *d);
+/* A walk may send cells (the scheduler table names a channel): while it
+ * does not, the card layer's walk sleeps; a write that leaves one named
+ * calls the configuration's kick. */
+int ti1570_tx_on(struct ti1570 *d);
 
 void ti1570_get_stats(struct ti1570 *d, struct ti1570_stats *st);
 void ti1570_dump(struct ti1570 *d, FILE *out);

@@ -33,11 +33,11 @@ def cpu_seconds(pid):
 
 
 class Guest:
-    def __init__(self, tmp_path, image, args=()):
+    def __init__(self, tmp_path, image, args=(), platform="7200"):
         img = tmp_path / "guest.elf"
         img.write_bytes(image)
         self.p = subprocess.Popen(
-            [str(EMU), "-P", "7200", "-X", "-r", "16", *args, str(img)],
+            [str(EMU), "-P", platform, "-X", "-r", "16", *args, str(img)],
             cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL)
         self.dots = []
@@ -90,16 +90,25 @@ def thread_wakes(pid):
     return out
 
 
-@pytest.mark.parametrize("cards",
-                         [[], ["-p", "1:PA-4E"], ["-p", "1:PA-4T+"]],
-                         ids=["io-fe", "io-fe+pa-4e", "io-fe+pa-4t"])
-def test_only_the_cpu_thread_wakes_when_idle(tmp_path, cards):
+@pytest.mark.parametrize("platform,cards",
+                         [("7200", []), ("7200", ["-p", "1:PA-4E"]),
+                          ("7200", ["-p", "1:PA-4T+"]),
+                          ("7200", ["-p", "1:PA-GE"]),
+                          ("7200", ["-p", "1:PA-A1"]),
+                          ("7200", ["-p", "1:PA-POS-OC3"]), ("2691", []),
+                          ("3725", ["-p", "1:NM-16ESW"])],
+                         ids=["io-fe", "io-fe+pa-4e", "io-fe+pa-4t",
+                              "io-fe+pa-ge", "io-fe+pa-a1", "io-fe+pa-pos",
+                              "c2691-gt96100", "c3725+nm-16esw"])
+def test_only_the_cpu_thread_wakes_when_idle(tmp_path, platform, cards):
     """An idle router whose transmitters are off (DEC 21140 on the I/O card,
-    four Am79C970A on a PA-4E, a Mueslix on a PA-4T+): the transmit scan
-    sleeps, so apart
-    from the CPU thread (woken by the guest's timers) the process wakes no
-    more than a few times a second (it was 100/s)."""
-    g = Guest(tmp_path, count_wait_image(), cards)
+    four Am79C970A on a PA-4E, a Mueslix on a PA-4T+, an Intel 82543 on a
+    PA-GE, a TI1570 on a PA-A1 with an empty schedule, a PA-POS-OC3 with no
+    transmit ring, the GT-96100 Ethernet ports of a 2691 or 3725, a BCM5605
+    on an NM-16ESW with nothing to send or age): the transmit scan sleeps,
+    so apart from the CPU thread (woken by the guest's timers) the process
+    wakes no more than a few times a second (it was 100/s)."""
+    g = Guest(tmp_path, count_wait_image(), cards, platform)
     g.watch(1.5)
     a, t0 = thread_wakes(g.p.pid), time.monotonic()
     g.watch(2.0)

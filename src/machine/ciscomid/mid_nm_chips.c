@@ -44,6 +44,26 @@ static void gt_ref_destroy(void *chip)
     free(chip);
 }
 
+/* The Ethernet ports: the card layer's scan is told when a queue runs. */
+static int gte_create(const struct card_chip_config *c, void **out)
+{
+    int rc = gt_ref_create(c, out);
+    if (rc == 0)
+        gt96k_set_tx_kick(((struct gt_ref *)*out)->gt, c->kick);
+    return rc;
+}
+
+static void gte_destroy(void *chip)
+{
+    gt96k_set_tx_kick(((struct gt_ref *)chip)->gt, (struct tx_kick){0});
+    gt_ref_destroy(chip);
+}
+
+static int gte_tx_on(void *chip)
+{
+    return gt96k_tx_on(((struct gt_ref *)chip)->gt);
+}
+
 static int gte_set_nio(void *chip, unsigned ch, struct nio *nio)
 {
     return gt96k_eth_set_nio(((struct gt_ref *)chip)->gt, ch, nio);
@@ -76,10 +96,11 @@ static void mpsc_stats(void *chip, unsigned ch, struct nic_stats *st)
 /* The GT drives its own interrupt lines (§4.3): no irq, no PCI function. */
 static const struct card_chip_ops gt_eth_chip = {
     .what = "GT-96100 Ethernet",
-    .create = gt_ref_create,
-    .destroy = gt_ref_destroy,
+    .create = gte_create,
+    .destroy = gte_destroy,
     .set_nio = gte_set_nio,
     .tx_poll = gte_tx_poll,
+    .tx_on = gte_tx_on,
     .stats = gte_stats,
 };
 
