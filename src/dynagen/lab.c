@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int lab_open(struct lab *l, const char *netfile, const char *ini_path,
              struct dg_diag *d)
@@ -78,6 +79,28 @@ int lab_connect(struct lab *l)
     return rc;
 }
 
+/*
+ * The tutorial's Ethernet switch lab (ethsw1.net) bridges a port to
+ * "NIO_gen_eth:\Device\NPF_{GUID}", the WinPcap name of an adapter on the
+ * author's Windows host; anywhere else the server cannot open it. Say what
+ * to write instead.
+ */
+static void lab_hint_host_nio(FILE *err, const char *line)
+{
+    static const char cmd[] = "nio create_gen_eth ";
+    if (strncmp(line, cmd, sizeof(cmd) - 1) != 0) {
+        return;
+    }
+    const char *dev = strchr(line + sizeof(cmd) - 1, ' ');
+    if (!dev || strncasecmp(dev + 1, "\\Device\\NPF_", 12) != 0) {
+        return;  /* 12: strlen("\\Device\\NPF_") */
+    }
+    fprintf(err, "Note: %s is the name of a network adapter on a Windows "
+            "host (WinPcap); on this server name a host interface instead "
+            "(NIO_gen_eth:eth0 or NIO_linux_eth:eth0), or use NIO_null:name "
+            "to leave the port unconnected\n", dev + 1);
+}
+
 int lab_cmd(struct lab *l, int s, const char *line, struct hv_reply *r)
 {
     char *why;
@@ -101,6 +124,7 @@ int lab_cmd(struct lab *l, int s, const char *line, struct hv_reply *r)
         }
         fprintf(l->err, "*** Error: %s rejected \"%s\": %s\n", c->label,
                 line, r->lines.n ? r->lines.v[r->lines.n - 1] : "?");
+        lab_hint_host_nio(l->err, line);
     }
     return rc;
 }

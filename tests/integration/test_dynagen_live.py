@@ -208,6 +208,24 @@ def test_ethsw1_vlans(hv, tmp_path):
                      r.stdout)
 
 
+def test_ethsw1_windows_adapter_explained(hv, tmp_path):
+    """ethsw1.net as the tutorial ships it, on this (non-Windows) host: the
+    server cannot open the WinPcap adapter of port 4; the load fails as
+    Dynagen's does, and a note says what to write instead."""
+    lab = lab_for("ethsw1.net", hv, tmp_path)
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([str(DYNAGEN), "--ini", "/dev/null", str(lab)],
+                       input="\n", capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode == 1
+    out = r.stdout + r.stderr
+    assert "206-unable to create generic ethernet NIO" in out
+    assert ("Note: \\Device\\NPF_{B00A38DD-F10B-43B4-99F4-B4A078484487} "
+            "is the name of a network adapter on a Windows host") in out
+    assert "NIO_null:name to leave the port unconnected" in out
+    assert "errors during loading of the topology file" in out
+
+
 def test_two_hypervisors(tmp_path):
     a = Hypervisor(tmp_path / "hvA")
     b = Hypervisor(tmp_path / "hvB")
