@@ -226,6 +226,34 @@ def test_ethsw1_windows_adapter_explained(hv, tmp_path):
     assert "errors during loading of the topology file" in out
 
 
+def test_capture_lab(hv, tmp_path):
+    """The tutorial's "Packet Capture" section on capture.net (three 3660s):
+    capture r1 f0/0 r1.cap, capture r2 s1/0 r2.cap HDLC, pings, no capture;
+    tshark decodes the ICMP echoes in both files (Ethernet, Cisco HDLC)."""
+    from netlab import tshark
+    lab = lab_for("capture.net", hv, tmp_path)
+    script = configure("r1", ethernet("FastEthernet0/0", "10.1.0.1")) + \
+        configure("r2", ethernet("FastEthernet0/0", "10.1.0.2") +
+                  ethernet("Serial1/0", "10.2.0.2")) + \
+        configure("r3", ethernet("Serial1/0", "10.2.0.3")) + \
+        "cli capture r1 f0/0 r1.cap\ncli capture r2 s1/0 r2.cap HDLC\n" + \
+        "sleep 2\n" + ping("r1", "10.1.0.2") + ping("r2", "10.2.0.3") + \
+        "cli no capture r1 f0/0\ncli no capture r2 s1/0\n"
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+    for name, link in (("r1.cap", "eth"), ("r2.cap", "chdlc")):
+        cap = tmp_path / name
+        assert cap.exists(), name
+        out = tshark(["-r", str(cap), "-T", "fields", "-e", "frame.protocols",
+                      "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type"])
+        rows = [l.split("\t") for l in out.splitlines()]
+        assert all(row[0].startswith(link + ":") for row in rows), out
+        src, dst = ("10.1.0.1", "10.1.0.2") if link == "eth" else \
+            ("10.2.0.2", "10.2.0.3")
+        assert [src, dst, "8"] in [row[1:] for row in rows], out
+        assert [dst, src, "0"] in [row[1:] for row in rows], out
+
+
 def test_two_hypervisors(tmp_path):
     a = Hypervisor(tmp_path / "hvA")
     b = Hypervisor(tmp_path / "hvB")
