@@ -254,6 +254,31 @@ def test_capture_lab(hv, tmp_path):
         assert [dst, src, "0"] in [row[1:] for row in rows], out
 
 
+def test_ghost_sparse_lab(hv, tmp_path):
+    """The tutorial's "Memory Usage Optimizations" lab (ghostios = true and
+    sparsemem = true at the top level, three 3660s on one image): one
+    .ghost file next to the NVRAM files, no per-router RAM file, and the
+    three routers boot from the shared image. Port 4's host NIO (eth0)
+    becomes a null NIO: the test must not depend on the host's network."""
+    lab = lab_for("ghost_sparse.net", hv, tmp_path)
+    text = lab.read_text().replace("4 = dot1q 1 NIO_linux_eth:eth0",
+                                   "4 = dot1q 1 NIO_null:host")
+    lab.write_text(text)
+    script = ""
+    for r in ("r1", "r2", "r3"):
+        script += 'send %s ""\nexpect %s "Router>" 180\n' % (r, r)
+        script += 'send %s "show version"\nexpect %s "Cisco 3660"\n' % (r, r)
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+    ghosts = list(tmp_path.glob("*.ghost"))
+    assert [g.name for g in ghosts] == \
+        ["router-firmware.elf-127.0.0.1.ghost"], list(tmp_path.iterdir())
+    assert ghosts[0].stat().st_size > 0
+    assert not list(tmp_path.glob("c3600_r*_ram"))
+    for name in ("r1", "r2", "r3"):
+        assert (tmp_path / ("c3600_%s_nvram" % name)).exists()
+
+
 def test_two_hypervisors(tmp_path):
     a = Hypervisor(tmp_path / "hvA")
     b = Hypervisor(tmp_path / "hvB")
