@@ -78,7 +78,9 @@ def slow_inodes(path):
         os.close(os.open(path / ("x%d" % i), os.O_CREAT | os.O_WRONLY))
     for i in range(N_DELETED):
         os.unlink(path / ("x%d" % i))
-    time.sleep(1.1)
+    # until the next second of the real-time clock (the deletion time is
+    # whole seconds): 20 ms past it
+    time.sleep(1.02 - time.time() % 1)
 
 
 def burst(n, prefix="P"):
