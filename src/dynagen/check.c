@@ -346,6 +346,27 @@ static int ck_match(struct ck_console *c, const struct ck_step *st)
     return 0;
 }
 
+/*
+ * Whether the router closed the console (a stop or reload from a cli
+ * step does): what is already there is read first, so no output is lost.
+ */
+static int ck_closed(struct ck_console *c)
+{
+    for (;;) {
+        unsigned char buf[4096];
+        ssize_t got = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (got > 0) {
+            ck_feed(c, buf, (size_t)got);
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                        errno == EINTR)) {
+            return 0;
+        }
+        return 1;
+    }
+}
+
 /* Read until the step matches or its time runs out. */
 static int ck_expect(struct ck_console *c, const struct ck_step *st)
 {
@@ -439,6 +460,13 @@ int check_run(struct lab *l, const char *script)
         }
         int d = topo_find_dev(t, st->dev);
         struct ck_console *c = &cons[d];
+        if (c->fd >= 0 && st->op != CK_EXPECT && ck_closed(c)) {
+            /* a new console session: expect looks at what it brings */
+            close(c->fd);
+            c->fd = -1;
+            c->iac_state = 0;
+            c->cursor = c->out.len;
+        }
         if (c->fd < 0) {
             struct topo_dev *dv = &t->devs[d];
             c->fd = ck_open(t->servers[dv->server].host, dv->console);

@@ -279,6 +279,33 @@ def test_ghost_sparse_lab(hv, tmp_path):
         assert (tmp_path / ("c3600_%s_nvram" % name)).exists()
 
 
+def test_export_import_push_on_a_running_lab(hv, tmp_path):
+    """The tutorial's "import / export" and "push / save" on routers that
+    run (the snapshotting use): R1 saves a config, it is exported, then
+    imported into R2 with another hostname and pushed back to R1 while
+    both run; after a reload each router boots with what it was given."""
+    lab = lab_for("simple1.net", hv, tmp_path)
+    script = configure("R1", ["hostname TUTOR"]).replace(
+        'expect R1 /Router#/', 'expect R1 "TUTOR#"') + \
+        'send R1 "write memory"\nexpect R1 "[OK]"\n' + \
+        "cli export R1 cfgs\ncli save R1\n" + \
+        'cli !sed s/TUTOR/PUPIL/ %s/cfgs/R1.cfg > %s/cfgs/R2.cfg\n' % (
+            tmp_path, tmp_path) + \
+        "cli import R2 cfgs\n" + \
+        'send R1 "configure terminal"\nsend R1 "hostname OTHER"\n' + \
+        'send R1 "end"\nsend R1 "write memory"\nexpect R1 "[OK]"\n' + \
+        "cli push R1\ncli reload /all\n" + \
+        'send R1 ""\nexpect R1 "TUTOR>" 180\n' + \
+        'send R2 ""\nexpect R2 "PUPIL>" 180\n'
+    r = check(tmp_path, lab, script)
+    assert "rejected" not in r.stdout + r.stderr
+    assert r.returncode == 0
+    assert "Exporting R1 to cfgs/R1.cfg" in r.stdout
+    assert "Importing R2 from R2.cfg" in r.stdout
+    assert "Pushed config to: R1" in r.stdout
+    assert "configuration = " in lab.read_text()
+
+
 def test_two_hypervisors(tmp_path):
     a = Hypervisor(tmp_path / "hvA")
     b = Hypervisor(tmp_path / "hvB")
