@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 
 #define NREGS 256 /* RAP is 8 bits wide */
@@ -106,14 +107,8 @@ struct desc {
 };
 
 struct am79c971 {
-    struct device dev;
-    pthread_mutex_t lock;
-    char name[64];
+    struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     enum am79c971_type type;
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
@@ -125,7 +120,6 @@ struct am79c971 {
     uint32_t rx_l2len, tx_l2len;
     uint32_t rx_pos, tx_pos;
     uint32_t csr0_writes; /* for the RINT/TINT clearing rule */
-    uint8_t irq_level;
 
     uint8_t logged_bad_offset;
     uint8_t logged_style;
@@ -144,13 +138,13 @@ static const struct dev_field am79c971_fields[] = {
     {"rx_pos", offsetof(struct am79c971, rx_pos), 4},
     {"tx_pos", offsetof(struct am79c971, tx_pos), 4},
     {"csr0_writes", offsetof(struct am79c971, csr0_writes), 4},
-    {"irq_level", offsetof(struct am79c971, irq_level), 1},
+    {"irq_level", offsetof(struct am79c971, base.irq_level), 1},
     {NULL, 0, 0},
 };
 
 static struct am79c971 *to_am(struct device *dev)
 {
-    return DEV_CONTAINER(dev, struct am79c971, dev);
+    return DEV_CONTAINER(dev, struct am79c971, base.dev);
 }
 
 static uint32_t ring_len(uint32_t l2len)
@@ -172,10 +166,7 @@ static void update_irq_locked(struct am79c971 *d)
     }
     int level = (d->csr[CSR_STATUS] & (CSR0_INTR | CSR0_IENA)) ==
                 (CSR0_INTR | CSR0_IENA);
-    if (level != d->irq_level) {
-        d->irq_level = (uint8_t)level;
-        irq_set(&d->irq, level);
-    }
+    nic_chip_irq_locked(&d->base, level);
 }
 
 static void update_rx_tx_on(struct am79c971 *d)
@@ -197,8 +188,8 @@ static void ring_error(struct am79c971 *d, const char *what, uint32_t addr)
 {
     if (!d->logged_ring) {
         d->logged_ring = 1;
-        log_msg(d->lg, "AM79C971", "%s: guest error: %s at 0x%08x", d->name,
-                what, addr);
+        log_msg(d->base.lg, "AM79C971", "%s: guest error: %s at 0x%08x",
+                d->base.name, what, addr);
     }
 }
 
@@ -215,8 +206,9 @@ static int desc_layout(struct am79c971 *d, unsigned off[3])
     default:
         if (!d->logged_style) {
             d->logged_style = 1;
-            log_msg(d->lg, "AM79C971", "%s: unimplemented: software style "
-                    "%u (only 2 and 3): descriptors ignored", d->name,
+            log_msg(d->base.lg, "AM79C971",
+                    "%s: unimplemented: software style "
+                    "%u (only 2 and 3): descriptors ignored", d->base.name,
                     d->bcr[BCR_SWSTYLE] & 0xFF);
         }
         return -1;
@@ -226,9 +218,9 @@ static int desc_layout(struct am79c971 *d, unsigned off[3])
 static void desc_read(struct am79c971 *d, const unsigned off[3], uint32_t a,
                       struct desc *x)
 {
-    x->addr = nic_dma_read32(d->pm, a + off[0]);
-    x->flags = nic_dma_read32(d->pm, a + off[1]);
-    x->misc = nic_dma_read32(d->pm, a + off[2]);
+    x->addr = nic_dma_read32(d->base.pm, a + off[0]);
+    x->flags = nic_dma_read32(d->base.pm, a + off[1]);
+    x->misc = nic_dma_read32(d->base.pm, a + off[2]);
 }
 
 static uint32_t rx_addr(const struct am79c971 *d, uint32_t pos)
@@ -254,7 +246,7 @@ static void fetch_init_block(struct am79c971 *d)
     }
     uint32_t ib[INIT_BLOCK_WORDS];
     for (int i = 0; i < INIT_BLOCK_WORDS; i++) {
-        ib[i] = nic_dma_read32(d->pm, iadr + 4u * (unsigned)i);
+        ib[i] = nic_dma_read32(d->base.pm, iadr + 4u * (unsigned)i);
     }
     d->csr[CSR_MODE] = ib[0] & 0xFFFF;
     d->rx_l2len = (ib[0] >> 20) & 0xF;
@@ -298,8 +290,9 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
     if (len > MAX_FRAME) {
         if (!d->logged_oversize) {
             d->logged_oversize = 1;
-            log_msg(d->lg, "AM79C971", "%s: received frames longer than %d "
-                    "bytes are dropped", d->name, MAX_FRAME);
+            log_msg(d->base.lg, "AM79C971",
+                    "%s: received frames longer than %d "
+                    "bytes are dropped", d->base.name, MAX_FRAME);
         }
         return 0;
     }
@@ -318,7 +311,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         if (c > len - done) {
             c = len - done;
         }
-        nic_dma_write(d->pm, x.addr, frame + done, c);
+        nic_dma_write(d->base.pm, x.addr, frame + done, c);
         done += c;
         d->rx_pos = (d->rx_pos + 1) % nring;
         uint32_t flags = x.flags;
@@ -328,13 +321,13 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         if (done == len) {
             flags |= DESC_ENP;
             if (n) {
-                nic_dma_write32(d->pm, addr + off[1], flags);
+                nic_dma_write32(d->base.pm, addr + off[1], flags);
             } else {
                 x0.flags = flags;
             }
             uint32_t misc = (x.misc & ~RMD2_MCNT) |
                             ((uint32_t)(len + ETH_FCS_LEN) & RMD2_MCNT);
-            nic_dma_write32(d->pm, addr + off[2], misc);
+            nic_dma_write32(d->base.pm, addr + off[2], misc);
             break;
         }
         uint32_t next = rx_addr(d, d->rx_pos);
@@ -346,20 +339,21 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             }
             flags |= DESC_ERR | RMD1_BUFF | DESC_ENP; /* truncated */
             if (n) {
-                nic_dma_write32(d->pm, addr + off[1], flags);
+                nic_dma_write32(d->base.pm, addr + off[1], flags);
             } else {
                 x0.flags = flags;
             }
             break;
         }
         if (n) {
-            nic_dma_write32(d->pm, addr + off[1], flags);
+            nic_dma_write32(d->base.pm, addr + off[1], flags);
         }
         addr = next;
         x = nx;
     }
     /* The first descriptor goes back to the host last. */
-    nic_dma_write32(d->pm, first + off[1], (x0.flags & ~DESC_OWN) | DESC_STP);
+    nic_dma_write32(d->base.pm, first + off[1],
+                    (x0.flags & ~DESC_OWN) | DESC_STP);
     d->csr[CSR_STATUS] |= CSR0_RINT;
     update_irq_locked(d);
     return 1;
@@ -396,7 +390,7 @@ static enum tx_result tx_one_locked(struct am79c971 *d, const unsigned off[3])
         if (len + c > TX_GATHER_MAX) {
             truncated = 1;
         } else {
-            nic_dma_read(d->pm, x.addr, d->txbuf + len, c);
+            nic_dma_read(d->base.pm, x.addr, d->txbuf + len, c);
             len += c;
         }
         uint32_t addr = tx_addr(d, pos);
@@ -427,9 +421,9 @@ static enum tx_result tx_one_locked(struct am79c971 *d, const unsigned off[3])
         nic_port_send_locked(&d->port, d->txbuf, len);
     }
     for (uint32_t i = 0; i < nconsumed; i++) {
-        nic_dma_write32(d->pm, consumed[i] + off[1], consumed_flags[i]);
+        nic_dma_write32(d->base.pm, consumed[i] + off[1], consumed_flags[i]);
     }
-    nic_dma_write32(d->pm, first + off[1], first_flags & ~DESC_OWN);
+    nic_dma_write32(d->base.pm, first + off[1], first_flags & ~DESC_OWN);
     d->csr[CSR_STATUS] |= CSR0_TINT;
     return TX_DONE;
 }
@@ -465,17 +459,17 @@ static int tx_on_locked(const struct am79c971 *d)
 
 int am79c971_tx_on(struct am79c971 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return on;
 }
 
 int am79c971_tx_poll(struct am79c971 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int n = tx_scan_locked(d, TX_POLL_FRAMES);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return n;
 }
 
@@ -584,8 +578,8 @@ static void bad_offset(struct am79c971 *d, uint64_t off, int is_write)
 {
     if (!d->logged_bad_offset) {
         d->logged_bad_offset = 1;
-        log_msg(d->lg, "AM79C971", "%s: guest error: %s at offset 0x%llx "
-                "(not a DWIO port)", d->name, is_write ? "write" : "read",
+        log_msg(d->base.lg, "AM79C971", "%s: guest error: %s at offset 0x%llx "
+                "(not a DWIO port)", d->base.name, is_write ? "write" : "read",
                 (unsigned long long)off);
     }
 }
@@ -594,7 +588,7 @@ static uint64_t am79c971_read(struct device *dev, uint64_t off, unsigned size)
 {
     struct am79c971 *d = to_am(dev);
     uint32_t v = 0;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     switch (off) {
     case REG_RDP:
         v = csr_read(d, d->rap);
@@ -609,7 +603,7 @@ static uint64_t am79c971_read(struct device *dev, uint64_t off, unsigned size)
         bad_offset(d, off, 0);
         break;
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return size >= 4 ? v : v & ((1u << (size * 8)) - 1);
 }
 
@@ -619,7 +613,7 @@ static void am79c971_write(struct device *dev, uint64_t off, unsigned size,
     struct am79c971 *d = to_am(dev);
     uint32_t v = (uint32_t)value;
     (void)size;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     switch (off) {
     case REG_RDP:
         csr_write(d, d->rap, v);
@@ -635,16 +629,16 @@ static void am79c971_write(struct device *dev, uint64_t off, unsigned size,
         break;
     }
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (on) {
-        tx_kick(&d->kick); /* the periodic scan runs while TX is on */
+        tx_kick(&d->base.kick); /* the periodic scan runs while TX is on */
     }
 }
 
 static void am79c971_reset(struct device *dev)
 {
     struct am79c971 *d = to_am(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     memset(d->csr, 0, sizeof(d->csr));
     memset(d->bcr, 0, sizeof(d->bcr));
     d->rap = 0;
@@ -652,20 +646,15 @@ static void am79c971_reset(struct device *dev)
     d->rx_l2len = d->tx_l2len = 0;
     d->rx_pos = d->tx_pos = 0;
     d->csr0_writes = 0;
-    if (d->irq_level) {
-        d->irq_level = 0;
-        irq_set(&d->irq, 0);
-    }
-    pthread_mutex_unlock(&d->lock);
+    nic_chip_irq_locked(&d->base, 0);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* Restored from a snapshot: the periodic scan runs while TX is on. */
 static void am79c971_loaded(struct device *dev)
 {
     struct am79c971 *d = to_am(dev);
-    if (am79c971_tx_on(d)) {
-        tx_kick(&d->kick);
-    }
+    nic_chip_kick_if(&d->base, am79c971_tx_on(d));
 }
 
 static const struct device_ops am79c971_ops = {
@@ -691,17 +680,11 @@ int am79c971_create(const struct am79c971_config *c, struct am79c971 **out)
         free(d);
         return -ENOMEM;
     }
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "am79c971");
-    d->dev.name = d->name;
-    d->dev.ops = &am79c971_ops;
+    nic_chip_init(&d->base, c->name, "am79c971", &am79c971_ops, c->pm, c->lg,
+                  c->irq, c->kick);
     d->type = c->type;
-    d->pm = c->pm;
-    d->lg = c->lg;
-    d->irq = c->irq;
-    d->kick = c->kick;
-    pthread_mutex_init(&d->lock, NULL);
-    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
-    am79c971_reset(&d->dev);
+    nic_port_init(&d->port, &d->base.lock, rx_frame_locked, d);
+    am79c971_reset(&d->base.dev);
     *out = d;
     return 0;
 }
@@ -712,14 +695,14 @@ void am79c971_destroy(struct am79c971 *d)
         return;
     }
     am79c971_set_nio(d, NULL);
-    pthread_mutex_destroy(&d->lock);
+    nic_chip_fini(&d->base);
     free(d->txbuf);
     free(d);
 }
 
 struct device *am79c971_device(struct am79c971 *d)
 {
-    return &d->dev;
+    return &d->base.dev;
 }
 
 void am79c971_pci_config(struct am79c971 *d, struct pci_dev_config *cfg)
@@ -728,7 +711,7 @@ void am79c971_pci_config(struct am79c971 *d, struct pci_dev_config *cfg)
         AM79C971_PCI_VENDOR, AM79C971_PCI_DEVICE, AM79C971_PCI_CLASS,
         AM79C971_REG_BAR, AM79C971_WINDOW_SIZE,
     };
-    nic_pci_config(cfg, &id, d->name, &d->dev);
+    nic_pci_config(cfg, &id, d->base.name, &d->base.dev);
 }
 
 int am79c971_set_nio(struct am79c971 *d, struct nio *nio)
@@ -756,7 +739,7 @@ void am79c971_dump(struct am79c971 *d, FILE *out)
         {12, "CSR12 PADR 15:0"}, {13, "CSR13 PADR 31:16"},
         {14, "CSR14 PADR 47:32"},
     };
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
         fprintf(out, "    %-24s 0x%04x\n", shown[i].name, d->csr[shown[i].n]);
     }
@@ -764,7 +747,7 @@ void am79c971_dump(struct am79c971 *d, FILE *out)
     fprintf(out, "    RX ring 0x%08x (%u), at %u; TX ring 0x%08x (%u), at "
             "%u\n", d->rx_start, ring_len(d->rx_l2len), d->rx_pos,
             d->tx_start, ring_len(d->tx_l2len), d->tx_pos);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* ======================================================== card layers */

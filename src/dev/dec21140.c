@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 
 #define DEC21140_NCSR 16
@@ -118,13 +119,7 @@ static const char *const csr_names[DEC21140_NCSR] = {
 #define RING_WALK_MAX 1024  /* descriptors per frame: a loop is a guest bug */
 
 struct dec21140 {
-    struct device dev;
-    pthread_mutex_t lock;
-    char name[64];
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
+    struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* TX_GATHER_MAX bytes, used under the lock */
 
@@ -136,7 +131,6 @@ struct dec21140 {
     uint8_t filter_valid[FILTER_ENTRIES];
     struct nic_mii mii;
     uint16_t phy[32][32];
-    uint8_t irq_level;
 
     uint8_t logged_bad_offset;
     uint8_t logged_oversize;
@@ -152,13 +146,13 @@ static const struct dev_field dec21140_fields[] = {
     {"filter_valid", offsetof(struct dec21140, filter_valid), FILTER_ENTRIES},
     {"mii", offsetof(struct dec21140, mii), sizeof(struct nic_mii)},
     {"phy", offsetof(struct dec21140, phy), sizeof(uint16_t) * 32 * 32},
-    {"irq_level", offsetof(struct dec21140, irq_level), 1},
+    {"irq_level", offsetof(struct dec21140, base.irq_level), 1},
     {NULL, 0, 0},
 };
 
 static struct dec21140 *to_dec(struct device *dev)
 {
-    return DEV_CONTAINER(dev, struct dec21140, dev);
+    return DEV_CONTAINER(dev, struct dec21140, base.dev);
 }
 
 /* ========================================================= interrupts */
@@ -174,11 +168,7 @@ static void update_irq_locked(struct dec21140 *d)
         s |= CSR5_AIS;
     }
     d->csr[CSR5_STATUS] = s;
-    int level = (s & (CSR5_NIS | CSR5_AIS)) != 0;
-    if (level != d->irq_level) {
-        d->irq_level = (uint8_t)level;
-        irq_set(&d->irq, level);
-    }
+    nic_chip_irq_locked(&d->base, (s & (CSR5_NIS | CSR5_AIS)) != 0);
 }
 
 /* ================================================================ PHY */
@@ -245,8 +235,8 @@ static void ring_error(struct dec21140 *d, const char *what, uint32_t addr)
 {
     if (!d->logged_ring) {
         d->logged_ring = 1;
-        log_msg(d->lg, "DEC21140", "%s: guest error: %s at 0x%08x", d->name,
-                what, addr);
+        log_msg(d->base.lg, "DEC21140", "%s: guest error: %s at 0x%08x",
+                d->base.name, what, addr);
     }
 }
 
@@ -264,34 +254,34 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
     if (len > MAX_FRAME) {
         if (!d->logged_oversize) {
             d->logged_oversize = 1;
-            log_msg(d->lg, "DEC21140", "%s: received frames longer than %d "
-                    "bytes are dropped", d->name, MAX_FRAME);
+            log_msg(d->base.lg, "DEC21140", "%s: received frames longer "
+                    "than %d bytes are dropped", d->base.name, MAX_FRAME);
         }
         return 0;
     }
     uint32_t first = d->rx_current;
     uint32_t addr = first;
-    if (!(nic_dma_read32(d->pm, addr) & DES0_OWN)) {
+    if (!(nic_dma_read32(d->base.pm, addr) & DES0_OWN)) {
         return 0; /* ring full: dropped without RU (devices.md §3.1) */
     }
     uint32_t first_status = 0;
     size_t done = 0;
     for (int n = 0;; n++) {
-        uint32_t rdes1 = nic_dma_read32(d->pm, addr + 4);
-        uint32_t rdes2 = nic_dma_read32(d->pm, addr + 8);
-        uint32_t rdes3 = nic_dma_read32(d->pm, addr + 12);
+        uint32_t rdes1 = nic_dma_read32(d->base.pm, addr + 4);
+        uint32_t rdes2 = nic_dma_read32(d->base.pm, addr + 8);
+        uint32_t rdes3 = nic_dma_read32(d->base.pm, addr + 12);
         size_t c1 = DES1_BS1(rdes1);
         if (c1 > len - done) {
             c1 = len - done;
         }
-        nic_dma_write(d->pm, rdes2, frame + done, c1);
+        nic_dma_write(d->base.pm, rdes2, frame + done, c1);
         done += c1;
         if (!(rdes1 & RDES1_RCH)) {
             size_t c2 = DES1_BS2(rdes1);
             if (c2 > len - done) {
                 c2 = len - done;
             }
-            nic_dma_write(d->pm, rdes3, frame + done, c2);
+            nic_dma_write(d->base.pm, rdes3, frame + done, c2);
             done += c2;
         }
         uint32_t next = rx_next(d, addr, rdes1, rdes3);
@@ -308,7 +298,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             }
             last = 1;
         } else if (n + 1 >= RING_WALK_MAX || next == first ||
-                   !(nic_dma_read32(d->pm, next) & DES0_OWN)) {
+                   !(nic_dma_read32(d->base.pm, next) & DES0_OWN)) {
             if (n + 1 >= RING_WALK_MAX || next == first) {
                 ring_error(d, "RX frame does not fit the ring", addr);
             }
@@ -320,7 +310,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         if (n == 0) {
             first_status = status;
         } else {
-            nic_dma_write32(d->pm, addr, status);
+            nic_dma_write32(d->base.pm, addr, status);
         }
         if (last) {
             break;
@@ -328,7 +318,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         addr = next;
     }
     /* The first descriptor goes back to the host last (devices.md §3.1). */
-    nic_dma_write32(d->pm, first, first_status | RDES0_FS);
+    nic_dma_write32(d->base.pm, first, first_status | RDES0_FS);
     d->csr[CSR5_STATUS] |= CSR5_RI;
     update_irq_locked(d);
     return 1;
@@ -361,7 +351,7 @@ static void load_setup_frame(struct dec21140 *d, uint32_t buf, size_t len)
         ring_error(d, "short setup frame", buf);
         return;
     }
-    nic_dma_read(d->pm, buf, sf, sizeof(sf));
+    nic_dma_read(d->base.pm, buf, sf, sizeof(sf));
     for (int i = 0; i < FILTER_ENTRIES; i++) {
         /* the first two bytes of each of the entry's three longwords */
         static const int pos[ETH_ALEN] = {0, 1, 4, 5, 8, 9};
@@ -378,20 +368,20 @@ enum tx_result { TX_NONE, TX_DONE, TX_WAIT };
 static enum tx_result tx_one_locked(struct dec21140 *d, uint8_t *buf)
 {
     uint32_t first = d->tx_current;
-    uint32_t tdes0 = nic_dma_read32(d->pm, first);
+    uint32_t tdes0 = nic_dma_read32(d->base.pm, first);
     if (!(tdes0 & DES0_OWN)) {
         return TX_NONE;
     }
-    uint32_t tdes1 = nic_dma_read32(d->pm, first + 4);
+    uint32_t tdes1 = nic_dma_read32(d->base.pm, first + 4);
     if (!(tdes1 & (TDES1_FS | TDES1_LS))) {
         /* Not data: a setup frame, or a descriptor to skip. */
         if (tdes1 & TDES1_SET) {
-            load_setup_frame(d, nic_dma_read32(d->pm, first + 8),
+            load_setup_frame(d, nic_dma_read32(d->base.pm, first + 8),
                              DES1_BS1(tdes1));
         }
         d->tx_current = tx_next(d, first, tdes1,
-                                nic_dma_read32(d->pm, first + 12));
-        nic_dma_write32(d->pm, first, 0);
+                                nic_dma_read32(d->base.pm, first + 12));
+        nic_dma_write32(d->base.pm, first, 0);
         if (tdes1 & TDES1_IC) {
             d->csr[CSR5_STATUS] |= CSR5_TI;
         }
@@ -407,16 +397,16 @@ static enum tx_result tx_one_locked(struct dec21140 *d, uint8_t *buf)
     uint32_t addr = first;
     uint32_t ic = tdes1 & TDES1_IC;
     for (;;) {
-        uint32_t w2 = nic_dma_read32(d->pm, addr + 8);
-        uint32_t w3 = nic_dma_read32(d->pm, addr + 12);
+        uint32_t w2 = nic_dma_read32(d->base.pm, addr + 8);
+        uint32_t w3 = nic_dma_read32(d->base.pm, addr + 12);
         size_t c1 = DES1_BS1(tdes1);
         size_t c2 = (tdes1 & TDES1_TCH) ? 0 : DES1_BS2(tdes1);
         if (len + c1 + c2 > TX_GATHER_MAX) {
             truncated = 1;
         } else {
-            nic_dma_read(d->pm, w2, buf + len, c1);
+            nic_dma_read(d->base.pm, w2, buf + len, c1);
             len += c1;
-            nic_dma_read(d->pm, w3, buf + len, c2);
+            nic_dma_read(d->base.pm, w3, buf + len, c2);
             len += c2;
         }
         uint32_t next = tx_next(d, addr, tdes1, w3);
@@ -434,11 +424,11 @@ static enum tx_result tx_one_locked(struct dec21140 *d, uint8_t *buf)
             truncated = 1;
             break;
         }
-        if (!(nic_dma_read32(d->pm, next) & DES0_OWN)) {
+        if (!(nic_dma_read32(d->base.pm, next) & DES0_OWN)) {
             return TX_WAIT;
         }
         addr = next;
-        tdes1 = nic_dma_read32(d->pm, addr + 4);
+        tdes1 = nic_dma_read32(d->base.pm, addr + 4);
     }
 
     if (truncated) {
@@ -448,9 +438,9 @@ static enum tx_result tx_one_locked(struct dec21140 *d, uint8_t *buf)
         nic_port_send_locked(&d->port, buf, len);
     }
     for (int i = 0; i < nconsumed; i++) {
-        nic_dma_write32(d->pm, consumed[i], 0);
+        nic_dma_write32(d->base.pm, consumed[i], 0);
     }
-    nic_dma_write32(d->pm, first, 0); /* ownership back, status 0 */
+    nic_dma_write32(d->base.pm, first, 0); /* ownership back, status 0 */
     if (ic) {
         d->csr[CSR5_STATUS] |= CSR5_TI;
     }
@@ -485,17 +475,17 @@ static int tx_on_locked(const struct dec21140 *d)
 
 int dec21140_tx_on(struct dec21140 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return on;
 }
 
 int dec21140_tx_poll(struct dec21140 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int n = tx_scan_locked(d, TX_POLL_FRAMES);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return n;
 }
 
@@ -506,12 +496,13 @@ static uint64_t dec21140_read(struct device *dev, uint64_t off, unsigned size)
     struct dec21140 *d = to_dec(dev);
     unsigned n = (unsigned)(off / 8);
     uint32_t v = 0;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if ((off & 7) || n >= DEC21140_NCSR) {
         if (!d->logged_bad_offset) {
             d->logged_bad_offset = 1;
-            log_msg(d->lg, "DEC21140", "%s: guest error: read at offset "
-                    "0x%llx (no CSR there)", d->name, (unsigned long long)off);
+            log_msg(d->base.lg, "DEC21140", "%s: guest error: read at "
+                    "offset 0x%llx (no CSR there)", d->base.name,
+                    (unsigned long long)off);
         }
     } else if (n == CSR5_STATUS) {
         v = d->csr[CSR5_STATUS];
@@ -526,7 +517,7 @@ static uint64_t dec21140_read(struct device *dev, uint64_t off, unsigned size)
     } else {
         v = d->csr[n];
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return size >= 4 ? v : v & ((1u << (size * 8)) - 1);
 }
 
@@ -537,15 +528,15 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
     unsigned n = (unsigned)(off / 8);
     uint32_t v = (uint32_t)value;
     (void)size;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if ((off & 7) || n >= DEC21140_NCSR) {
         if (!d->logged_bad_offset) {
             d->logged_bad_offset = 1;
-            log_msg(d->lg, "DEC21140", "%s: guest error: write of 0x%08x at "
-                    "offset 0x%llx (no CSR there)", d->name, v,
+            log_msg(d->base.lg, "DEC21140", "%s: guest error: write of "
+                    "0x%08x at offset 0x%llx (no CSR there)", d->base.name, v,
                     (unsigned long long)off);
         }
-        pthread_mutex_unlock(&d->lock);
+        pthread_mutex_unlock(&d->base.lock);
         return;
     }
     int kick = 0;
@@ -580,16 +571,16 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
         d->csr[n] = v;
         break;
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (kick) {
-        tx_kick(&d->kick); /* the periodic scan runs while TX is on */
+        tx_kick(&d->base.kick); /* the periodic scan runs while TX is on */
     }
 }
 
 static void dec21140_reset(struct device *dev)
 {
     struct dec21140 *d = to_dec(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     memset(d->csr, 0, sizeof(d->csr));
     d->csr[CSR0_BUS_MODE] = CSR0_RESET;
     d->csr[CSR5_STATUS] = CSR5_RESET;
@@ -599,20 +590,15 @@ static void dec21140_reset(struct device *dev)
     memset(d->filter_valid, 0, sizeof(d->filter_valid));
     nic_mii_reset(&d->mii);
     memset(d->phy, 0, sizeof(d->phy));
-    if (d->irq_level) {
-        d->irq_level = 0;
-        irq_set(&d->irq, 0);
-    }
-    pthread_mutex_unlock(&d->lock);
+    nic_chip_irq_locked(&d->base, 0);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* Restored from a snapshot: the periodic scan runs while TX is on. */
 static void dec21140_loaded(struct device *dev)
 {
     struct dec21140 *d = to_dec(dev);
-    if (dec21140_tx_on(d)) {
-        tx_kick(&d->kick);
-    }
+    nic_chip_kick_if(&d->base, dec21140_tx_on(d));
 }
 
 static const struct device_ops dec21140_ops = {
@@ -638,19 +624,13 @@ int dec21140_create(const struct dec21140_config *c, struct dec21140 **out)
         free(d);
         return -ENOMEM;
     }
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "dec21140");
-    d->dev.name = d->name;
-    d->dev.ops = &dec21140_ops;
-    d->pm = c->pm;
-    d->lg = c->lg;
-    d->irq = c->irq;
-    d->kick = c->kick;
+    nic_chip_init(&d->base, c->name, "dec21140", &dec21140_ops, c->pm, c->lg,
+                  c->irq, c->kick);
     d->mii.phy_read = phy_read;
     d->mii.phy_write = phy_write;
     d->mii.ctx = d;
-    pthread_mutex_init(&d->lock, NULL);
-    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
-    dec21140_reset(&d->dev);
+    nic_port_init(&d->port, &d->base.lock, rx_frame_locked, d);
+    dec21140_reset(&d->base.dev);
     *out = d;
     return 0;
 }
@@ -661,14 +641,14 @@ void dec21140_destroy(struct dec21140 *d)
         return;
     }
     dec21140_set_nio(d, NULL);
-    pthread_mutex_destroy(&d->lock);
+    nic_chip_fini(&d->base);
     free(d->txbuf);
     free(d);
 }
 
 struct device *dec21140_device(struct dec21140 *d)
 {
-    return &d->dev;
+    return &d->base.dev;
 }
 
 void dec21140_pci_config(struct dec21140 *d, struct pci_dev_config *cfg)
@@ -677,7 +657,7 @@ void dec21140_pci_config(struct dec21140 *d, struct pci_dev_config *cfg)
         DEC21140_PCI_VENDOR, DEC21140_PCI_DEVICE, DEC21140_PCI_CLASS,
         DEC21140_CSR_BAR, DEC21140_WINDOW_SIZE,
     };
-    nic_pci_config(cfg, &id, d->name, &d->dev);
+    nic_pci_config(cfg, &id, d->base.name, &d->base.dev);
 }
 
 int dec21140_set_nio(struct dec21140 *d, struct nio *nio)
@@ -692,13 +672,13 @@ struct nio *dec21140_nio(struct dec21140 *d)
 
 void dec21140_dump(struct dec21140 *d, FILE *out)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     for (int i = 0; i < DEC21140_NCSR; i++) {
         fprintf(out, "    %-24s 0x%08x\n", csr_names[i], d->csr[i]);
     }
     fprintf(out, "    RX current 0x%08x, TX current 0x%08x\n", d->rx_current,
             d->tx_current);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 void dec21140_get_stats(struct dec21140 *d, struct nic_stats *st)

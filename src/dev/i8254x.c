@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 
 /* Register offsets, manual table 13-2 (82542 aliases in §13.4) */
@@ -107,13 +108,7 @@ enum {
 };
 
 struct i8254x {
-    struct device dev;
-    pthread_mutex_t lock;
-    char name[64];
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
+    struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     struct nic_port port; /* NIO and counters */
     uint8_t *txbuf; /* MAX_FRAME + 4 bytes of scratch, used locked */
 
@@ -128,7 +123,6 @@ struct i8254x {
     int8_t mdio_pos;
     uint16_t mdio_data;
     uint16_t phy[32][32];
-    uint8_t irq_level;
 
     uint8_t logged_unknown;
     uint8_t logged_addr;
@@ -159,22 +153,18 @@ static const struct dev_field i8254x_fields[] = {
     {"mdio", offsetof(struct i8254x, mdio_state),
      offsetof(struct i8254x, phy) - offsetof(struct i8254x, mdio_state)},
     {"phy", offsetof(struct i8254x, phy), sizeof(uint16_t) * 32 * 32},
-    {"irq_level", offsetof(struct i8254x, irq_level), 1},
+    {"irq_level", offsetof(struct i8254x, base.irq_level), 1},
     {NULL, 0, 0},
 };
 
 static struct i8254x *to_i8(struct device *dev)
 {
-    return DEV_CONTAINER(dev, struct i8254x, dev);
+    return DEV_CONTAINER(dev, struct i8254x, base.dev);
 }
 
 static void update_irq_locked(struct i8254x *d)
 {
-    int level = (d->icr & d->ims) != 0;
-    if (level != d->irq_level) {
-        d->irq_level = (uint8_t)level;
-        irq_set(&d->irq, level);
-    }
+    nic_chip_irq_locked(&d->base, (d->icr & d->ims) != 0);
 }
 
 /* ================================================================ PHY */
@@ -289,8 +279,8 @@ static void addr_error(struct i8254x *d, uint32_t hi)
 {
     if (!d->logged_addr) {
         d->logged_addr = 1;
-        log_msg(d->lg, "I8254X", "%s: guest error: 64-bit address (high "
-                "word 0x%08x) beyond the 32-bit PCI space", d->name, hi);
+        log_msg(d->base.lg, "I8254X", "%s: guest error: 64-bit address (high "
+                "word 0x%08x) beyond the 32-bit PCI space", d->base.name, hi);
     }
 }
 
@@ -348,19 +338,20 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         memcpy(tmp, frame + done, clen);
         memset(tmp + clen, 0, norm - clen);
         swap_words(tmp, norm);
-        uint32_t hi = nic_dma_read32(d->pm, a + 4);
+        uint32_t hi = nic_dma_read32(d->base.pm, a + 4);
         if (hi) {
             addr_error(d, hi);
         } else {
-            nic_dma_write(d->pm, nic_dma_read32(d->pm, a), tmp, norm);
+            nic_dma_write(d->base.pm, nic_dma_read32(d->base.pm, a), tmp,
+                          norm);
         }
         done += clen;
         int last = done == len;
         /* length counts the absent FCS on the last chunk (§1.6) */
-        nic_dma_write32(d->pm, a + 8,
+        nic_dma_write32(d->base.pm, a + 8,
                         (uint32_t)(clen + (last ? ETH_FCS_LEN : 0)) &
                             DESC_LEN);
-        nic_dma_write32(d->pm, a + 12,
+        nic_dma_write32(d->base.pm, a + 12,
                         RXD_IXSM | RXD_DD | (last ? RXD_EOP : 0));
         d->rdh = (d->rdh + 1) % n;
     }
@@ -385,7 +376,7 @@ static int tx_one_locked(struct i8254x *d, uint32_t n)
     uint32_t idx = d->tdh;
     int complete = 0;
     while (idx != d->tdt) {
-        uint32_t w2 = nic_dma_read32(d->pm, base + idx * DESC_SIZE + 8);
+        uint32_t w2 = nic_dma_read32(d->base.pm, base + idx * DESC_SIZE + 8);
         idx = (idx + 1) % n;
         if (w2 & TXD_EOP) {
             complete = 1;
@@ -400,9 +391,9 @@ static int tx_one_locked(struct i8254x *d, uint32_t n)
     uint32_t icr = 0;
     for (;;) {
         uint32_t a = base + d->tdh * DESC_SIZE;
-        uint32_t lo = nic_dma_read32(d->pm, a);
-        uint32_t hi = nic_dma_read32(d->pm, a + 4);
-        uint32_t w2 = nic_dma_read32(d->pm, a + 8);
+        uint32_t lo = nic_dma_read32(d->base.pm, a);
+        uint32_t hi = nic_dma_read32(d->base.pm, a + 4);
+        uint32_t w2 = nic_dma_read32(d->base.pm, a + 8);
         size_t blen = w2 & DESC_LEN;
         size_t norm = (blen + 3) & ~(size_t)3;
         if (hi) {
@@ -411,13 +402,13 @@ static int tx_one_locked(struct i8254x *d, uint32_t n)
         } else if (len + norm > MAX_FRAME) {
             truncated = 1;
         } else if (!truncated) {
-            nic_dma_read(d->pm, lo, d->txbuf + len, norm);
+            nic_dma_read(d->base.pm, lo, d->txbuf + len, norm);
             swap_words(d->txbuf + len, norm);
             len += blen;
         }
         if (w2 & TXD_RS) {
-            uint32_t w3 = nic_dma_read32(d->pm, a + 12);
-            nic_dma_write32(d->pm, a + 12, w3 | TXD_DD);
+            uint32_t w3 = nic_dma_read32(d->base.pm, a + 12);
+            nic_dma_write32(d->base.pm, a + 12, w3 | TXD_DD);
             icr |= ICR_TXDW;
         }
         d->tdh = (d->tdh + 1) % n;
@@ -475,17 +466,17 @@ static int tx_on_locked(const struct i8254x *d)
 
 int i8254x_tx_on(struct i8254x *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return on;
 }
 
 int i8254x_tx_poll(struct i8254x *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int n = tx_scan_locked(d, TX_POLL_FRAMES);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return n;
 }
 
@@ -506,8 +497,9 @@ static void unknown_reg(struct i8254x *d, uint64_t off, int is_write)
 {
     if (!d->logged_unknown) {
         d->logged_unknown = 1;
-        log_msg(d->lg, "I8254X", "%s: unimplemented: %s of register 0x%05llx "
-                "(reads 0, writes ignored; logged once)", d->name,
+        log_msg(d->base.lg, "I8254X",
+                "%s: unimplemented: %s of register 0x%05llx "
+                "(reads 0, writes ignored; logged once)", d->base.name,
                 is_write ? "write" : "read", (unsigned long long)off);
     }
 }
@@ -516,7 +508,7 @@ static uint64_t i8254x_read(struct device *dev, uint64_t off, unsigned size)
 {
     struct i8254x *d = to_i8(dev);
     uint32_t v = 0;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     switch (canonical(off)) {
     case REG_CTRL: v = d->ctrl; break;
     case REG_STATUS: v = STATUS_FD | STATUS_LU; break; /* link always up */
@@ -551,7 +543,7 @@ static uint64_t i8254x_read(struct device *dev, uint64_t off, unsigned size)
     case REG_TDT: v = d->tdt; break;
     default: unknown_reg(d, off, 0); break;
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return size >= 4 ? v : v & ((1u << (size * 8)) - 1);
 }
 
@@ -561,7 +553,7 @@ static void i8254x_write(struct device *dev, uint64_t off, unsigned size,
     struct i8254x *d = to_i8(dev);
     uint32_t v = (uint32_t)value;
     (void)size;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     switch (canonical(off)) {
     case REG_CTRL: d->ctrl = v; break;
     case REG_CTRL_EXT: ctrl_ext_write(d, v); break;
@@ -606,16 +598,16 @@ static void i8254x_write(struct device *dev, uint64_t off, unsigned size,
     default: unknown_reg(d, off, 1); break;
     }
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (on) {
-        tx_kick(&d->kick); /* frames left for the periodic scan */
+        tx_kick(&d->base.kick); /* frames left for the periodic scan */
     }
 }
 
 static void i8254x_reset(struct device *dev)
 {
     struct i8254x *d = to_i8(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     d->ctrl = d->ctrl_ext = d->fcal = d->fcah = d->fct = 0;
     d->icr = d->ims = 0;
     d->rctl = d->tctl = 0;
@@ -627,20 +619,15 @@ static void i8254x_reset(struct device *dev)
     d->mdio_pos = 15;
     d->mdio_data = 0;
     memset(d->phy, 0, sizeof(d->phy));
-    if (d->irq_level) {
-        d->irq_level = 0;
-        irq_set(&d->irq, 0);
-    }
-    pthread_mutex_unlock(&d->lock);
+    nic_chip_irq_locked(&d->base, 0);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* Restored from a snapshot: the periodic scan runs while frames wait. */
 static void i8254x_loaded(struct device *dev)
 {
     struct i8254x *d = to_i8(dev);
-    if (i8254x_tx_on(d)) {
-        tx_kick(&d->kick);
-    }
+    nic_chip_kick_if(&d->base, i8254x_tx_on(d));
 }
 
 static const struct device_ops i8254x_ops = {
@@ -666,16 +653,10 @@ int i8254x_create(const struct i8254x_config *c, struct i8254x **out)
         free(d);
         return -ENOMEM;
     }
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "i8254x");
-    d->dev.name = d->name;
-    d->dev.ops = &i8254x_ops;
-    d->pm = c->pm;
-    d->lg = c->lg;
-    d->irq = c->irq;
-    d->kick = c->kick;
-    pthread_mutex_init(&d->lock, NULL);
-    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
-    i8254x_reset(&d->dev);
+    nic_chip_init(&d->base, c->name, "i8254x", &i8254x_ops, c->pm, c->lg,
+                  c->irq, c->kick);
+    nic_port_init(&d->port, &d->base.lock, rx_frame_locked, d);
+    i8254x_reset(&d->base.dev);
     *out = d;
     return 0;
 }
@@ -686,14 +667,14 @@ void i8254x_destroy(struct i8254x *d)
         return;
     }
     i8254x_set_nio(d, NULL);
-    pthread_mutex_destroy(&d->lock);
+    nic_chip_fini(&d->base);
     free(d->txbuf);
     free(d);
 }
 
 struct device *i8254x_device(struct i8254x *d)
 {
-    return &d->dev;
+    return &d->base.dev;
 }
 
 void i8254x_pci_config(struct i8254x *d, struct pci_dev_config *cfg)
@@ -702,7 +683,7 @@ void i8254x_pci_config(struct i8254x *d, struct pci_dev_config *cfg)
         I8254X_PCI_VENDOR, I8254X_PCI_DEVICE, I8254X_PCI_CLASS,
         I8254X_REG_BAR, I8254X_WINDOW_SIZE,
     };
-    nic_pci_config(cfg, &id, d->name, &d->dev);
+    nic_pci_config(cfg, &id, d->base.name, &d->base.dev);
 }
 
 int i8254x_set_nio(struct i8254x *d, struct nio *nio)
@@ -722,14 +703,14 @@ void i8254x_get_stats(struct i8254x *d, struct nic_stats *st)
 
 void i8254x_dump(struct i8254x *d, FILE *out)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     fprintf(out, "    CTRL 0x%08x CTRL_EXT 0x%08x ICR 0x%08x IMS 0x%08x "
             "RCTL 0x%08x TCTL 0x%08x\n", d->ctrl, d->ctrl_ext, d->icr,
             d->ims, d->rctl, d->tctl);
     fprintf(out, "    RX ring 0x%08x (%u bytes) head %u tail %u; TX ring "
             "0x%08x (%u bytes) head %u tail %u\n", d->rdbal, d->rdlen,
             d->rdh, d->rdt, d->tdbal, d->tdlen, d->tdh, d->tdt);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* ======================================================== card layers */

@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 #include "mem/physmap.h"
 #include "net/nio.h"
@@ -120,14 +121,8 @@ struct mueslix_channel {
 };
 
 struct mueslix {
-    struct device dev;
-    pthread_mutex_t lock;
-    char name[64];
+    struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     enum mueslix_mode mode;
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
     uint8_t *txbuf; /* MAX_FRAME bytes, used under the lock */
 
     /* state (mueslix_fields) */
@@ -138,7 +133,6 @@ struct mueslix {
     uint8_t ucode[UCODE_SIZE];
     uint8_t xmem[XYMEM_SIZE];
     uint8_t ymem[XYMEM_SIZE];
-    uint8_t irq_level;
     struct mueslix_channel ch[MUESLIX_CHANNELS];
 
     uint8_t logged_bad_offset;
@@ -165,7 +159,7 @@ static const struct dev_field mueslix_fields[] = {
     {"ucode", offsetof(struct mueslix, ucode), UCODE_SIZE},
     {"xmem", offsetof(struct mueslix, xmem), XYMEM_SIZE},
     {"ymem", offsetof(struct mueslix, ymem), XYMEM_SIZE},
-    {"irq_level", offsetof(struct mueslix, irq_level), 1},
+    {"irq_level", offsetof(struct mueslix, base.irq_level), 1},
     CH_FIELD(0),
     CH_FIELD(1),
     CH_FIELD(2),
@@ -175,7 +169,7 @@ static const struct dev_field mueslix_fields[] = {
 
 static struct mueslix *to_mx(struct device *dev)
 {
-    return DEV_CONTAINER(dev, struct mueslix, dev);
+    return DEV_CONTAINER(dev, struct mueslix, base.dev);
 }
 
 static void guest_error(struct mueslix *m, const char *fmt, uint64_t a,
@@ -186,7 +180,8 @@ static void guest_error(struct mueslix *m, const char *fmt, uint64_t a,
         char msg[128];
         snprintf(msg, sizeof(msg), fmt, (unsigned long long)a,
                  (unsigned long long)b);
-        log_msg(m->lg, "MUESLIX", "%s: guest error: %s", m->name, msg);
+        log_msg(m->base.lg, "MUESLIX", "%s: guest error: %s", m->base.name,
+                msg);
     }
 }
 
@@ -196,18 +191,12 @@ static void guest_error(struct mueslix *m, const char *fmt, uint64_t a,
 static void update_irq_locked(struct mueslix *m)
 {
     if (m->irq_status & m->irq_mask) {
-        if (!m->irq_level) {
-            m->irq_level = 1;
-            irq_set(&m->irq, 1);
-        }
+        nic_chip_irq_locked(&m->base, 1);
         return;
     }
     if (++m->idle_evals == DEASSERT_AFTER_IDLE) {
         m->idle_evals = 0;
-        if (m->irq_level) {
-            m->irq_level = 0;
-            irq_set(&m->irq, 0);
-        }
+        nic_chip_irq_locked(&m->base, 0);
     }
 }
 
@@ -316,8 +305,8 @@ static void ring_error(struct mueslix *m, const char *what, unsigned ch,
 {
     if (!m->logged_ring) {
         m->logged_ring = 1;
-        log_msg(m->lg, "MUESLIX", "%s: guest error: channel %u: %s at "
-                "0x%08x", m->name, ch, what, addr);
+        log_msg(m->base.lg, "MUESLIX", "%s: guest error: channel %u: %s at "
+                "0x%08x", m->base.name, ch, what, addr);
     }
 }
 
@@ -333,8 +322,8 @@ static void tpu_command(struct mueslix *m, uint32_t cmd)
         c->enabled = 0;
     } else if (!m->logged_cmd) {
         m->logged_cmd = 1;
-        log_msg(m->lg, "MUESLIX", "%s: unimplemented: TPU command 0x%05x "
-                "(ignored)", m->name, cmd);
+        log_msg(m->base.lg, "MUESLIX", "%s: unimplemented: TPU command 0x%05x "
+                "(ignored)", m->base.name, cmd);
     }
 }
 
@@ -351,13 +340,14 @@ static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
     if (len > MAX_FRAME) {
         if (!m->logged_oversize) {
             m->logged_oversize = 1;
-            log_msg(m->lg, "MUESLIX", "%s: received frames longer than %d "
-                    "bytes are dropped", m->name, MAX_FRAME);
+            log_msg(m->base.lg, "MUESLIX",
+                    "%s: received frames longer than %d "
+                    "bytes are dropped", m->base.name, MAX_FRAME);
         }
         return 0;
     }
     uint32_t first = c->rx_current;
-    uint32_t w0 = nic_dma_read32(m->pm, first);
+    uint32_t w0 = nic_dma_read32(m->base.pm, first);
     if (!(w0 & D_OWN)) {
         return 0; /* ring full */
     }
@@ -365,12 +355,12 @@ static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
     uint32_t first_word = 0;
     size_t done = 0;
     for (int n = 0;; n++) {
-        uint32_t buf = nic_dma_read32(m->pm, addr + 4);
+        uint32_t buf = nic_dma_read32(m->base.pm, addr + 4);
         size_t cnt = w0 & D_LEN;
         if (cnt > len - done) {
             cnt = len - done;
         }
-        nic_dma_write(m->pm, buf, frame + done, cnt);
+        nic_dma_write(m->base.pm, buf, frame + done, cnt);
         done += cnt;
         uint32_t next = ring_next(m, addr, c->rx_start, c->rx_end);
         c->rx_current = next;
@@ -381,7 +371,7 @@ static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
             word = D_LS | (uint32_t)((cnt + c->crc_size + 1) & D_LEN);
             last = 1;
         } else {
-            w0 = nic_dma_read32(m->pm, next);
+            w0 = nic_dma_read32(m->base.pm, next);
             if (n + 1 >= RING_WALK_MAX || next == first || !(w0 & D_OWN)) {
                 if (n + 1 >= RING_WALK_MAX || next == first) {
                     ring_error(m, "RX frame does not fit the ring", c->id,
@@ -396,14 +386,15 @@ static int rx_frame_locked(struct mueslix *m, struct mueslix_channel *c,
         if (n == 0) {
             first_word = word;
         } else {
-            nic_dma_write32(m->pm, addr, word);
+            nic_dma_write32(m->base.pm, addr, word);
         }
         if (last) {
             break;
         }
         addr = next;
     }
-    nic_dma_write32(m->pm, first, first_word | D_FS); /* handed back last */
+    nic_dma_write32(m->base.pm, first,
+                    first_word | D_FS); /* handed back last */
     m->irq_status |= IRQ_RX(c->id);
     update_irq_locked(m);
     return 1;
@@ -446,7 +437,7 @@ static enum tx_result tx_one_locked(struct mueslix *m,
                                     struct mueslix_channel *c)
 {
     uint32_t first = c->tx_current;
-    uint32_t w0 = nic_dma_read32(m->pm, first);
+    uint32_t w0 = nic_dma_read32(m->base.pm, first);
     if (!(w0 & D_OWN)) {
         return TX_NONE;
     }
@@ -461,7 +452,7 @@ static enum tx_result tx_one_locked(struct mueslix *m,
         if (len + cnt > MAX_FRAME) {
             truncated = 1;
         } else if (cnt) {
-            nic_dma_read(m->pm, nic_dma_read32(m->pm, addr + 4),
+            nic_dma_read(m->base.pm, nic_dma_read32(m->base.pm, addr + 4),
                          m->txbuf + len, cnt);
             len += cnt;
         }
@@ -477,7 +468,7 @@ static enum tx_result tx_one_locked(struct mueslix *m,
             truncated = 1;
             break;
         }
-        uint32_t nw0 = nic_dma_read32(m->pm, cur);
+        uint32_t nw0 = nic_dma_read32(m->base.pm, cur);
         if (!(nw0 & D_OWN)) {
             return TX_WAIT; /* rest of the frame not handed over yet */
         }
@@ -494,9 +485,9 @@ static enum tx_result tx_one_locked(struct mueslix *m,
         nic_port_send_locked(&c->port, m->txbuf, len);
     }
     for (int i = 0; i < nconsumed; i++) {
-        nic_dma_write32(m->pm, consumed[i], 0);
+        nic_dma_write32(m->base.pm, consumed[i], 0);
     }
-    nic_dma_write32(m->pm, first, 0);
+    nic_dma_write32(m->base.pm, first, 0);
     m->irq_status |= IRQ_TX(c->id);
     return TX_DONE;
 }
@@ -543,17 +534,17 @@ static int tx_on_locked(const struct mueslix *m)
 
 int mueslix_tx_on(struct mueslix *m)
 {
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     int on = tx_on_locked(m);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return on;
 }
 
 int mueslix_tx_poll(struct mueslix *m)
 {
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     int n = tx_scan_locked(m);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return n;
 }
 
@@ -577,13 +568,13 @@ static uint64_t mueslix_read(struct device *dev, uint64_t off, unsigned size)
 {
     struct mueslix *m = to_mx(dev);
     uint64_t v = 0;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     uint8_t *mem = tpu_memory(m, off, size);
     if (mem) {
         for (unsigned i = 0; i < size; i++) {
             v = v << 8 | mem[i];
         }
-        pthread_mutex_unlock(&m->lock);
+        pthread_mutex_unlock(&m->base.lock);
         return v;
     }
     if (off >= REG_CHAN_BASE &&
@@ -621,7 +612,7 @@ static uint64_t mueslix_read(struct device *dev, uint64_t off, unsigned size)
             break;
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return size >= 4 ? (uint32_t)v : v & ((1u << (size * 8)) - 1);
 }
 
@@ -630,14 +621,14 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
 {
     struct mueslix *m = to_mx(dev);
     uint32_t v = (uint32_t)value;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     uint8_t *mem = tpu_memory(m, off, size);
     if (mem) {
         for (unsigned i = size; i-- > 0;) {
             mem[i] = (uint8_t)value;
             value >>= 8;
         }
-        pthread_mutex_unlock(&m->lock);
+        pthread_mutex_unlock(&m->base.lock);
         return;
     }
     if (off >= REG_CHAN_BASE &&
@@ -645,9 +636,9 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         unsigned n = (unsigned)((off - REG_CHAN_BASE) / REG_CHAN_STRIDE);
         chan_write(m, &m->ch[n], (unsigned)(off & (REG_CHAN_STRIDE - 1)), v);
         int on = tx_on_locked(m);
-        pthread_mutex_unlock(&m->lock);
+        pthread_mutex_unlock(&m->base.lock);
         if (on) {
-            tx_kick(&m->kick); /* the periodic scan runs while TX is on */
+            tx_kick(&m->base.kick); /* the periodic scan runs while TX is on */
         }
         return;
     }
@@ -682,9 +673,9 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         break;
     }
     int on = tx_on_locked(m);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     if (on) {
-        tx_kick(&m->kick);
+        tx_kick(&m->base.kick);
     }
 }
 
@@ -692,15 +683,13 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
 static void mueslix_loaded(struct device *dev)
 {
     struct mueslix *m = to_mx(dev);
-    if (mueslix_tx_on(m)) {
-        tx_kick(&m->kick);
-    }
+    nic_chip_kick_if(&m->base, mueslix_tx_on(m));
 }
 
 static void mueslix_reset(struct device *dev)
 {
     struct mueslix *m = to_mx(dev);
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     m->irq_status = m->irq_mask = 0;
     m->idle_evals = 0;
     m->chan_enable = 0;
@@ -719,11 +708,8 @@ static void mueslix_reset(struct device *dev)
             nio_set_bandwidth(c->port.nio, 0);
         }
     }
-    if (m->irq_level) {
-        m->irq_level = 0;
-        irq_set(&m->irq, 0);
-    }
-    pthread_mutex_unlock(&m->lock);
+    nic_chip_irq_locked(&m->base, 0);
+    pthread_mutex_unlock(&m->base.lock);
 }
 
 static const struct device_ops mueslix_ops = {
@@ -749,21 +735,16 @@ int mueslix_create(const struct mueslix_config *c, struct mueslix **out)
         free(m);
         return -ENOMEM;
     }
-    snprintf(m->name, sizeof(m->name), "%s", c->name ? c->name : "mueslix");
-    m->dev.name = m->name;
-    m->dev.ops = &mueslix_ops;
+    nic_chip_init(&m->base, c->name, "mueslix", &mueslix_ops, c->pm, c->lg,
+                  c->irq, c->kick);
     m->mode = c->mode;
-    m->pm = c->pm;
-    m->lg = c->lg;
-    m->irq = c->irq;
-    m->kick = c->kick;
-    pthread_mutex_init(&m->lock, NULL);
     for (unsigned i = 0; i < MUESLIX_CHANNELS; i++) {
         m->ch[i].chip = m;
         m->ch[i].id = i;
-        nic_port_init(&m->ch[i].port, &m->lock, port_rx_locked, &m->ch[i]);
+        nic_port_init(&m->ch[i].port, &m->base.lock, port_rx_locked,
+                      &m->ch[i]);
     }
-    mueslix_reset(&m->dev);
+    mueslix_reset(&m->base.dev);
     *out = m;
     return 0;
 }
@@ -776,14 +757,14 @@ void mueslix_destroy(struct mueslix *m)
     for (unsigned i = 0; i < MUESLIX_CHANNELS; i++) {
         mueslix_set_nio(m, i, NULL);
     }
-    pthread_mutex_destroy(&m->lock);
+    nic_chip_fini(&m->base);
     free(m->txbuf);
     free(m);
 }
 
 struct device *mueslix_device(struct mueslix *m)
 {
-    return &m->dev;
+    return &m->base.dev;
 }
 
 void mueslix_pci_config(struct mueslix *m, struct pci_dev_config *cfg)
@@ -792,7 +773,7 @@ void mueslix_pci_config(struct mueslix *m, struct pci_dev_config *cfg)
         MUESLIX_PCI_VENDOR, MUESLIX_PCI_DEVICE, MUESLIX_PCI_CLASS,
         MUESLIX_REG_BAR, MUESLIX_WINDOW_SIZE,
     };
-    nic_pci_config(cfg, &id, m->name, &m->dev);
+    nic_pci_config(cfg, &id, m->base.name, &m->base.dev);
 }
 
 int mueslix_set_nio(struct mueslix *m, unsigned channel, struct nio *nio)
@@ -809,11 +790,11 @@ int mueslix_set_nio(struct mueslix *m, unsigned channel, struct nio *nio)
     if (old) {
         nio_set_bandwidth(old, 0); /* the clock belonged to this port */
     }
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     if (c->port.nio && c->clk_rate) {
         nio_set_bandwidth(c->port.nio, (c->clk_rate + 1000) / 1000);
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return rc;
 }
 
@@ -830,9 +811,9 @@ unsigned mueslix_clock_rate(struct mueslix *m, unsigned channel)
     if (channel >= MUESLIX_CHANNELS) {
         return 0;
     }
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     unsigned r = m->ch[channel].clk_rate;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return r;
 }
 
@@ -847,7 +828,7 @@ void mueslix_get_stats(struct mueslix *m, unsigned channel,
 
 void mueslix_dump(struct mueslix *m, FILE *out)
 {
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     fprintf(out, "    interrupt status 0x%08x, mask 0x%08x, channel enable "
             "0x%08x, mode %d\n", m->irq_status, m->irq_mask, m->chan_enable,
             (int)m->mode);
@@ -859,7 +840,7 @@ void mueslix_dump(struct mueslix *m, FILE *out)
                 c->clk_rate, c->tx_start, c->tx_end, c->tx_current,
                 c->rx_start, c->rx_end, c->rx_current);
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
 }
 
 /* ======================================================== card layers */

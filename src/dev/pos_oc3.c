@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 #include "dev/plx9060.h"
 #include "mem/physmap.h"
@@ -45,13 +46,9 @@ struct pos_space {
 };
 
 struct pos_oc3 {
-    struct device dev; /* function 3's window; its fields are the card's */
-    pthread_mutex_t lock;
-    char name[64];
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
+    /* window, lock, name, DMA, IRQ, kick; the window is function 3's and
+     * its fields are the card's */
+    struct nic_chip base;
     struct nic_port port; /* NIO and counters (no byte counts on TX) */
     struct pos_space space[SPACES];
     struct plx9060 *plx[SPACES];
@@ -61,7 +58,6 @@ struct pos_oc3 {
     uint32_t ctrl1;
     uint32_t crc_size;
     uint32_t cs_reads;
-    uint8_t irq_level;
 
     unsigned logged; /* GE_* already logged */
     uint8_t tx_buf[POS_OC3_MAX_FRAME + 4]; /* + the last word's rounding */
@@ -75,7 +71,7 @@ static const struct dev_field pos_oc3_fields[] = {
     {"ctrl1", offsetof(struct pos_oc3, ctrl1), 4},
     {"crc_size", offsetof(struct pos_oc3, crc_size), 4},
     {"cs_reads", offsetof(struct pos_oc3, cs_reads), 4},
-    {"irq_level", offsetof(struct pos_oc3, irq_level), 1},
+    {"irq_level", offsetof(struct pos_oc3, base.irq_level), 1},
     {NULL, 0, 0},
 };
 
@@ -94,16 +90,8 @@ static void guest_error(struct pos_oc3 *d, unsigned kind, const char *what,
 {
     if (!(d->logged & kind)) {
         d->logged |= kind;
-        log_msg(d->lg, "POS-OC3", "%s: guest error: %s (0x%08x)", d->name,
-                what, addr);
-    }
-}
-
-static void irq_level_locked(struct pos_oc3 *d, int level)
-{
-    if (level != d->irq_level) {
-        d->irq_level = (uint8_t)level;
-        irq_set(&d->irq, level);
+        log_msg(d->base.lg, "POS-OC3", "%s: guest error: %s (0x%08x)",
+                d->base.name, what, addr);
     }
 }
 
@@ -114,7 +102,7 @@ static int dma_ok(struct pos_oc3 *d, uint32_t addr, uint32_t len)
         return 1;
     }
     uint64_t last = (uint64_t)addr + len - 1;
-    return physmap_find(d->pm, addr) && physmap_find(d->pm, last);
+    return physmap_find(d->base.pm, addr) && physmap_find(d->base.pm, last);
 }
 
 /* ============================================================= receive */
@@ -131,11 +119,11 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
         guest_error(d, GE_RX_DESC, "RX descriptor outside memory", first);
         return 0;
     }
-    uint32_t w0 = nic_dma_read32(d->pm, first);
+    uint32_t w0 = nic_dma_read32(d->base.pm, first);
     if (!(w0 & POS_OC3_DESC_OWN)) {
         return 0; /* no buffer: dropped */
     }
-    uint32_t cur = first, w1 = nic_dma_read32(d->pm, first + 4);
+    uint32_t cur = first, w1 = nic_dma_read32(d->base.pm, first + 4);
     uint32_t first_w0 = w0;
     size_t left = len;
     for (unsigned i = 0;; i++) {
@@ -145,7 +133,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             guest_error(d, GE_RX_BUF, "RX buffer outside memory", w1);
             return 0;
         }
-        nic_dma_write(d->pm, w1, frame + (len - left), n);
+        nic_dma_write(d->base.pm, w1, frame + (len - left), n);
         left -= n;
         uint32_t next = (w0 & POS_OC3_DESC_WRAP) ? d->rx_start
                                                  : cur + DESC_SIZE;
@@ -157,7 +145,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             /* The chip never refills the descriptor it started with. */
             if (next != first && i + 1 < MAX_CHAIN) {
                 if (dma_ok(d, next, DESC_SIZE)) {
-                    more = (nic_dma_read32(d->pm, next) &
+                    more = (nic_dma_read32(d->base.pm, next) &
                             POS_OC3_DESC_OWN) != 0;
                 } else {
                     guest_error(d, GE_RX_DESC, "RX descriptor outside memory", next);
@@ -166,7 +154,7 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             nw0 = (more ? POS_OC3_DESC_CONT : 0) | n; /* else truncated */
         }
         if (i) {
-            nic_dma_write32(d->pm, cur, nw0);
+            nic_dma_write32(d->base.pm, cur, nw0);
         } else {
             first_w0 = nw0;
         }
@@ -175,11 +163,11 @@ static int rx_frame_locked(void *chip, const uint8_t *frame, size_t len)
             break;
         }
         cur = next;
-        w0 = nic_dma_read32(d->pm, cur);
-        w1 = nic_dma_read32(d->pm, cur + 4);
+        w0 = nic_dma_read32(d->base.pm, cur);
+        w1 = nic_dma_read32(d->base.pm, cur + 4);
     }
-    nic_dma_write32(d->pm, first, first_w0); /* written last */
-    irq_level_locked(d, 1);
+    nic_dma_write32(d->base.pm, first, first_w0); /* written last */
+    nic_chip_irq_locked(&d->base, 1);
     return 1;
 }
 
@@ -200,12 +188,12 @@ static unsigned tx_chain_locked(struct pos_oc3 *d, uint32_t first, int *bad)
     uint32_t cur = first, total = 0;
     *bad = 0;
     for (unsigned n = 1;; n++) {
-        uint32_t w0 = nic_dma_read32(d->pm, cur);
+        uint32_t w0 = nic_dma_read32(d->base.pm, cur);
         if (!(w0 & POS_OC3_DESC_OWN)) {
             return 0; /* IOS is still filling the chain */
         }
         uint32_t len = w0 & POS_OC3_DESC_LEN;
-        uint32_t buf = nic_dma_read32(d->pm, cur + 4);
+        uint32_t buf = nic_dma_read32(d->base.pm, cur + 4);
         total += len;
         if (total > POS_OC3_MAX_FRAME) {
             guest_error(d, GE_TX_LONG, "TX frame longer than the 8192-byte buffer", cur);
@@ -249,17 +237,18 @@ static int tx_frame_locked(struct pos_oc3 *d)
     if (!count) {
         return 0;
     }
-    uint32_t first_w0 = nic_dma_read32(d->pm, first);
+    uint32_t first_w0 = nic_dma_read32(d->base.pm, first);
     uint32_t cur = first, total = 0;
     for (unsigned i = 0; i < count; i++) {
-        uint32_t w0 = nic_dma_read32(d->pm, cur);
+        uint32_t w0 = nic_dma_read32(d->base.pm, cur);
         uint32_t len = w0 & POS_OC3_DESC_LEN;
         if (!bad && len) {
             /* Whole words, each byte-reversed; the next buffer lands
              * right after this one's last byte [reference convention]. */
             uint8_t *p = d->tx_buf + total;
             uint32_t words = (len + 3) & ~3u;
-            nic_dma_read(d->pm, nic_dma_read32(d->pm, cur + 4), p, words);
+            nic_dma_read(d->base.pm, nic_dma_read32(d->base.pm, cur + 4), p,
+                         words);
             for (uint32_t k = 0; k < words; k += 4) {
                 uint8_t a = p[k], b = p[k + 1];
                 p[k] = p[k + 3];
@@ -270,7 +259,7 @@ static int tx_frame_locked(struct pos_oc3 *d)
         }
         total += len;
         if (i) {
-            nic_dma_write32(d->pm, cur, 0);
+            nic_dma_write32(d->base.pm, cur, 0);
         }
         cur = (w0 & POS_OC3_DESC_WRAP) ? d->tx_start : cur + DESC_SIZE;
     }
@@ -281,8 +270,8 @@ static int tx_frame_locked(struct pos_oc3 *d)
         nio_send(d->port.nio, d->tx_buf, total);
         d->port.st.tx_frames++;
     }
-    nic_dma_write32(d->pm, first, first_w0 & ~POS_OC3_DESC_OWN);
-    irq_level_locked(d, 1);
+    nic_dma_write32(d->base.pm, first, first_w0 & ~POS_OC3_DESC_OWN);
+    nic_chip_irq_locked(&d->base, 1);
     return 1;
 }
 
@@ -295,20 +284,20 @@ static int tx_on_locked(const struct pos_oc3 *d)
 
 int pos_oc3_tx_on(struct pos_oc3 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return on;
 }
 
 int pos_oc3_tx_poll(struct pos_oc3 *d)
 {
     int sent = 0;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     while (sent < POS_OC3_TX_BURST && tx_frame_locked(d)) {
         sent++;
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return sent;
 }
 
@@ -321,7 +310,7 @@ static uint64_t space_read(struct device *dev, uint64_t off, unsigned size)
     unsigned k = (unsigned)(s - d->space);
     uint64_t v = 0;
     (void)size;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if (k == SPACE_RX || k == SPACE_TX) {
         uint32_t *start = k == SPACE_RX ? &d->rx_start : &d->tx_start;
         uint32_t *cur = k == SPACE_RX ? &d->rx_current : &d->tx_current;
@@ -338,7 +327,7 @@ static uint64_t space_read(struct device *dev, uint64_t off, unsigned size)
             v = CS_STATUS_VALUE;
             if (++d->cs_reads == CS_IRQ_RELEASE_READS) {
                 d->cs_reads = 0;
-                irq_level_locked(d, 0);
+                nic_chip_irq_locked(&d->base, 0);
             }
             break;
         case POS_OC3_CS_STATUS3:
@@ -351,7 +340,7 @@ static uint64_t space_read(struct device *dev, uint64_t off, unsigned size)
             break;
         }
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return v;
 }
 
@@ -363,7 +352,7 @@ static void space_write(struct device *dev, uint64_t off, unsigned size,
     unsigned k = (unsigned)(s - d->space);
     uint32_t v = (uint32_t)value;
     (void)size;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if (k == SPACE_RX || k == SPACE_TX) {
         if (off == POS_OC3_RING_START) {
             *(k == SPACE_RX ? &d->rx_start : &d->tx_start) = v;
@@ -374,14 +363,14 @@ static void space_write(struct device *dev, uint64_t off, unsigned size,
         d->ctrl1 = v & 0xFFFFu; /* a 16-bit register in the reference */
         d->crc_size = v == CTRL1_CRC32 ? CRC32_SIZE : CRC16_SIZE;
         if (v != CTRL1_CRC16 && v != CTRL1_CRC32) {
-            log_msg(d->lg, "POS-OC3", "%s: control register 1 = 0x%x "
-                    "(unknown), CRC size 2", d->name, v);
+            log_msg(d->base.lg, "POS-OC3", "%s: control register 1 = 0x%x "
+                    "(unknown), CRC size 2", d->base.name, v);
         }
     }
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (on) {
-        tx_kick(&d->kick); /* the periodic scan is how it transmits */
+        tx_kick(&d->base.kick); /* the periodic scan is how it transmits */
     }
 }
 
@@ -414,14 +403,14 @@ static void ctrl_write(struct device *dev, uint64_t off, unsigned size,
 
 static void pos_reset(struct device *dev)
 {
-    struct pos_oc3 *d = DEV_CONTAINER(dev, struct pos_oc3, dev);
-    pthread_mutex_lock(&d->lock);
+    struct pos_oc3 *d = DEV_CONTAINER(dev, struct pos_oc3, base.dev);
+    pthread_mutex_lock(&d->base.lock);
     d->rx_start = d->rx_current = d->tx_start = d->tx_current = 0;
     d->ctrl1 = 0;
     d->crc_size = 0; /* as the reference, until control register 1 */
     d->cs_reads = 0;
-    irq_level_locked(d, 0);
-    pthread_mutex_unlock(&d->lock);
+    nic_chip_irq_locked(&d->base, 0);
+    pthread_mutex_unlock(&d->base.lock);
     for (unsigned k = 0; k < SPACES; k++) {
         dev_reset(plx9060_device(d->plx[k]));
     }
@@ -430,10 +419,8 @@ static void pos_reset(struct device *dev)
 /* Restored from a snapshot: the periodic scan runs while the ring is set. */
 static void pos_loaded(struct device *dev)
 {
-    struct pos_oc3 *d = DEV_CONTAINER(dev, struct pos_oc3, dev);
-    if (pos_oc3_tx_on(d)) {
-        tx_kick(&d->kick);
-    }
+    struct pos_oc3 *d = DEV_CONTAINER(dev, struct pos_oc3, base.dev);
+    nic_chip_kick_if(&d->base, pos_oc3_tx_on(d));
 }
 
 static const struct device_ops pos_ops = {
@@ -456,19 +443,13 @@ int pos_oc3_create(const struct pos_oc3_config *c, struct pos_oc3 **out)
     if (!d) {
         return -ENOMEM;
     }
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "POS-OC3");
-    d->dev.name = d->name;
-    d->dev.ops = &pos_ops;
-    d->pm = c->pm;
-    d->lg = c->lg;
-    d->irq = c->irq;
-    d->kick = c->kick;
-    pthread_mutex_init(&d->lock, NULL);
-    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
+    nic_chip_init(&d->base, c->name, "POS-OC3", &pos_ops, c->pm, c->lg,
+                  c->irq, c->kick);
+    nic_port_init(&d->port, &d->base.lock, rx_frame_locked, d);
     int rc = 0;
     for (unsigned k = 0; k < SPACES && rc == 0; k++) {
         struct pos_space *s = &d->space[k];
-        snprintf(s->name, sizeof(s->name), "%s_%s", d->name, suffix[k]);
+        snprintf(s->name, sizeof(s->name), "%s_%s", d->base.name, suffix[k]);
         s->dev.name = s->name;
         s->dev.ops = &space_ops;
         s->card = d;
@@ -493,13 +474,13 @@ void pos_oc3_destroy(struct pos_oc3 *d)
     for (unsigned k = 0; k < SPACES; k++) {
         plx9060_destroy(d->plx[k]);
     }
-    pthread_mutex_destroy(&d->lock);
+    nic_chip_fini(&d->base);
     free(d);
 }
 
 struct device *pos_oc3_device(struct pos_oc3 *d)
 {
-    return &d->dev;
+    return &d->base.dev;
 }
 
 void pos_oc3_pci_config(struct pos_oc3 *d, unsigned k,
@@ -510,12 +491,12 @@ void pos_oc3_pci_config(struct pos_oc3 *d, unsigned k,
         return;
     }
     memset(cfg, 0, sizeof(*cfg));
-    cfg->name = d->name;
+    cfg->name = d->base.name;
     cfg->vendor_id = 0; /* devices.md §3.8: register 0x00 reads 0 */
     cfg->device_id = 0;
     cfg->mode = PCI_HDR_PLATFORM;
     cfg->bar[0].size = POS_OC3_CTRL_SIZE;
-    cfg->bar[0].window = &d->dev;
+    cfg->bar[0].window = &d->base.dev;
 }
 
 void pos_oc3_attach_pci(struct pos_oc3 *d, unsigned k, struct pci_dev *pci)

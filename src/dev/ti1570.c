@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "dev/card_chip.h"
 #include "dev/nic.h"
+#include "dev/nic_chip.h"
 #include "dev/pci_bus.h"
 #include "mem/physmap.h"
 #include "net/atm.h"
@@ -122,13 +123,7 @@ enum { RW_CTRL, RW_CUR, RW_START, RW_LEN, RW_SOP, RW_CRC, RW_FBR, RW_TMO };
 #define AAL5_TRAILER_POS (ATM_HDR_SIZE + ATM_PAYLOAD_SIZE - AAL5_TRAILER_SIZE)
 
 struct ti1570 {
-    struct device dev;
-    pthread_mutex_t lock;
-    char name[64];
-    struct physmap *pm;
-    struct logger *lg;
-    struct irq_line irq;
-    struct tx_kick kick;
+    struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     struct nic_port port; /* NIO; its rx counters count cells */
     uint32_t *cm; /* control memory, TI1570_CTRL_MEM_SIZE bytes */
     unsigned sched_used; /* non-zero words of the TX scheduler table */
@@ -138,7 +133,6 @@ struct ti1570 {
     uint32_t cell_pos, cell_avail;
     uint32_t tcr_wi, tcr_woi, rcr_wi, rcr_woi; /* completion ring indices */
     uint32_t status_reads;
-    uint8_t irq_level;
 
     struct ti1570_stats st; /* rx_cells, rx_dropped: kept by port */
     uint8_t logged_bad_offset;
@@ -154,14 +148,14 @@ static const struct dev_field ti1570_fields[] = {
     {"rcr_wi", offsetof(struct ti1570, rcr_wi), 4},
     {"rcr_woi", offsetof(struct ti1570, rcr_woi), 4},
     {"status_reads", offsetof(struct ti1570, status_reads), 4},
-    {"irq_level", offsetof(struct ti1570, irq_level), 1},
+    {"irq_level", offsetof(struct ti1570, base.irq_level), 1},
     /* the control memory is saved with the chip, see ti1570_dump */
     {NULL, 0, 0},
 };
 
 static struct ti1570 *to_ti(struct device *dev)
 {
-    return DEV_CONTAINER(dev, struct ti1570, dev);
+    return DEV_CONTAINER(dev, struct ti1570, base.dev);
 }
 
 static uint32_t *reg(struct ti1570 *d, unsigned r)
@@ -171,11 +165,7 @@ static uint32_t *reg(struct ti1570 *d, unsigned r)
 
 static void update_irq_locked(struct ti1570 *d)
 {
-    int level = (*reg(d, R_STATUS) & *reg(d, R_IMASK)) != 0;
-    if (level != d->irq_level) {
-        d->irq_level = (uint8_t)level;
-        irq_set(&d->irq, level);
-    }
+    nic_chip_irq_locked(&d->base, (*reg(d, R_STATUS) & *reg(d, R_IMASK)) != 0);
 }
 
 static void set_status(struct ti1570 *d, uint32_t bits)
@@ -188,8 +178,8 @@ static void table_error(struct ti1570 *d, const char *what, uint32_t v)
 {
     if (!d->logged_table) {
         d->logged_table = 1;
-        log_msg(d->lg, "TI1570", "%s: guest error: %s (0x%08x)", d->name,
-                what, v);
+        log_msg(d->base.lg, "TI1570", "%s: guest error: %s (0x%08x)",
+                d->base.name, what, v);
     }
 }
 
@@ -211,15 +201,15 @@ static void soft_reset(struct ti1570 *d)
 /* Load the TX buffer at addr into DMA state t; 0 if not ready (RDY). */
 static int tx_acquire(struct ti1570 *d, uint32_t *t, uint32_t addr)
 {
-    uint32_t ctrl = nic_dma_read32(d->pm, addr);
+    uint32_t ctrl = nic_dma_read32(d->base.pm, addr);
     if (!(ctrl & T_ACT)) {
         return 0;
     }
     t[TW_CTRL] = ctrl; /* RDY lands on ACT */
-    t[TW_NEXT] = nic_dma_read32(d->pm, addr + 4) << 2;
+    t[TW_NEXT] = nic_dma_read32(d->base.pm, addr + 4) << 2;
     if (ctrl & T_SOP) {
-        t[TW_HDR] = nic_dma_read32(d->pm, addr + 8);
-        t[TW_AAL5] = nic_dma_read32(d->pm, addr + 12);
+        t[TW_HDR] = nic_dma_read32(d->base.pm, addr + 8);
+        t[TW_AAL5] = nic_dma_read32(d->base.pm, addr + 12);
         t[TW_CRC] = 0xFFFFFFFFu; /* AAL5 CRC register preset */
     }
     t[TW_CUR] = addr + TX_BUF_HDR + T_OFFSET(ctrl);
@@ -246,7 +236,7 @@ static uint32_t cell_fill(struct ti1570 *d, uint32_t *t, int end_of_sdu)
         hdr = (hdr & ~(uint32_t)ATM_PTI_NUSER) | ATM_PTI_EOP;
     }
     atm_put_hdr(d->cell, hdr);
-    nic_dma_read(d->pm, t[TW_CUR], d->cell + d->cell_pos, len);
+    nic_dma_read(d->base.pm, t[TW_CUR], d->cell + d->cell_pos, len);
     d->cell_pos += len;
     d->cell_avail -= len;
     t[TW_CUR] += len;
@@ -336,7 +326,7 @@ static void tx_complete(struct ti1570 *d, const uint32_t *t)
     int wi = (t[TW_CTRL] & T_TCR_SEL) != 0;
     uint32_t *pos = wi ? &d->tcr_wi : &d->tcr_woi;
     uint32_t addr = *reg(d, wi ? R_TCR_WI : R_TCR_WOI) + *pos * 4;
-    if (!(nic_dma_read32(d->pm, addr) & TCR_OWN)) {
+    if (!(nic_dma_read32(d->base.pm, addr) & TCR_OWN)) {
         set_status(d, ST_TX_FRZ); /* IOS has not given the slot back */
         return;
     }
@@ -344,7 +334,7 @@ static void tx_complete(struct ti1570 *d, const uint32_t *t)
     if (t[TW_CTRL] & T_ABORT) {
         v |= TCR_ABORT;
     }
-    nic_dma_write32(d->pm, addr, v);
+    nic_dma_write32(d->base.pm, addr, v);
     uint32_t sizes = *reg(d, R_TX_CRING_SIZE);
     uint32_t last = (wi ? sizes : sizes >> 16) & 0x1FFFu;
     *pos = *pos >= last ? 0 : *pos + 1;
@@ -360,7 +350,7 @@ static int tx_channel_cell(struct ti1570 *d, unsigned i)
     uint32_t psr_addr = ((t[TW_STATE] & TS_PSR_BASE) +
                          (t[TW_STATE] & TS_PSR_INDEX)) << 2;
     if (!(t[TW_CTRL] & T_ACT)) { /* a new packet from the PSR ring? */
-        uint32_t e = nic_dma_read32(d->pm, psr_addr);
+        uint32_t e = nic_dma_read32(d->base.pm, psr_addr);
         if (!(e & PSR_OWN)) {
             return 0;
         }
@@ -394,8 +384,8 @@ static int tx_channel_cell(struct ti1570 *d, unsigned i)
     }
     if (pkt_end) {
         t[TW_CTRL] &= ~T_ACT;
-        uint32_t e = nic_dma_read32(d->pm, psr_addr);
-        nic_dma_write32(d->pm, psr_addr, e & ~PSR_OWN);
+        uint32_t e = nic_dma_read32(d->base.pm, psr_addr);
+        nic_dma_write32(d->base.pm, psr_addr, e & ~PSR_OWN);
         uint32_t idx = t[TW_STATE] & TS_PSR_INDEX;
         uint32_t last = (*reg(d, R_TX_PSR_SIZE) >> 16) & 0xFFu;
         idx = idx >= last ? 0 : idx + 1;
@@ -452,17 +442,17 @@ static int tx_on_locked(const struct ti1570 *d)
 
 int ti1570_tx_on(struct ti1570 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return on;
 }
 
 int ti1570_tx_poll(struct ti1570 *d)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     int n = tx_scan_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return n;
 }
 
@@ -475,7 +465,7 @@ static int rx_acquire(struct ti1570 *d, uint32_t *r, uint32_t hdr,
     uint32_t bp, ptr;
     if (r[RW_CTRL] & R_FIFO) {
         bp = (r[RW_FBR] & PTR_MASK) << 2;
-        ptr = nic_dma_read32(d->pm, bp);
+        ptr = nic_dma_read32(d->base.pm, bp);
         *size = *reg(d, R_TX_PSR_SIZE) & 0xFFFFu;
         if (!(ptr & BUFPTR_OWN)) {
             return 0;
@@ -486,17 +476,17 @@ static int rx_acquire(struct ti1570 *d, uint32_t *r, uint32_t hdr,
         uint32_t cur = f[1] & 0x3FFu;
         *size = f[1] >> 16;
         bp = f[0] + cur * 4;
-        ptr = nic_dma_read32(d->pm, bp);
+        ptr = nic_dma_read32(d->base.pm, bp);
         if (!(ptr & BUFPTR_OWN)) {
             return 0;
         }
-        nic_dma_write32(d->pm, bp, ptr & ~BUFPTR_OWN);
+        nic_dma_write32(d->base.pm, bp, ptr & ~BUFPTR_OWN);
         cur = cur + 1 >= entries ? 0 : cur + 1;
         f[1] = (f[1] & ~0x3FFu) | cur;
     }
     *buf = (ptr & PTR_MASK) << 2;
-    nic_dma_write32(d->pm, *buf + 4, 0);   /* control word */
-    nic_dma_write32(d->pm, *buf + 8, hdr); /* ATM header */
+    nic_dma_write32(d->base.pm, *buf + 4, 0);   /* control word */
+    nic_dma_write32(d->base.pm, *buf + 8, hdr); /* ATM header */
     return 1;
 }
 
@@ -519,7 +509,7 @@ static void rx_complete(struct ti1570 *d, uint32_t *r, uint32_t hdr,
     int wi = (r[RW_CTRL] & R_RCR_SEL) != 0;
     uint32_t *pos = wi ? &d->rcr_wi : &d->rcr_woi;
     uint32_t addr = *reg(d, wi ? R_RCR_WI : R_RCR_WOI) + *pos * RCR_ENTRY;
-    if (!(nic_dma_read32(d->pm, addr + 16) & RCR_OWN)) {
+    if (!(nic_dma_read32(d->base.pm, addr + 16) & RCR_OWN)) {
         set_status(d, ST_RX_FRZ); /* ACT stays: as the reference */
         return;
     }
@@ -529,7 +519,7 @@ static void rx_complete(struct ti1570 *d, uint32_t *r, uint32_t hdr,
     be32_store(e + 8, RCR_VALID | r[RW_SOP]);
     be32_store(e + 12, trailer);
     be32_store(e + 16, r[RW_FBR] & PTR_MASK); /* OWN back to the host */
-    nic_dma_write(d->pm, addr, e, sizeof(e));
+    nic_dma_write(d->base.pm, addr, e, sizeof(e));
     r[RW_CTRL] &= ~R_ACT;
     uint32_t sizes = *reg(d, R_RX_CRING_SIZE);
     uint32_t last = (wi ? sizes : sizes >> 16) & 0x3FFu;
@@ -597,7 +587,7 @@ static int rx_cell_locked(struct ti1570 *d, const uint8_t *cell)
         }
         rx_use_buffer(r, buf, size, 1);
         r[RW_SOP] = r[RW_START];
-        nic_dma_write32(d->pm, buf + 4, RXBUF_SOP);
+        nic_dma_write32(d->base.pm, buf + 4, RXBUF_SOP);
         r[RW_CTRL] |= R_ACT;
     }
     if (!(r[RW_LEN] & 0xFFFFu)) { /* buffer full: chain a new one */
@@ -610,10 +600,11 @@ static int rx_cell_locked(struct ti1570 *d, const uint8_t *cell)
             return 0;
         }
         rx_use_buffer(r, buf, size, 0);
-        uint32_t c = nic_dma_read32(d->pm, prev + 4);
-        nic_dma_write32(d->pm, prev + 4, c | r[RW_START]);
+        uint32_t c = nic_dma_read32(d->base.pm, prev + 4);
+        nic_dma_write32(d->base.pm, prev + 4, c | r[RW_START]);
     }
-    nic_dma_write(d->pm, r[RW_CUR], cell + ATM_HDR_SIZE, ATM_PAYLOAD_SIZE);
+    nic_dma_write(d->base.pm, r[RW_CUR], cell + ATM_HDR_SIZE,
+                  ATM_PAYLOAD_SIZE);
     r[RW_CUR] += ATM_PAYLOAD_SIZE;
     r[RW_LEN] = (r[RW_LEN] & ~0xFFFFu) | ((r[RW_LEN] - 1) & 0xFFFFu);
     int eop;
@@ -626,7 +617,8 @@ static int rx_cell_locked(struct ti1570 *d, const uint8_t *cell)
     }
     if (eop) {
         uint32_t ctl = (r[RW_START] << 2) + 4;
-        nic_dma_write32(d->pm, ctl, nic_dma_read32(d->pm, ctl) | RXBUF_EOP);
+        nic_dma_write32(d->base.pm, ctl, nic_dma_read32(d->base.pm,
+                        ctl) | RXBUF_EOP);
         rx_complete(d, r, hdr, be32_load(cell + AAL5_TRAILER_POS));
     }
     return 1;
@@ -649,7 +641,7 @@ static uint64_t ti1570_read(struct device *dev, uint64_t off, unsigned size)
 {
     struct ti1570 *d = to_ti(dev);
     uint64_t v = 0;
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if (off + size <= TI1570_CTRL_MEM_SIZE) {
         if (off == REG_OFF(R_STATUS) &&
             ++d->status_reads == STATUS_CLEAR_EVERY) {
@@ -671,10 +663,10 @@ static uint64_t ti1570_read(struct device *dev, uint64_t off, unsigned size)
         v = PHY_VALUE;
     } else if (!d->logged_bad_offset && off >= TI1570_WINDOW_SIZE) {
         d->logged_bad_offset = 1;
-        log_msg(d->lg, "TI1570", "%s: guest error: read at 0x%llx", d->name,
-                (unsigned long long)off);
+        log_msg(d->base.lg, "TI1570", "%s: guest error: read at 0x%llx",
+                d->base.name, (unsigned long long)off);
     }
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     return v;
 }
 
@@ -682,7 +674,7 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
                          uint64_t value)
 {
     struct ti1570 *d = to_ti(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     if (off + size <= TI1570_CTRL_MEM_SIZE) {
         uint32_t *w = &d->cm[off >> 2];
         unsigned nw = size == 8 ? 2 : 1;
@@ -708,25 +700,22 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
         }
     }
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (on) {
-        tx_kick(&d->kick); /* the periodic walk is how it transmits */
+        tx_kick(&d->base.kick); /* the periodic walk is how it transmits */
     }
 }
 
 static void ti1570_reset(struct device *dev)
 {
     struct ti1570 *d = to_ti(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     memset(d->cm, 0, TI1570_CTRL_MEM_SIZE);
     d->sched_used = 0;
     soft_reset(d);
     d->status_reads = 0;
-    if (d->irq_level) {
-        d->irq_level = 0;
-        irq_set(&d->irq, 0);
-    }
-    pthread_mutex_unlock(&d->lock);
+    nic_chip_irq_locked(&d->base, 0);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* Restored from a snapshot: count the schedule again; the periodic walk
@@ -734,12 +723,12 @@ static void ti1570_reset(struct device *dev)
 static void ti1570_loaded(struct device *dev)
 {
     struct ti1570 *d = to_ti(dev);
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     d->sched_used = sched_nonzero(d, CM_SCHED >> 2, SCHED_WORDS);
     int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
     if (on) {
-        tx_kick(&d->kick);
+        tx_kick(&d->base.kick);
     }
 }
 
@@ -766,16 +755,10 @@ int ti1570_create(const struct ti1570_config *c, struct ti1570 **out)
         free(d);
         return -ENOMEM;
     }
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "ti1570");
-    d->dev.name = d->name;
-    d->dev.ops = &ti1570_ops;
-    d->pm = c->pm;
-    d->lg = c->lg;
-    d->irq = c->irq;
-    d->kick = c->kick;
-    pthread_mutex_init(&d->lock, NULL);
-    nic_port_init(&d->port, &d->lock, rx_frame_locked, d);
-    ti1570_reset(&d->dev);
+    nic_chip_init(&d->base, c->name, "ti1570", &ti1570_ops, c->pm, c->lg,
+                  c->irq, c->kick);
+    nic_port_init(&d->port, &d->base.lock, rx_frame_locked, d);
+    ti1570_reset(&d->base.dev);
     *out = d;
     return 0;
 }
@@ -786,14 +769,14 @@ void ti1570_destroy(struct ti1570 *d)
         return;
     }
     ti1570_set_nio(d, NULL);
-    pthread_mutex_destroy(&d->lock);
+    nic_chip_fini(&d->base);
     free(d->cm);
     free(d);
 }
 
 struct device *ti1570_device(struct ti1570 *d)
 {
-    return &d->dev;
+    return &d->base.dev;
 }
 
 void ti1570_pci_config(struct ti1570 *d, struct pci_dev_config *cfg)
@@ -802,7 +785,7 @@ void ti1570_pci_config(struct ti1570 *d, struct pci_dev_config *cfg)
         TI1570_PCI_VENDOR, TI1570_PCI_DEVICE, 0 /* c7200.md §12.4 */,
         TI1570_REG_BAR, TI1570_WINDOW_SIZE,
     };
-    nic_pci_config(cfg, &id, d->name, &d->dev);
+    nic_pci_config(cfg, &id, d->base.name, &d->base.dev);
 }
 
 int ti1570_set_nio(struct ti1570 *d, struct nio *nio)
@@ -817,21 +800,21 @@ struct nio *ti1570_nio(struct ti1570 *d)
 
 void ti1570_get_stats(struct ti1570 *d, struct ti1570_stats *st)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     *st = d->st;
     st->rx_cells = d->port.st.rx_frames;
     st->rx_dropped = d->port.st.rx_dropped;
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 void ti1570_dump(struct ti1570 *d, FILE *out)
 {
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->base.lock);
     fprintf(out, "    config 0x%08x status 0x%08x mask 0x%08x; TX completion "
             "rings at %u / %u, RX at %u / %u (with / without interrupt)\n",
             *reg(d, R_CONFIG), *reg(d, R_STATUS), *reg(d, R_IMASK),
             d->tcr_wi, d->tcr_woi, d->rcr_wi, d->rcr_woi);
-    pthread_mutex_unlock(&d->lock);
+    pthread_mutex_unlock(&d->base.lock);
 }
 
 /* ======================================================== card layers */
