@@ -628,11 +628,8 @@ static void am79c971_write(struct device *dev, uint64_t off, unsigned size,
         bad_offset(d, off, 1);
         break;
     }
-    int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->base.lock);
-    if (on) {
-        tx_kick(&d->base.kick); /* the periodic scan runs while TX is on */
-    }
+    /* the periodic scan runs while TX is on */
+    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
 }
 
 static void am79c971_reset(struct device *dev)

@@ -571,10 +571,8 @@ static void dec21140_write(struct device *dev, uint64_t off, unsigned size,
         d->csr[n] = v;
         break;
     }
-    pthread_mutex_unlock(&d->base.lock);
-    if (kick) {
-        tx_kick(&d->base.kick); /* the periodic scan runs while TX is on */
-    }
+    /* the periodic scan runs while TX is on */
+    nic_chip_unlock_kick(&d->base, kick);
 }
 
 static void dec21140_reset(struct device *dev)

@@ -597,11 +597,8 @@ static void i8254x_write(struct device *dev, uint64_t off, unsigned size,
         break; /* read-only here */
     default: unknown_reg(d, off, 1); break;
     }
-    int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->base.lock);
-    if (on) {
-        tx_kick(&d->base.kick); /* frames left for the periodic scan */
-    }
+    /* frames left for the periodic scan */
+    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
 }
 
 static void i8254x_reset(struct device *dev)

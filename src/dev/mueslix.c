@@ -635,11 +635,8 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         off < REG_CHAN_BASE + MUESLIX_CHANNELS * REG_CHAN_STRIDE) {
         unsigned n = (unsigned)((off - REG_CHAN_BASE) / REG_CHAN_STRIDE);
         chan_write(m, &m->ch[n], (unsigned)(off & (REG_CHAN_STRIDE - 1)), v);
-        int on = tx_on_locked(m);
-        pthread_mutex_unlock(&m->base.lock);
-        if (on) {
-            tx_kick(&m->base.kick); /* the periodic scan runs while TX is on */
-        }
+        /* the periodic scan runs while TX is on */
+        nic_chip_unlock_kick(&m->base, tx_on_locked(m));
         return;
     }
     switch (off) {
@@ -672,11 +669,7 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         guest_error(m, "write at offset 0x%llx (value 0x%llx)", off, v);
         break;
     }
-    int on = tx_on_locked(m);
-    pthread_mutex_unlock(&m->base.lock);
-    if (on) {
-        tx_kick(&m->base.kick);
-    }
+    nic_chip_unlock_kick(&m->base, tx_on_locked(m));
 }
 
 /* Restored from a snapshot: the periodic scan runs while TX is on. */

@@ -9,6 +9,8 @@
  *   reset   -> nic_chip_irq_locked(c, 0): the line goes down if it was up
  *   loaded  -> nic_chip_kick_if(c, tx_on): a snapshot that restores the
  *              transmitter on wakes the card layer's scan (device.h)
+ *   write   -> nic_chip_unlock_kick(c, tx_on): so does a register write
+ *              that leaves it on
  *   destroy -> nic_chip_fini, once the chip's NIOs are detached
  *
  * The chip's own structure embeds a struct nic_chip as its first member,
@@ -60,6 +62,14 @@ static inline void nic_chip_kick_if(struct nic_chip *c, int tx_on)
     if (tx_on) {
         tx_kick(&c->kick);
     }
+}
+
+/* Lock held: release it, then wake the transmit scan when tx_on (as the
+ * chip saw it under the lock; the scan takes the lock itself). */
+static inline void nic_chip_unlock_kick(struct nic_chip *c, int tx_on)
+{
+    pthread_mutex_unlock(&c->lock);
+    nic_chip_kick_if(c, tx_on);
 }
 
 #endif

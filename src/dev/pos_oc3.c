@@ -367,11 +367,8 @@ static void space_write(struct device *dev, uint64_t off, unsigned size,
                     "(unknown), CRC size 2", d->base.name, v);
         }
     }
-    int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->base.lock);
-    if (on) {
-        tx_kick(&d->base.kick); /* the periodic scan is how it transmits */
-    }
+    /* the periodic scan is how it transmits */
+    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
 }
 
 static const struct device_ops space_ops = {

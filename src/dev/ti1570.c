@@ -699,11 +699,8 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
             update_irq_locked(d);
         }
     }
-    int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->base.lock);
-    if (on) {
-        tx_kick(&d->base.kick); /* the periodic walk is how it transmits */
-    }
+    /* the periodic walk is how it transmits */
+    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
 }
 
 static void ti1570_reset(struct device *dev)
@@ -725,11 +722,7 @@ static void ti1570_loaded(struct device *dev)
     struct ti1570 *d = to_ti(dev);
     pthread_mutex_lock(&d->base.lock);
     d->sched_used = sched_nonzero(d, CM_SCHED >> 2, SCHED_WORDS);
-    int on = tx_on_locked(d);
-    pthread_mutex_unlock(&d->base.lock);
-    if (on) {
-        tx_kick(&d->base.kick);
-    }
+    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
 }
 
 static const struct device_ops ti1570_ops = {
