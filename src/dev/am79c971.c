@@ -768,11 +768,6 @@ static int card_create_100(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(am79c971)
-
-static int am79c971_card_tx_on(void *chip)
-{
-    return am79c971_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(am79c971)
 CARD_CHIP_PORT_ADAPTERS(am79c971)
 

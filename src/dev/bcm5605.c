@@ -977,11 +977,6 @@ static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
 }
 
 CARD_CHIP_ADAPTERS(bcm5605)
-
-static int bcm5605_card_tx_on(void *chip)
-{
-    return bcm5605_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(bcm5605)
 
 const struct card_chip_ops bcm5605_card = {

@@ -106,8 +106,9 @@ static inline void card_chip_stats(const struct card_chip_ops *o, void *chip,
  * The adapters every chip model writes alike, from its typed API to the
  * table's void pointer (P is the model's prefix: dec21140, mueslix...).
  *
- * CARD_CHIP_ADAPTERS(P): P_destroy(struct P *), P_device(struct P *) and
- * P_tx_poll(struct P *) as P_card_destroy, P_card_device, P_card_tx_poll.
+ * CARD_CHIP_ADAPTERS(P): P_destroy(struct P *), P_device(struct P *),
+ * P_tx_poll(struct P *) and P_tx_on(struct P *) as P_card_destroy,
+ * P_card_device, P_card_tx_poll and P_card_tx_on.
  */
 #define CARD_CHIP_ADAPTERS(P)                                              \
     static void P##_card_destroy(void *chip)                               \
@@ -121,6 +122,10 @@ static inline void card_chip_stats(const struct card_chip_ops *o, void *chip,
     static int P##_card_tx_poll(void *chip)                                \
     {                                                                      \
         return P##_tx_poll(chip);                                          \
+    }                                                                      \
+    static int P##_card_tx_on(void *chip)                                  \
+    {                                                                      \
+        return P##_tx_on(chip);                                            \
     }
 
 /* P_pci_config(struct P *, struct pci_dev_config *) as P_card_pci. */

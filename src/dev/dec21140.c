@@ -694,11 +694,6 @@ static int card_create(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(dec21140)
-
-static int dec21140_card_tx_on(void *chip)
-{
-    return dec21140_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(dec21140)
 CARD_CHIP_PORT_ADAPTERS(dec21140)
 

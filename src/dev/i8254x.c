@@ -720,11 +720,6 @@ static int card_create(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(i8254x)
-
-static int i8254x_card_tx_on(void *chip)
-{
-    return i8254x_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(i8254x)
 CARD_CHIP_PORT_ADAPTERS(i8254x)
 

@@ -857,11 +857,6 @@ static int card_create_nm(const struct card_chip_config *c, void **out)
 }
 
 CARD_CHIP_ADAPTERS(mueslix)
-
-static int mueslix_card_tx_on(void *chip)
-{
-    return mueslix_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(mueslix)
 CARD_CHIP_CHANNEL_ADAPTERS(mueslix)
 

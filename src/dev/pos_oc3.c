@@ -559,11 +559,6 @@ static void card_pci_attached(void *chip, unsigned k, struct pci_dev *pci)
 
 CARD_CHIP_ADAPTERS(pos_oc3)
 
-static int card_tx_on(void *chip)
-{
-    return pos_oc3_tx_on(chip);
-}
-
 /* Three PLX 9060 and the control function, devices 0-3 of the bay. */
 const struct card_chip_ops pos_oc3_card = {
     .what = "PLX 9060 x3 + POS",
@@ -572,7 +567,7 @@ const struct card_chip_ops pos_oc3_card = {
     .device = pos_oc3_card_device,
     .set_nio = card_set_nio,
     .tx_poll = pos_oc3_card_tx_poll,
-    .tx_on = card_tx_on,
+    .tx_on = pos_oc3_card_tx_on,
     .stats = card_stats,
     .nfuncs = POS_OC3_FUNCS,
     .pci_config_fn = card_pci_fn,

@@ -837,11 +837,6 @@ static void card_stats(void *chip, unsigned ch, struct nic_stats *st)
 }
 
 CARD_CHIP_ADAPTERS(ti1570)
-
-static int ti1570_card_tx_on(void *chip)
-{
-    return ti1570_tx_on(chip);
-}
 CARD_CHIP_PCI_ADAPTER(ti1570)
 
 const struct card_chip_ops ti1570_card = {
