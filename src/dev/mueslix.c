@@ -219,6 +219,22 @@ static void set_crc_ctrl(struct mueslix_channel *c, uint32_t v)
     c->crc_size = v == CRC_CTRL_32 ? 4 : 2; /* 0x08 and others: CRC-16 */
 }
 
+/* The channel whose register block holds offset off, or NULL. */
+static struct mueslix_channel *chan_at(struct mueslix *m, uint64_t off)
+{
+    if (off < REG_CHAN_BASE ||
+        off >= REG_CHAN_BASE + MUESLIX_CHANNELS * REG_CHAN_STRIDE) {
+        return NULL;
+    }
+    return &m->ch[(off - REG_CHAN_BASE) / REG_CHAN_STRIDE];
+}
+
+/* Offset of a channel register within its block. */
+static unsigned chan_reg(uint64_t off)
+{
+    return (unsigned)(off & (REG_CHAN_STRIDE - 1));
+}
+
 static uint32_t chan_read(struct mueslix *m, struct mueslix_channel *c,
                           unsigned off)
 {
@@ -577,10 +593,9 @@ static uint64_t mueslix_read(struct device *dev, uint64_t off, unsigned size)
         pthread_mutex_unlock(&m->base.lock);
         return v;
     }
-    if (off >= REG_CHAN_BASE &&
-        off < REG_CHAN_BASE + MUESLIX_CHANNELS * REG_CHAN_STRIDE) {
-        unsigned n = (unsigned)((off - REG_CHAN_BASE) / REG_CHAN_STRIDE);
-        v = chan_read(m, &m->ch[n], (unsigned)(off & (REG_CHAN_STRIDE - 1)));
+    struct mueslix_channel *c = chan_at(m, off);
+    if (c) {
+        v = chan_read(m, c, chan_reg(off));
     } else {
         switch (off) {
         case REG_IRQ_STATUS:
@@ -631,10 +646,9 @@ static void mueslix_write(struct device *dev, uint64_t off, unsigned size,
         pthread_mutex_unlock(&m->base.lock);
         return;
     }
-    if (off >= REG_CHAN_BASE &&
-        off < REG_CHAN_BASE + MUESLIX_CHANNELS * REG_CHAN_STRIDE) {
-        unsigned n = (unsigned)((off - REG_CHAN_BASE) / REG_CHAN_STRIDE);
-        chan_write(m, &m->ch[n], (unsigned)(off & (REG_CHAN_STRIDE - 1)), v);
+    struct mueslix_channel *c = chan_at(m, off);
+    if (c) {
+        chan_write(m, c, chan_reg(off), v);
         /* the periodic scan runs while TX is on */
         nic_chip_unlock_kick(&m->base, tx_on_locked(m));
         return;
