@@ -771,28 +771,20 @@ CARD_CHIP_ADAPTERS(am79c971)
 CARD_CHIP_PCI_ADAPTER(am79c971)
 CARD_CHIP_PORT_ADAPTERS(am79c971)
 
+/* The two identities differ only in their name and the type they create. */
+#define AM79C971_CARD_OPS(name, create_fn)                                 \
+    {                                                                      \
+        .what = name, .create = create_fn,                                 \
+        .destroy = am79c971_card_destroy, .pci_config = am79c971_card_pci, \
+        .device = am79c971_card_device, .set_nio = am79c971_card_set_nio,  \
+        .tx_poll = am79c971_card_tx_poll, .tx_on = am79c971_card_tx_on,    \
+        .stats = am79c971_card_stats,                                      \
+    }
+
 /* devices.md §2.1, §3.2: the PA-4E/PA-8E and NM-1E/NM-4E chips show the
  * 10BASE-T identity */
-const struct card_chip_ops am79c970a_card = {
-    .what = "Am79C970A",
-    .create = card_create_10,
-    .destroy = am79c971_card_destroy,
-    .pci_config = am79c971_card_pci,
-    .device = am79c971_card_device,
-    .set_nio = am79c971_card_set_nio,
-    .tx_poll = am79c971_card_tx_poll,
-    .tx_on = am79c971_card_tx_on,
-    .stats = am79c971_card_stats,
-};
+const struct card_chip_ops am79c970a_card =
+    AM79C971_CARD_OPS("Am79C970A", card_create_10);
 
-const struct card_chip_ops am79c971_card = {
-    .what = "Am79C971",
-    .create = card_create_100,
-    .destroy = am79c971_card_destroy,
-    .pci_config = am79c971_card_pci,
-    .device = am79c971_card_device,
-    .set_nio = am79c971_card_set_nio,
-    .tx_poll = am79c971_card_tx_poll,
-    .tx_on = am79c971_card_tx_on,
-    .stats = am79c971_card_stats,
-};
+const struct card_chip_ops am79c971_card =
+    AM79C971_CARD_OPS("Am79C971", card_create_100);

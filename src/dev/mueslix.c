@@ -874,28 +874,18 @@ CARD_CHIP_ADAPTERS(mueslix)
 CARD_CHIP_PCI_ADAPTER(mueslix)
 CARD_CHIP_CHANNEL_ADAPTERS(mueslix)
 
+/* The two modes differ only in the mode they create. */
+#define MUESLIX_CARD_OPS(create_fn)                                        \
+    {                                                                      \
+        .what = "Mueslix", .create = create_fn,                            \
+        .destroy = mueslix_card_destroy, .pci_config = mueslix_card_pci,   \
+        .device = mueslix_card_device, .set_nio = mueslix_card_set_nio,    \
+        .tx_poll = mueslix_card_tx_poll, .tx_on = mueslix_card_tx_on,      \
+        .stats = mueslix_card_stats,                                       \
+    }
+
 /* devices.md §3.6: the c7200 PAs run chip mode 1 */
-const struct card_chip_ops mueslix_pa_card = {
-    .what = "Mueslix",
-    .create = card_create_pa,
-    .destroy = mueslix_card_destroy,
-    .pci_config = mueslix_card_pci,
-    .device = mueslix_card_device,
-    .set_nio = mueslix_card_set_nio,
-    .tx_poll = mueslix_card_tx_poll,
-    .tx_on = mueslix_card_tx_on,
-    .stats = mueslix_card_stats,
-};
+const struct card_chip_ops mueslix_pa_card = MUESLIX_CARD_OPS(card_create_pa);
 
 /* devices.md §3.6: the NM-4T runs chip mode 0 */
-const struct card_chip_ops mueslix_nm_card = {
-    .what = "Mueslix",
-    .create = card_create_nm,
-    .destroy = mueslix_card_destroy,
-    .pci_config = mueslix_card_pci,
-    .device = mueslix_card_device,
-    .set_nio = mueslix_card_set_nio,
-    .tx_poll = mueslix_card_tx_poll,
-    .tx_on = mueslix_card_tx_on,
-    .stats = mueslix_card_stats,
-};
+const struct card_chip_ops mueslix_nm_card = MUESLIX_CARD_OPS(card_create_nm);
