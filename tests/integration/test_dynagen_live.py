@@ -306,6 +306,51 @@ def test_export_import_push_on_a_running_lab(hv, tmp_path):
     assert "configuration = " in lab.read_text()
 
 
+def test_tutorial_model_example(hv, tmp_path):
+    """The tutorial's 2691/3600/3700 section as written: [[3660]] defaults,
+    R1 with model = 3660 and f0/0 = R2 e1/1, R2 a 7200 by default (PA-8E
+    inserted for e1/1); a ping across the cable."""
+    text = ("[127.0.0.1:%d]\n    console = %d\n    udp = %d\n"
+            "    [[3660]]\n"
+            "    image = /opt/3660-images/c3660-ik9o3s-mz.122-15.T17.image\n"
+            "    ram = 96\n"
+            "    [[ROUTER R1]]\n    model = 3660\n    f0/0 = R2 e1/1\n"
+            "    [[ROUTER R2]]\n"
+            % (hv.port, port_block(2), free_port()))
+    lab = tmp_path / "models.net"
+    lab.write_text(text)
+    script = configure("R1", ethernet("FastEthernet0/0", "10.9.0.1")) + \
+        configure("R2", ethernet("Ethernet1/1", "10.9.0.2")) + \
+        "sleep 2\n" + ping("R1", "10.9.0.2") + \
+        'send R2 "show version"\nexpect R2 "8 Ethernet interfaces"\n'
+    r = check(tmp_path, lab, script)
+    assert r.returncode == 0
+
+
+def test_idlepc_on_a_live_router(hv, tmp_path):
+    """The tutorial's "Calculating Idle-PC values" on a running router:
+    idlepc get (statistics, a numbered list, a choice applied), idlepc
+    show, idlepc save R1 db writes the database keyed by the image name."""
+    lab = lab_for("simple1.net", hv, tmp_path)
+    env = dict(os.environ, HOME=str(tmp_path))
+    r = subprocess.run([str(DYNAGEN), "--ini", "/dev/null", str(lab)],
+                       input="stop R2\nidlepc get R1\n1\nidlepc show R1\n\n"
+                             "idlepc save R1 db\nidlepc save R1\nexit\n",
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Please wait while gathering statistics..." in out
+    m = re.search(r"\n +1: (0x[0-9a-f]{8}) \[\d+\]\n", out)
+    assert m, out
+    pc = m.group(1)
+    assert "Applied idlepc value %s to R1" % pc in out
+    assert "No changes made" in out
+    db = tmp_path / "dynagenidledb.ini"
+    assert db.read_text() == "router-firmware.elf = %s\n" % pc
+    assert re.search(r"\[\[ROUTER R1\]\]\n(    .*\n)*    idlepc = %s\n" % pc,
+                     lab.read_text())
+
+
 def test_two_hypervisors(tmp_path):
     a = Hypervisor(tmp_path / "hvA")
     b = Hypervisor(tmp_path / "hvB")
