@@ -64,7 +64,7 @@ int mips_timer_check(struct mips_cpu *cpu, uint64_t now_ns)
 {
     if (now_ns < cpu->compare_deadline_ns)
         return 0;
-    cpu->timer_pending = 1;
+    __atomic_store_n(&cpu->timer_pending, 1, __ATOMIC_RELAXED);
     mips_timer_rearm(cpu, now_ns);
     return 1;
 }
@@ -165,7 +165,7 @@ void mips_cp0_write(struct mips_cpu *cpu, int reg, uint64_t val)
     case CP0_COMPARE:
         now = mips_time_ns(cpu);
         cpu->cp0[reg] = (uint32_t)val;
-        cpu->timer_pending = 0;
+        __atomic_store_n(&cpu->timer_pending, 0, __ATOMIC_RELAXED);
         mips_timer_rearm(cpu, now);
         cpu_attention(cpu);
         break;

@@ -248,7 +248,7 @@ static void cpu_wait(struct mips_cpu *cpu)
  */
 static void cpu_idle_sleep(struct mips_cpu *cpu, uint64_t until)
 {
-    cpu->idle_sleeps++;
+    mips_stat_set(&cpu->idle_sleeps, cpu->idle_sleeps + 1);
     if (cpu->deterministic)
         return; /* guest time is instruction count: nothing to wait for */
     uint64_t now = mips_time_ns(cpu);

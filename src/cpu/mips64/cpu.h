@@ -153,7 +153,8 @@ struct mips_idle_calib;        /* get_idle_pc_prop measurement (idle_auto.c) */
 
 struct mips_idle_auto {
     int enabled;               /* atomic: mips_cpu_set_auto_idle() */
-    uint64_t pc;               /* adopted idle PC, 0 = none (CPU thread) */
+    uint64_t pc;               /* adopted idle PC, 0 = none (CPU thread
+                                * writes, atomic stores) */
     struct mips_idle_loop loop;   /* the adopted loop */
     struct mips_idle_loop cand;   /* the last loop a probe found */
     unsigned window, in_loop, streak;
@@ -163,10 +164,19 @@ struct mips_idle_auto {
     struct mips_idle_end end;  /* the last exit time computed */
     uint64_t holdoff_until;    /* insn_count: no adoption before */
     uint64_t dropped_pc;       /* the last loop given up */
-    /* statistics (read racily by other threads for display) */
+    /* For display by other threads, written with mips_stat_set() and
+     * read with relaxed atomic loads: the statistics, and the adopted
+     * loop's len | flags << 16 (set before pc). */
     uint64_t probes, probe_insns, adoptions, drops, sleeps, refusals;
     uint64_t slept_ns;
+    uint32_t shown_loop;
 };
+
+/* The CPU thread's store of a value other threads read for display. */
+static inline void mips_stat_set(uint64_t *stat, uint64_t v)
+{
+    __atomic_store_n(stat, v, __ATOMIC_RELAXED);
+}
 
 enum mips_cpu_state {
     CPU_STOPPED = 0,
@@ -233,7 +243,9 @@ struct mips_cpu {
 
     /* interrupts: lines 2..7 from devices, any thread */
     uint32_t irq_lines;       /* atomic; bit n = line n */
-    int timer_pending;        /* Count reached Compare (IP7) */
+    int timer_pending;        /* Count reached Compare (IP7); the CPU
+                               * thread's stores are atomic: shown by
+                               * show_timer_drift */
 
     /* timer */
     uint64_t count_hz;

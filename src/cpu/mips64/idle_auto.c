@@ -83,9 +83,9 @@ static void auto_drop(struct mips_cpu *cpu, const char *why)
         log_msg(cpu->log, "CPU", "automatic idle PC 0x%08" PRIx32
                 " given up: %s", (uint32_t)a->pc, why);
     a->dropped_pc = a->pc;
-    a->pc = 0;
+    __atomic_store_n(&a->pc, 0, __ATOMIC_RELAXED);
     a->end.end_ns = 0;
-    a->drops++;
+    mips_stat_set(&a->drops, a->drops + 1);
     a->cand.pc = 0;
     a->streak = a->window = a->in_loop = a->strikes = 0;
     a->holdoff_until = cpu->insn_count + HOLDOFF_INSNS;
@@ -97,9 +97,12 @@ static void auto_adopt(struct mips_cpu *cpu)
 {
     struct mips_idle_auto *a = &cpu->idle_auto;
     a->loop = a->cand;
-    a->pc = a->cand.pc;
+    __atomic_store_n(&a->shown_loop,
+                     (uint32_t)(a->loop.len & 0xFFFF) | a->loop.flags << 16,
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&a->pc, a->cand.pc, __ATOMIC_RELEASE);
     a->end.end_ns = 0;
-    a->adoptions++;
+    mips_stat_set(&a->adoptions, a->adoptions + 1);
     a->strikes = 0;
     a->hits_start = cpu->insn_count;
     cpu->idle_pc = a->pc;
@@ -234,7 +237,7 @@ static void end_note(struct mips_cpu *cpu, const struct mips_idle_loop *l,
 static void strike(struct mips_cpu *cpu, const char *why)
 {
     struct mips_idle_auto *a = &cpu->idle_auto;
-    a->refusals++;
+    mips_stat_set(&a->refusals, a->refusals + 1);
     if (++a->strikes >= STRIKES_MAX)
         auto_drop(cpu, why);
 }
@@ -284,14 +287,14 @@ int mips_idle_sleep_gate(struct mips_cpu *cpu, uint64_t *until_ns)
             cap = d - WAKE_MARGIN_NS;
     }
     *until_ns = now + cap;
-    a->sleeps++;
+    mips_stat_set(&a->sleeps, a->sleeps + 1);
     return 1;
 }
 
 void mips_idle_slept(struct mips_cpu *cpu, uint64_t ns)
 {
     struct mips_idle_auto *a = &cpu->idle_auto;
-    a->slept_ns += ns;
+    mips_stat_set(&a->slept_ns, a->slept_ns + ns);
     /* Back in a verified loop after a sleep: check again at once rather
      * than after AUTO_HITS more spins (the loop's end is often known
      * already, end_known). */
@@ -320,7 +323,8 @@ void mips_cpu_idle_describe(const struct mips_cpu *cpu, char *buf,
 {
     const struct mips_idle_auto *a = &cpu->idle_auto;
     uint64_t m = __atomic_load_n(&cpu->idle_pc_manual, __ATOMIC_RELAXED);
-    uint64_t pc = __atomic_load_n(&a->pc, __ATOMIC_RELAXED);
+    uint64_t pc = __atomic_load_n(&a->pc, __ATOMIC_ACQUIRE);
+    uint32_t shown = __atomic_load_n(&a->shown_loop, __ATOMIC_RELAXED);
     int on = __atomic_load_n(&a->enabled, __ATOMIC_RELAXED);
     int n;
     if (m)
@@ -329,9 +333,9 @@ void mips_cpu_idle_describe(const struct mips_cpu *cpu, char *buf,
     else if (pc)
         n = snprintf(buf, len, "idle PC 0x%08" PRIx32 " (found: %u "
                      "instructions per iteration%s%s)", (uint32_t)pc,
-                     a->loop.len,
-                     a->loop.flags & IDLE_LOOP_COUNT ? ", reads Count" : "",
-                     a->loop.flags & IDLE_LOOP_DEVICE ? ", polls a device"
+                     shown & 0xFFFF,
+                     (shown >> 16) & IDLE_LOOP_COUNT ? ", reads Count" : "",
+                     (shown >> 16) & IDLE_LOOP_DEVICE ? ", polls a device"
                                                        : "");
     else
         n = snprintf(buf, len, "no idle PC%s", on ? " (looking for one)"
@@ -340,6 +344,9 @@ void mips_cpu_idle_describe(const struct mips_cpu *cpu, char *buf,
         return;
     snprintf(buf + n, len - (size_t)n, "; %" PRIu64 " idle sleeps, %.3f s "
              "slept, %" PRIu64 " probes, %" PRIu64 " adopted, %" PRIu64
-             " given up", cpu->idle_sleeps, (double)a->slept_ns / 1e9,
-             a->probes, a->adoptions, a->drops);
+             " given up", __atomic_load_n(&cpu->idle_sleeps, __ATOMIC_RELAXED),
+             (double)__atomic_load_n(&a->slept_ns, __ATOMIC_RELAXED) / 1e9,
+             __atomic_load_n(&a->probes, __ATOMIC_RELAXED),
+             __atomic_load_n(&a->adoptions, __ATOMIC_RELAXED),
+             __atomic_load_n(&a->drops, __ATOMIC_RELAXED));
 }

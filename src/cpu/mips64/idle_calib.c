@@ -36,7 +36,8 @@ struct calib_entry {
 
 struct mips_idle_calib {
     pthread_mutex_t lock;
-    int state;                 /* atomic */
+    int state; /* written under lock with atomic stores: the CPU thread
+                  reads it without the lock (mips_idle_calib_service) */
     uint64_t end_ns;
     uint64_t samples;
     int nprobes, nloops;
@@ -180,7 +181,7 @@ int mips_cpu_idle_calib_result(struct mips_cpu *cpu,
     if (c->state == CALIB_DONE) {
         n = c->nprops < max ? c->nprops : max;
         memcpy(props, c->props, (size_t)n * sizeof(*props));
-        c->state = CALIB_OFF;
+        __atomic_store_n(&c->state, CALIB_OFF, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&c->lock);
     return n;
@@ -193,7 +194,7 @@ void mips_cpu_idle_calib_cancel(struct mips_cpu *cpu)
     if (!c)
         return;
     pthread_mutex_lock(&c->lock);
-    c->state = CALIB_OFF;
+    __atomic_store_n(&c->state, CALIB_OFF, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&c->lock);
 }
 

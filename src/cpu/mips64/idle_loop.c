@@ -325,7 +325,7 @@ int mips_idle_probe(struct mips_cpu *cpu, struct mips_idle_loop *out)
     struct walk w = {.lo = start, .hi = start};
     uint64_t n0 = cpu->insn_count;
     int ok = 0;
-    a->probes++;
+    mips_stat_set(&a->probes, a->probes + 1);
     for (int step = 0; step < PROBE_MAX_STEPS; step++) {
         if (walk_step(cpu, &w) != STEP_OK)
             break;
@@ -334,7 +334,7 @@ int mips_idle_probe(struct mips_cpu *cpu, struct mips_idle_loop *out)
             break;
         }
     }
-    a->probe_insns += cpu->insn_count - n0;
+    mips_stat_set(&a->probe_insns, a->probe_insns + cpu->insn_count - n0);
     if (!ok)
         return 0;
     /* Nothing carried over: the next iteration sees the same inputs. */
