@@ -428,18 +428,20 @@ int vm_get_status(const struct vm *vm)
     return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE);
 }
 
-void vm_suspend(struct vm *vm)
+/* The CPU thread stops between two slices, the hardware stays (status
+ * VM_SUSPENDED); 1 if it stopped, 0 if it was not running or halted. */
+static int pause_cpu(struct vm *vm)
 {
     if (!vm->thread_started || vm_get_status(vm) != VM_RUNNING)
-        return;
+        return 0;
     __atomic_store_n(&vm->pause_request, 1, __ATOMIC_RELEASE);
     cpu_thread_join(vm);
     __atomic_store_n(&vm->pause_request, 0, __ATOMIC_RELEASE);
-    if (vm_get_status(vm) == VM_SUSPENDED)
-        log_msg(vm->log, "VM", "%s: suspended", vm->cfg.name);
+    return vm_get_status(vm) == VM_SUSPENDED;
 }
 
-int vm_resume(struct vm *vm)
+/* A paused CPU gets a new thread; 1 if it runs again, or -errno. */
+static int run_paused_cpu(struct vm *vm)
 {
     if (vm->thread_started || vm_get_status(vm) != VM_SUSPENDED)
         return 0;
@@ -450,8 +452,33 @@ int vm_resume(struct vm *vm)
         return -rc;
     }
     vm->thread_started = 1;
-    log_msg(vm->log, "VM", "%s: resumed", vm->cfg.name);
-    return 0;
+    return 1;
+}
+
+void vm_suspend(struct vm *vm)
+{
+    if (pause_cpu(vm))
+        log_msg(vm->log, "VM", "%s: suspended", vm->cfg.name);
+}
+
+int vm_resume(struct vm *vm)
+{
+    int rc = run_paused_cpu(vm);
+    if (rc > 0)
+        log_msg(vm->log, "VM", "%s: resumed", vm->cfg.name);
+    return rc < 0 ? rc : 0;
+}
+
+int vm_hold(struct vm *vm)
+{
+    return pause_cpu(vm);
+}
+
+void vm_unhold(struct vm *vm, int held)
+{
+    if (held && run_paused_cpu(vm) < 0)
+        log_msg(vm->log, "VM", "%s: the CPU could not run again after a "
+                "debug command: suspended", vm->cfg.name);
 }
 
 void vm_request_poweroff(struct vm *vm)

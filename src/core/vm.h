@@ -179,6 +179,15 @@ void vm_stop(struct vm *vm);
  */
 void vm_suspend(struct vm *vm);
 int vm_resume(struct vm *vm);
+/*
+ * The same without a word in the log, for a debug command that reads or
+ * changes the CPU or RAM: vm_hold() stops a running CPU between two
+ * slices and returns 1 (else 0, nothing done); vm_unhold(vm, that value)
+ * runs it again. The caller keeps other commands away meanwhile (the
+ * hypervisor's router lock). Any thread but the CPU's own.
+ */
+int vm_hold(struct vm *vm);
+void vm_unhold(struct vm *vm, int held);
 /* Current enum vm_status (any thread). */
 int vm_get_status(const struct vm *vm);
 void vm_destroy(struct vm *vm);

@@ -35,18 +35,38 @@ static struct mips_cpu *cpu_of(struct hv_router *r, const char *id)
     return &r->vm->cpu;
 }
 
+/*
+ * The CPU thread owns the registers and runs over RAM: a debug command
+ * stops it between two slices for its access (vm_hold) and lets it go
+ * at the end, so a dump is one consistent state, a register set is not
+ * lost in a host register, and a read sees no half-written word.
+ */
+static int hold(struct hv_router *r)
+{
+    return r->vm && hv_router_status(r) == VM_RUNNING ? vm_hold(r->vm) : 0;
+}
+
+static void unhold(struct hv_router *r, int held)
+{
+    if (held)
+        vm_unhold(r->vm, held);
+}
+
 static void show_cpu(struct hv_ctx *c, char **argv, int mmu)
 {
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
-    struct mips_cpu *cpu = cpu_of(hv_router_of(obj), argv[1]);
+    struct hv_router *r = hv_router_of(obj);
+    struct mips_cpu *cpu = cpu_of(r, argv[1]);
     if (cpu) {
+        int held = hold(r);
         if (mmu)
             mips_cpu_dump_tlb(cpu, stdout);
         else
             mips_cpu_dump(cpu, stdout);
         fflush(stdout);
+        unhold(r, held);
     }
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
@@ -67,13 +87,15 @@ static void cmd_set_cpu_reg(struct hv_ctx *c, int argc, char **argv)
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
-    struct mips_cpu *cpu = cpu_of(hv_router_of(obj), argv[1]);
+    struct hv_router *r = hv_router_of(obj);
+    struct mips_cpu *cpu = cpu_of(r, argv[1]);
     int reg = hv_arg_int(argv[2]);
     if (!cpu || reg < 1 || reg > 31) {
         hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU or register");
     } else {
-        __atomic_store_n(&cpu->gpr[reg], (uint64_t)hv_arg_num(argv[3]),
-                         __ATOMIC_RELAXED);
+        int held = hold(r);
+        cpu->gpr[reg] = (uint64_t)hv_arg_num(argv[3]);
+        unhold(r, held);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -108,13 +130,22 @@ static void pmem_write(struct hv_ctx *c, char **argv, size_t size)
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
+    struct hv_router *r = hv_router_of(obj);
     uint64_t pa = hv_arg_num(argv[2]);
     uint64_t v = hv_arg_num(argv[3]);
-    uint8_t *p = ram_ptr(hv_router_of(obj), pa, size, 1);
-    if (p && size == 4)
-        be32_store(p, (uint32_t)v);
-    else if (p)
-        be16_store(p, (uint16_t)v);
+    uint8_t *p = ram_ptr(r, pa, size, 1);
+    if (p) {
+        int held = hold(r);
+        if (size == 4)
+            be32_store(p, (uint32_t)v);
+        else
+            be16_store(p, (uint16_t)v);
+        /* code translated from these bytes is dropped, as for DMA */
+        const struct physmap *pm = &r->vm->pm;
+        if (pm->ram_write_hook)
+            pm->ram_write_hook(pm->ram_write_arg, pa, size);
+        unhold(r, held);
+    }
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
 }
@@ -124,11 +155,18 @@ static void pmem_read(struct hv_ctx *c, char **argv, size_t size)
     struct hv_obj *obj = hv_vm_find(c, argv[0]);
     if (!obj)
         return;
-    uint8_t *p = ram_ptr(hv_router_of(obj), hv_arg_num(argv[2]), size, 0);
+    struct hv_router *r = hv_router_of(obj);
+    uint8_t *p = ram_ptr(r, hv_arg_num(argv[2]), size, 0);
+    uint32_t v = 0;
+    if (p) {
+        int held = hold(r);
+        v = size == 4 ? be32_load(p) : be16_load(p);
+        unhold(r, held);
+    }
     if (size == 4)
-        hv_ok(c, "0x%8.8x", p ? be32_load(p) : 0u);
+        hv_ok(c, "0x%8.8x", v);
     else
-        hv_ok(c, "0x%4.4x", p ? be16_load(p) : 0u);
+        hv_ok(c, "0x%4.4x", v);
     hv_router_unlock(c->hv, obj);
 }
 
@@ -195,6 +233,7 @@ static void cmd_pmem_cfind(struct hv_ctx *c, int argc, char **argv)
     int found = 0;
     uint64_t at = 0;
     if (hv_router_status(r) != VM_HALTED && r->vm) {
+        int held = hold(r);
         const struct physmap *pm = &r->vm->pm;
         for (int i = 0; i < pm->count && !found; i++) {
             const struct phys_region *reg = &pm->regions[i];
@@ -213,6 +252,7 @@ static void cmd_pmem_cfind(struct hv_ctx *c, int argc, char **argv)
                 }
             }
         }
+        unhold(r, held);
     }
     free(needle);
     if (found)

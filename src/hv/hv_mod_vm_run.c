@@ -127,7 +127,8 @@ void hv_vm_cmd_show_idle_pc_prop(struct hv_ctx *c, int argc, char **argv)
     if (!r->nidle_prop && found) {
         /* No measurement yet: what automatic idle detection found. */
         hv_info(c, "0x%08x [%llu]", (uint32_t)found,
-                (unsigned long long)cpu->idle_sleeps);
+                (unsigned long long)__atomic_load_n(&cpu->idle_sleeps,
+                                                    __ATOMIC_RELAXED));
         hv_ok(c, "OK");
     } else {
         print_idle_props(c, r);
@@ -189,10 +190,13 @@ void hv_vm_cmd_cpu_info(struct hv_ctx *c, int argc, char **argv)
     /* Dump to stdout; no CPU is not an error (§5.2.3). */
     if (hv_router_status(r) != VM_HALTED && r->vm &&
         hv_arg_int(argv[1]) == 0) {
+        /* one consistent state: the CPU stops between two slices */
+        int held = hv_router_status(r) == VM_RUNNING ? vm_hold(r->vm) : 0;
         printf("VM '%s', CPU 0:\n", obj->name);
         mips_cpu_dump(&r->vm->cpu, stdout);
         mips_cpu_dump_tlb(&r->vm->cpu, stdout);
         fflush(stdout);
+        vm_unhold(r->vm, held);
     }
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);

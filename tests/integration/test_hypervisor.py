@@ -1323,6 +1323,49 @@ def test_vm_debug_memory(c, echo_image):
     assert c.cmd("vm_debug set_cpu_reg R1 0 20 5").code == 212
 
 
+def test_pmem_write_into_running_code(c, tmp_path):
+    """A running guest's loop stores the constant of its `addiu`; the
+    hypervisor rewrites that instruction (vm_debug pmem_w32) and the loop
+    runs the new one: code translated from the bytes is dropped as for a
+    DMA write, and the CPU is stopped between two slices for the write."""
+    t0, t2 = 8, 10
+    mark = 0x100000                 # physical; kseg0 0x80100000
+    code = [lui(t0, 0x8010),
+            addiu(t2, 0, 1),        # patched below to addiu t2, zero, 2
+            sw(t2, 0, t0)]
+    code += [beq(0, 0, 1 - (len(code) + 1)), NOP]
+    img = tmp_path / "patch.elf"
+    img.write_bytes(elf(ENTRY, [seg(ENTRY, code)]))
+    new_vm(c, "R1", img)
+    c.ok("vm start R1")
+
+    def wait_mark(want):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            got = c.ok("vm_debug pmem_r32 R1 0 0x%x" % mark).text
+            if got == "0x%08x" % want:
+                return
+            assert time.monotonic() < deadline, got
+            time.sleep(0.01)
+
+    wait_mark(1)
+    time.sleep(0.2)                 # the loop is hot: translated by now
+    c.ok("vm_debug pmem_w32 R1 0 0x%x 0x%x" % ((ENTRY + 4) & 0x1FFFFFFF,
+                                               addiu(t2, 0, 2)))
+    wait_mark(2)
+    # t0 (sign-extended kseg0 address): the loop stores 16 bytes further
+    c.ok("vm_debug set_cpu_reg R1 0 8 0xffffffff80100010")
+    wait_mark(2)
+    deadline = time.monotonic() + TIMEOUT
+    while c.ok("vm_debug pmem_r32 R1 0 0x%x" % (mark + 0x10)).text != (
+            "0x00000002"):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert c.ok("vm get_status R1").text == "2"     # still running
+    c.ok("vm stop R1")
+    c.ok("vm delete R1")
+
+
 # ============================================ §8.4 gns3-server flow
 
 def test_gns3_server_sequence(tmp_path):
