@@ -565,6 +565,38 @@ static void test_shift_and_add_pairs(void **state)
         run(p, 19);
 }
 
+/* A trace that reaches JIT_TRACE_INSNS instructions just before the load
+ * and register jump of an interpreter's dispatch takes them in (one block
+ * instead of a block of those three alone); the loop is compared with the
+ * interpreter at the end of every turn and in uneven slices. */
+static void test_trace_takes_in_its_last_jump(void **state)
+{
+    struct pair *p = *state;
+    be32_store(p->in.ram + 0x2000, (uint32_t)CODE);
+    be32_store(p->jt.ram + 0x2000, (uint32_t)CODE);
+    set_gpr(p, 8, FZ_KSEG0 + 0x2000);
+    uint32_t w[40];
+    size_t n = 0;
+    w[n++] = ADDIU(9, 9, 1);
+    w[n++] = BEQ(0, 0, 1); /* to CODE + 12, followed */
+    w[n++] = NOP;
+    while (n < 32) /* the trace's limit, reached before the load */
+        w[n++] = ADDIU(10, 10, 1);
+    w[n++] = LW(31, 0, 8);
+    w[n++] = JR(31);
+    w[n++] = NOP;
+    put(p, CODE, w, n);
+    for (int i = 0; i < 8; i++)
+        run(p, 35); /* 35 executed per turn: 3 + 29 + 3 */
+    struct mips_jit_stats st;
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    assert_int_equal(st.blocks, 1);
+    assert_int_equal(p->jt.cpu.gpr[9], 8);
+    assert_int_equal(p->jt.cpu.gpr[10], 8 * 29);
+    for (uint64_t k = 1; k < 40; k += 3)
+        run(p, k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +620,7 @@ int main(void)
         T(test_compare_and_branch_share_flags),
         T(test_lazy_base_edges_fault_as_interpreter),
         T(test_shift_and_add_pairs),
+        T(test_trace_takes_in_its_last_jump),
         T(test_random_streams_match_interpreter),
         T(test_random_streams_without_movbe),
         T(test_small_code_cache_flushes_and_stays_correct),

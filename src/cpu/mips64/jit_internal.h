@@ -29,6 +29,9 @@
 #define JIT_DEFAULT_CODE_SIZE (32u << 20)
 #define JIT_MAX_BLOCK_INSNS 64u
 #define JIT_TRACE_INSNS 32      /* most instructions of a block that follows a branch */
+/* and up to this many more to reach the end of the trace's next branch
+ * (an interpreter's dispatch: its load and register jump) */
+#define JIT_TRACE_TAIL 4
 /* Worst case host bytes of one block (64 instructions, stubs included). */
 #define JIT_BLOCK_MARGIN (64u << 10)
 /* Block and page hash tables: buckets at first (a few KB, what an idle

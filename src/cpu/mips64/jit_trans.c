@@ -1873,6 +1873,28 @@ static int scanned(const struct tctx *t, int n, uint64_t pc)
     return 0;
 }
 
+/* How many instructions from `off` to the end of the delay slot of the
+ * next branch, when that branch is among the next JIT_TRACE_TAIL
+ * instructions of the page (0 if not, or if the idle PC or an
+ * instruction that ends blocks comes first). */
+static int trace_tail(const struct tctx *t, const uint8_t *page, unsigned off)
+{
+    uint64_t page_va = t->va & ~0xFFFull;
+    for (int k = 0; k < JIT_TRACE_TAIL && off + 4 * (unsigned)k + 4 < 0x1000;
+         k++) {
+        unsigned o = off + 4 * (unsigned)k;
+        if ((page_va | o) == t->cpu->idle_pc)
+            return 0;
+        enum insn_id id = mips_decode(t->cpu->dec, be32_load(page + o));
+        unsigned fl = mips_insn_desc[id].flags;
+        if (fl & F_BRANCH)
+            return k + 2;
+        if (fl & F_ENDBLOCK)
+            return 0;
+    }
+    return 0;
+}
+
 /* Collect the block's instructions (on through the not-taken paths of
  * conditional branches, and to the targets of unconditional branches in
  * the same page that the block has not been through yet: a trace that
@@ -1887,7 +1909,19 @@ static int scan_block(struct tctx *t, const uint8_t *page)
     t->lo = off;
     t->hi = off;
     int limit = (int)JIT_MAX_BLOCK_INSNS - 1;
-    while (n < limit && off < 0x1000) {
+    int tail_added = 0;
+    while (off < 0x1000) {
+        if (n >= limit) {
+            /* a trace cut just before its last branch would leave for a
+             * block of those few instructions alone (storing and loading
+             * all its registers on the way): take them in, once */
+            int tail = t->followed && !tail_added
+                           ? trace_tail(t, page, off) : 0;
+            if (!tail || n + tail > (int)JIT_MAX_BLOCK_INSNS - 1)
+                break;
+            limit = n + tail;
+            tail_added = 1;
+        }
         uint64_t pc = page_va | off;
         if (n > 0 && (pc == t->cpu->idle_pc || scanned(t, n, pc)))
             break;
