@@ -597,6 +597,26 @@ static void test_trace_takes_in_its_last_jump(void **state)
         run(p, k);
 }
 
+/* The prologue counts the whole block in advance: exits before its end
+ * (a taken branch in the middle, the loop's back edge when the budget is
+ * out) take back what did not run. Every budget from 1 to 14 instructions
+ * ends on the interpreter's count and state. */
+static void test_block_counted_in_advance_stops_exactly(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 1000);
+    /* loop: r9 += 1, r10 += 2 unless r9 is a multiple of 4 (the early
+     * exit, to CODE + 28, which comes back to the start) */
+    LOAD(p, ADDIU(9, 9, 1), ANDI(11, 9, 3), BEQ(11, 0, 4), ADDIU(12, 12, 1),
+         ADDIU(10, 10, 2), BNE(9, 8, -6), NOP,
+         ADDIU(13, 13, 1), BEQ(0, 0, -9), NOP,
+         BEQ(0, 0, -1), NOP);
+    for (int i = 0; i < 6; i++)
+        for (uint64_t k = 1; k <= 14; k++)
+            run(p, k);
+    assert_true(p->jt.cpu.gpr[13] > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -621,6 +641,7 @@ int main(void)
         T(test_lazy_base_edges_fault_as_interpreter),
         T(test_shift_and_add_pairs),
         T(test_trace_takes_in_its_last_jump),
+        T(test_block_counted_in_advance_stops_exactly),
         T(test_random_streams_match_interpreter),
         T(test_random_streams_without_movbe),
         T(test_small_code_cache_flushes_and_stays_correct),

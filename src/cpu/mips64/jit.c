@@ -411,7 +411,7 @@ static void block_drop(struct mips_jit *jit, struct jit_block *blk)
     jit->stats.invalidations++;
     /* Entry -> "pc = va; back to the dispatcher": a jmp rel32 over the
      * first (7-byte) instruction of the prologue (jit_trans.c
-     * x_mov_load_f32, x_lea_f32). */
+     * x_mov_load_f32, x_add_r14_f32). */
     uint8_t *p = jit_rw(jit, blk->code);
     int32_t rel = (int32_t)((int64_t)blk->reenter - (int64_t)(blk->code + 5));
     p[0] = 0xE9;

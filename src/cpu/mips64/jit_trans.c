@@ -7,8 +7,9 @@
  *
  *   entry:   load the guest registers cached for this block (chained
  *            exits that hold them already jump past the loads), then the
- *            budget check (insn_count + N > jit_end? jit_end is 0 once
- *            attention is raised), leaving through `reenter` (pc = start)
+ *            budget check (insn_count += N, > jit_end? jit_end is 0 once
+ *            attention is raised), leaving through `reenter` (pc = start);
+ *            exits before the end subtract what they did not run
  *   body:    one translation per instruction; loads/stores inline the
  *            translation cache hit and branch to out-of-line slow paths
  *   exits:   write back dirty cached registers, add the executed count,
@@ -177,13 +178,14 @@ struct tctx {
 
 /* ---- registers ---- */
 
-static void x_lea_f32(struct xbuf *b, int dst, int base, int32_t disp)
+static void x_add_r14_f32(struct xbuf *b, int32_t imm)
 {
-    /* fixed-length (7 bytes) lea r64, [base+disp32]: the patchable block
-     * entry when the prologue loads nothing */
-    x_rex(b, 1, dst, 0, base, 0);
-    x_byte(b, 0x8D);
-    x_modrm_mem(b, dst, base, -1, 1, disp, 1);
+    /* fixed-length (7 bytes) add r14, imm32: the patchable block entry
+     * when the prologue loads nothing */
+    x_byte(b, 0x49); /* REX.W + REX.B (r14) */
+    x_byte(b, 0x81); /* ALU r/m64, imm32; /0 = add */
+    x_byte(b, 0xC6); /* mod 11, reg 0, rm r14 & 7 */
+    x_u32(b, (uint32_t)imm);
 }
 
 static void x_mov_load_f32(struct xbuf *b, int dst, int base, int32_t disp)
@@ -470,15 +472,17 @@ static void exit_direct(struct tctx *t, uint64_t target, int total, int chain)
         uint32_t lazy = t->lazy;
         write_back(t, t->dirty & ~t->body_dirty);
         sext_regs(t, t->lazy & ~keep & ~(t->dirty & ~t->body_dirty));
-        /* the entry's budget check, back to `body` while it passes */
-        x_lea(b, 1, X_RAX, X_R14, t->n);
-        x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+        /* the entry's budget check, back to `body` while it passes
+         * (`body` has the block counted already: t->n more) */
+        count_add(t, t->n);
+        x_alu_rm(b, ALU_CMP, 1, X_R14, X_R15, OFF(jit_end));
         if (!to2)
             x_jcc(b, CC_BE, t->body);
         else if (t->copy == 2)
             x_jcc(b, CC_BE, t->body2);
         else
             t->body2_jumps[t->nbody2++] = x_jcc(b, CC_BE, 0);
+        count_add(t, -t->n);
         t->lazy &= keep;
         write_back(t, t->dirty);
         t->lazy = lazy;
@@ -2084,7 +2088,7 @@ static void emit_copy(struct tctx *t, int copy, uint32_t lazy)
     t->valid = copy == 2 ? t->cached : t->entry_load;
     t->lazy = lazy;
     widths_unknown(t);
-    t->synced = 0;
+    t->synced = t->n; /* the prologue counted the whole block */
     t->stash = STASH_NONE;
     t->stash_spilled = 0;
     t->slot_endblock = 0;
@@ -2189,8 +2193,10 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
     }
     blk->load_at[blk->nloads] = (uint32_t)b->pos;
     blk->fast = x_here(b);
-    x_lea_f32(b, X_RAX, X_R14, t->n);
-    x_alu_rm(b, ALU_CMP, 1, X_RAX, X_R15, OFF(jit_end));
+    /* counted in advance: exits that end the block add nothing, earlier
+     * ones subtract what they did not run (tctx.synced) */
+    x_add_r14_f32(b, t->n);
+    x_alu_rm(b, ALU_CMP, 1, X_R14, X_R15, OFF(jit_end));
     t->reenter_jumps[t->nreenter++] = x_jcc(b, CC_A, 0);
     /* Loops back to `body` arrive with the cached registers the block
      * writes possibly modified: they are dirty from here on. */
@@ -2215,9 +2221,10 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
 
     for (int i = 0; i < t->nstubs; i++)
         emit_stub(t, &t->stubs[i]);
-    blk->reenter = x_here(b);
     for (int i = 0; i < t->nreenter; i++)
         x_bind(b, t->reenter_jumps[i]);
+    count_add(t, -t->n); /* the prologue's count, not run */
+    blk->reenter = x_here(b); /* block_drop: entered before the count */
     set_pc(t, va);
     x_mov_ri(b, X_RAX, 0);
     jmp_exit(t);
