@@ -617,6 +617,33 @@ static void test_block_counted_in_advance_stops_exactly(void **state)
     assert_true(p->jt.cpu.gpr[13] > 0);
 }
 
+/* A chained exit that holds some of the registers the target's prologue
+ * loads, but not the first of them, enters through a stub with the loads
+ * of the others only (jit.c chain_loads): A1 holds r8 and r9, A2 r8 and
+ * r10, and B, entered from both in turn, loads r8, r9, r10 and r12. */
+static void test_chained_entry_loads_what_it_lacks(void **state)
+{
+    struct pair *p = *state;
+    set_gpr(p, 8, 1);
+    LOAD(p, /* A1, CODE */ ADDIU(8, 8, 1), ADDIU(9, 9, 1), BNE(8, 0, 9), NOP,
+         BEQ(0, 0, -1), NOP,
+         /* A2, CODE + 24 */ ADDIU(8, 8, 1), ADDIU(10, 10, 1), BNE(8, 0, 3),
+         NOP, BEQ(0, 0, -1), NOP,
+         /* B, CODE + 48 */ ADDU(11, 9, 10), ADDIU(12, 12, 1),
+         ANDI(13, 12, 1), BEQ(13, 0, -16), NOP, BNE(8, 0, -12), NOP,
+         BEQ(0, 0, -1), NOP);
+    for (int i = 0; i < 10; i++)
+        run(p, 200); /* ten times A1, B, A2, B */
+    struct mips_jit_stats st;
+    mips_jit_get_stats(&p->jt.cpu, &st);
+    /* A1 to B, B to A1 and to A2 past all loads, A2 to B through the
+     * stub (only A1 to B runs the loads B's prologue makes) */
+    assert_int_equal(st.chains, 4);
+    assert_int_equal(st.chains_fast, 3);
+    assert_int_equal(p->jt.cpu.gpr[9], 100);
+    assert_int_equal(p->jt.cpu.gpr[11], 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -642,6 +669,7 @@ int main(void)
         T(test_shift_and_add_pairs),
         T(test_trace_takes_in_its_last_jump),
         T(test_block_counted_in_advance_stops_exactly),
+        T(test_chained_entry_loads_what_it_lacks),
         T(test_random_streams_match_interpreter),
         T(test_random_streams_without_movbe),
         T(test_small_code_cache_flushes_and_stays_correct),

@@ -604,6 +604,44 @@ static int can_chain(const struct mips_jit *jit, const struct jit_exit *e,
            in_kseg01(blk->va);
 }
 
+/* The entry of a chained jump from exit e into blk, whose prologue's
+ * loads from the k-th on include some of what e's host registers hold:
+ * a stub in the code area with the loads of the others, then a jump past
+ * the prologue (blk->fast), made once per exit and target; `dflt` (the
+ * k-th load) when none of them is held or there is no room. */
+static uintptr_t chain_loads(struct mips_jit *jit, struct jit_exit *e,
+                             struct jit_block *blk, unsigned k,
+                             uintptr_t dflt)
+{
+    unsigned held = 0;
+    for (unsigned i = k; i < blk->nloads; i++)
+        held += blk->loads[blk->load_h[i]] == e->held[blk->load_h[i]];
+    if (held == 0)
+        return dflt;
+    if (e->tramp_to == blk)
+        return e->tramp;
+    /* a load is 4 or 7 bytes (jit_trans.c x_mov_load), the jump 5 */
+    size_t need = 7 * JIT_NCACHE + 5;
+    if (jit->used + need + JIT_BLOCK_MARGIN > jit->size)
+        return dflt;
+    struct xbuf b = {.rw = jit->rw + jit->used,
+                     .rx = (uintptr_t)jit->rx + jit->used,
+                     .pos = 0, .cap = need};
+    for (unsigned i = k; i < blk->nloads; i++) {
+        unsigned h = blk->load_h[i], g = blk->loads[h];
+        if (e->held[h] != g)
+            x_mov_load(&b, 1, blk->load_x[i], X_R15,
+                       (int32_t)(offsetof(struct mips_cpu, gpr) + 8 * g));
+    }
+    x_jmp(&b, blk->fast);
+    if (b.overflow)
+        return dflt;
+    jit->used += (b.pos + 15) & ~(size_t)15;
+    e->tramp = b.rx;
+    e->tramp_to = blk;
+    return e->tramp;
+}
+
 static void try_chain(struct mips_jit *jit, struct jit_exit *e,
                       struct jit_block *blk)
 {
@@ -640,7 +678,9 @@ static void try_chain(struct mips_jit *jit, struct jit_exit *e,
            blk->loads[blk->load_h[k]] == e->held[blk->load_h[k]])
         k++;
     uintptr_t to = blk->code + blk->load_at[k];
-    if (k == blk->nloads)
+    if (k < blk->nloads)
+        to = chain_loads(jit, e, blk, k, to);
+    if (k == blk->nloads || to == e->tramp)
         jit->stats.chains_fast++;
     patch_rel32(jit, e->jmp_field, to);
     jit_code_writable(jit, 0);
@@ -698,7 +738,8 @@ static int first_sight(struct mips_jit *jit, uint64_t pc)
 /* *jc: the jump cache entry for cpu->pc, NULL when it already holds the
  * block found */
 static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
-                                    int *why, struct jit_jc_entry **jc)
+                                    int *why, struct jit_jc_entry **jc,
+                                    const struct jit_exit *from)
 {
     uint64_t pc = cpu->pc;
     *why = LOOKUP_INTERP;
@@ -733,11 +774,14 @@ static struct jit_block *jit_lookup(struct mips_jit *jit, struct mips_cpu *cpu,
         if (jit->used + JIT_BLOCK_MARGIN > jit->size ||
             jit->nblocks + 1 >= jit->maxblocks ||
             jit->nexits + 4 * JIT_MAX_BLOCK_INSNS >= jit->maxexits ||
-            jit->npages + 1 >= jit->maxpages)
+            jit->npages + 1 >= jit->maxpages) {
             mips_jit_flush(cpu);
+            from = NULL; /* exit records are gone */
+        }
         const uint8_t *host = te->host;
         jit_code_writable(jit, 1);
-        b = jit_translate(jit, pc, pa, host);
+        b = jit_translate(jit, pc, pa, host,
+                          from && from->target == pc ? from : NULL);
         jit_code_writable(jit, 0);
         if (!b)
             return NULL;
@@ -878,7 +922,7 @@ void mips_jit_exec(struct mips_cpu *cpu, uint64_t end, int exact)
             break;
         int why;
         struct jit_jc_entry *je;
-        struct jit_block *blk = jit_lookup(jit, cpu, &why, &je);
+        struct jit_block *blk = jit_lookup(jit, cpu, &why, &je, link);
         if (jit->flush_epoch != epoch) {
             link = NULL; /* exit records are gone */
             epoch = jit->flush_epoch;

@@ -79,6 +79,10 @@ struct jit_exit {
      * none): a target whose prologue would load the same ones there is
      * entered past its loads (jit_block.fast) */
     uint8_t held[JIT_NCACHE];
+    /* the loads of the target's prologue the exit does not hold, then a
+     * jump past the prologue (jit.c chain_loads), made for `tramp_to` */
+    uintptr_t tramp;
+    struct jit_block *tramp_to;
 };
 
 struct jit_block {
@@ -97,6 +101,7 @@ struct jit_block {
                                 * each cache host register (0: none) */
     uint8_t nloads;           /* the prologue's loads, in order: */
     uint8_t load_h[JIT_NCACHE]; /* ... the cache host register of each */
+    uint8_t load_x[JIT_NCACHE]; /* ... its x86 register number */
     uint32_t load_at[JIT_NCACHE + 1]; /* ... and its offset from `code`
                                        * (load_at[nloads]: `fast`) */
     uint32_t code_len;
@@ -205,7 +210,8 @@ enum { LK_U8, LK_S8, LK_U16, LK_S16, LK_U32, LK_S32, LK_64 };
 
 /* jit_trans.c: translate the block at va (host page bytes `page`). */
 struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va,
-                                uint64_t pa, const uint8_t *page);
+                                uint64_t pa, const uint8_t *page,
+                                const struct jit_exit *from);
 /* Emit the entry/exit trampoline at the start of the code area. */
 void jit_emit_trampoline(struct mips_jit *jit);
 

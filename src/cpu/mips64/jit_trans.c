@@ -2124,7 +2124,8 @@ static int allow64(uint32_t mode)
 }
 
 struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
-                                const uint8_t *page)
+                                const uint8_t *page,
+                                const struct jit_exit *from)
 {
     static __thread struct tctx tls_ctx;
     struct tctx *t = &tls_ctx;
@@ -2169,14 +2170,20 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
      * overwrites it with a jump to `reenter`. Chained exits whose host
      * registers hold blk->loads already enter at blk->fast.
      */
-    /* the most used first: a chained exit enters after the loads of the
-     * registers it holds up to the first one it does not (jit.c
-     * try_chain), those are the likeliest to be held */
-    uint32_t todo = t->entry_load;
+    /* a chained exit enters after the loads of the registers it holds up
+     * to the first one it does not (jit.c try_chain): first the ones the
+     * exit that led here holds (it is chained to this block next), then
+     * the most used, the likeliest to be held by other exits */
+    uint32_t todo = t->entry_load, held = 0;
+    for (int g = 1; from && g < 32; g++)
+        for (int h = 0; h < NCACHE; h++)
+            if (cache_hregs[h] == t->hreg[g] && from->held[h] == g)
+                held |= 1u << g;
     while (todo) {
         int g = 0;
+        uint32_t pick = todo & held ? todo & held : todo;
         for (int i = 1; i < 32; i++)
-            if ((todo & (1u << i)) && (g == 0 || t->uses[i] > t->uses[g]))
+            if ((pick & (1u << i)) && (g == 0 || t->uses[i] > t->uses[g]))
                 g = i;
         todo &= ~(1u << g);
         blk->load_at[blk->nloads] = (uint32_t)b->pos;
@@ -2188,6 +2195,7 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
             if (cache_hregs[h] == t->hreg[g]) {
                 blk->loads[h] = (uint8_t)g;
                 blk->load_h[blk->nloads] = (uint8_t)h;
+                blk->load_x[blk->nloads] = (uint8_t)cache_hregs[h];
             }
         blk->nloads++;
     }
