@@ -146,6 +146,10 @@ demo: deps
 bench: all
 	$(PYTHON) bench/cpu_bench.py
 
+# Besides programs, man pages and images: the sample labs (read only once
+# installed: copy one before running it), a dynagen.ini whose settings are
+# all commented out and the network-file reference. The ini goes to
+# share/doc, not share/dynamips/dynagen.ini, which dynagen would read.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/dynamips/images
@@ -155,6 +159,12 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/dynamips/images/
 	$(if $(wildcard guest/images/firmware/*.elf),install -m 644 \
 	    guest/images/firmware/*.elf $(DESTDIR)$(PREFIX)/share/dynamips/images/)
+	install -d $(DESTDIR)$(PREFIX)/share/dynamips/sample_labs \
+	    $(DESTDIR)$(PREFIX)/share/doc/dynamips
+	install -m 644 samples/labs/*.net \
+	    $(DESTDIR)$(PREFIX)/share/dynamips/sample_labs/
+	install -m 644 samples/dynagen.ini.sample samples/all_config_options.txt \
+	    $(DESTDIR)$(PREFIX)/share/doc/dynamips/
 
 clean:
 	rm -rf $(BUILD)
