@@ -299,6 +299,11 @@ def median_cpu(runs):
     return statistics.median(v) if 2 * len(v) >= len(runs) else None
 
 
+def times(ratio):
+    """A ratio to native as printed: two decimals under 10x."""
+    return "%.2fx" % ratio if ratio < 10 else "%.0fx" % ratio
+
+
 def same_results(a, b):
     return a["checksum"] == b["checksum"] and a["kernels"] == b["kernels"]
 
@@ -320,7 +325,17 @@ def main():
     ap.add_argument("--reference", metavar="PATH",
                     help="another dynamips binary to run the image on "
                          "(its interpreter, -j, and its JIT)")
+    ap.add_argument("--pin", type=int, metavar="CPU",
+                    help="run everything (native, ours, the reference) on "
+                         "this one host CPU: without it, the scheduler "
+                         "moving the emulator's CPU thread between cores "
+                         "makes single runs up to 30%% slower")
     args = ap.parse_args()
+    if args.pin is not None:
+        try:
+            os.sched_setaffinity(0, {args.pin})  # children inherit it
+        except (OSError, ValueError) as e:
+            ap.error("--pin %d: %s" % (args.pin, e))
     args.dynamips = os.path.abspath(args.dynamips)
     args.image = os.path.abspath(args.image)
     if args.reference:
@@ -390,8 +405,8 @@ def main():
     names = {"interp": "interpreter", "jit": "JIT"}
     for e in engines:
         wall = statistics.median(r["wall"] for r in emus[e])
-        print("%-12s %9.3f %8.0fx %11.1f   dynamips %s %s; whole process "
-              "%.2f s" % (names[e], emu_s[e], emu_s[e] / native_s,
+        print("%-12s %9.3f %9s %11.1f   dynamips %s %s; whole process "
+              "%.2f s" % (names[e], emu_s[e], times(emu_s[e] / native_s),
                           insns / emu_s[e] / 1e6, " ".join(ENGINES[e]),
                           " ".join(EMU_ARGS), wall))
     ref_s = {e: statistics.median(r["seconds"] for r in refs[e])
@@ -400,10 +415,10 @@ def main():
         if e not in refs:
             continue
         start = statistics.median(r["startup"] for r in refs[e])
-        print("%-12s %9.3f %8.0fx %11.1f   reference %s%s; spawn to "
+        print("%-12s %9.3f %9s %11.1f   reference %s%s; spawn to "
               "bench start %.2f s" % (
                   "ref " + {"interp": "interp", "jit": "JIT"}[e], ref_s[e],
-                  ref_s[e] / native_s, insns / ref_s[e] / 1e6,
+                  times(ref_s[e] / native_s), insns / ref_s[e] / 1e6,
                   "-j " if e == "interp" else "", " ".join(EMU_ARGS), start))
     if len(engines) == 2:
         print("JIT speed-up over the interpreter: %.1fx"
@@ -441,8 +456,8 @@ def main():
             emu = statistics.median(
                 r["count"][k] / r["count"]["total"] * r["seconds"]
                 for r in emus[e]) * 1e3
-            line += " %9.1f %6.0fx %7.1f" % (
-                emu, emu / nat if nat else float("inf"),
+            line += " %9.1f %7s %7.1f" % (
+                emu, times(emu / nat) if nat else "-",
                 kins / (emu / 1e3) / 1e6 if emu else 0.0)
         print(line)
     return 0
