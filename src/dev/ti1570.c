@@ -126,7 +126,6 @@ struct ti1570 {
     struct nic_chip base; /* window, lock, name, DMA, IRQ, kick */
     struct nic_port port; /* NIO; its rx counters count cells */
     uint32_t *cm; /* control memory, TI1570_CTRL_MEM_SIZE bytes */
-    unsigned sched_used; /* non-zero words of the TX scheduler table */
 
     /* state besides the control memory (ti1570_fields) */
     uint8_t cell[ATM_CELL_SIZE]; /* transmit FIFO: the cell being filled */
@@ -423,21 +422,23 @@ static int tx_scan_locked(struct ti1570 *d)
     return (int)(d->st.tx_cells - before);
 }
 
-/* Non-zero scheduler table words among the n words from word index w. */
-static unsigned sched_nonzero(const struct ti1570 *d, uint64_t w, unsigned n)
+/* 1 when one of the n control memory words from word index w is a
+ * non-zero scheduler table word. */
+static int sched_set(const struct ti1570 *d, uint64_t w, unsigned n)
 {
-    unsigned k = 0;
-    for (uint64_t i = w; i < w + n; i++)
-        if (i - (CM_SCHED >> 2) < SCHED_WORDS && d->cm[i]) /* wraps below */
-            k++;
-    return k;
+    for (uint64_t i = w; i < w + n; i++) {
+        if (i - (CM_SCHED >> 2) < SCHED_WORDS && d->cm[i]) { /* wraps below */
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* A scan may send cells: the scheduler table names a channel (until
  * then a walk finds nothing to do). Lock held. */
 static int tx_on_locked(const struct ti1570 *d)
 {
-    return d->sched_used != 0;
+    return sched_set(d, CM_SCHED >> 2, SCHED_WORDS);
 }
 
 int ti1570_tx_on(struct ti1570 *d)
@@ -674,11 +675,10 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
                          uint64_t value)
 {
     struct ti1570 *d = to_ti(dev);
+    int kick = 0;
     pthread_mutex_lock(&d->base.lock);
     if (off + size <= TI1570_CTRL_MEM_SIZE) {
         uint32_t *w = &d->cm[off >> 2];
-        unsigned nw = size == 8 ? 2 : 1;
-        unsigned before = sched_nonzero(d, off >> 2, nw);
         if (size == 8) {
             w[0] = (uint32_t)(value >> 32);
             w[1] = (uint32_t)value;
@@ -689,8 +689,8 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
             uint32_t m = ((1u << (size * 8)) - 1) << shift;
             *w = (*w & ~m) | (((uint32_t)value << shift) & m);
         }
-        d->sched_used += sched_nonzero(d, off >> 2, nw);
-        d->sched_used -= before;
+        /* a non-zero scheduler word turns the transmitter on */
+        kick = sched_set(d, off >> 2, size == 8 ? 2 : 1);
         if (off == REG_OFF(R_SOFT_RESET)) {
             soft_reset(d);
         }
@@ -700,7 +700,7 @@ static void ti1570_write(struct device *dev, uint64_t off, unsigned size,
         }
     }
     /* the periodic walk is how it transmits */
-    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
+    nic_chip_unlock_kick(&d->base, kick);
 }
 
 static void ti1570_reset(struct device *dev)
@@ -708,21 +708,18 @@ static void ti1570_reset(struct device *dev)
     struct ti1570 *d = to_ti(dev);
     pthread_mutex_lock(&d->base.lock);
     memset(d->cm, 0, TI1570_CTRL_MEM_SIZE);
-    d->sched_used = 0;
     soft_reset(d);
     d->status_reads = 0;
     nic_chip_irq_locked(&d->base, 0);
     pthread_mutex_unlock(&d->base.lock);
 }
 
-/* Restored from a snapshot: count the schedule again; the periodic walk
- * runs while it names a channel. */
+/* Restored from a snapshot: the periodic walk runs while the schedule
+ * names a channel. */
 static void ti1570_loaded(struct device *dev)
 {
     struct ti1570 *d = to_ti(dev);
-    pthread_mutex_lock(&d->base.lock);
-    d->sched_used = sched_nonzero(d, CM_SCHED >> 2, SCHED_WORDS);
-    nic_chip_unlock_kick(&d->base, tx_on_locked(d));
+    nic_chip_kick_if(&d->base, ti1570_tx_on(d));
 }
 
 static const struct device_ops ti1570_ops = {
