@@ -58,6 +58,15 @@ _Static_assert(NCACHE == JIT_NCACHE, "jit_internal.h JIT_NCACHE");
 #define HREG_VOLATILE ((1u << X_R8) | (1u << X_R9) | (1u << X_R10) | \
                        (1u << X_R11) | (1u << X_RDI))
 
+/* The index in cache_hregs of a host register that caches a guest one. */
+static int cache_slot(int hreg)
+{
+    for (int h = 0; h < NCACHE; h++)
+        if (cache_hregs[h] == hreg)
+            return h;
+    return -1;
+}
+
 enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC, STUB_TC };
 
 struct stub {
@@ -436,9 +445,7 @@ static void exit_held(struct tctx *t, struct jit_exit *e)
     uint32_t held = (t->valid | t->dirty) & t->cached;
     for (int g = 1; g < 32; g++)
         if (held & (1u << g))
-            for (int h = 0; h < NCACHE; h++)
-                if (cache_hregs[h] == t->hreg[g])
-                    e->held[h] = (uint8_t)g;
+            e->held[cache_slot(t->hreg[g])] = (uint8_t)g;
 }
 
 /* Leave for `target` having executed `total` instructions of the block. */
@@ -2176,9 +2183,8 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
      * the most used, the likeliest to be held by other exits */
     uint32_t todo = t->entry_load, held = 0;
     for (int g = 1; from && g < 32; g++)
-        for (int h = 0; h < NCACHE; h++)
-            if (cache_hregs[h] == t->hreg[g] && from->held[h] == g)
-                held |= 1u << g;
+        if ((todo & (1u << g)) && from->held[cache_slot(t->hreg[g])] == g)
+            held |= 1u << g;
     while (todo) {
         int g = 0;
         uint32_t pick = todo & held ? todo & held : todo;
@@ -2191,12 +2197,10 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
             x_mov_load_f32(b, t->hreg[g], X_R15, GPR(g));
         else
             x_mov_load(b, 1, t->hreg[g], X_R15, GPR(g));
-        for (int h = 0; h < NCACHE; h++)
-            if (cache_hregs[h] == t->hreg[g]) {
-                blk->loads[h] = (uint8_t)g;
-                blk->load_h[blk->nloads] = (uint8_t)h;
-                blk->load_x[blk->nloads] = (uint8_t)cache_hregs[h];
-            }
+        int h = cache_slot(t->hreg[g]);
+        blk->loads[h] = (uint8_t)g;
+        blk->load_h[blk->nloads] = (uint8_t)h;
+        blk->load_x[blk->nloads] = (uint8_t)t->hreg[g];
         blk->nloads++;
     }
     blk->load_at[blk->nloads] = (uint32_t)b->pos;
