@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from test_hypervisor import free_port
+from test_idle_auto import thread_wakes
 
 ROOT = Path(__file__).resolve().parents[2]
 # Another build of the emulator can be tested with DYNAMIPS_BUILD=<dir>.
@@ -215,6 +216,19 @@ def test_idle_router_sleeps(routers):
     share = (c1 - c0) / (t1 - t0)
     assert share < 0.15, f"idle router used {share:.0%} of a core"
 
+
+def test_idle_router_wakes_rarely(routers):
+    """Tickless idle: at its prompt the router's CPU sleeps until the
+    firmware's next deadline (its one-second poll) rather than at each
+    4 ms tick, so no thread of the process wakes 250 times a second."""
+    r = routers()
+    r.boot()
+    time.sleep(0.5)
+    a, t0 = thread_wakes(r.p.pid), time.monotonic()
+    time.sleep(2.0)
+    b, t1 = thread_wakes(r.p.pid), time.monotonic()
+    rates = sorted((b[t] - a.get(t, 0)) / (t1 - t0) for t in b)
+    assert rates[-1] < 25, rates
 
 def test_uptime_follows_host_time(routers):
     r = routers()
