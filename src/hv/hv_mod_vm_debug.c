@@ -37,20 +37,10 @@ static struct mips_cpu *cpu_of(struct hv_router *r, const char *id)
 
 /*
  * The CPU thread owns the registers and runs over RAM: a debug command
- * stops it between two slices for its access (vm_hold) and lets it go
- * at the end, so a dump is one consistent state, a register set is not
- * lost in a host register, and a read sees no half-written word.
+ * stops it between two slices for its access (hv_router_hold) and lets
+ * it go at the end, so a dump is one consistent state, a register set is
+ * not lost in a host register, and a read sees no half-written word.
  */
-static int hold(struct hv_router *r)
-{
-    return r->vm && hv_router_status(r) == VM_RUNNING ? vm_hold(r->vm) : 0;
-}
-
-static void unhold(struct hv_router *r, int held)
-{
-    if (held)
-        vm_unhold(r->vm, held);
-}
 
 static void show_cpu(struct hv_ctx *c, char **argv, int mmu)
 {
@@ -60,13 +50,13 @@ static void show_cpu(struct hv_ctx *c, char **argv, int mmu)
     struct hv_router *r = hv_router_of(obj);
     struct mips_cpu *cpu = cpu_of(r, argv[1]);
     if (cpu) {
-        int held = hold(r);
+        int held = hv_router_hold(r);
         if (mmu)
             mips_cpu_dump_tlb(cpu, stdout);
         else
             mips_cpu_dump(cpu, stdout);
         fflush(stdout);
-        unhold(r, held);
+        vm_unhold(r->vm, held);
     }
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
@@ -93,9 +83,9 @@ static void cmd_set_cpu_reg(struct hv_ctx *c, int argc, char **argv)
     if (!cpu || reg < 1 || reg > 31) {
         hv_err(c, HSC_ERR_BAD_OBJ, "Bad CPU or register");
     } else {
-        int held = hold(r);
+        int held = hv_router_hold(r);
         cpu->gpr[reg] = (uint64_t)hv_arg_num(argv[3]);
-        unhold(r, held);
+        vm_unhold(r->vm, held);
         hv_ok(c, "OK");
     }
     hv_router_unlock(c->hv, obj);
@@ -135,7 +125,7 @@ static void pmem_write(struct hv_ctx *c, char **argv, size_t size)
     uint64_t v = hv_arg_num(argv[3]);
     uint8_t *p = ram_ptr(r, pa, size, 1);
     if (p) {
-        int held = hold(r);
+        int held = hv_router_hold(r);
         if (size == 4)
             be32_store(p, (uint32_t)v);
         else
@@ -144,7 +134,7 @@ static void pmem_write(struct hv_ctx *c, char **argv, size_t size)
         const struct physmap *pm = &r->vm->pm;
         if (pm->ram_write_hook)
             pm->ram_write_hook(pm->ram_write_arg, pa, size);
-        unhold(r, held);
+        vm_unhold(r->vm, held);
     }
     hv_ok(c, "OK");
     hv_router_unlock(c->hv, obj);
@@ -159,9 +149,9 @@ static void pmem_read(struct hv_ctx *c, char **argv, size_t size)
     uint8_t *p = ram_ptr(r, hv_arg_num(argv[2]), size, 0);
     uint32_t v = 0;
     if (p) {
-        int held = hold(r);
+        int held = hv_router_hold(r);
         v = size == 4 ? be32_load(p) : be16_load(p);
-        unhold(r, held);
+        vm_unhold(r->vm, held);
     }
     if (size == 4)
         hv_ok(c, "0x%8.8x", v);
@@ -233,7 +223,7 @@ static void cmd_pmem_cfind(struct hv_ctx *c, int argc, char **argv)
     int found = 0;
     uint64_t at = 0;
     if (hv_router_status(r) != VM_HALTED && r->vm) {
-        int held = hold(r);
+        int held = hv_router_hold(r);
         const struct physmap *pm = &r->vm->pm;
         for (int i = 0; i < pm->count && !found; i++) {
             const struct phys_region *reg = &pm->regions[i];
@@ -252,7 +242,7 @@ static void cmd_pmem_cfind(struct hv_ctx *c, int argc, char **argv)
                 }
             }
         }
-        unhold(r, held);
+        vm_unhold(r->vm, held);
     }
     free(needle);
     if (found)

@@ -191,7 +191,7 @@ void hv_vm_cmd_cpu_info(struct hv_ctx *c, int argc, char **argv)
     if (hv_router_status(r) != VM_HALTED && r->vm &&
         hv_arg_int(argv[1]) == 0) {
         /* one consistent state: the CPU stops between two slices */
-        int held = hv_router_status(r) == VM_RUNNING ? vm_hold(r->vm) : 0;
+        int held = hv_router_hold(r);
         printf("VM '%s', CPU 0:\n", obj->name);
         mips_cpu_dump(&r->vm->cpu, stdout);
         mips_cpu_dump_tlb(&r->vm->cpu, stdout);

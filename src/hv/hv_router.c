@@ -402,6 +402,11 @@ int hv_router_status(struct hv_router *r)
     return st;
 }
 
+int hv_router_hold(struct hv_router *r)
+{
+    return r->vm && hv_router_status(r) == VM_RUNNING ? vm_hold(r->vm) : 0;
+}
+
 /* CPU thread: the CPU stopped. The reaper frees the hardware. */
 static void on_cpu_stop(struct vm *vm, void *arg)
 {

@@ -100,6 +100,9 @@ static inline struct hv_router *hv_router_of(struct hv_obj *obj)
 
 /* §4.4 status; frees the hardware of a CPU that stopped by itself. */
 int hv_router_status(struct hv_router *r);
+/* vm_hold for a router whose CPU runs (1), else 0: release with
+ * vm_unhold(r->vm, that value). */
+int hv_router_hold(struct hv_router *r);
 /* §4.5: 0 or -errno; info lines (the console warning) go to reply. */
 int hv_router_start(struct hv_router *r, struct hv_reply *reply);
 void hv_router_stop(struct hv_router *r);
