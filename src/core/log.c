@@ -160,20 +160,6 @@ static void report(struct log_writer *w, const struct logger *lg,
     va_end(ap);
 }
 
-int link_fd(int fd, const char *path)
-{
-    /* Linux >= 6.10 lets the opener link its file by descriptor; older
-     * ones need CAP_DAC_READ_SEARCH for it, or take /proc's name of it
-     * (whose lookup costs more than the rest of the link). */
-    if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
-        return 0;
-    if (errno == EEXIST)
-        return -1;
-    char proc[64];
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
-}
-
 /* Write the lines, then the note, to a new file: fd, or -1 with errno
  * (fd closed). */
 static int fill(int fd, const char *data, size_t len, const char *note,

@@ -65,9 +65,6 @@ void log_close_discard(struct logger *lg);
  * replaces theirs is being made, or theirs is removed); returns once
  * none is being written. */
 void log_writer_forget(struct log_writer *w, const char *path);
-/* Give the file open as fd (an O_TMPFILE one, say) the name path, as
- * linkat: 0, or -1 with errno (EEXIST: path is there already). */
-int link_fd(int fd, const char *path);
 /* Also echo every message to stderr (debug runs). */
 void log_set_echo(struct logger *lg, int on);
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fd_io.h"
 #include "core/log.h"
 #include "core/snapshot.h"
 
