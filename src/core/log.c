@@ -325,6 +325,15 @@ static void free_async(struct logger *lg)
     free(lg);
 }
 
+/* Close lg's file, if open (the entry's thread); an error is reported
+ * unless its lines failed already. */
+static void close_file(struct log_writer *w, struct logger *lg)
+{
+    if (lg->fd >= 0 && close(lg->fd) < 0 && !lg->failed)
+        report(w, lg, "%s: close: %s", lg->path, strerror(errno));
+    lg->fd = -1;
+}
+
 /*
  * Write the entry taken with take() (w->mtx not held): the lines logged
  * so far, then, with do_close, close the file. Lines logged meanwhile
@@ -351,11 +360,8 @@ static void write_entry(struct log_writer *w, struct logger *lg,
         lg->made = 1;
         pthread_mutex_unlock(&w->mtx);
     }
-    if (do_close && lg->fd >= 0) {
-        if (close(lg->fd) < 0 && !lg->failed)
-            report(w, lg, "%s: close: %s", lg->path, strerror(errno));
-        lg->fd = -1;
-    }
+    if (do_close)
+        close_file(w, lg);
     /* keep this entry's buffer for the next one, unless it grew big */
     if (cap > LOG_KEEP_CAP) {
         free(data);
@@ -394,9 +400,7 @@ static void write_entry(struct log_writer *w, struct logger *lg,
     pthread_mutex_unlock(&lg->lock);
     if (done) {
         /* no lines can come (closing), no thread has it (released) */
-        if (lg->fd >= 0 && close(lg->fd) < 0 && !lg->failed)
-            report(w, lg, "%s: close: %s", lg->path, strerror(errno));
-        lg->fd = -1;
+        close_file(w, lg);
         free_async(lg);
     }
 }
