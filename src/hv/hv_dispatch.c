@@ -77,7 +77,6 @@ static int cmd_is_slow(const struct hv_module *m, const struct hv_cmd *cmd)
     return 0;
 }
 
-/* C atoi() without its undefined overflow: clamped to int. */
 int hv_obj_foreach(struct hv_ctx *c, enum hv_kind kind,
                    void (*fn)(struct hv_ctx *c, struct hv_obj *obj, void *arg),
                    void *arg)
@@ -122,6 +121,7 @@ void hv_list_names(struct hv_ctx *c, enum hv_kind kind)
         hv_ok(c, "OK");
 }
 
+/* C atoi() without its undefined overflow: clamped to int. */
 int hv_arg_int(const char *s)
 {
     long v = strtol(s, NULL, 10);
