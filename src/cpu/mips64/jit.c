@@ -630,7 +630,7 @@ static uintptr_t chain_loads(struct mips_jit *jit, struct jit_exit *e,
     for (unsigned i = k; i < blk->nloads; i++) {
         unsigned h = blk->load_h[i], g = blk->loads[h];
         if (e->held[h] != g)
-            x_mov_load(&b, 1, blk->load_x[i], X_R15,
+            x_mov_load(&b, 1, jit_cache_hreg(h), X_R15,
                        (int32_t)(offsetof(struct mips_cpu, gpr) + 8 * g));
     }
     x_jmp(&b, blk->fast);

@@ -101,7 +101,6 @@ struct jit_block {
                                 * each cache host register (0: none) */
     uint8_t nloads;           /* the prologue's loads, in order: */
     uint8_t load_h[JIT_NCACHE]; /* ... the cache host register of each */
-    uint8_t load_x[JIT_NCACHE]; /* ... its x86 register number */
     uint32_t load_at[JIT_NCACHE + 1]; /* ... and its offset from `code`
                                        * (load_at[nloads]: `fast`) */
     uint32_t code_len;
@@ -214,6 +213,8 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va,
                                 const struct jit_exit *from);
 /* Emit the entry/exit trampoline at the start of the code area. */
 void jit_emit_trampoline(struct mips_jit *jit);
+/* The x86 register number of cache host register h (jit_block.loads). */
+int jit_cache_hreg(unsigned h);
 
 /* jit.c */
 void *jit_rw(struct mips_jit *jit, uintptr_t rx);

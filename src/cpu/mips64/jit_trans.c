@@ -67,6 +67,11 @@ static int cache_slot(int hreg)
     return -1;
 }
 
+int jit_cache_hreg(unsigned h)
+{
+    return cache_hregs[h];
+}
+
 enum stub_kind { STUB_LOAD, STUB_STORE, STUB_EXC, STUB_TC };
 
 struct stub {
@@ -2200,7 +2205,6 @@ struct jit_block *jit_translate(struct mips_jit *jit, uint64_t va, uint64_t pa,
         int h = cache_slot(t->hreg[g]);
         blk->loads[h] = (uint8_t)g;
         blk->load_h[blk->nloads] = (uint8_t)h;
-        blk->load_x[blk->nloads] = (uint8_t)t->hreg[g];
         blk->nloads++;
     }
     blk->load_at[blk->nloads] = (uint32_t)b->pos;
