@@ -359,23 +359,22 @@ static void cmd_push_config(struct hv_ctx *c, int argc, char **argv)
      * models) maps its file shared, so the guest sees the new contents
      * when it reads them (at its next reload, as IOS does).
      */
-    int paused = 0;
-    if (hv_router_status(r) == VM_RUNNING) {
-        vm_suspend(r->vm); /* the CPU stops between two slices */
-        paused = vm_get_status(r->vm) == VM_SUSPENDED;
-        if (!paused)
-            snprintf(err, sizeof(err), "the CPU stopped");
-    }
-    if (err[0])
-        ;
-    else if (push_arg(argv[1], &s, &slen) < 0 ||
-             push_arg(argc > 2 ? argv[2] : NULL, &p, &plen) < 0)
+    if (push_arg(argv[1], &s, &slen) < 0 ||
+        push_arg(argc > 2 ? argv[2] : NULL, &p, &plen) < 0) {
         snprintf(err, sizeof(err), "invalid Base64 data");
-    else if (r->mops->push_config)
-        rc = r->mops->push_config(&r->cfg, r->prefix, (const char *)s, slen,
-                                  (const char *)p, plen, err, sizeof(err));
-    if (paused && vm_get_status(r->vm) == VM_SUSPENDED)
-        vm_resume(r->vm);
+    } else if (r->mops->push_config) {
+        int running = hv_router_status(r) == VM_RUNNING;
+        if (running)
+            vm_suspend(r->vm); /* the CPU stops between two slices */
+        if (running && vm_get_status(r->vm) != VM_SUSPENDED)
+            snprintf(err, sizeof(err), "the CPU stopped");
+        else
+            rc = r->mops->push_config(&r->cfg, r->prefix, (const char *)s,
+                                      slen, (const char *)p, plen, err,
+                                      sizeof(err));
+        if (running && vm_get_status(r->vm) == VM_SUSPENDED)
+            vm_resume(r->vm);
+    }
     free(s);
     free(p);
     if (rc < 0) {
